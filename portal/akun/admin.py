@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "full_name", "opd", "is_active", "is_staff"]
+    list_filter = ["groups", "opd", "is_active", "is_staff"]
+    search_fields = ["email", "full_name", "phone"]
+    autocomplete_fields = ["wilayah"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Data diri"), {"fields": ("full_name", "phone", "wilayah", "language")}),
+        (_("Peran"), {"fields": ("groups", "opd", "is_active", "is_staff", "is_superuser")}),
+        (_("Waktu"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)

@@ -1,0 +1,43 @@
+"""Roles are Django groups, created by a migration. A user has at most one staff role."""
+
+from django.utils.translation import gettext_lazy as _
+
+PETUGAS = "petugas"
+PROTOKOL = "protokol"
+OPD = "opd"
+PIMPINAN = "pimpinan"
+ADMIN = "admin"
+
+STAFF_ROLES = (PETUGAS, PROTOKOL, OPD, PIMPINAN, ADMIN)
+ROLE_LABELS = {
+    PETUGAS: _("Petugas (Humas)"),
+    PROTOKOL: _("Protokol"),
+    OPD: _("Petugas OPD"),
+    PIMPINAN: _("Pimpinan"),
+    ADMIN: _("Administrator"),
+}
+
+
+def user_roles(user) -> frozenset[str]:
+    """The user's role names, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_portal_roles", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        if user.is_superuser:
+            cached = cached | {ADMIN}
+        user._portal_roles = cached
+    return cached
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(user_roles(user) & set(roles))
+
+
+def is_staff_member(user) -> bool:
+    return bool(user_roles(user) & set(STAFF_ROLES))
+
+
+def is_warga(user) -> bool:
+    return getattr(user, "is_authenticated", False) and not is_staff_member(user)

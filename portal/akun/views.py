@@ -1,0 +1,21 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from .forms import ProfileForm
+from .services import user_update_profile
+
+
+@login_required
+def profile(request):
+    user = request.user
+    if request.method == "POST":
+        form = ProfileForm(request.POST)
+        if form.is_valid():
+            user_update_profile(user=user, **form.cleaned_data)
+            messages.success(request, _("Profil Anda telah disimpan."))
+            return redirect("akun_profile")
+    else:
+        form = ProfileForm(initial={"full_name": user.full_name, "phone": user.phone, "language": user.language})
+    return render(request, "akun/profile.html", {"form": form})

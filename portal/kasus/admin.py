@@ -1,0 +1,63 @@
+from django.contrib import admin
+
+from .models import HariLibur, Kasus, OutboxEmail, Riwayat, TindakLanjut
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RiwayatInline(admin.TabularInline):
+    model = Riwayat
+    fields = ["created_at", "kind", "visibility", "actor", "message"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Kasus)
+class KasusAdmin(ReadOnlyAdmin):
+    """Cases change only through the services (staff back-office); the admin is for reading."""
+
+    list_display = ["reference", "title", "status", "opd", "kecamatan", "created_at"]
+    list_filter = ["status", "channel", "priority"]
+    search_fields = ["reference", "title"]
+    list_select_related = ["opd", "kecamatan"]
+    inlines = [RiwayatInline]
+
+
+@admin.register(Riwayat)
+class RiwayatAdmin(ReadOnlyAdmin):
+    list_display = ["kasus", "kind", "visibility", "actor", "created_at"]
+    list_filter = ["visibility", "kind"]
+    list_select_related = ["kasus", "actor"]
+
+
+@admin.register(TindakLanjut)
+class TindakLanjutAdmin(ReadOnlyAdmin):
+    list_display = ["kasus", "description", "opd", "due_date", "status"]
+    list_filter = ["status", "opd"]
+    list_select_related = ["kasus", "opd"]
+
+
+@admin.register(HariLibur)
+class HariLiburAdmin(admin.ModelAdmin):
+    list_display = ["date", "name"]
+    date_hierarchy = "date"
+
+
+@admin.register(OutboxEmail)
+class OutboxEmailAdmin(ReadOnlyAdmin):
+    list_display = ["to", "subject", "state", "attempts", "created_at", "sent_at"]
+    list_filter = ["state", "template"]
+    search_fields = ["to", "subject"]

@@ -1,0 +1,285 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def new_tracking_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Status(models.TextChoices):
+    BARU = "baru", _("Baru")
+    DIVERIFIKASI = "diverifikasi", _("Diverifikasi")
+    DITOLAK = "ditolak", _("Ditolak")
+    MENUNGGU_INFORMASI = "menunggu_informasi", _("Menunggu informasi")
+    DIDISPOSISIKAN = "didisposisikan", _("Didisposisikan")
+    DITINDAKLANJUTI = "ditindaklanjuti", _("Ditindaklanjuti")
+    DIJAWAB = "dijawab", _("Dijawab")
+    DITUTUP = "ditutup", _("Ditutup")
+    DIBUKA_KEMBALI = "dibuka_kembali", _("Dibuka kembali")
+    DIGABUNG = "digabung", _("Digabung")
+
+
+CLOSED_STATUSES = frozenset({Status.DITOLAK, Status.DITUTUP, Status.DIGABUNG})
+OPEN_STATUSES = frozenset(Status.values) - CLOSED_STATUSES
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Formulir web")
+    MEDIA_SOSIAL = "media_sosial", _("Media sosial")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    TELEPON = "telepon", _("Telepon")
+    SURAT = "surat", _("Surat")
+    LANGSUNG = "langsung", _("Datang langsung")
+    AUDIENSI = "audiensi", _("Audiensi")
+    SARASEHAN = "sarasehan", _("Sarasehan")
+    LAPOR = "lapor", _("SP4N-LAPOR!")
+
+
+class Priority(models.TextChoices):
+    RENDAH = "rendah", _("Rendah")
+    SEDANG = "sedang", _("Sedang")
+    TINGGI = "tinggi", _("Tinggi")
+    DARURAT = "darurat", _("Darurat")
+
+
+class KasusQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(confirmed_at__isnull=False)
+
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, now=None):
+        return self.open().filter(due_at__lt=now or timezone.now())
+
+
+class Kasus(models.Model):
+    """One matter raised by residents; every aspirasi, audiensi and sarasehan point belongs to one."""
+
+    reference = models.CharField(_("nomor"), max_length=20, unique=True)
+    tracking_token = models.CharField(max_length=64, unique=True, default=new_tracking_token, editable=False)
+    title = models.CharField(_("judul"), max_length=200)
+    summary = models.TextField(_("ringkasan"), blank=True)
+    kategori = models.ForeignKey(
+        "wilayah.Kategori", verbose_name=_("kategori"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    wilayah = models.ForeignKey(
+        "wilayah.Wilayah", verbose_name=_("wilayah"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    # Denormalised from wilayah so the queue can filter by kecamatan on one index.
+    kecamatan = models.ForeignKey(
+        "wilayah.Wilayah",
+        verbose_name=_("kecamatan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    opd = models.ForeignKey("wilayah.Opd", verbose_name=_("OPD"), null=True, blank=True, on_delete=models.PROTECT)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.BARU)
+    status_before_pause = models.CharField(max_length=20, choices=Status.choices, blank=True, editable=False)
+    priority = models.CharField(_("prioritas"), max_length=10, choices=Priority.choices, default=Priority.SEDANG)
+    channel = models.CharField(_("kanal"), max_length=20, choices=Channel.choices, default=Channel.WEB)
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pelapor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="kasus_dilaporkan",
+    )
+    reporter_name = models.CharField(_("nama pelapor"), max_length=150, blank=True)
+    reporter_email = models.EmailField(_("email pelapor"), blank=True)
+    reporter_phone = models.CharField(_("telepon pelapor"), max_length=20, blank=True)
+    reporter_language = models.CharField(max_length=5, default="id")
+    is_anonymous = models.BooleanField(_("anonim"), default=False)
+    is_confidential = models.BooleanField(_("rahasia"), default=False)
+
+    due_at = models.DateTimeField(_("batas waktu"), null=True, blank=True)
+    sla_remaining_days = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    escalation_level = models.PositiveSmallIntegerField(_("tingkat eskalasi"), default=0)
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("digabung ke"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lapor_tracking_id = models.CharField(_("nomor SP4N-LAPOR!"), max_length=40, blank=True)
+    rating = models.PositiveSmallIntegerField(_("penilaian"), null=True, blank=True)
+
+    confirmed_at = models.DateTimeField(_("dikonfirmasi"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("dijawab pada"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("ditutup pada"), null=True, blank=True)
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
+
+    objects = KasusQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("kasus")
+        verbose_name_plural = _("kasus")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="kasus_status_created"),
+            models.Index(fields=["kecamatan", "status", "-created_at"], name="kasus_kec_status_created"),
+            models.Index(fields=["opd", "status", "-created_at"], name="kasus_opd_status_created"),
+            models.Index(fields=["due_at"], name="kasus_due_at"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                name="kasus_rating_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_at is not None and self.due_at < timezone.now()
+
+    @property
+    def is_publicly_visible(self) -> bool:
+        return not self.is_confidential
+
+    def reporter_display(self) -> str:
+        if self.reporter_id and self.reporter is not None:
+            return self.reporter.full_name or self.reporter.email
+        return self.reporter_name
+
+    def contact_email(self) -> str:
+        if self.reporter_id and self.reporter is not None:
+            return self.reporter.email
+        return self.reporter_email
+
+
+class ReferenceSequence(models.Model):
+    """The last case number issued in a year; rows are locked when a number is taken."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class Riwayat(models.Model):
+    """One timeline entry of a case. Append-only: written through kasus_log() only."""
+
+    class Visibility(models.TextChoices):
+        PUBLIK = "publik", _("Publik")
+        PELAPOR = "pelapor", _("Pelapor")
+        INTERNAL = "internal", _("Internal")
+
+    kasus = models.ForeignKey(Kasus, on_delete=models.CASCADE, related_name="riwayat")
+    kind = models.CharField(_("jenis"), max_length=40)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("oleh"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    visibility = models.CharField(_("visibilitas"), max_length=10, choices=Visibility.choices)
+    message = models.TextField(_("pesan"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("waktu"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("riwayat")
+        verbose_name_plural = _("riwayat")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["kasus", "created_at"], name="riwayat_kasus_created")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class TindakLanjut(models.Model):
+    """A commitment about a case: who does what by when."""
+
+    class Status(models.TextChoices):
+        TERBUKA = "terbuka", _("Terbuka")
+        SELESAI = "selesai", _("Selesai")
+
+    kasus = models.ForeignKey(Kasus, on_delete=models.CASCADE, related_name="tindak_lanjut")
+    description = models.TextField(_("uraian"))
+    opd = models.ForeignKey("wilayah.Opd", verbose_name=_("OPD"), on_delete=models.PROTECT)
+    due_date = models.DateField(_("tenggat"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.TERBUKA)
+    source = models.CharField(_("sumber"), max_length=200, blank=True)
+    source_kind = models.CharField(max_length=40, blank=True)
+    source_id = models.PositiveBigIntegerField(null=True, blank=True)
+    done_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)
+    evidence = models.TextField(_("bukti penyelesaian"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tindak lanjut")
+        verbose_name_plural = _("tindak lanjut")
+        ordering = ["due_date", "id"]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+    @property
+    def is_late(self) -> bool:
+        return self.status == self.Status.TERBUKA and self.due_date < timezone.localdate()
+
+    @property
+    def display_status(self) -> str:
+        if self.is_late:
+            return str(_("Terlambat"))
+        return self.get_status_display()
+
+
+class HariLibur(models.Model):
+    """An extra day off (cuti bersama) entered by staff, on top of the national holidays."""
+
+    date = models.DateField(_("tanggal"), unique=True)
+    name = models.CharField(_("keterangan"), max_length=150)
+
+    class Meta:
+        verbose_name = _("hari libur tambahan")
+        verbose_name_plural = _("hari libur tambahan")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+class OutboxEmail(models.Model):
+    """An email rendered and stored in the same transaction as the change it reports."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Menunggu")
+        SENT = "sent", _("Terkirim")
+        FAILED = "failed", _("Gagal")
+
+    to = models.EmailField()
+    subject = models.CharField(max_length=250)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    attachments = models.JSONField(default=list, blank=True)
+    template = models.CharField(max_length=100)
+    kasus = models.ForeignKey(Kasus, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("email keluar")
+        verbose_name_plural = _("email keluar")
+        indexes = [models.Index(fields=["state", "created_at"], name="outbox_state_created")]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"

@@ -1,0 +1,122 @@
+"""The notification outbox: emails are rendered and stored with the change, sent after commit.
+
+If the broker is down when the transaction commits, the row stays pending and
+the periodic task `outbox_retry_pending` sends it later.
+"""
+
+import base64
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import Kasus, OutboxEmail
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 10
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    mimetype: str
+
+    def as_json(self) -> dict:
+        return {
+            "filename": self.filename,
+            "content": base64.b64encode(self.content).decode("ascii"),
+            "mimetype": self.mimetype,
+        }
+
+
+def outbox_enqueue(
+    *,
+    to: str,
+    template: str,
+    context: dict,
+    language: str = "id",
+    kasus: Kasus | None = None,
+    attachments: list[Attachment] | None = None,
+) -> OutboxEmail | None:
+    """Render `email/<template>{_subject.txt,.txt,.html}` in the recipient's language and store it.
+
+    Must be called inside the transaction that makes the change; the send is
+    queued only when that transaction commits.
+    """
+    if not to:
+        return None
+    ctx = {"site_url": settings.SITE_URL, "portal_name": settings.PORTAL_NAME, **context}
+    with translation.override(language or settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string(f"email/{template}_subject.txt", ctx).split())
+        body_text = render_to_string(f"email/{template}.txt", ctx)
+        try:
+            body_html = render_to_string(f"email/{template}.html", ctx)
+        except TemplateDoesNotExist:
+            body_html = ""
+    row = OutboxEmail.objects.create(
+        to=to,
+        subject=subject[:250],
+        body_text=body_text,
+        body_html=body_html,
+        template=template,
+        kasus=kasus,
+        attachments=[a.as_json() for a in attachments or []],
+    )
+    transaction.on_commit(lambda: outbox_dispatch(row.pk))
+    return row
+
+
+def outbox_dispatch(outbox_id: int) -> None:
+    """Queue the send; a broker that is down leaves the row pending for the retry task."""
+    from .tasks import outbox_send
+
+    try:
+        outbox_send.delay(outbox_id)
+    except Exception:  # noqa: BLE001 - any broker failure must not break the request
+        logger.warning("broker unavailable; outbox email %s waits for the retry task", outbox_id, exc_info=True)
+
+
+def outbox_deliver(*, outbox_id: int) -> bool:
+    """Send one pending email. Returns True when it was sent by this call."""
+    with transaction.atomic():
+        row = OutboxEmail.objects.select_for_update().filter(pk=outbox_id, state=OutboxEmail.State.PENDING).first()
+        if row is None:
+            return False
+        message = EmailMultiAlternatives(
+            subject=row.subject, body=row.body_text, from_email=settings.DEFAULT_FROM_EMAIL, to=[row.to]
+        )
+        if row.body_html:
+            message.attach_alternative(row.body_html, "text/html")
+        for att in row.attachments:
+            message.attach(att["filename"], base64.b64decode(att["content"]), att["mimetype"])
+        try:
+            message.send()
+        except Exception as exc:  # noqa: BLE001 - record any transport failure and retry later
+            row.attempts += 1
+            row.last_error = str(exc)[:1000]
+            if row.attempts >= MAX_ATTEMPTS:
+                row.state = OutboxEmail.State.FAILED
+            row.save(update_fields=["attempts", "last_error", "state"])
+            return False
+        row.state = OutboxEmail.State.SENT
+        row.attempts += 1
+        row.sent_at = timezone.now()
+        row.save(update_fields=["state", "attempts", "sent_at"])
+        return True
+
+
+def outbox_pending_ids(*, older_than_seconds: int = 30, limit: int = 500) -> list[int]:
+    cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
+    return list(
+        OutboxEmail.objects.filter(state=OutboxEmail.State.PENDING, created_at__lte=cutoff)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )

@@ -1,0 +1,45 @@
+"""Feature apps add sections to the case pages without portal.kasus importing them.
+
+An app registers a panel in its AppConfig.ready(); the staff case page, the
+public tracking page and the resident's case page include every panel
+registered for them, with the case and the request in the context.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from django.http import HttpRequest
+
+from .models import Kasus
+
+Where = Literal["staff", "public"]
+
+
+@dataclass(frozen=True)
+class Panel:
+    template: str
+    where: Where
+    # Returns extra context, or None to hide the panel for this case and viewer.
+    context: Callable[[Kasus, HttpRequest], dict | None]
+
+
+_PANELS: list[Panel] = []
+
+
+def register_panel(*, template: str, where: Where, context: Callable[[Kasus, HttpRequest], dict | None]) -> None:
+    panel = Panel(template=template, where=where, context=context)
+    if panel not in _PANELS:
+        _PANELS.append(panel)
+
+
+def panels_for(kasus: Kasus, request: HttpRequest, where: Where) -> list[tuple[str, dict]]:
+    """(template, context) of each panel that has something to show here."""
+    shown = []
+    for panel in _PANELS:
+        if panel.where != where:
+            continue
+        ctx = panel.context(kasus, request)
+        if ctx is not None:
+            shown.append((panel.template, ctx))
+    return shown

@@ -1,0 +1,89 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Wilayah(models.Model):
+    """An administrative region with its Kemendagri code."""
+
+    class Tingkat(models.TextChoices):
+        KABUPATEN = "kabupaten", _("Kabupaten")
+        KECAMATAN = "kecamatan", _("Kecamatan")
+        DESA = "desa", _("Desa")
+        KELURAHAN = "kelurahan", _("Kelurahan")
+
+    kode = models.CharField(_("kode Kemendagri"), max_length=13, unique=True)
+    nama = models.CharField(_("nama"), max_length=100)
+    tingkat = models.CharField(_("tingkat"), max_length=10, choices=Tingkat.choices, db_index=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("induk"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    class Meta:
+        ordering = ["kode"]
+        verbose_name = _("wilayah")
+        verbose_name_plural = _("wilayah")
+
+    def __str__(self) -> str:
+        return f"{self.get_tingkat_display()} {self.nama}"
+
+    @property
+    def kecamatan(self) -> "Wilayah | None":
+        if self.tingkat == self.Tingkat.KECAMATAN:
+            return self
+        if self.tingkat in (self.Tingkat.DESA, self.Tingkat.KELURAHAN):
+            return self.parent
+        return None
+
+
+class Opd(models.Model):
+    """Organisasi Perangkat Daerah: an agency that acts on disposed cases."""
+
+    nama = models.CharField(_("nama"), max_length=150, unique=True)
+    singkatan = models.CharField(_("singkatan"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        ordering = ["nama"]
+        verbose_name = _("OPD")
+        verbose_name_plural = _("OPD")
+
+    def __str__(self) -> str:
+        return self.singkatan or self.nama
+
+
+class Kategori(models.Model):
+    nama = models.CharField(_("nama"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    default_opd = models.ForeignKey(
+        Opd, verbose_name=_("OPD utama"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        ordering = ["nama"]
+        verbose_name = _("kategori")
+        verbose_name_plural = _("kategori")
+
+    def __str__(self) -> str:
+        return self.nama
+
+
+class Pejabat(models.Model):
+    """An official residents can meet in an audiensi."""
+
+    jabatan = models.CharField(_("jabatan"), max_length=100)
+    nama = models.CharField(_("nama"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    email = models.EmailField(_("email"), blank=True)
+    lokasi = models.CharField(_("lokasi audiensi"), max_length=200, blank=True)
+    urutan = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        ordering = ["urutan", "jabatan"]
+        verbose_name = _("pejabat")
+        verbose_name_plural = _("pejabat")
+
+    def __str__(self) -> str:
+        return f"{self.jabatan} ({self.nama})"
