@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class AspirasiConfig(AppConfig):
     name = "aspirasi"
     verbose_name = _("Aspirasi")
+
+    def ready(self) -> None:
+        from portal.kasus.panels import register_panel
+
+        from . import panels
+
+        register_panel(template="aspirasi/panel_staff.html", where="staff", context=panels.staff_context)
+        register_panel(template="aspirasi/panel_public.html", where="public", context=panels.public_context)

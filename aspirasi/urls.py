@@ -1,4 +1,21 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "aspirasi"
-urlpatterns: list = []
+urlpatterns = [
+    path("aspirasi/kirim/", views.submit, name="submit"),
+    path("aspirasi/kirim/desa/", views.desa_options, name="desa_options"),
+    path("aspirasi/terkirim/", views.sent, name="sent"),
+    path("aspirasi/konfirmasi/<str:token>/", views.confirm, name="confirm"),
+    path("aspirasi/lampiran/<int:pk>/", views.lampiran_download, name="lampiran"),
+    path("aspirasi/lampiran/<int:pk>/<str:token>/", views.lampiran_download, name="lampiran_token"),
+    path("aspirasi/lacak/<str:token>/informasi/", views.add_info, name="add_info"),
+    path("aspirasi/lacak/<str:token>/terima/", views.accept, name="accept"),
+    path("aspirasi/lacak/<str:token>/sanggah/", views.dispute, name="dispute"),
+    path("aspirasi/transparansi/", views.transparency, name="transparency"),
+    path("aspirasi/transparansi.csv", views.transparency_csv, name="transparency_csv"),
+    path("petugas/aspirasi/catat/", views.record, name="record"),
+    path("petugas/aspirasi/<str:reference>/jawab/", views.answer, name="answer"),
+    path("petugas/aspirasi/<str:reference>/alihkan/", views.reroute, name="reroute"),
+]

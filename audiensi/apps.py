@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class AudiensiConfig(AppConfig):
     name = "audiensi"
     verbose_name = _("Audiensi")
+
+    def ready(self) -> None:
+        from portal.kasus.panels import register_panel
+
+        from . import panels
+
+        register_panel(template="audiensi/panel_staff.html", where="staff", context=panels.staff_context)
+        register_panel(template="audiensi/panel_public.html", where="public", context=panels.public_context)

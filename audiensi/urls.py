@@ -1,4 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "audiensi"
-urlpatterns: list = []
+urlpatterns = [
+    path("audiensi/", views.index, name="index"),
+    path("audiensi/ajukan/", views.ajukan, name="ajukan"),
+    path("audiensi/saya/", views.mine, name="mine"),
+    path("audiensi/saya/<int:pk>/", views.mine_detail, name="mine_detail"),
+    path("audiensi/tautan/<str:token>/", views.link, name="link"),
+    path("petugas/audiensi/", views.staff_list, name="staff_list"),
+    path("petugas/audiensi/hari/", views.staff_day, name="staff_day"),
+    path("petugas/audiensi/ketersediaan/", views.availability_list, name="availability_list"),
+    path("petugas/audiensi/ketersediaan/<slug:slug>/", views.availability, name="availability"),
+    path("petugas/audiensi/feed/<slug:slug>/<str:token>.ics", views.feed, name="feed"),
+    path("petugas/audiensi/<int:pk>/", views.staff_detail, name="staff_detail"),
+    path("petugas/audiensi/<int:pk>/<slug:action>/", views.staff_action, name="staff_action"),
+]

@@ -169,6 +169,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout"
 CELERY_BEAT_SCHEDULE = {
     "outbox-retry": {"task": "portal.kasus.tasks.outbox_retry_pending", "schedule": 60.0},
     "kasus-sla-sweep": {"task": "portal.kasus.tasks.kasus_sla_sweep", "schedule": crontab(minute="*/15")},
+    "audiensi-expire-pending": {"task": "audiensi.tasks.audiensi_expire_pending", "schedule": crontab(minute="*/10")},
+    "audiensi-reminders": {"task": "audiensi.tasks.audiensi_send_reminders", "schedule": crontab(minute=0)},
+    "sarasehan-reminders": {"task": "sarasehan.tasks.sarasehan_reminders", "schedule": crontab(minute="*/15")},
 }
 
 # Service levels, in working days (SP4N-LAPOR! practice).

@@ -1,5 +1,8 @@
 from django.shortcuts import render
 
+from sarasehan import selectors as sarasehan_selectors
+
 
 def home(request):
-    return render(request, "home.html")
+    # One query: the next three sarasehan with their kecamatan.
+    return render(request, "home.html", {"upcoming_sarasehan": sarasehan_selectors.upcoming(limit=3)})

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class SarasehanConfig(AppConfig):
     name = "sarasehan"
     verbose_name = _("Sarasehan")
+
+    def ready(self) -> None:
+        from portal.kasus.panels import register_panel
+
+        from .panels import public_panel, staff_panel
+
+        register_panel(template="sarasehan/panel_staff.html", where="staff", context=staff_panel)
+        register_panel(template="sarasehan/panel_public.html", where="public", context=public_panel)

@@ -4,14 +4,27 @@ from django.utils.translation import gettext_lazy as _
 from portal.wilayah.models import Wilayah
 
 
+class DesaChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Wilayah) -> str:
+        kecamatan = obj.parent.nama if obj.parent_id else ""
+        return f"{obj.nama} ({_('Kec.')} {kecamatan})" if kecamatan else obj.nama
+
+
 class SignupForm(forms.Form):
     """Extra fields on allauth's sign-up form."""
 
     full_name = forms.CharField(label=_("Nama lengkap"), max_length=150)
-    phone = forms.CharField(label=_("Nomor telepon (opsional)"), max_length=20, required=False)
-    wilayah = forms.ModelChoiceField(
+    phone = forms.CharField(
+        label=_("Nomor telepon (opsional)"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    wilayah = DesaChoiceField(
         label=_("Desa/kelurahan tempat tinggal (opsional)"),
-        queryset=Wilayah.objects.filter(tingkat__in=["desa", "kelurahan"]).select_related("parent"),
+        queryset=Wilayah.objects.filter(tingkat__in=["desa", "kelurahan"])
+        .select_related("parent")
+        .order_by("parent__nama", "nama"),
         required=False,
     )
 

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from . import roles as r
 from .forms import ProfileForm
 from .services import user_update_profile
 
@@ -18,4 +19,6 @@ def profile(request):
             return redirect("akun_profile")
     else:
         form = ProfileForm(initial={"full_name": user.full_name, "phone": user.phone, "language": user.language})
-    return render(request, "akun/profile.html", {"form": form})
+    role_labels = [label for name, label in r.ROLE_LABELS.items() if name in r.user_roles(user)]
+    context = {"form": form, "role_labels": role_labels}
+    return render(request, "akun/profile.html", context, status=400 if form.is_bound else 200)

@@ -1,6 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from portal.akun.roles import ADMIN, has_role
 
 from .models import HariLibur, Kasus, OutboxEmail, Riwayat, TindakLanjut
+from .outbox import outbox_requeue
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -61,3 +66,16 @@ class OutboxEmailAdmin(ReadOnlyAdmin):
     list_display = ["to", "subject", "state", "attempts", "created_at", "sent_at"]
     list_filter = ["state", "template"]
     search_fields = ["to", "subject"]
+    actions = ["requeue"]
+
+    @admin.action(description=_("Kirim ulang email yang gagal"), permissions=["requeue"])
+    def requeue(self, request, queryset):
+        count = outbox_requeue(outbox_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(
+            request,
+            ngettext("%(count)d email dikirim ulang.", "%(count)d email dikirim ulang.", count) % {"count": count},
+            messages.SUCCESS,
+        )
+
+    def has_requeue_permission(self, request):
+        return has_role(request.user, ADMIN)

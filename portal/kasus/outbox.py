@@ -7,6 +7,7 @@ the periodic task `outbox_retry_pending` sends it later.
 import base64
 import datetime as dt
 import logging
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -21,6 +22,10 @@ from .models import Kasus, OutboxEmail
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
+# After a failed publish, skip the broker for this long: a request that notifies
+# several people waits for one connect timeout, not one per email.
+BROKER_PAUSE_SECONDS = 30.0
+_broker = {"down_until": 0.0}
 
 
 @dataclass(frozen=True)
@@ -53,7 +58,7 @@ def outbox_enqueue(
     """
     if not to:
         return None
-    ctx = {"site_url": settings.SITE_URL, "portal_name": settings.PORTAL_NAME, **context}
+    ctx = {"site_url": settings.SITE_URL, "portal_name": settings.PORTAL_NAME, "sla": settings.PORTAL_SLA, **context}
     with translation.override(language or settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string(f"email/{template}_subject.txt", ctx).split())
         body_text = render_to_string(f"email/{template}.txt", ctx)
@@ -74,14 +79,25 @@ def outbox_enqueue(
     return row
 
 
-def outbox_dispatch(outbox_id: int) -> None:
-    """Queue the send; a broker that is down leaves the row pending for the retry task."""
+def outbox_dispatch(outbox_id: int, *, force: bool = False) -> bool:
+    """Queue the send. A broker that is down leaves the row pending for the retry task.
+
+    Returns whether the task was queued. `force` tries the broker even within
+    the pause that follows a failure (the retry task does).
+    """
     from .tasks import outbox_send
 
+    eager = outbox_send.app.conf.task_always_eager
+    if not (force or eager) and time.monotonic() < _broker["down_until"]:
+        return False
     try:
         outbox_send.delay(outbox_id)
     except Exception:  # noqa: BLE001 - any broker failure must not break the request
+        _broker["down_until"] = time.monotonic() + BROKER_PAUSE_SECONDS
         logger.warning("broker unavailable; outbox email %s waits for the retry task", outbox_id, exc_info=True)
+        return False
+    _broker["down_until"] = 0.0
+    return True
 
 
 def outbox_deliver(*, outbox_id: int) -> bool:
@@ -111,6 +127,20 @@ def outbox_deliver(*, outbox_id: int) -> bool:
         row.sent_at = timezone.now()
         row.save(update_fields=["state", "attempts", "sent_at"])
         return True
+
+
+def outbox_requeue(*, outbox_ids: list[int]) -> int:
+    """Give failed emails another round of attempts (after the mail server was fixed)."""
+    with transaction.atomic():
+        ids = list(
+            OutboxEmail.objects.select_for_update()
+            .filter(pk__in=outbox_ids, state=OutboxEmail.State.FAILED)
+            .values_list("pk", flat=True)
+        )
+        OutboxEmail.objects.filter(pk__in=ids).update(state=OutboxEmail.State.PENDING, attempts=0)
+        for outbox_id in ids:
+            transaction.on_commit(lambda outbox_id=outbox_id: outbox_dispatch(outbox_id))
+    return len(ids)
 
 
 def outbox_pending_ids(*, older_than_seconds: int = 30, limit: int = 500) -> list[int]:

@@ -1,18 +1,227 @@
 """Reads of the case record reused by several views."""
 
-from django.http import HttpRequest
+from functools import cached_property
 
-from .models import Kasus
+from django.core.cache import cache
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from portal.akun import roles as r
+from portal.wilayah.models import Kategori, Opd, Wilayah
+
+from .models import OPEN_STATUSES, Kasus, Riwayat, TindakLanjut
 
 OWNER_SESSION_KEY = "kasus_owner"
+Visibility = Riwayat.Visibility
+
+# Roles that read every case in the back-office; OPD staff read only their own OPD's cases.
+ALL_CASES_ROLES = (r.PETUGAS, r.PROTOKOL, r.PIMPINAN, r.ADMIN)
 
 
 def viewer_is_reporter(kasus: Kasus, request: HttpRequest) -> bool:
     """The signed-in reporter, or a visitor who proved ownership at /lacak/ or holds the tracking link."""
-    user = request.user
-    if user.is_authenticated and kasus.reporter_id == user.pk:
-        return True
-    if kasus.pk in request.session.get(OWNER_SESSION_KEY, []):
+    if viewer_proved_reporter(kasus, request):
         return True
     token = (getattr(request, "resolver_match", None) and request.resolver_match.kwargs.get("token")) or ""
     return bool(token) and token == kasus.tracking_token
+
+
+def viewer_proved_reporter(kasus: Kasus, request: HttpRequest) -> bool:
+    """The signed-in reporter, or a visitor who gave the reference and the reporter's email at /lacak/.
+
+    Stricter than viewer_is_reporter: a forwarded tracking link alone does not count, so
+    confidential content stays hidden from whoever merely holds the link.
+    """
+    user = request.user
+    if user.is_authenticated and kasus.reporter_id == user.pk:
+        return True
+    return kasus.pk in request.session.get(OWNER_SESSION_KEY, [])
+
+
+def remember_owner(request: HttpRequest, kasus: Kasus) -> None:
+    owned = list(request.session.get(OWNER_SESSION_KEY, []))
+    if kasus.pk not in owned:
+        owned.append(kasus.pk)
+        request.session[OWNER_SESSION_KEY] = owned
+
+
+# Back-office -----------------------------------------------------------------------------------
+
+
+def is_opd_only(user) -> bool:
+    roles = r.user_roles(user)
+    return r.OPD in roles and not roles & set(ALL_CASES_ROLES)
+
+
+def staff_cases(user) -> QuerySet[Kasus]:
+    """Confirmed cases this staff member may open: everything, or only their OPD's for OPD staff."""
+    qs = Kasus.objects.confirmed()
+    if r.user_roles(user) & set(ALL_CASES_ROLES):
+        return qs
+    if r.OPD in r.user_roles(user) and user.opd_id:
+        return qs.filter(opd_id=user.opd_id)
+    return qs.none()
+
+
+def staff_queue(user) -> QuerySet[Kasus]:
+    """The queue's cases with what its rows show; order them with OverdueFirst."""
+    return staff_cases(user).select_related("kategori", "kecamatan", "opd", "reporter")
+
+
+class OverdueFirst:
+    """Overdue open cases first (newest first), then every other case (newest first), as a pageable list.
+
+    Sorting on a computed "is overdue" flag reads and sorts every row of the queue; two queries that
+    each follow an index (due_at for the few overdue cases, created_at for the rest) read one page.
+    """
+
+    def __init__(self, queryset: QuerySet[Kasus], now=None):
+        late = Q(status__in=OPEN_STATUSES, due_at__lt=now or timezone.now())
+        self._all = queryset
+        self._overdue = queryset.filter(late).order_by("-created_at", "-pk")
+        self._rest = queryset.exclude(late).order_by("-created_at", "-pk")
+
+    @cached_property
+    def overdue_count(self) -> int:
+        return self._overdue.count()
+
+    def count(self) -> int:
+        return self._all.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop = index.start or 0, index.stop if index.stop is not None else self.count()
+        split = self.overdue_count
+        rows: list[Kasus] = []
+        if start < split:
+            rows += self._overdue[start : min(stop, split)]
+        if stop > split:
+            rows += self._rest[max(start - split, 0) : stop - split]
+        return rows
+
+
+def staff_kasus(user, reference: str) -> Kasus:
+    """One case for the staff page, or 404 when it is outside the viewer's scope."""
+    qs = staff_cases(user).select_related("kategori", "wilayah__parent", "kecamatan", "opd", "reporter", "merged_into")
+    try:
+        return qs.get(reference=reference)
+    except Kasus.DoesNotExist:
+        raise Http404(_("Kasus tidak ditemukan."))
+
+
+def sees_reporter_identity(user, kasus: Kasus) -> bool:
+    """Petugas see every identity; pimpinan/protokol/admin see it unless anonymous; OPD staff never when anonymous."""
+    roles = r.user_roles(user)
+    if r.PETUGAS in roles:
+        return True
+    return not kasus.is_anonymous
+
+
+def sees_reporter_contact(user, kasus: Kasus) -> bool:
+    """Email and phone: never for OPD staff, whose work goes through the portal."""
+    return sees_reporter_identity(user, kasus) and not is_opd_only(user)
+
+
+def timeline(kasus: Kasus, visibilities: tuple[str, ...] | None = None) -> QuerySet[Riwayat]:
+    qs = kasus.riwayat.select_related("actor__opd").order_by("created_at", "id")
+    if visibilities is not None:
+        qs = qs.filter(visibility__in=visibilities)
+    return qs
+
+
+def public_timeline(kasus: Kasus, visibilities: tuple[str, ...]) -> QuerySet[Riwayat]:
+    """Timeline for residents' and public pages; actors' groups are prefetched to label them by role."""
+    return timeline(kasus, visibilities).prefetch_related(Prefetch("actor__groups"))
+
+
+def tindak_lanjut_of(kasus: Kasus) -> QuerySet[TindakLanjut]:
+    return kasus.tindak_lanjut.select_related("opd").order_by("due_date", "id")
+
+
+def find_merge_target(reference: str) -> Kasus | None:
+    return Kasus.objects.confirmed().filter(reference=reference.strip().upper()).first()
+
+
+def kasus_for_tracking(reference: str) -> Kasus | None:
+    return Kasus.objects.select_related("reporter").filter(reference=reference.strip().upper()).first()
+
+
+# Choices for the action forms. Reference data changes rarely, so the lists are cached for a few
+# minutes; the forms still validate against the live querysets, so a stale option is refused.
+CHOICES_TTL = 5 * 60
+
+
+def _cached_choices(name: str, build) -> list:
+    key = f"kasus:choices:{name}:{get_language()}"
+    choices = cache.get(key)
+    if choices is None:
+        choices = build()
+        cache.set(key, choices, CHOICES_TTL)
+    return choices
+
+
+def opd_choices() -> list[tuple[object, str]]:
+    def build():
+        return [("", "---------")] + [(o.pk, o.nama) for o in Opd.objects.filter(is_active=True).order_by("nama")]
+
+    return _cached_choices("opd", build)
+
+
+def kategori_choices() -> list[tuple[object, str]]:
+    def build():
+        rows = Kategori.objects.filter(is_active=True).order_by("nama")
+        return [("", "---------")] + [(k.pk, k.nama) for k in rows]
+
+    return _cached_choices("kategori", build)
+
+
+def wilayah_choices() -> list:
+    """Kecamatan and their desa/kelurahan as option groups, in Kemendagri code order."""
+
+    def build():
+        groups: dict[int, tuple[str, list]] = {}
+        rows = Wilayah.objects.filter(tingkat__in=["kecamatan", "desa", "kelurahan"]).order_by("kode")
+        for w in rows.values("pk", "nama", "tingkat", "parent_id"):
+            if w["tingkat"] == "kecamatan":
+                label = _("Kecamatan %(nama)s (seluruhnya)") % {"nama": w["nama"]}
+                groups[w["pk"]] = (w["nama"], [(w["pk"], label)])
+            elif w["parent_id"] in groups:
+                groups[w["parent_id"]][1].append((w["pk"], w["nama"]))
+        return [("", "---------")] + [(_("Kec. %(nama)s") % {"nama": name}, opts) for name, opts in groups.values()]
+
+    return _cached_choices("wilayah", build)
+
+
+# Public labels -------------------------------------------------------------------------------
+
+
+def public_actor_label(entry: Riwayat, kasus: Kasus) -> str:
+    """Who acted, without naming anyone: the reporter, an OPD, the regency's staff, or the system."""
+    actor = entry.actor
+    if actor is None:
+        return _("Sistem")
+    if kasus.reporter_id and actor.pk == kasus.reporter_id:
+        return _("Pelapor")
+    if actor.opd_id and actor.opd is not None:
+        return actor.opd.nama
+    names = {g.name for g in actor.groups.all()}
+    if actor.is_superuser or names & set(r.STAFF_ROLES):
+        return _("Petugas Pemkab")
+    return _("Warga")
+
+
+def staff_actor_label(entry: Riwayat, kasus: Kasus, *, show_identity: bool) -> str:
+    """Staff see colleagues' names; the reporter is named only to those allowed to see the identity."""
+    actor = entry.actor
+    if actor is None:
+        return _("Sistem")
+    if kasus.reporter_id and actor.pk == kasus.reporter_id and not show_identity:
+        return _("Pelapor")
+    return str(actor)

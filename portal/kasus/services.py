@@ -1,12 +1,19 @@
-"""Every write to a case. Each transition locks the row, checks, saves, logs and notifies on commit."""
+"""Every write to a case. Each transition locks the row, checks, saves, logs and notifies on commit.
+
+Messages the system writes itself are lazy: the timeline stores them in the
+portal's language and each email renders them in its recipient's language.
+"""
+
+from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.utils import timezone
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,7 +33,11 @@ from .models import (
 )
 from .outbox import Attachment, outbox_enqueue
 
+if TYPE_CHECKING:
+    from portal.akun.models import User
+
 Visibility = Riwayat.Visibility
+MAX_ESCALATION_LEVEL = 2
 
 
 class KasusError(Exception):
@@ -41,7 +52,7 @@ def sla_days(name: str) -> int:
     return settings.PORTAL_SLA[name]
 
 
-# Which statuses each action may start from, and where it leads.
+# Which statuses each action may start from, and where it leads (None: back where it paused).
 TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "verify": (frozenset({Status.BARU}), Status.DIVERIFIKASI),
     "reject": (frozenset({Status.BARU}), Status.DITOLAK),
@@ -78,6 +89,11 @@ def allowed_actions(kasus: Kasus) -> set[str]:
     return {action for action, (sources, _to) in TRANSITIONS.items() if kasus.status in sources}
 
 
+def _lazy_format(text: Promise, **params: Any) -> Promise:
+    """`text % params`, translated when rendered rather than now."""
+    return lazy(lambda: str(text) % params, str)()
+
+
 def _check(kasus: Kasus, action: str) -> str | None:
     sources, target = TRANSITIONS[action]
     if kasus.status not in sources:
@@ -92,17 +108,18 @@ def _lock(kasus_id: int) -> Kasus:
     return Kasus.objects.select_for_update().get(pk=kasus_id)
 
 
+def _user_or_none(actor: User | None) -> User | None:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
 def _next_reference(year: int) -> str:
-    for _attempt in range(3):
-        try:
-            with transaction.atomic():
-                seq, _created = ReferenceSequence.objects.select_for_update().get_or_create(year=year)
-                ReferenceSequence.objects.filter(pk=year).update(last=F("last") + 1)
-                seq.refresh_from_db(fields=["last"])
-                return f"KSS-{year}-{seq.last:06d}"
-        except IntegrityError:
-            continue  # another transaction created the year's row first; lock it now
-    raise KasusError(_("Nomor kasus tidak dapat dibuat. Silakan coba lagi."))
+    """Take the year's next number. The row lock is held until the caller's transaction ends,
+    so numbers are consecutive and never reused even when cases are opened at the same moment."""
+    ReferenceSequence.objects.get_or_create(year=year)  # a concurrent insert waits, then finds the row
+    seq = ReferenceSequence.objects.select_for_update().get(pk=year)
+    seq.last += 1
+    seq.save(update_fields=["last"])
+    return f"KSS-{year}-{seq.last:06d}"
 
 
 def kasus_log(
@@ -110,8 +127,8 @@ def kasus_log(
     kasus: Kasus,
     kind: str,
     visibility: str,
-    message: str = "",
-    actor=None,
+    message: str | Promise = "",
+    actor: User | None = None,
     data: dict[str, Any] | None = None,
 ) -> Riwayat:
     """Append one entry to the case timeline. The only way a Riwayat is written."""
@@ -119,18 +136,47 @@ def kasus_log(
         raise ValueError("riwayat kind must be namespaced, like 'kasus.disposed'")
     if visibility not in Visibility.values:
         raise ValueError(f"unknown visibility {visibility!r}")
+    if isinstance(message, Promise):
+        with translation.override(settings.LANGUAGE_CODE):
+            message = str(message)
     return Riwayat.objects.create(
-        kasus=kasus,
-        kind=kind,
-        visibility=visibility,
-        message=message,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        data=data or {},
+        kasus=kasus, kind=kind, visibility=visibility, message=message, actor=_user_or_none(actor), data=data or {}
     )
 
 
-def notify_reporter(kasus: Kasus, *, template: str, context: dict | None = None, attachments=None) -> None:
-    """Email the reporter (user or guest) about a change that matters to them."""
+# Notifications ------------------------------------------------------------------------------------
+
+
+class OpdSafeKasus:
+    """A case as staff emails see it: everything except who reported it and the reporter's tracking link."""
+
+    HIDDEN = frozenset(
+        {
+            "reporter",
+            "reporter_id",
+            "reporter_name",
+            "reporter_email",
+            "reporter_phone",
+            "reporter_language",
+            "reporter_display",
+            "contact_email",
+            "tracking_token",
+        }
+    )
+
+    def __init__(self, kasus: Kasus):
+        self._kasus = kasus
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self.HIDDEN:
+            raise AttributeError(name)
+        return getattr(self._kasus, name)
+
+
+def notify_reporter(
+    kasus: Kasus, *, template: str, context: dict | None = None, attachments: list[Attachment] | None = None
+) -> None:
+    """Email the reporter (user or guest) about a change that matters to them, in their language."""
     to = kasus.contact_email()
     if not to:
         return
@@ -145,14 +191,36 @@ def notify_reporter(kasus: Kasus, *, template: str, context: dict | None = None,
     )
 
 
+def _opd_recipients(opd: Opd) -> dict[str, str]:
+    """Email address -> language of an OPD's shared address and its active officers."""
+    recipients = {opd.email.lower(): settings.LANGUAGE_CODE} if opd.email else {}
+    officers = get_user_model().objects.filter(opd=opd, is_active=True, groups__name="opd")
+    recipients.update({email.lower(): language for email, language in officers.values_list("email", "language")})
+    return recipients
+
+
+def _role_recipients(roles: list[str]) -> dict[str, str]:
+    users = get_user_model().objects.filter(groups__name__in=roles, is_active=True).distinct()
+    return {email.lower(): language for email, language in users.values_list("email", "language")}
+
+
+def _notify_staff(kasus: Kasus, recipients: dict[str, str], *, template: str, context: dict) -> None:
+    """Email staff; templates never see the reporter's identity, anonymous case or not."""
+    safe = {"kasus": OpdSafeKasus(kasus), **context}
+    for to in sorted(recipients):
+        outbox_enqueue(to=to, template=template, context=safe, language=recipients[to], kasus=kasus)
+
+
 def notify_opd(kasus: Kasus, opd: Opd, *, template: str, context: dict | None = None) -> None:
     """Email an OPD's address and its officers. Templates get no reporter identity, anonymous or not."""
-    from portal.akun.models import User
+    _notify_staff(kasus, _opd_recipients(opd), template=template, context={"opd": opd, **(context or {})})
 
-    recipients = {opd.email} if opd.email else set()
-    recipients |= set(User.objects.filter(opd=opd, is_active=True, groups__name="opd").values_list("email", flat=True))
-    for to in sorted(recipients):
-        outbox_enqueue(to=to, template=template, context={"kasus": kasus, "opd": opd, **(context or {})}, kasus=kasus)
+
+# Opening ------------------------------------------------------------------------------------------
+
+
+def _label(channel: str) -> str | Promise:
+    return Channel(channel).label if channel in Channel.values else channel
 
 
 def _kecamatan_of(wilayah: Wilayah | None) -> Wilayah | None:
@@ -165,8 +233,8 @@ def kasus_open(
     title: str,
     summary: str = "",
     channel: str = Channel.WEB,
-    actor=None,
-    reporter=None,
+    actor: User | None = None,
+    reporter: User | None = None,
     reporter_name: str = "",
     reporter_email: str = "",
     reporter_phone: str = "",
@@ -191,7 +259,7 @@ def kasus_open(
         channel=channel,
         reporter=reporter,
         reporter_name=reporter_name,
-        reporter_email=reporter_email.lower(),
+        reporter_email=(reporter_email or "").lower(),
         reporter_phone=reporter_phone,
         reporter_language=reporter_language,
         kategori=kategori,
@@ -208,7 +276,8 @@ def kasus_open(
         kasus=kasus,
         kind=kind,
         visibility=Visibility.PUBLIK,
-        message=message or _("Kasus dibuka melalui kanal %(channel)s.") % {"channel": kasus.get_channel_display()},
+        message=message
+        or _lazy_format(gettext_lazy("Kasus dibuka melalui kanal %(channel)s."), channel=_label(channel)),
         actor=actor,
         data={"channel": channel, **(data or {})},
     )
@@ -228,19 +297,25 @@ def kasus_confirm(*, kasus_id: int) -> Kasus:
     kasus.due_at = add_working_days(now, sla_days("verify_days"))
     kasus.save(update_fields=["confirmed_at", "due_at", "updated_at"])
     kasus_log(
-        kasus=kasus, kind="kasus.confirmed", visibility=Visibility.PUBLIK, message=_("Email pelapor dikonfirmasi.")
+        kasus=kasus,
+        kind="kasus.confirmed",
+        visibility=Visibility.PUBLIK,
+        message=gettext_lazy("Email pelapor dikonfirmasi."),
     )
     notify_reporter(kasus, template="kasus_opened")
     return kasus
 
 
+# Transitions --------------------------------------------------------------------------------------
+
+
 def _transition(
-    kasus_id: int,
+    kasus: Kasus,
     action: str,
     *,
-    actor,
+    actor: User | None,
     kind: str,
-    message: str,
+    message: str | Promise,
     visibility: str = Visibility.PUBLIK,
     data: dict | None = None,
     target: str | None = None,
@@ -248,19 +323,18 @@ def _transition(
     notify_template: str | None = "kasus_status",
     notify_context: dict | None = None,
 ) -> Kasus:
-    kasus = _lock(kasus_id)
+    """Move a case the caller has locked: check, save, log, notify the reporter on commit."""
     to_status = _check(kasus, action) or target
     previous = kasus.status
-    kasus.status = to_status
-    fields = ["status", "updated_at"]
-    for name, value in (extra_fields or {}).items():
+    changes: dict[str, Any] = {"status": to_status, **(extra_fields or {})}
+    if "due_at" in changes:
+        changes.setdefault("escalation_level", 0)  # a fresh deadline starts a fresh escalation
+    if to_status in CLOSED_STATUSES:
+        changes.setdefault("closed_at", timezone.now())
+        changes["due_at"] = None
+    for name, value in changes.items():
         setattr(kasus, name, value)
-        fields.append(name)
-    if to_status in CLOSED_STATUSES and "closed_at" not in fields:
-        kasus.closed_at = timezone.now()
-        kasus.due_at = None
-        fields += ["closed_at", "due_at"]
-    kasus.save(update_fields=fields)
+    kasus.save(update_fields=[*changes, "updated_at"])
     kasus_log(
         kasus=kasus,
         kind=kind,
@@ -276,8 +350,14 @@ def _transition(
 
 @transaction.atomic
 def kasus_verify(
-    *, kasus_id: int, actor, kategori: Kategori | None = None, priority: str | None = None, note: str = ""
+    *,
+    kasus_id: int,
+    actor: User | None,
+    kategori: Kategori | None = None,
+    priority: str | None = None,
+    note: str = "",
 ) -> Kasus:
+    """Accept a new case into the process; the next deadline is for its disposition."""
     kasus = _lock(kasus_id)
     extra: dict[str, Any] = {"due_at": add_working_days(timezone.now(), sla_days("verify_days"))}
     if kategori is not None:
@@ -285,62 +365,76 @@ def kasus_verify(
     if priority:
         extra["priority"] = priority
     return _transition(
-        kasus.pk,
+        kasus,
         "verify",
         actor=actor,
         kind="kasus.verified",
-        message=note or _("Kasus telah diverifikasi dan akan diteruskan ke OPD terkait."),
+        message=note.strip() or gettext_lazy("Kasus telah diverifikasi dan akan diteruskan ke OPD terkait."),
         extra_fields=extra,
     )
 
 
 @transaction.atomic
-def kasus_reject(*, kasus_id: int, actor, reason: str) -> Kasus:
-    if not reason.strip():
+def kasus_reject(*, kasus_id: int, actor: User | None, reason: str) -> Kasus:
+    reason = reason.strip()
+    if not reason:
         raise KasusError(_("Alasan penolakan wajib diisi."))
     return _transition(
-        kasus_id,
+        _lock(kasus_id),
         "reject",
         actor=actor,
         kind="kasus.rejected",
-        message=_("Kasus ditolak. Alasan: %(reason)s") % {"reason": reason.strip()},
-        data={"reason": reason.strip()},
+        message=_lazy_format(gettext_lazy("Kasus ditolak. Alasan: %(reason)s"), reason=reason),
+        data={"reason": reason},
     )
 
 
+def _remaining_working_days(kasus: Kasus) -> int:
+    """Working days left on the running deadline; at least 1, so an answer always gets a day."""
+    if kasus.due_at is None:
+        return sla_days("verify_days")
+    return max(working_days_between(timezone.now(), kasus.due_at), 1)
+
+
 @transaction.atomic
-def kasus_request_info(*, kasus_id: int, actor, question: str) -> Kasus:
+def kasus_request_info(*, kasus_id: int, actor: User | None, question: str) -> Kasus:
     """Ask the reporter for more information; the SLA clock pauses until they answer."""
-    if not question.strip():
+    question = question.strip()
+    if not question:
         raise KasusError(_("Tuliskan informasi yang diminta dari pelapor."))
     kasus = _lock(kasus_id)
-    remaining = working_days_between(timezone.now(), kasus.due_at) if kasus.due_at else sla_days("verify_days")
+    _check(kasus, "request_info")
     return _transition(
-        kasus_id,
+        kasus,
         "request_info",
         actor=actor,
         kind="kasus.info_requested",
         visibility=Visibility.PELAPOR,
-        message=question.strip(),
-        extra_fields={"status_before_pause": kasus.status, "sla_remaining_days": max(remaining, 1), "due_at": None},
+        message=question,
+        extra_fields={
+            "status_before_pause": kasus.status,
+            "sla_remaining_days": _remaining_working_days(kasus),
+            "due_at": None,
+        },
         notify_template="kasus_info_requested",
     )
 
 
 @transaction.atomic
-def kasus_info_received(*, kasus_id: int, actor, message: str, data: dict | None = None) -> Kasus:
-    """The reporter answered: the case returns to where it was and the clock runs again."""
-    if not message.strip():
+def kasus_info_received(*, kasus_id: int, actor: User | None, message: str, data: dict | None = None) -> Kasus:
+    """The reporter answered: the case returns to where it was and the clock runs on with the days left."""
+    message = message.strip()
+    if not message:
         raise KasusError(_("Informasi tambahan tidak boleh kosong."))
     kasus = _lock(kasus_id)
     _check(kasus, "info_received")
     return _transition(
-        kasus_id,
+        kasus,
         "info_received",
         actor=actor,
         kind="kasus.info_received",
         visibility=Visibility.PELAPOR,
-        message=message.strip(),
+        message=message,
         data=data,
         target=kasus.status_before_pause or Status.BARU,
         extra_fields={
@@ -353,22 +447,24 @@ def kasus_info_received(*, kasus_id: int, actor, message: str, data: dict | None
 
 
 @transaction.atomic
-def kasus_dispose(*, kasus_id: int, actor, opd: Opd, note: str = "") -> Kasus:
+def kasus_dispose(*, kasus_id: int, actor: User | None, opd: Opd, note: str = "") -> Kasus:
+    """Route the case to an OPD (again, to another OPD, while it is being handled)."""
     kasus = _lock(kasus_id)
+    _check(kasus, "dispose")
     if kasus.opd_id == opd.pk and kasus.status == Status.DIDISPOSISIKAN:
         raise KasusError(_("Kasus ini sudah didisposisikan ke %(opd)s.") % {"opd": opd})
+    if not opd.is_active:
+        raise KasusError(_("%(opd)s tidak aktif dan tidak dapat menerima disposisi.") % {"opd": opd})
+    note = note.strip()
+    previous_opd = kasus.opd_id
     kasus = _transition(
-        kasus_id,
+        kasus,
         "dispose",
         actor=actor,
         kind="kasus.disposed",
-        message=_("Kasus diteruskan ke %(opd)s untuk ditindaklanjuti.") % {"opd": opd.nama},
-        data={"opd": opd.pk, "opd_nama": opd.nama, "note": note, "previous_opd": kasus.opd_id},
-        extra_fields={
-            "opd": opd,
-            "due_at": add_working_days(timezone.now(), sla_days("followup_days")),
-            "escalation_level": 0,
-        },
+        message=_lazy_format(gettext_lazy("Kasus diteruskan ke %(opd)s untuk ditindaklanjuti."), opd=opd.nama),
+        data={"opd": opd.pk, "opd_nama": opd.nama, "note": note, "previous_opd": previous_opd},
+        extra_fields={"opd": opd, "due_at": add_working_days(timezone.now(), sla_days("followup_days"))},
     )
     if note:
         kasus_log(kasus=kasus, kind="note.internal", visibility=Visibility.INTERNAL, message=note, actor=actor)
@@ -377,87 +473,130 @@ def kasus_dispose(*, kasus_id: int, actor, opd: Opd, note: str = "") -> Kasus:
 
 
 @transaction.atomic
-def kasus_start(*, kasus_id: int, actor, note: str = "") -> Kasus:
+def kasus_start(*, kasus_id: int, actor: User | None, note: str = "") -> Kasus:
     return _transition(
-        kasus_id,
+        _lock(kasus_id),
         "start",
         actor=actor,
         kind="kasus.started",
-        message=note or _("OPD mulai menindaklanjuti kasus ini."),
+        message=note.strip() or gettext_lazy("OPD mulai menindaklanjuti kasus ini."),
     )
 
 
 @transaction.atomic
-def kasus_answer(*, kasus_id: int, actor, answer: str, data: dict | None = None) -> Kasus:
-    if not answer.strip():
+def kasus_answer(*, kasus_id: int, actor: User | None, answer: str, data: dict | None = None) -> Kasus:
+    """The OPD answers; the reporter has `autoclose_days` working days to accept or dispute."""
+    answer = answer.strip()
+    if not answer:
         raise KasusError(_("Jawaban tidak boleh kosong."))
     now = timezone.now()
     return _transition(
-        kasus_id,
+        _lock(kasus_id),
         "answer",
         actor=actor,
         kind="kasus.answered",
-        message=answer.strip(),
+        message=answer,
         data=data,
         extra_fields={"answered_at": now, "due_at": add_working_days(now, sla_days("autoclose_days"))},
         notify_template="kasus_answered",
     )
 
 
-@transaction.atomic
-def kasus_accept(*, kasus_id: int, actor, rating: int, comment: str = "") -> Kasus:
-    if not 1 <= int(rating) <= 5:
+def _parse_rating(rating: int | str) -> int:
+    try:
+        value = int(rating)
+    except (TypeError, ValueError):
+        value = 0
+    if not 1 <= value <= 5:
         raise KasusError(_("Penilaian harus antara 1 dan 5."))
+    return value
+
+
+@transaction.atomic
+def kasus_accept(*, kasus_id: int, actor: User | None, rating: int, comment: str = "") -> Kasus:
+    rating = _parse_rating(rating)
     return _transition(
-        kasus_id,
+        _lock(kasus_id),
         "accept",
         actor=actor,
         kind="kasus.accepted",
-        message=comment.strip() or _("Pelapor menerima jawaban."),
-        data={"rating": int(rating)},
-        extra_fields={"rating": int(rating)},
+        message=comment.strip() or gettext_lazy("Pelapor menerima jawaban."),
+        data={"rating": rating},
+        extra_fields={"rating": rating},
         notify_template=None,
     )
 
 
+def _dispute_deadline(kasus: Kasus) -> dt.datetime | None:
+    if kasus.answered_at is None:
+        return None
+    return add_working_days(kasus.answered_at, sla_days("autoclose_days"))
+
+
 @transaction.atomic
-def kasus_dispute(*, kasus_id: int, actor, reason: str) -> Kasus:
-    if not reason.strip():
+def kasus_dispute(*, kasus_id: int, actor: User | None, reason: str) -> Kasus:
+    """The reporter disputes the answer within the window: the case reopens and the OPD is told."""
+    reason = reason.strip()
+    if not reason:
         raise KasusError(_("Jelaskan mengapa jawaban belum menyelesaikan masalah."))
     kasus = _lock(kasus_id)
     _check(kasus, "dispute")
-    window = sla_days("autoclose_days")
-    if kasus.answered_at and working_days_between(kasus.answered_at, timezone.now()) > window:
+    deadline = _dispute_deadline(kasus)
+    if deadline is not None and timezone.now() > deadline:
         raise KasusError(
-            _("Batas waktu sanggahan (%(days)s hari kerja setelah jawaban) sudah lewat.") % {"days": window}
+            _("Batas waktu sanggahan (%(days)s hari kerja setelah jawaban) sudah lewat.")
+            % {"days": sla_days("autoclose_days")}
         )
     kasus = _transition(
-        kasus_id,
+        kasus,
         "dispute",
         actor=actor,
         kind="kasus.disputed",
-        message=reason.strip(),
+        message=reason,
         extra_fields={"due_at": add_working_days(timezone.now(), sla_days("followup_days")), "answered_at": None},
         notify_template=None,
     )
     if kasus.opd_id:
-        notify_opd(kasus, kasus.opd, template="kasus_disputed", context={"reason": reason.strip()})
+        notify_opd(kasus, kasus.opd, template="kasus_disputed", context={"reason": reason})
     return kasus
 
 
 @transaction.atomic
-def kasus_note_add(*, kasus_id: int, actor, message: str) -> Riwayat:
-    if not message.strip():
+def kasus_autoclose(*, kasus_id: int, now: dt.datetime | None = None) -> Kasus:
+    """Close an answered case whose dispute window has passed without a reply from the reporter."""
+    now = now or timezone.now()
+    kasus = _lock(kasus_id)
+    _check(kasus, "autoclose")
+    if kasus.due_at is None or kasus.due_at >= now:
+        raise KasusError(_("Masa sanggah kasus %(ref)s belum berakhir.") % {"ref": kasus.reference})
+    return _transition(
+        kasus,
+        "autoclose",
+        actor=None,
+        kind="kasus.autoclosed",
+        message=_lazy_format(
+            gettext_lazy("Kasus ditutup otomatis karena tidak ada tanggapan atas jawaban dalam %(days)s hari kerja."),
+            days=sla_days("autoclose_days"),
+        ),
+        extra_fields={"closed_at": now},
+    )
+
+
+# Notes and details --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def kasus_note_add(*, kasus_id: int, actor: User | None, message: str) -> Riwayat:
+    message = message.strip()
+    if not message:
         raise KasusError(_("Catatan tidak boleh kosong."))
     kasus = _lock(kasus_id)
-    return kasus_log(
-        kasus=kasus, kind="note.internal", visibility=Visibility.INTERNAL, message=message.strip(), actor=actor
-    )
+    return kasus_log(kasus=kasus, kind="note.internal", visibility=Visibility.INTERNAL, message=message, actor=actor)
 
 
 @transaction.atomic
 def kasus_update_details(
-    *, kasus_id: int, actor, kategori: Kategori | None, wilayah: Wilayah | None, priority: str
+    *, kasus_id: int, actor: User | None, kategori: Kategori | None, wilayah: Wilayah | None, priority: str
 ) -> Kasus:
     """Correct the case's classification; the change is logged internally."""
     kasus = _lock(kasus_id)
@@ -471,7 +610,7 @@ def kasus_update_details(
         kasus=kasus,
         kind="kasus.updated",
         visibility=Visibility.INTERNAL,
-        message=_("Klasifikasi kasus diperbarui."),
+        message=gettext_lazy("Klasifikasi kasus diperbarui."),
         actor=actor,
         data={
             "before": before,
@@ -481,10 +620,12 @@ def kasus_update_details(
     return kasus
 
 
+# Merging ------------------------------------------------------------------------------------------
+
 NOT_MOVED_ON_MERGE = frozenset({"kasus.riwayat", "kasus.outboxemail", "kasus.kasus"})
 
 
-def _child_relations():
+def _child_relations() -> list:
     """Relations to Kasus whose rows move to the surviving case on merge (aspirasi, audiensi, ...)."""
     return [
         rel
@@ -493,27 +634,39 @@ def _child_relations():
     ]
 
 
+def _move_children(source: Kasus, target: Kasus) -> dict[str, int]:
+    moved = {}
+    for rel in _child_relations():
+        rows = rel.related_model._base_manager.filter(**{rel.field.name: source})
+        count = rows.update(**{rel.field.name: target})
+        if count:
+            moved[rel.related_model._meta.label_lower] = count
+    # Cases merged into the source earlier now point straight at the survivor.
+    Kasus.objects.filter(merged_into=source).update(merged_into=target)
+    return moved
+
+
 @transaction.atomic
-def kasus_merge(*, kasus_id: int, into_id: int, actor, reason: str = "") -> Kasus:
+def kasus_merge(*, kasus_id: int, into_id: int, actor: User | None, reason: str = "") -> Kasus:
     """Merge a case into another: its children move, both timelines record it. Returns the survivor."""
     if kasus_id == into_id:
         raise KasusError(_("Kasus tidak dapat digabung dengan dirinya sendiri."))
-    first, second = sorted([kasus_id, into_id])
-    locked = {k.pk: k for k in Kasus.objects.select_for_update().filter(pk__in=[first, second]).order_by("pk")}
+    # Lock both in id order so two opposite merges cannot deadlock.
+    locked = {k.pk: k for k in Kasus.objects.select_for_update().filter(pk__in=[kasus_id, into_id]).order_by("pk")}
+    if len(locked) < 2:
+        raise Kasus.DoesNotExist(f"kasus {kasus_id} or {into_id} does not exist")
     source, target = locked[kasus_id], locked[into_id]
+    _check(source, "merge")
     if not target.is_open:
         raise KasusError(_("Kasus tujuan %(ref)s sudah tidak aktif.") % {"ref": target.reference})
-    moved = {}
-    for rel in _child_relations():
-        count = rel.related_model._default_manager.filter(**{rel.field.name: source}).update(**{rel.field.name: target})
-        if count:
-            moved[rel.related_model._meta.label_lower] = count
+    reason = reason.strip()
+    moved = _move_children(source, target)
     _transition(
-        source.pk,
+        source,
         "merge",
         actor=actor,
         kind="kasus.merged",
-        message=_("Kasus ini digabung ke %(ref)s.") % {"ref": target.reference},
+        message=_lazy_format(gettext_lazy("Kasus ini digabung ke %(ref)s."), ref=target.reference),
         data={"into": target.pk, "into_reference": target.reference, "reason": reason, "moved": moved},
         extra_fields={"merged_into": target},
         notify_context={"target": target},
@@ -522,18 +675,21 @@ def kasus_merge(*, kasus_id: int, into_id: int, actor, reason: str = "") -> Kasu
         kasus=target,
         kind="kasus.merge_received",
         visibility=Visibility.PUBLIK,
-        message=_("Kasus %(ref)s digabung ke kasus ini.") % {"ref": source.reference},
+        message=_lazy_format(gettext_lazy("Kasus %(ref)s digabung ke kasus ini."), ref=source.reference),
         actor=actor,
         data={"from": source.pk, "from_reference": source.reference, "reason": reason, "moved": moved},
     )
     return target
 
 
+# Follow-up commitments ----------------------------------------------------------------------------
+
+
 @transaction.atomic
 def tindak_lanjut_add(
     *,
     kasus_id: int,
-    actor,
+    actor: User | None,
     description: str,
     opd: Opd,
     due_date: dt.date,
@@ -541,25 +697,34 @@ def tindak_lanjut_add(
     source_kind: str = "",
     source_id: int | None = None,
 ) -> TindakLanjut:
-    if not description.strip():
+    description = description.strip()
+    if not description:
         raise KasusError(_("Uraian tindak lanjut wajib diisi."))
     kasus = _lock(kasus_id)
+    if kasus.status == Status.DIGABUNG:
+        raise KasusError(
+            _("Kasus %(ref)s sudah digabung; catat tindak lanjut pada kasus tujuannya.") % {"ref": kasus.reference}
+        )
     item = TindakLanjut.objects.create(
         kasus=kasus,
-        description=description.strip(),
+        description=description,
         opd=opd,
         due_date=due_date,
         source=source,
         source_kind=source_kind,
         source_id=source_id,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=_user_or_none(actor),
     )
     kasus_log(
         kasus=kasus,
         kind="tindak_lanjut.added",
         visibility=Visibility.PUBLIK,
-        message=_("Tindak lanjut: %(desc)s (%(opd)s, tenggat %(due)s).")
-        % {"desc": item.description, "opd": opd.nama, "due": due_date.strftime("%d-%m-%Y")},
+        message=_lazy_format(
+            gettext_lazy("Tindak lanjut: %(desc)s (%(opd)s, tenggat %(due)s)."),
+            desc=description,
+            opd=opd.nama,
+            due=due_date.strftime("%d-%m-%Y"),
+        ),
         actor=actor,
         data={"tindak_lanjut": item.pk, "opd": opd.pk, "due_date": due_date.isoformat(), "source": source},
     )
@@ -567,23 +732,36 @@ def tindak_lanjut_add(
     return item
 
 
+def _lock_tindak_lanjut(tindak_lanjut_id: int) -> TindakLanjut:
+    """Lock the case, then the commitment: the order every writer uses, so none deadlocks with a merge."""
+    while True:
+        kasus_id = TindakLanjut.objects.values_list("kasus_id", flat=True).get(pk=tindak_lanjut_id)
+        kasus = _lock(kasus_id)
+        item = TindakLanjut.objects.select_for_update().get(pk=tindak_lanjut_id)
+        if item.kasus_id == kasus.pk:  # else a merge moved it meanwhile: lock its new case
+            item.kasus = kasus
+            return item
+
+
 @transaction.atomic
-def tindak_lanjut_complete(*, tindak_lanjut_id: int, actor, evidence: str) -> TindakLanjut:
-    item = TindakLanjut.objects.select_for_update().select_related("kasus", "opd").get(pk=tindak_lanjut_id)
+def tindak_lanjut_complete(*, tindak_lanjut_id: int, actor: User | None, evidence: str) -> TindakLanjut:
+    evidence = evidence.strip()
+    item = _lock_tindak_lanjut(tindak_lanjut_id)
     if item.status == TindakLanjut.Status.SELESAI:
         raise KasusError(_("Tindak lanjut ini sudah selesai."))
-    if not evidence.strip():
+    if not evidence:
         raise KasusError(_("Jelaskan bukti penyelesaian tindak lanjut."))
     item.status = TindakLanjut.Status.SELESAI
     item.done_at = timezone.now()
-    item.evidence = evidence.strip()
+    item.evidence = evidence
     item.save(update_fields=["status", "done_at", "evidence"])
     kasus_log(
         kasus=item.kasus,
         kind="tindak_lanjut.done",
         visibility=Visibility.PUBLIK,
-        message=_("Tindak lanjut selesai: %(desc)s. %(evidence)s")
-        % {"desc": item.description, "evidence": item.evidence},
+        message=_lazy_format(
+            gettext_lazy("Tindak lanjut selesai: %(desc)s. %(evidence)s"), desc=item.description, evidence=evidence
+        ),
         actor=actor,
         data={"tindak_lanjut": item.pk},
     )
@@ -591,83 +769,85 @@ def tindak_lanjut_complete(*, tindak_lanjut_id: int, actor, evidence: str) -> Ti
     return item
 
 
-def kasus_escalate_overdue(*, now: dt.datetime | None = None) -> int:
-    """Raise the escalation level of overdue cases once per deadline; notify OPD, petugas, pimpinan."""
-    from portal.akun.models import User
+# SLA sweep (periodic task) ------------------------------------------------------------------------
 
+
+def _escalation_due(kasus: Kasus, now: dt.datetime) -> bool:
+    return (
+        kasus.is_open
+        and kasus.status != Status.DIJAWAB  # answered cases close by themselves
+        and kasus.due_at is not None
+        and kasus.due_at < now
+        and kasus.escalation_level < MAX_ESCALATION_LEVEL
+    )
+
+
+@transaction.atomic
+def _escalate(kasus_id: int, now: dt.datetime) -> bool:
+    """Escalate one overdue case by one level: petugas and the OPD first, then pimpinan too."""
+    kasus = _lock(kasus_id)
+    if not _escalation_due(kasus, now):
+        return False
+    kasus.escalation_level += 1
+    fields = ["escalation_level", "updated_at"]
+    if kasus.escalation_level == 1:
+        # A second deadline: if the case is still late after it, pimpinan is told.
+        kasus.due_at = add_working_days(now, sla_days("escalate_after_days"))
+        fields.append("due_at")
+        roles = ["petugas"]
+        message = gettext_lazy("Kasus melewati batas waktu layanan.")
+    else:
+        roles = ["petugas", "pimpinan"]
+        message = gettext_lazy("Kasus masih terlambat setelah batas kedua; dieskalasi ke pimpinan.")
+    kasus.save(update_fields=fields)
+    kasus_log(
+        kasus=kasus,
+        kind="kasus.overdue",
+        visibility=Visibility.INTERNAL,
+        message=message,
+        data={"level": kasus.escalation_level},
+    )
+    recipients = _role_recipients(roles)
+    if kasus.opd_id:
+        recipients.update(_opd_recipients(kasus.opd))
+    _notify_staff(kasus, recipients, template="kasus_overdue", context={"message": message, "opd": kasus.opd})
+    return True
+
+
+def kasus_escalate_overdue(*, now: dt.datetime | None = None) -> int:
+    """Raise the escalation level of overdue cases once per deadline. Idempotent; returns how many moved."""
     now = now or timezone.now()
-    count = 0
-    candidates = (
+    candidates = list(
         Kasus.objects.overdue(now)
         .exclude(status=Status.DIJAWAB)
-        .filter(escalation_level__lt=2)
+        .filter(escalation_level__lt=MAX_ESCALATION_LEVEL)
         .values_list("pk", flat=True)
     )
-    for kasus_id in candidates:
-        with transaction.atomic():
-            kasus = _lock(kasus_id)
-            if not kasus.is_open or kasus.due_at is None or kasus.due_at >= now or kasus.escalation_level >= 2:
-                continue
-            kasus.escalation_level += 1
-            fields = ["escalation_level", "updated_at"]
-            if kasus.escalation_level == 1:
-                # A second deadline: if still late after it, pimpinan is told.
-                kasus.due_at = add_working_days(now, sla_days("escalate_after_days"))
-                fields.append("due_at")
-                roles = ["petugas"]
-                message = _("Kasus melewati batas waktu layanan.")
-            else:
-                roles = ["petugas", "pimpinan"]
-                message = _("Kasus masih terlambat setelah batas kedua; dieskalasi ke pimpinan.")
-            kasus.save(update_fields=fields)
-            kasus_log(
-                kasus=kasus,
-                kind="kasus.overdue",
-                visibility=Visibility.INTERNAL,
-                message=message,
-                data={"level": kasus.escalation_level},
-            )
-            for email in (
-                User.objects.filter(groups__name__in=roles, is_active=True).values_list("email", flat=True).distinct()
-            ):
-                outbox_enqueue(
-                    to=email, template="kasus_overdue", context={"kasus": kasus, "message": message}, kasus=kasus
-                )
-            if kasus.opd_id:
-                notify_opd(kasus, kasus.opd, template="kasus_overdue", context={"message": message})
-            count += 1
-    return count
+    return sum(_escalate(kasus_id, now) for kasus_id in candidates)
 
 
 def kasus_autoclose_answered(*, now: dt.datetime | None = None) -> int:
-    """Close answered cases whose dispute window has passed."""
+    """Close answered cases whose dispute window has passed. Idempotent; returns how many closed."""
     now = now or timezone.now()
-    count = 0
-    ids = Kasus.objects.filter(status=Status.DIJAWAB, due_at__lt=now).values_list("pk", flat=True)
-    for kasus_id in ids:
-        with transaction.atomic():
-            kasus = _lock(kasus_id)
-            if kasus.status != Status.DIJAWAB or kasus.due_at is None or kasus.due_at >= now:
-                continue
-            _transition(
-                kasus.pk,
-                "autoclose",
-                actor=None,
-                kind="kasus.autoclosed",
-                message=_("Kasus ditutup otomatis karena tidak ada tanggapan atas jawaban dalam %(days)s hari kerja.")
-                % {"days": sla_days("autoclose_days")},
-            )
-            count += 1
-    return count
+    closed = 0
+    for kasus_id in list(Kasus.objects.filter(status=Status.DIJAWAB, due_at__lt=now).values_list("pk", flat=True)):
+        try:
+            kasus_autoclose(kasus_id=kasus_id, now=now)
+        except KasusError:
+            continue  # disputed or re-answered since the query
+        closed += 1
+    return closed
 
 
 __all__ = [
     "Attachment",
     "KasusError",
+    "OpdSafeKasus",
     "TransitionNotAllowed",
     "allowed_actions",
     "kasus_accept",
     "kasus_answer",
+    "kasus_autoclose",
     "kasus_autoclose_answered",
     "kasus_confirm",
     "kasus_dispose",

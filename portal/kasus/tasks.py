@@ -11,10 +11,13 @@ def outbox_send(outbox_id: int) -> bool:
 
 @shared_task(ignore_result=True)
 def outbox_retry_pending(older_than_seconds: int = 30) -> int:
-    ids = outbox_pending_ids(older_than_seconds=older_than_seconds)
-    for outbox_id in ids:
-        outbox_dispatch(outbox_id)
-    return len(ids)
+    """Queue the emails whose first dispatch failed; stop at the first failure (the broker is still down)."""
+    queued = 0
+    for outbox_id in outbox_pending_ids(older_than_seconds=older_than_seconds):
+        if not outbox_dispatch(outbox_id, force=True):
+            break
+        queued += 1
+    return queued
 
 
 @shared_task(ignore_result=True)

@@ -5,8 +5,15 @@ from . import views
 app_name = "kasus"
 urlpatterns = [
     path("kasus-saya/", views.my_cases, name="mine"),
+    path("kasus-saya/<str:reference>/", views.my_case_detail, name="mine_detail"),
     path("lacak/", views.track, name="track"),
     path("lacak/<str:token>/", views.track_detail, name="track_detail"),
     path("petugas/", views.staff_queue, name="queue"),
     path("petugas/kasus/<str:reference>/", views.staff_detail, name="detail"),
+    path(
+        "petugas/kasus/<str:reference>/tindak-lanjut/<int:pk>/selesai/",
+        views.staff_tindak_lanjut_done,
+        name="tindak_lanjut_done",
+    ),
+    path("petugas/kasus/<str:reference>/<slug:slug>/", views.staff_action, name="action"),
 ]

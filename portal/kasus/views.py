@@ -1,32 +1,412 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+"""Case pages: the staff back-office, the resident's own cases and the public tracking page."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_POST
+
+from portal.akun import roles as r
 from portal.akun.access import staff_required
 
-from .models import Kasus
+from . import forms as f
+from . import selectors, services
+from .filters import KasusFilter
+from .models import Kasus, Riwayat, Status, TindakLanjut
+from .panels import panels_for
+
+Visibility = Riwayat.Visibility
+QUEUE_PAGE_SIZE = 25
+TRACK_ATTEMPTS = 10
+TRACK_WINDOW_SECONDS = 15 * 60
+IDEMPOTENCY_SECONDS = 24 * 60 * 60
+
+
+# Staff actions --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Action:
+    slug: str  # URL segment and form prefix
+    title: str
+    button: str
+    form: type[f.ActionForm]
+    roles: frozenset[str]
+    run: Callable  # (kasus, user, cleaned_data) -> (success message, case to go back to)
+    transition: str | None = None  # shown only when services.allowed_actions() has it
+    danger: bool = False
+
+    def available(self, kasus: Kasus) -> bool:
+        if kasus.status == Status.DIGABUNG:
+            return False
+        return self.transition is None or self.transition in services.allowed_actions(kasus)
+
+
+def _verify(kasus, user, data):
+    services.kasus_verify(
+        kasus_id=kasus.pk, actor=user, kategori=data["kategori"], priority=data["priority"], note=data["note"]
+    )
+    return _("Kasus telah diverifikasi."), kasus
+
+
+def _reject(kasus, user, data):
+    services.kasus_reject(kasus_id=kasus.pk, actor=user, reason=data["reason"])
+    return _("Kasus telah ditolak."), kasus
+
+
+def _request_info(kasus, user, data):
+    services.kasus_request_info(kasus_id=kasus.pk, actor=user, question=data["question"])
+    return _("Permintaan informasi telah dikirim ke pelapor."), kasus
+
+
+def _dispose(kasus, user, data):
+    services.kasus_dispose(kasus_id=kasus.pk, actor=user, opd=data["opd"], note=data["note"])
+    return _("Kasus telah didisposisikan ke %(opd)s.") % {"opd": data["opd"].nama}, kasus
+
+
+def _start(kasus, user, data):
+    services.kasus_start(kasus_id=kasus.pk, actor=user, note=data["note"])
+    return _("Tindak lanjut kasus telah dimulai."), kasus
+
+
+def _answer(kasus, user, data):
+    services.kasus_answer(kasus_id=kasus.pk, actor=user, answer=data["answer"])
+    return _("Jawaban telah dikirim ke pelapor."), kasus
+
+
+def _note(kasus, user, data):
+    services.kasus_note_add(kasus_id=kasus.pk, actor=user, message=data["message"])
+    return _("Catatan internal telah disimpan."), kasus
+
+
+def _tindak_lanjut(kasus, user, data):
+    services.tindak_lanjut_add(
+        kasus_id=kasus.pk, actor=user, description=data["description"], opd=data["opd"], due_date=data["due_date"]
+    )
+    return _("Tindak lanjut telah ditambahkan."), kasus
+
+
+def _merge(kasus, user, data):
+    target = data["target"]
+    survivor = services.kasus_merge(kasus_id=kasus.pk, into_id=target.pk, actor=user, reason=data["reason"])
+    return _("Kasus telah digabung ke %(ref)s.") % {"ref": survivor.reference}, survivor
+
+
+def _update(kasus, user, data):
+    services.kasus_update_details(
+        kasus_id=kasus.pk, actor=user, kategori=data["kategori"], wilayah=data["wilayah"], priority=data["priority"]
+    )
+    return _("Detail kasus telah diperbarui."), kasus
+
+
+PETUGAS = frozenset({r.PETUGAS})
+OPD = frozenset({r.OPD})
+NOTE_ROLES = frozenset({r.PETUGAS, r.OPD, r.PIMPINAN, r.ADMIN})
+
+ACTIONS: dict[str, Action] = {
+    a.slug: a
+    for a in [
+        Action("verifikasi", _l("Verifikasi"), _l("Verifikasi"), f.VerifyForm, PETUGAS, _verify, "verify"),
+        Action(
+            "minta-informasi",
+            _l("Minta informasi tambahan"),
+            _l("Kirim permintaan"),
+            f.RequestInfoForm,
+            PETUGAS,
+            _request_info,
+            "request_info",
+        ),
+        Action("disposisi", _l("Disposisi ke OPD"), _l("Disposisikan"), f.DisposeForm, PETUGAS, _dispose, "dispose"),
+        Action("mulai", _l("Mulai tindak lanjut"), _l("Mulai"), f.StartForm, OPD, _start, "start"),
+        Action("jawab", _l("Jawab pelapor"), _l("Kirim jawaban"), f.AnswerForm, OPD, _answer, "answer"),
+        Action("catatan", _l("Catatan internal"), _l("Simpan catatan"), f.NoteForm, NOTE_ROLES, _note),
+        Action("tindak-lanjut", _l("Tambah tindak lanjut"), _l("Tambah"), f.TindakLanjutForm, PETUGAS, _tindak_lanjut),
+        Action("ubah", _l("Koreksi klasifikasi"), _l("Simpan"), f.UpdateDetailsForm, PETUGAS, _update),
+        Action("gabung", _l("Gabungkan ke kasus lain"), _l("Gabungkan"), f.MergeForm, PETUGAS, _merge, "merge"),
+        Action("tolak", _l("Tolak"), _l("Tolak kasus"), f.RejectForm, PETUGAS, _reject, "reject", danger=True),
+    ]
+}
+DONE_ROLES = frozenset({r.PETUGAS, r.OPD})
+
+
+class _Choices:
+    """Choice lists read lazily, at most once per page, shared by every form on it."""
+
+    @cached_property
+    def opd(self):
+        return selectors.opd_choices()
+
+    @cached_property
+    def kategori(self):
+        return selectors.kategori_choices()
+
+    @cached_property
+    def wilayah(self):
+        return selectors.wilayah_choices()
+
+    def for_forms(self) -> dict[str, Callable]:
+        return {"opd": lambda: self.opd, "kategori": lambda: self.kategori, "wilayah": lambda: self.wilayah}
+
+
+def _initial(slug: str, kasus: Kasus) -> dict:
+    if slug == "verifikasi":
+        return {"kategori": kasus.kategori_id, "priority": kasus.priority}
+    if slug == "disposisi":
+        default_opd = kasus.kategori.default_opd_id if kasus.kategori else None
+        return {"opd": kasus.opd_id or default_opd}
+    if slug == "tindak-lanjut":
+        return {"opd": kasus.opd_id}
+    if slug == "ubah":
+        return {"kategori": kasus.kategori_id, "wilayah": kasus.wilayah_id, "priority": kasus.priority}
+    return {}
+
+
+def _may(user, roles: frozenset[str]) -> bool:
+    return bool(r.user_roles(user) & roles)
+
+
+def _may_complete(user, item: TindakLanjut) -> bool:
+    if not _may(user, DONE_ROLES) or item.status != TindakLanjut.Status.TERBUKA:
+        return False
+    return not selectors.is_opd_only(user) or item.opd_id == user.opd_id
+
+
+def _render_staff_detail(request: HttpRequest, kasus: Kasus, *, bound: tuple[str, f.ActionForm] | None = None):
+    user = request.user
+    show_identity = selectors.sees_reporter_identity(user, kasus)
+    choices = _Choices()
+    forms_by_slug = dict([bound]) if bound else {}
+
+    actions = []
+    for action in ACTIONS.values():
+        if not (_may(user, action.roles) and action.available(kasus)):
+            continue
+        if action.slug in forms_by_slug:
+            form = forms_by_slug[action.slug]
+        else:
+            form = action.form(prefix=action.slug, initial=_initial(action.slug, kasus), choices=choices.for_forms())
+        url = reverse("kasus:action", args=[kasus.reference, action.slug])
+        actions.append({"action": action, "form": form, "url": url})
+
+    entries = list(selectors.timeline(kasus))
+    for entry in entries:
+        entry.actor_label = selectors.staff_actor_label(entry, kasus, show_identity=show_identity)
+        entry.show_message = True
+
+    items = list(selectors.tindak_lanjut_of(kasus))
+    for item in items:
+        item.done_form = None
+        if _may_complete(user, item):
+            prefix = f"selesai-{item.pk}"
+            item.done_form = forms_by_slug[prefix] if prefix in forms_by_slug else f.TindakLanjutDoneForm(prefix=prefix)
+
+    context = {
+        "kasus": kasus,
+        "entries": entries,
+        "items": items,
+        "actions": actions,
+        "show_identity": show_identity,
+        "show_contact": selectors.sees_reporter_contact(user, kasus),
+        "panels": panels_for(kasus, request, "staff"),
+    }
+    return render(request, "kasus/staff_detail.html", context, status=400 if bound else 200)
+
+
+def _claim(request: HttpRequest, form: f.ActionForm) -> str | None:
+    """Reserve the form's idempotency token; None when this exact submission was already handled."""
+    token = form.cleaned_data.get("idem") or ""
+    if not token:
+        return ""
+    key = f"kasus:idem:{request.user.pk}:{token}"
+    return key if cache.add(key, 1, IDEMPOTENCY_SECONDS) else None
+
+
+def _run(request: HttpRequest, kasus: Kasus, form: f.ActionForm, run: Callable) -> HttpResponse:
+    key = _claim(request, form)
+    if key is None:
+        messages.info(request, _("Permintaan ini sudah diproses sebelumnya."))
+        return redirect("kasus:detail", kasus.reference)
+    try:
+        message, back_to = run(kasus, request.user, form.cleaned_data)
+    except services.KasusError as exc:
+        if key:
+            cache.delete(key)
+        messages.error(request, str(exc))
+        return redirect("kasus:detail", kasus.reference)
+    messages.success(request, message)
+    return redirect("kasus:detail", back_to.reference)
+
+
+@staff_required()
+def staff_queue(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    filterset = KasusFilter(
+        request.GET or None, queryset=selectors.staff_queue(user), hide_opd=selectors.is_opd_only(user)
+    )
+    page = Paginator(selectors.OverdueFirst(filterset.qs), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    for kasus in page:
+        kasus.show_identity = selectors.sees_reporter_identity(user, kasus)
+    return render(request, "kasus/staff_queue.html", {"filter": filterset, "page": page})
+
+
+@staff_required()
+def staff_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    kasus = selectors.staff_kasus(request.user, reference)
+    if kasus.status == Status.DIGABUNG and kasus.merged_into_id:
+        messages.info(
+            request,
+            _("Kasus %(ref)s telah digabung ke kasus ini.") % {"ref": kasus.reference},
+        )
+        return redirect("kasus:detail", kasus.merged_into.reference)
+    return _render_staff_detail(request, kasus)
+
+
+@require_POST
+@staff_required()
+def staff_action(request: HttpRequest, reference: str, slug: str) -> HttpResponse:
+    action = ACTIONS.get(slug)
+    if action is None:
+        raise Http404
+    kasus = selectors.staff_kasus(request.user, reference)
+    if not _may(request.user, action.roles):
+        raise PermissionDenied
+    form = action.form(request.POST, prefix=slug, choices=_Choices().for_forms())
+    if form.is_valid() and slug == "gabung":
+        target = selectors.find_merge_target(form.cleaned_data["into_reference"])
+        if target is None:
+            form.add_error("into_reference", _("Kasus dengan nomor itu tidak ditemukan."))
+        else:
+            form.cleaned_data["target"] = target
+    if not form.is_valid():
+        return _render_staff_detail(request, kasus, bound=(slug, form))
+    return _run(request, kasus, form, action.run)
+
+
+@require_POST
+@staff_required()
+def staff_tindak_lanjut_done(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    kasus = selectors.staff_kasus(request.user, reference)
+    item = get_object_or_404(TindakLanjut, pk=pk, kasus=kasus)
+    if not _may(request.user, DONE_ROLES) or (
+        selectors.is_opd_only(request.user) and item.opd_id != request.user.opd_id
+    ):
+        raise PermissionDenied
+    prefix = f"selesai-{item.pk}"
+    form = f.TindakLanjutDoneForm(request.POST, prefix=prefix)
+    if not form.is_valid():
+        return _render_staff_detail(request, kasus, bound=(prefix, form))
+
+    def complete(kasus, user, data):
+        services.tindak_lanjut_complete(tindak_lanjut_id=item.pk, actor=user, evidence=data["evidence"])
+        return _("Tindak lanjut ditandai selesai."), kasus
+
+    return _run(request, kasus, form, complete)
+
+
+# Residents and the public ---------------------------------------------------------------------
+
+
+def _public_entries(kasus: Kasus, visibilities: tuple[str, ...], *, show_content: bool) -> list[Riwayat]:
+    entries = list(selectors.public_timeline(kasus, visibilities))
+    for entry in entries:
+        entry.actor_label = selectors.public_actor_label(entry, kasus)
+        entry.show_message = show_content
+    return entries
+
+
+def _public_context(request: HttpRequest, kasus: Kasus, *, as_reporter: bool, show_content: bool) -> dict:
+    visibilities = (Visibility.PUBLIK, Visibility.PELAPOR) if as_reporter else (Visibility.PUBLIK,)
+    return {
+        "kasus": kasus,
+        "entries": _public_entries(kasus, visibilities, show_content=show_content),
+        "items": list(selectors.tindak_lanjut_of(kasus)) if show_content else [],
+        "show_content": show_content,
+        "as_reporter": as_reporter,
+        "panels": panels_for(kasus, request, "public"),
+    }
 
 
 @login_required
-def my_cases(request):
-    cases = Kasus.objects.filter(reporter=request.user)
-    return render(request, "kasus/mine.html", {"cases": cases})
+def my_cases(request: HttpRequest) -> HttpResponse:
+    cases = (
+        Kasus.objects.filter(reporter=request.user)
+        .select_related("kategori", "kecamatan")
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(cases, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "kasus/mine.html", {"page": page})
 
 
-def track(request):
-    return render(request, "kasus/track.html", {})
+@login_required
+def my_case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    kasus = get_object_or_404(
+        Kasus.objects.select_related("kategori", "kecamatan", "opd", "merged_into"),
+        reference=reference,
+        reporter=request.user,
+    )
+    context = _public_context(request, kasus, as_reporter=True, show_content=True)
+    return render(request, "kasus/mine_detail.html", context)
 
 
-def track_detail(request, token):
-    kasus = get_object_or_404(Kasus, tracking_token=token)
-    return render(request, "kasus/track_detail.html", {"kasus": kasus})
+def _client_ip(request: HttpRequest) -> str:
+    """The visitor's address. Behind N trusted proxies (PORTAL_PROXY_COUNT), the N-th entry from the right."""
+    proxies = getattr(settings, "PORTAL_PROXY_COUNT", 0)
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
 
 
-@staff_required()
-def staff_queue(request):
-    return render(request, "kasus/staff_queue.html", {"cases": Kasus.objects.all()[:50]})
+def _track_allowed(request: HttpRequest) -> bool:
+    """At most TRACK_ATTEMPTS tries per address per window, so references cannot be probed in bulk."""
+    key = f"kasus:track:{_client_ip(request)}"
+    cache.add(key, 0, TRACK_WINDOW_SECONDS)
+    try:
+        attempts = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, TRACK_WINDOW_SECONDS)
+        attempts = 1
+    return attempts <= TRACK_ATTEMPTS
 
 
-@staff_required()
-def staff_detail(request, reference):
-    kasus = get_object_or_404(Kasus, reference=reference)
-    return render(request, "kasus/staff_detail.html", {"kasus": kasus})
+def track(request: HttpRequest) -> HttpResponse:
+    form = f.TrackForm(request.POST or None)
+    if request.method == "POST":
+        if not _track_allowed(request):
+            messages.error(request, _("Terlalu banyak percobaan. Silakan coba lagi dalam 15 menit."))
+            return render(request, "kasus/track.html", {"form": form}, status=429)
+        if form.is_valid():
+            kasus = selectors.kasus_for_tracking(form.cleaned_data["reference"])
+            email = form.cleaned_data["email"].strip().lower()
+            if kasus is not None and kasus.contact_email() and kasus.contact_email().lower() == email:
+                selectors.remember_owner(request, kasus)
+                return redirect("kasus:track_detail", kasus.tracking_token)
+            # One message whether the number exists or not.
+            form.add_error(None, _("Nomor kasus dan email tidak cocok dengan data kami. Periksa kembali."))
+        return render(request, "kasus/track.html", {"form": form}, status=400)
+    return render(request, "kasus/track.html", {"form": form})
+
+
+def track_detail(request: HttpRequest, token: str) -> HttpResponse:
+    kasus = get_object_or_404(
+        Kasus.objects.select_related("kategori", "kecamatan", "opd", "merged_into"), tracking_token=token
+    )
+    # Confidential content needs proof (signed in, or reference + email); the link alone is not enough.
+    show_content = not kasus.is_confidential or selectors.viewer_proved_reporter(kasus, request)
+    as_reporter = selectors.viewer_is_reporter(kasus, request)
+    context = _public_context(request, kasus, as_reporter=as_reporter, show_content=show_content)
+    response = render(request, "kasus/track_detail.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

@@ -1,0 +1,78 @@
+"""Demo data: the demo cases that came in as written submissions get their aspirasi, a photo and an answer file."""
+
+import io
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
+from PIL import Image, ImageDraw
+
+from portal.kasus.models import Channel, Kasus, Riwayat, Status
+
+from .files import CleanFile
+from .models import CONSENT_VERSION, Aspirasi, Jenis, Lampiran
+from .services import lampiran_store
+
+WRITTEN_CHANNELS = (
+    Channel.WEB,
+    Channel.MEDIA_SOSIAL,
+    Channel.WHATSAPP,
+    Channel.TELEPON,
+    Channel.SURAT,
+    Channel.LANGSUNG,
+)
+JENIS_CYCLE = (Jenis.PENGADUAN, Jenis.ASPIRASI, Jenis.PENGADUAN, Jenis.PERMINTAAN_INFORMASI)
+
+
+def _photo(label: str) -> CleanFile:
+    im = Image.new("RGB", (640, 420), (120, 140, 110))
+    ImageDraw.Draw(im).text((20, 20), label, fill=(255, 255, 255))
+    out = io.BytesIO()
+    im.save(out, "JPEG", quality=80)
+    return CleanFile(name="foto-lokasi.jpg", content=out.getvalue(), content_type="image/jpeg")
+
+
+def _pdf(reference: str) -> CleanFile:
+    body = (
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> "
+        b"endobj\n% Berita acara penanganan " + reference.encode() + b"\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    )
+    return CleanFile(name="berita-acara.pdf", content=body, content_type="application/pdf")
+
+
+def seed_demo(*, stdout) -> None:
+    """Idempotent: cases that already have an aspirasi are left alone."""
+    demo_ids = Riwayat.objects.filter(kind="kasus.opened", data__has_key="demo").values("kasus_id")
+    cases = list(
+        Kasus.objects.filter(pk__in=demo_ids, channel__in=WRITTEN_CHANNELS)
+        .exclude(Exists(Aspirasi.objects.filter(kasus=OuterRef("pk"))))
+        .order_by("pk")[:200]
+    )
+    for n, kasus in enumerate(cases):
+        with transaction.atomic():
+            aspirasi = Aspirasi.objects.create(
+                kasus=kasus,
+                jenis=JENIS_CYCLE[n % len(JENIS_CYCLE)],
+                description=kasus.summary or kasus.title,
+                address_detail=f"RT {n % 7 + 1:02d}/RW {n % 4 + 1:02d}",
+                channel=kasus.channel,
+                source_url=f"https://www.instagram.com/p/demo{kasus.pk}/"
+                if kasus.channel == Channel.MEDIA_SOSIAL
+                else "",
+                consent_at=kasus.created_at,
+                consent_version=CONSENT_VERSION,
+                created_at=kasus.created_at,
+            )
+            if n % 3 == 0:
+                lampiran_store(
+                    kasus=kasus,
+                    aspirasi=aspirasi,
+                    files=[_photo(kasus.title)],
+                    role=Lampiran.Role.SUBMISSION,
+                    actor=None,
+                )
+            if kasus.status in (Status.DIJAWAB, Status.DITUTUP) and n % 2 == 0:
+                lampiran_store(
+                    kasus=kasus, aspirasi=None, files=[_pdf(kasus.reference)], role=Lampiran.Role.ANSWER, actor=None
+                )
+    stdout.write(_("Aspirasi demo: %(n)d baru.") % {"n": len(cases)})

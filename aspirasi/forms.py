@@ -1,0 +1,248 @@
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from portal.kasus.models import Channel
+from portal.wilayah.models import Kategori, Opd, Wilayah
+
+from . import files
+from .models import Jenis
+from .services import STAFF_CHANNELS
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Up to five files in one input; the content checks run in the form's clean_lampiran."""
+
+    widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("Lampiran"))
+        kwargs.setdefault(
+            "help_text", _("Paling banyak 5 berkas: foto JPEG/PNG atau dokumen PDF, masing-masing maksimal 10 MB.")
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        items = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [item for item in items if item]
+
+
+class AttachmentsMixin:
+    def clean_lampiran(self):
+        accepted, errors = files.clean_uploads(self.cleaned_data.get("lampiran") or [])
+        if errors:
+            raise ValidationError(errors)
+        return accepted
+
+
+class WilayahField(forms.TypedChoiceField):
+    """A desa/kelurahan chosen from a <select> grouped by kecamatan: works without JavaScript."""
+
+    def __init__(self, *, options, **kwargs):
+        self.by_id = {}
+        choices = [("", _("— pilih desa/kelurahan (boleh dikosongkan) —"))]
+        for kec, desa_list in options:
+            choices.append((kec.nama, [(str(d.pk), d.nama) for d in desa_list]))
+            self.by_id.update({d.pk: d for d in desa_list})
+        super().__init__(choices=choices, coerce=int, empty_value=None, **kwargs)
+
+    def clean(self, value):
+        pk = super().clean(value)
+        return self.by_id.get(pk) if pk is not None else None
+
+
+class AspirasiForm(AttachmentsMixin, forms.Form):
+    jenis = forms.ChoiceField(label=_("Jenis"), choices=Jenis.choices, widget=forms.RadioSelect, initial=Jenis.ASPIRASI)
+    title = forms.CharField(label=_("Judul"), max_length=200, help_text=_("Satu kalimat singkat tentang masalahnya."))
+    description = forms.CharField(
+        label=_("Uraian"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Apa yang terjadi, di mana, sejak kapan, dan apa yang Anda harapkan."),
+    )
+    kategori = forms.ModelChoiceField(
+        label=_("Kategori"),
+        queryset=Kategori.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("— tidak tahu / biar petugas yang menentukan —"),
+    )
+    kecamatan = forms.ModelChoiceField(
+        label=_("Kecamatan"),
+        queryset=Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KECAMATAN),
+        required=False,
+        empty_label=_("— pilih kecamatan —"),
+    )
+    address_detail = forms.CharField(
+        label=_("Detail lokasi"),
+        max_length=255,
+        required=False,
+        help_text=_("Nama jalan, dusun, RT/RW, atau patokan terdekat."),
+    )
+    lampiran = AttachmentsField()
+    is_anonymous = forms.BooleanField(
+        label=_("Anonim: sembunyikan identitas saya dari OPD dan publik"),
+        required=False,
+        help_text=_("Hanya petugas verifikasi yang dapat melihat nama dan kontak Anda."),
+    )
+    is_confidential = forms.BooleanField(
+        label=_("Rahasia: isi laporan tidak pernah ditampilkan ke publik"),
+        required=False,
+        help_text=_("Laporan tetap ditangani petugas dan OPD terkait, tetapi tidak muncul di halaman transparansi."),
+    )
+    reporter_name = forms.CharField(label=_("Nama"), max_length=150, required=False)
+    reporter_email = forms.EmailField(
+        label=_("Email"),
+        required=False,
+        help_text=_("Kami kirim tautan konfirmasi ke email ini; laporan masuk antrean setelah Anda mengekliknya."),
+    )
+    reporter_phone = forms.RegexField(
+        label=_("Nomor telepon/WhatsApp (opsional)"),
+        regex=r"^\+?[0-9 ()-]{8,20}$",
+        required=False,
+        error_messages={"invalid": _("Nomor telepon tidak valid.")},
+    )
+    consent = forms.BooleanField(
+        label=_("Saya telah membaca dan menyetujui pemrosesan data pribadi di atas."),
+        error_messages={"required": _("Persetujuan diperlukan agar laporan dapat diproses.")},
+    )
+    idempotency_key = forms.RegexField(regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput)
+    # Honeypot: invisible to people, filled in by naive bots.
+    website = forms.CharField(
+        required=False, label=_("Jangan diisi"), widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"})
+    )
+
+    guest_fields = ("reporter_name", "reporter_email", "reporter_phone")
+    email_required = True
+
+    def __init__(self, *args, user=None, wilayah_options=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user if getattr(user, "is_authenticated", False) else None
+        self.fields["desa"] = WilayahField(options=wilayah_options, label=_("Desa/kelurahan"), required=False)
+        self.order_fields(
+            ["jenis", "title", "description", "kategori", "kecamatan", "desa", "address_detail", "lampiran"]
+        )
+        if self.user is not None:
+            for name in self.guest_fields:
+                del self.fields[name]
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+        self.fields["idempotency_key"].error_messages["required"] = _(
+            "Formulir kedaluwarsa. Periksa isian Anda lalu kirim lagi."
+        )
+
+    @property
+    def is_honeypot(self) -> bool:
+        return bool(self.data.get("website"))
+
+    @property
+    def kecamatan_options(self):
+        return self.fields["kecamatan"].queryset
+
+    def clean(self):
+        data = super().clean()
+        kec, desa = data.get("kecamatan"), data.get("desa")
+        if desa is not None:
+            if kec is not None and desa.parent_id != kec.pk:
+                self.add_error("desa", _("Desa/kelurahan ini tidak berada di kecamatan yang dipilih."))
+            data["wilayah"] = desa
+        elif kec is not None:
+            data["wilayah"] = kec
+        elif "kecamatan" not in self.errors:
+            self.add_error("kecamatan", _("Pilih kecamatan lokasi masalahnya."))
+        if self.user is None and "reporter_name" in self.fields and not data.get("is_anonymous"):
+            if not data.get("reporter_name"):
+                self.add_error("reporter_name", _("Tuliskan nama Anda, atau pilih anonim."))
+            if self.email_required and not data.get("reporter_email") and "reporter_email" not in self.errors:
+                self.add_error("reporter_email", _("Tuliskan email Anda, atau pilih anonim."))
+        return data
+
+
+class StaffRecordForm(AspirasiForm):
+    """A petugas records an aspirasi that came through another channel, on a resident's behalf."""
+
+    # A resident who phoned or walked in may give only a phone number.
+    email_required = False
+
+    channel = forms.ChoiceField(
+        label=_("Kanal"), choices=[(c.value, c.label) for c in STAFF_CHANNELS], initial=Channel.WHATSAPP
+    )
+    source_url = forms.URLField(
+        label=_("Tautan unggahan media sosial"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("Wajib untuk kanal media sosial."),
+    )
+    consent = forms.BooleanField(
+        label=_("Warga telah diberi tahu isi pernyataan pelindungan data pribadi dan menyetujuinya."),
+        error_messages={"required": _("Catat persetujuan warga sebelum menyimpan.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs["user"] = None
+        super().__init__(*args, **kwargs)
+        self.order_fields(["channel", "source_url"] + list(self.fields))
+        self.fields["reporter_email"].help_text = _("Bila diisi, warga menerima nomor kasus dan tautan pelacakan.")
+        self.fields["reporter_name"].label = _("Nama warga")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("channel") == Channel.MEDIA_SOSIAL and not data.get("source_url"):
+            self.add_error("source_url", _("Sertakan tautan unggahan media sosialnya."))
+        return data
+
+
+class InfoForm(AttachmentsMixin, forms.Form):
+    message = forms.CharField(label=_("Informasi tambahan"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    lampiran = AttachmentsField()
+
+
+class AcceptForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("Penilaian Anda atas penanganan laporan"),
+        choices=[(i, str(i)) for i in range(1, 6)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text=_("1 = sangat tidak puas, 5 = sangat puas."),
+        error_messages={"required": _("Pilih penilaian 1 sampai 5.")},
+    )
+    comment = forms.CharField(
+        label=_("Komentar (opsional)"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class DisputeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Mengapa jawaban belum menyelesaikan masalah?"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+# Prefixes keep these forms apart from the case page's own action forms.
+ANSWER_PREFIX = "jawablampiran"
+REROUTE_PREFIX = "alih"
+
+
+class AnswerForm(AttachmentsMixin, forms.Form):
+    answer = forms.CharField(
+        label=_("Jawaban untuk pelapor (publik)"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    lampiran = AttachmentsField()
+
+
+class RerouteForm(forms.Form):
+    reason = forms.CharField(label=_("Alasan pengalihan"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    suggested_opd = forms.ModelChoiceField(
+        label=_("OPD yang menurut Anda berwenang"),
+        queryset=Opd.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("— tidak tahu —"),
+    )

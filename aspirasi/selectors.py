@@ -1,0 +1,182 @@
+"""Reads of the aspirasi channel reused by several views and panels."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.http import HttpRequest
+from django.utils import timezone
+
+from portal.akun import roles
+from portal.kasus.calendar import WorkingCalendar
+from portal.kasus.models import Kasus, Riwayat, Status
+from portal.kasus.selectors import ALL_CASES_ROLES, sees_reporter_identity, viewer_is_reporter, viewer_proved_reporter
+from portal.wilayah.models import Wilayah
+
+from .models import Aspirasi, Lampiran
+
+
+def staff_can_view(user, kasus: Kasus) -> bool:
+    """The back-office rule of portal.kasus.selectors.staff_cases, for a case already loaded."""
+    if roles.has_role(user, *ALL_CASES_ROLES):
+        return True
+    return roles.has_role(user, roles.OPD) and kasus.opd_id is not None and kasus.opd_id == user.opd_id
+
+
+def identity_hidden_from(user, kasus: Kasus) -> bool:
+    """An anonymous reporter's identity is shown only to petugas."""
+    return not sees_reporter_identity(user, kasus)
+
+
+def reporter_sees_content(kasus: Kasus, request: HttpRequest) -> bool:
+    """As on the tracking page: a confidential case's content needs proof, the forwarded link alone is not enough."""
+    if kasus.is_confidential:
+        return viewer_proved_reporter(kasus, request)
+    return viewer_is_reporter(kasus, request)
+
+
+def can_download(request: HttpRequest, lampiran: Lampiran) -> bool:
+    kasus = lampiran.kasus
+    if kasus.confirmed_at is not None and staff_can_view(request.user, kasus):
+        return True
+    return reporter_sees_content(kasus, request)
+
+
+def wilayah_options() -> list[tuple[Wilayah, list[Wilayah]]]:
+    """Every kecamatan with its desa/kelurahan for a grouped <select>: one query, then cached for ten minutes."""
+    return cache.get_or_set("aspirasi:wilayah_options", _wilayah_options, 600)
+
+
+def _wilayah_options() -> list[tuple[Wilayah, list[Wilayah]]]:
+    rows = list(Wilayah.objects.filter(tingkat__in=["kecamatan", "desa", "kelurahan"]).order_by("nama"))
+    groups: dict[int, tuple[Wilayah, list[Wilayah]]] = {
+        w.pk: (w, []) for w in rows if w.tingkat == Wilayah.Tingkat.KECAMATAN
+    }
+    for w in rows:
+        if w.parent_id in groups:
+            groups[w.parent_id][1].append(w)
+    return sorted(groups.values(), key=lambda g: g[0].nama)
+
+
+def kasus_aspirasi(kasus: Kasus) -> tuple[Aspirasi | None, list[Lampiran]]:
+    """The case's first aspirasi and all its attachments: two queries."""
+    aspirasi = Aspirasi.objects.filter(kasus=kasus).select_related("created_by").first()
+    files = list(Lampiran.objects.filter(kasus=kasus).order_by("created_at", "id"))
+    return aspirasi, files
+
+
+# Transparency -------------------------------------------------------------------------------------------------------
+
+PUBLIC_HIDDEN_STATUSES = (Status.BARU, Status.DITOLAK, Status.DIGABUNG, Status.MENUNGGU_INFORMASI)
+
+
+def public_cases():
+    """Verified, non-confidential aspirasi cases: what may appear on a public page."""
+    return (
+        Kasus.objects.confirmed()
+        .filter(is_confidential=False, merged_into__isnull=True)
+        .exclude(status__in=PUBLIC_HIDDEN_STATUSES)
+        .filter(Exists(Aspirasi.objects.filter(kasus=OuterRef("pk"))))
+    )
+
+
+def recent_public_cases(limit: int = 20) -> list[dict]:
+    """No personal data: no reporter, no description, no desa, no address — title and classification only."""
+    rows = list(
+        public_cases()
+        .order_by("-confirmed_at")
+        .values(
+            "reference",
+            "title",
+            "status",
+            "kategori__nama",
+            "kecamatan__nama",
+            "opd__nama",
+            "opd__singkatan",
+            "confirmed_at",
+            "answered_at",
+        )[:limit]
+    )
+    for row in rows:
+        row["status_label"] = Status(row["status"]).label
+    return rows
+
+
+def _month_bounds(today: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = today.replace(day=1)
+    end = (start + dt.timedelta(days=32)).replace(day=1)
+    tz = timezone.get_current_timezone()
+    return (
+        timezone.make_aware(dt.datetime.combine(start, dt.time.min), tz),
+        timezone.make_aware(dt.datetime.combine(end, dt.time.min), tz),
+    )
+
+
+def monthly_stats(today: dt.date | None = None) -> dict:
+    """This month's counts per kategori, kecamatan and OPD, and the share answered within the deadline.
+
+    "Within the deadline" means the OPD's answer came no more than SLA followup_days working days after the
+    case was (last) disposed to it. Counted over cases answered this month. Cached for five minutes.
+    """
+    today = today or timezone.localdate()
+    key = f"aspirasi:stats:{today:%Y-%m-%d}:{settings.LANGUAGE_CODE}"
+    stats = cache.get(key)
+    if stats is None:
+        stats = _compute_monthly_stats(today)
+        cache.set(key, stats, 300)
+    return stats
+
+
+def _compute_monthly_stats(today: dt.date) -> dict:
+    start, end = _month_bounds(today)
+    month = (
+        Kasus.objects.confirmed()
+        .filter(confirmed_at__gte=start, confirmed_at__lt=end, merged_into__isnull=True)
+        .filter(Exists(Aspirasi.objects.filter(kasus=OuterRef("pk"))))
+    )
+
+    def per(field: str) -> list[tuple[str, int]]:
+        rows = month.values(field).annotate(n=Count("pk")).order_by("-n", field)
+        return [(r[field] or "", r["n"]) for r in rows]
+
+    last_disposed = (
+        Riwayat.objects.filter(kasus=OuterRef("pk"), kind="kasus.disposed", created_at__lte=OuterRef("answered_at"))
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    answered = list(
+        Kasus.objects.filter(answered_at__gte=start, answered_at__lt=end)
+        .filter(Exists(Aspirasi.objects.filter(kasus=OuterRef("pk"))))
+        .annotate(disposed_at=Subquery(last_disposed))
+        .values_list("disposed_at", "answered_at")
+    )
+    on_time = _count_on_time(answered, settings.PORTAL_SLA["followup_days"])
+    return {
+        "month": start.date(),
+        "total": month.count(),
+        "per_kategori": per("kategori__nama"),
+        "per_kecamatan": per("kecamatan__nama"),
+        "per_opd": per("opd__nama"),
+        "answered": len(answered),
+        "answered_on_time": on_time,
+        "on_time_percent": round(100 * on_time / len(answered)) if answered else None,
+        "open_overdue": month.overdue().filter(~Q(status=Status.DIJAWAB)).count(),
+    }
+
+
+def _count_on_time(pairs: list[tuple[dt.datetime | None, dt.datetime]], days: int) -> int:
+    dated = [(timezone.localtime(d).date(), timezone.localtime(a).date()) for d, a in pairs if d is not None]
+    if not dated:
+        return 0
+    calendar = WorkingCalendar(min(d for d, _a in dated), max(a for _d, a in dated))
+    on_time = 0
+    for disposed, answered in dated:
+        worked = 0
+        day = disposed
+        while day < answered and worked <= days:
+            day += dt.timedelta(days=1)
+            if calendar.is_working_day(day):
+                worked += 1
+        on_time += worked <= days
+    return on_time

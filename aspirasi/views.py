@@ -1,0 +1,366 @@
+import csv
+from functools import wraps
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal.akun.access import staff_required
+from portal.kasus.models import Kasus
+from portal.kasus.selectors import remember_owner, staff_kasus, viewer_is_reporter
+from portal.kasus.services import KasusError
+from portal.wilayah.models import Wilayah
+
+from . import files, selectors, services
+from .forms import (
+    ANSWER_PREFIX,
+    REROUTE_PREFIX,
+    AcceptForm,
+    AnswerForm,
+    AspirasiForm,
+    DisputeForm,
+    InfoForm,
+    RerouteForm,
+    StaffRecordForm,
+)
+from .models import Lampiran
+
+SENT_SESSION_KEY = "aspirasi_sent"
+# Five files of 10 MB and the text: anything larger is refused before Django spools it to disk.
+MAX_BODY_BYTES = files.MAX_FILES * files.MAX_BYTES + 2 * 1024 * 1024
+
+
+def limit_body(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method == "POST":
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = MAX_BODY_BYTES + 1
+            if length > MAX_BODY_BYTES:
+                back = request.META.get("HTTP_REFERER", "")
+                if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+                    back = "/"
+                return render(request, "aspirasi/too_large.html", {"back": back}, status=413)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _client_ip(request) -> str:
+    # REMOTE_ADDR only: X-Forwarded-For is trivially forged unless a trusted proxy rewrites REMOTE_ADDR.
+    return request.META.get("REMOTE_ADDR", "")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@limit_body
+def submit(request):
+    options = selectors.wilayah_options()
+    user = request.user if request.user.is_authenticated else None
+    if request.method == "POST":
+        form = AspirasiForm(request.POST, request.FILES, user=user, wilayah_options=options)
+        if form.is_honeypot:
+            # Look like success to the bot; store nothing.
+            request.session.pop(SENT_SESSION_KEY, None)
+            return redirect("aspirasi:sent")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                result = services.aspirasi_submit(
+                    jenis=data["jenis"],
+                    title=data["title"],
+                    description=data["description"],
+                    kategori=data["kategori"],
+                    wilayah=data["wilayah"],
+                    address_detail=data["address_detail"],
+                    is_anonymous=data["is_anonymous"],
+                    is_confidential=data["is_confidential"],
+                    reporter=user,
+                    reporter_name=data.get("reporter_name", ""),
+                    reporter_email=data.get("reporter_email", ""),
+                    reporter_phone=data.get("reporter_phone", ""),
+                    reporter_language=request.LANGUAGE_CODE,
+                    files=data["lampiran"],
+                    idempotency_key=data["idempotency_key"],
+                    client_ip=_client_ip(request),
+                    consent=data["consent"],
+                )
+            except KasusError as exc:
+                form.add_error(None, str(exc))
+            else:
+                remember_owner(request, result.kasus)
+                request.session[SENT_SESSION_KEY] = result.kasus.pk
+                return redirect("aspirasi:sent")
+    else:
+        initial = {}
+        if request.GET.get("kecamatan", "").isdigit():
+            initial["kecamatan"] = request.GET["kecamatan"]
+        form = AspirasiForm(user=user, wilayah_options=options, initial=initial)
+    return render(request, "aspirasi/submit.html", {"form": form, "wilayah_options": options})
+
+
+@require_GET
+def desa_options(request):
+    """htmx: the desa/kelurahan <option>s of one kecamatan."""
+    kec = request.GET.get("kecamatan", "")
+    desa = Wilayah.objects.filter(parent_id=kec, tingkat__in=["desa", "kelurahan"]) if kec.isdigit() else []
+    return render(request, "aspirasi/_desa_options.html", {"desa_list": desa})
+
+
+@never_cache
+def sent(request):
+    """The reference and the tracking link, shown once after a submission."""
+    kasus_id = request.session.pop(SENT_SESSION_KEY, None)
+    kasus = Kasus.objects.select_related("reporter").filter(pk=kasus_id).first() if kasus_id else None
+    return render(request, "aspirasi/sent.html", {"kasus": kasus})
+
+
+@never_cache
+def confirm(request, token):
+    try:
+        kasus = services.aspirasi_confirm(token=token)
+    except services.ConfirmLinkInvalid as exc:
+        return render(request, "aspirasi/confirm_invalid.html", {"message": str(exc)}, status=400)
+    remember_owner(request, kasus)
+    messages.success(
+        request, _("Terima kasih, email Anda terkonfirmasi. Laporan %(ref)s masuk antrean.") % {"ref": kasus.reference}
+    )
+    return redirect("kasus:track_detail", token=kasus.tracking_token)
+
+
+@never_cache
+def lampiran_download(request, pk, token=None):
+    lampiran = get_object_or_404(Lampiran.objects.select_related("kasus"), pk=pk)
+    if token is not None and token != lampiran.kasus.tracking_token:
+        raise Http404
+    if not selectors.can_download(request, lampiran):
+        raise Http404
+    filename = lampiran.original_name
+    if selectors.identity_hidden_from(request.user, lampiran.kasus) and not viewer_is_reporter(lampiran.kasus, request):
+        filename = f"lampiran-{lampiran.pk}.{lampiran.extension}"  # the original name may carry the reporter's
+    response = FileResponse(
+        lampiran.file.open("rb"), as_attachment=True, filename=filename, content_type=lampiran.content_type
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# Resident actions on the tracking page ------------------------------------------------------------------------------
+
+
+def _reporter_case(request, token) -> Kasus:
+    kasus = get_object_or_404(Kasus, tracking_token=token)
+    if not viewer_is_reporter(kasus, request):
+        raise Http404
+    return kasus
+
+
+def _back_to(request, kasus: Kasus) -> str:
+    """Back to the page the form was on (tracking page or /kasus-saya/), never to another site."""
+    url = request.POST.get("next", "")
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=False):
+        return url
+    return reverse("kasus:track_detail", args=[kasus.tracking_token])
+
+
+def _resident_action(request, token, form_class, action, title, call):
+    kasus = _reporter_case(request, token)
+    if request.method == "POST":
+        form = form_class(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                call(kasus, form.cleaned_data)
+            except KasusError as exc:
+                form.add_error(None, str(exc))
+            else:
+                return redirect(_back_to(request, kasus))
+    else:
+        form = form_class()
+    return render(
+        request,
+        "aspirasi/resident_action.html",
+        {"kasus": kasus, "form": form, "action": action, "title": title},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@limit_body
+def add_info(request, token):
+    def call(kasus, data):
+        services.aspirasi_add_info(
+            kasus_id=kasus.pk, actor=request.user, message=data["message"], files=data["lampiran"]
+        )
+        messages.success(request, _("Informasi tambahan terkirim. Terima kasih."))
+
+    return _resident_action(request, token, InfoForm, "aspirasi:add_info", _("Tambah informasi"), call)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def accept(request, token):
+    def call(kasus, data):
+        services.aspirasi_accept(kasus_id=kasus.pk, actor=request.user, rating=data["rating"], comment=data["comment"])
+        messages.success(request, _("Terima kasih atas penilaian Anda. Kasus ditutup."))
+
+    return _resident_action(request, token, AcceptForm, "aspirasi:accept", _("Terima jawaban"), call)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def dispute(request, token):
+    def call(kasus, data):
+        services.aspirasi_dispute(kasus_id=kasus.pk, actor=request.user, reason=data["reason"])
+        messages.success(request, _("Sanggahan Anda tercatat. Kasus dibuka kembali untuk OPD."))
+
+    return _resident_action(request, token, DisputeForm, "aspirasi:dispute", _("Sanggah jawaban"), call)
+
+
+# Staff --------------------------------------------------------------------------------------------------------------
+
+
+def _staff_case(request, reference) -> Kasus:
+    return staff_kasus(request.user, reference)
+
+
+@staff_required("opd")
+@require_POST
+@limit_body
+def answer(request, reference):
+    kasus = _staff_case(request, reference)
+    form = AnswerForm(request.POST, request.FILES, prefix=ANSWER_PREFIX)
+    if form.is_valid():
+        try:
+            services.aspirasi_answer(
+                kasus_id=kasus.pk,
+                actor=request.user,
+                answer=form.cleaned_data["answer"],
+                files=form.cleaned_data["lampiran"],
+            )
+        except KasusError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Jawaban terkirim kepada pelapor."))
+            return redirect("kasus:detail", reference=kasus.reference)
+    return render(
+        request,
+        "aspirasi/staff_action.html",
+        {"kasus": kasus, "form": form, "action": "aspirasi:answer", "title": _("Jawab dengan lampiran")},
+        status=400,
+    )
+
+
+@staff_required("opd")
+@require_POST
+def reroute(request, reference):
+    kasus = _staff_case(request, reference)
+    form = RerouteForm(request.POST, prefix=REROUTE_PREFIX)
+    if form.is_valid():
+        try:
+            services.aspirasi_request_reroute(
+                kasus_id=kasus.pk,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                suggested_opd=form.cleaned_data["suggested_opd"],
+            )
+        except KasusError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Permintaan pengalihan dikirim ke petugas."))
+            return redirect("kasus:detail", reference=kasus.reference)
+    return render(
+        request,
+        "aspirasi/staff_action.html",
+        {"kasus": kasus, "form": form, "action": "aspirasi:reroute", "title": _("Minta pengalihan OPD")},
+        status=400,
+    )
+
+
+@never_cache
+@staff_required("petugas")
+@require_http_methods(["GET", "POST"])
+@limit_body
+def record(request):
+    options = selectors.wilayah_options()
+    if request.method == "POST":
+        form = StaffRecordForm(request.POST, request.FILES, wilayah_options=options)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                result = services.aspirasi_submit(
+                    jenis=data["jenis"],
+                    title=data["title"],
+                    description=data["description"],
+                    kategori=data["kategori"],
+                    wilayah=data["wilayah"],
+                    address_detail=data["address_detail"],
+                    is_anonymous=data["is_anonymous"],
+                    is_confidential=data["is_confidential"],
+                    reporter_name=data["reporter_name"],
+                    reporter_email=data["reporter_email"],
+                    reporter_phone=data["reporter_phone"],
+                    files=data["lampiran"],
+                    idempotency_key=data["idempotency_key"],
+                    channel=data["channel"],
+                    source_url=data["source_url"],
+                    recorded_by=request.user,
+                    consent=data["consent"],
+                )
+            except KasusError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request, _("Aspirasi tercatat sebagai kasus %(ref)s.") % {"ref": result.kasus.reference}
+                )
+                return redirect("kasus:detail", reference=result.kasus.reference)
+    else:
+        form = StaffRecordForm(wilayah_options=options)
+    return render(request, "aspirasi/record.html", {"form": form, "wilayah_options": options})
+
+
+# Transparency -------------------------------------------------------------------------------------------------------
+
+
+def transparency(request):
+    return render(
+        request,
+        "aspirasi/transparency.html",
+        {"stats": selectors.monthly_stats(), "cases": selectors.recent_public_cases()},
+    )
+
+
+def transparency_csv(request):
+    """Open data: the recent public cases, no personal data."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="aspirasi-transparansi.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["nomor", "judul", "status", "kategori", "kecamatan", "opd", "dikonfirmasi", "dijawab"])
+    for row in selectors.recent_public_cases(limit=500):
+        writer.writerow(
+            [
+                row["reference"],
+                _csv_safe(row["title"]),
+                row["status"],
+                row["kategori__nama"] or "",
+                row["kecamatan__nama"] or "",
+                row["opd__nama"] or "",
+                row["confirmed_at"].date().isoformat() if row["confirmed_at"] else "",
+                row["answered_at"].date().isoformat() if row["answered_at"] else "",
+            ]
+        )
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    # Spreadsheet formula injection: a cell starting with = + - @ is shown as text.
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

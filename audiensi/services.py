@@ -1,0 +1,699 @@
+"""Every write of the audiensi app. Each step locks, checks, saves, writes the case timeline and notifies.
+
+No double booking: a request or a move locks the pejabat row (select_for_update), checks
+that no held audiensi overlaps, then writes. On PostgreSQL the exclusion constraint
+`audiensi_no_overlap` refuses what slipped through; its IntegrityError becomes SlotTaken.
+On SQLite every write transaction takes the database lock first (transaction_mode IMMEDIATE).
+"""
+
+import datetime as dt
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from portal.akun.models import User
+from portal.kasus import services as kasus_services
+from portal.kasus.calendar import WorkingCalendar, add_working_days
+from portal.kasus.models import Channel, Kasus
+from portal.kasus.outbox import Attachment
+from portal.kasus.services import KasusError, kasus_log, notify_opd, notify_reporter
+from portal.wilayah.models import Opd, Pejabat
+
+from . import ics
+from .models import (
+    OPEN_STATUSES,
+    AturanMingguan,
+    Audiensi,
+    PengaturanAudiensi,
+    Pengecualian,
+    Status,
+)
+from .selectors import _blocked_by_exception, _day_slots, booking_window, settings_for
+
+PELAPOR = "pelapor"
+PUBLIK = "publik"
+INTERNAL = "internal"
+
+LINK_SALT = "audiensi.tautan"
+LINK_MAX_AGE = 60 * 24 * 3600
+CUTOFF = dt.timedelta(hours=24)
+LINK_ACTIONS = ("batal", "jadwal-ulang", "terima", "tolak")
+
+
+class AudiensiError(KasusError):
+    """An audiensi rule refused the change; the message is translated and safe to show."""
+
+
+class SlotTaken(AudiensiError):
+    pass
+
+
+def _slot_taken() -> SlotTaken:
+    return SlotTaken(_("Maaf, slot itu sudah diambil pemohon lain. Silakan pilih slot lain."))
+
+
+def _when(value: dt.datetime) -> str:
+    return date_format(timezone.localtime(value), "l, j F Y, H.i")
+
+
+# Signed links -------------------------------------------------------------------------------
+
+
+def link_token(audiensi: Audiensi, action: str) -> str:
+    if action not in LINK_ACTIONS:
+        raise ValueError(action)
+    return signing.dumps({"a": audiensi.pk, "act": action}, salt=LINK_SALT, compress=True)
+
+
+def link_url(audiensi: Audiensi, action: str) -> str:
+    return settings.SITE_URL + reverse("audiensi:link", args=[link_token(audiensi, action)])
+
+
+def link_read(token: str) -> tuple[int, str]:
+    """The audiensi id and action of a signed link. Raises signing.BadSignature when tampered or expired."""
+    payload = signing.loads(token, salt=LINK_SALT, max_age=LINK_MAX_AGE)
+    if not isinstance(payload, dict) or payload.get("act") not in LINK_ACTIONS or not isinstance(payload.get("a"), int):
+        raise signing.BadSignature("unexpected payload")
+    return payload["a"], payload["act"]
+
+
+# Slot checks ----------------------------------------------------------------------------------
+
+
+def slot_check(
+    *, pejabat: Pejabat, start: dt.datetime, now: dt.datetime | None = None, exclude_id: int | None = None
+) -> dt.datetime:
+    """Check that `start` is a free slot of the pejabat; return its end. Raises AudiensiError saying why not."""
+    now = now or timezone.now()
+    if start <= now:
+        raise AudiensiError(_("Slot itu sudah lewat. Silakan pilih slot yang akan datang."))
+    window = booking_window(settings_for(pejabat), now)
+    day = timezone.localtime(start).date()
+    if not window.first_day <= day <= window.last_day:
+        raise AudiensiError(
+            _("Slot itu di luar jangka waktu pemesanan: antara %(first)s dan %(last)s.")
+            % {"first": date_format(window.first_day, "j F Y"), "last": date_format(window.last_day, "j F Y")}
+        )
+    if not WorkingCalendar(day, day).is_working_day(day):
+        raise AudiensiError(_("Tanggal itu hari libur. Audiensi hanya pada hari kerja."))
+    rules = list(AturanMingguan.objects.filter(pejabat=pejabat, weekday=day.weekday()))
+    slot = next((s for s in _day_slots(pejabat, day, rules) if s.start == start), None)
+    if slot is None:
+        raise AudiensiError(_("Waktu itu bukan slot audiensi %(pejabat)s.") % {"pejabat": pejabat.jabatan})
+    blocking = _blocked_by_exception(slot, list(Pengecualian.objects.filter(pejabat=pejabat, date=day)))
+    if blocking is not None:
+        raise AudiensiError(
+            _("%(pejabat)s berhalangan pada waktu itu (%(reason)s).")
+            % {"pejabat": pejabat.jabatan, "reason": blocking.reason}
+        )
+    _check_free(pejabat.pk, slot.start, slot.end, exclude_id=exclude_id)
+    return slot.end
+
+
+def _check_free(pejabat_id: int, start: dt.datetime, end: dt.datetime, *, exclude_id: int | None = None) -> None:
+    qs = Audiensi.objects.held().overlapping(start, end).filter(pejabat_id=pejabat_id)
+    if exclude_id:
+        qs = qs.exclude(pk=exclude_id)
+    if qs.exists():
+        raise _slot_taken()
+
+
+def _lock_pejabat(*pejabat_ids: int) -> None:
+    # Serialises every booking of these pejabat; ordered to avoid deadlocks.
+    list(Pejabat.objects.select_for_update().filter(pk__in=sorted(pejabat_ids)).order_by("pk").values_list("pk"))
+
+
+def _save_slot(audiensi: Audiensi, fields: list[str]) -> None:
+    """Save a change that takes a slot; the database constraint's refusal becomes SlotTaken."""
+    try:
+        with transaction.atomic():
+            if audiensi.pk is None:
+                audiensi.save()
+            else:
+                audiensi.save(update_fields=[*fields, "updated_at"])
+    except IntegrityError as exc:
+        if "audiensi_no_overlap" in str(exc) or "exclusion" in str(exc).lower():
+            raise _slot_taken()
+        raise
+
+
+def _hold_until(pengaturan: PengaturanAudiensi, start: dt.datetime, now: dt.datetime) -> dt.datetime:
+    return min(add_working_days(now, pengaturan.masa_tahan_hari_kerja), start)
+
+
+def _lock(audiensi_id: int) -> Audiensi:
+    return Audiensi.objects.select_for_update().select_related("pejabat", "kasus", "pemohon").get(pk=audiensi_id)
+
+
+def _require(audiensi: Audiensi, *statuses: str) -> None:
+    if audiensi.status not in statuses:
+        raise AudiensiError(
+            _("Audiensi ini berstatus “%(status)s”, sehingga langkah itu tidak dapat dilakukan.")
+            % {"status": audiensi.get_status_display()}
+        )
+
+
+def _log(audiensi: Audiensi, kind: str, message: str, *, actor, visibility: str = PELAPOR, data=None) -> None:
+    kasus_log(
+        kasus=audiensi.kasus,
+        kind=kind,
+        visibility=visibility,
+        message=message,
+        actor=actor,
+        data={"audiensi": audiensi.pk, "status": audiensi.status, **(data or {})},
+    )
+
+
+def _notify(audiensi: Audiensi, template: str, *, message: str = "", attachments=None, links=()) -> None:
+    context = {
+        "audiensi": audiensi,
+        "message": message,
+        "when": _when(audiensi.start_at),
+        "links": {action.replace("-", "_"): link_url(audiensi, action) for action in links},
+    }
+    notify_reporter(audiensi.kasus, template=f"audiensi_{template}", context=context, attachments=attachments)
+
+
+def _notify_cancelled(audiensi: Audiensi, message: str) -> None:
+    attachment = Attachment(filename="audiensi.ics", content=ics.cancellation_ics(audiensi), mimetype="text/calendar")
+    _notify(audiensi, "cancelled", message=message, attachments=[attachment])
+
+
+def _notify_confirmed(audiensi: Audiensi, message: str) -> None:
+    attachment = Attachment(filename="audiensi.ics", content=ics.invitation_ics(audiensi), mimetype="text/calendar")
+    _notify(audiensi, "confirmed", message=message, attachments=[attachment], links=("batal", "jadwal-ulang"))
+
+
+# The request ----------------------------------------------------------------------------------
+
+
+def email_verified(user: User) -> bool:
+    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+
+
+@transaction.atomic
+def audiensi_request(
+    *,
+    user: User,
+    pejabat: Pejabat,
+    start: dt.datetime,
+    topik: str,
+    jumlah_peserta: int,
+    anggota: str = "",
+    kasus_reference: str = "",
+    ringkasan: str = "",
+    idempotency_key: str = "",
+    now: dt.datetime | None = None,
+) -> Audiensi:
+    """A resident requests a slot. The request holds the slot until protokol decides or it expires."""
+    now = now or timezone.now()
+    if not email_verified(user):
+        raise AudiensiError(_("Verifikasi alamat email Anda terlebih dahulu sebelum mengajukan audiensi."))
+    if not pejabat.is_active:
+        raise AudiensiError(_("%(pejabat)s tidak menerima audiensi saat ini.") % {"pejabat": pejabat.jabatan})
+    if not topik.strip():
+        raise AudiensiError(_("Topik audiensi wajib diisi."))
+    if not 1 <= jumlah_peserta <= 10:
+        raise AudiensiError(_("Jumlah peserta antara 1 dan 10 orang."))
+    # The resident's row serialises their own submissions: a double submit finds the first one.
+    User.objects.select_for_update().filter(pk=user.pk).values_list("pk").get()
+    if idempotency_key:
+        existing = Audiensi.objects.filter(idempotency_key=idempotency_key, pemohon=user).first()
+        if existing is not None:
+            return existing
+    _lock_pejabat(pejabat.pk)
+    end = slot_check(pejabat=pejabat, start=start, now=now)
+    pengaturan = settings_for(pejabat)
+    open_count = Audiensi.objects.filter(pemohon=user, pejabat=pejabat, status__in=OPEN_STATUSES).count()
+    if open_count >= pengaturan.batas_permohonan_terbuka:
+        raise AudiensiError(
+            _("Anda masih memiliki %(n)s permohonan audiensi terbuka dengan %(pejabat)s. Tunggu keputusannya dulu.")
+            % {"n": open_count, "pejabat": pejabat.jabatan}
+        )
+    if kasus_reference.strip():
+        kasus = Kasus.objects.filter(reference=kasus_reference.strip().upper(), reporter=user).first()
+        if kasus is None:
+            raise AudiensiError(_("Kasus %(ref)s tidak ditemukan di antara kasus Anda.") % {"ref": kasus_reference})
+        if not kasus.is_open:
+            raise AudiensiError(_("Kasus %(ref)s sudah tidak aktif.") % {"ref": kasus.reference})
+    else:
+        kasus = kasus_services.kasus_open(
+            title=topik.strip()[:200],
+            summary=ringkasan.strip() or topik.strip(),
+            channel=Channel.AUDIENSI,
+            actor=user,
+            reporter=user,
+            reporter_language=user.language,
+            wilayah=user.wilayah,
+            notify=False,
+        )
+    audiensi = Audiensi(
+        kasus=kasus,
+        pejabat=pejabat,
+        pemohon=user,
+        start_at=start,
+        end_at=end,
+        topik=topik.strip(),
+        jumlah_peserta=jumlah_peserta,
+        anggota=anggota.strip(),
+        expires_at=_hold_until(pengaturan, start, now),
+        idempotency_key=idempotency_key or None,
+        created_at=now,
+    )
+    _save_slot(audiensi, [])
+    _log(
+        audiensi,
+        "audiensi.requested",
+        _("Permohonan audiensi dengan %(pejabat)s pada %(when)s diajukan. Topik: %(topik)s")
+        % {"pejabat": pejabat.jabatan, "when": _when(start), "topik": audiensi.topik},
+        actor=user,
+        data={"pejabat": pejabat.slug, "start": start.isoformat(), "jumlah_peserta": jumlah_peserta},
+    )
+    _notify(audiensi, "received", links=("batal", "jadwal-ulang"))
+    return audiensi
+
+
+# Protokol decisions ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def audiensi_confirm(*, audiensi_id: int, actor, note: str = "") -> Audiensi:
+    audiensi = _lock(audiensi_id)
+    _require(audiensi, Status.MENUNGGU)
+    if audiensi.start_at <= timezone.now():
+        raise AudiensiError(_("Waktu audiensi sudah lewat; usulkan jadwal lain."))
+    audiensi.status = Status.DIKONFIRMASI
+    audiensi.expires_at = None
+    audiensi.save(update_fields=["status", "expires_at", "updated_at"])
+    message = _("Audiensi dengan %(pejabat)s dikonfirmasi: %(when)s, di %(lokasi)s.") % {
+        "pejabat": audiensi.pejabat.jabatan,
+        "when": _when(audiensi.start_at),
+        "lokasi": audiensi.pejabat.lokasi,
+    }
+    _log(audiensi, "audiensi.confirmed", message, actor=actor, data={"note": note})
+    _notify_confirmed(audiensi, note)
+    return audiensi
+
+
+@transaction.atomic
+def audiensi_propose(*, audiensi_id: int, actor, start: dt.datetime, reason: str) -> Audiensi:
+    """Protokol offers another slot; it is held for the resident, who accepts or declines by a link."""
+    if not reason.strip():
+        raise AudiensiError(_("Jelaskan alasan mengusulkan jadwal lain."))
+    audiensi = _lock(audiensi_id)
+    _require(audiensi, Status.MENUNGGU, Status.DIUSULKAN, Status.DIKONFIRMASI)
+    _lock_pejabat(audiensi.pejabat_id)
+    now = timezone.now()
+    end = slot_check(pejabat=audiensi.pejabat, start=start, now=now, exclude_id=audiensi.pk)
+    previous = audiensi.start_at
+    audiensi.start_at, audiensi.end_at = start, end
+    audiensi.status = Status.DIUSULKAN
+    audiensi.expires_at = _hold_until(settings_for(audiensi.pejabat), start, now)
+    _save_slot(audiensi, ["start_at", "end_at", "status", "expires_at"])
+    message = _("Protokol mengusulkan jadwal lain: %(when)s (semula %(before)s). Alasan: %(reason)s") % {
+        "when": _when(start),
+        "before": _when(previous),
+        "reason": reason.strip(),
+    }
+    _log(
+        audiensi,
+        "audiensi.proposed",
+        message,
+        actor=actor,
+        data={"from": previous.isoformat(), "to": start.isoformat(), "reason": reason.strip()},
+    )
+    _notify(audiensi, "changed", message=message, links=("terima", "tolak"))
+    return audiensi
+
+
+@transaction.atomic
+def audiensi_respond(*, audiensi_id: int, actor, accept: bool) -> Audiensi:
+    """The resident accepts or declines the slot protokol proposed."""
+    audiensi = _lock(audiensi_id)
+    _require(audiensi, Status.DIUSULKAN)
+    if accept:
+        if audiensi.start_at <= timezone.now():
+            raise AudiensiError(_("Jadwal yang diusulkan sudah lewat."))
+        audiensi.status = Status.DIKONFIRMASI
+        audiensi.expires_at = None
+        audiensi.save(update_fields=["status", "expires_at", "updated_at"])
+        message = _("Pemohon menerima jadwal yang diusulkan. Audiensi dengan %(pejabat)s: %(when)s.") % {
+            "pejabat": audiensi.pejabat.jabatan,
+            "when": _when(audiensi.start_at),
+        }
+        _log(audiensi, "audiensi.confirmed", message, actor=actor, data={"accepted_proposal": True})
+        _notify_confirmed(audiensi, message)
+    else:
+        audiensi.status = Status.DIBATALKAN
+        audiensi.expires_at = None
+        audiensi.save(update_fields=["status", "expires_at", "updated_at"])
+        message = _("Pemohon menolak jadwal yang diusulkan; permohonan audiensi dibatalkan.")
+        _log(audiensi, "audiensi.proposal_declined", message, actor=actor)
+        _notify_cancelled(audiensi, message)
+    return audiensi
+
+
+@transaction.atomic
+def audiensi_handover_pejabat(*, audiensi_id: int, actor, pejabat: Pejabat, reason: str) -> Audiensi:
+    """Hand the request to the other pejabat at the same time; protokol then confirms it again."""
+    if not reason.strip():
+        raise AudiensiError(_("Jelaskan alasan pengalihan."))
+    audiensi = _lock(audiensi_id)
+    _require(audiensi, Status.MENUNGGU, Status.DIUSULKAN, Status.DIKONFIRMASI)
+    if pejabat.pk == audiensi.pejabat_id:
+        raise AudiensiError(_("Audiensi ini sudah dengan %(pejabat)s.") % {"pejabat": pejabat.jabatan})
+    if audiensi.start_at <= timezone.now():
+        raise AudiensiError(_("Waktu audiensi sudah lewat; usulkan jadwal lain."))
+    _lock_pejabat(audiensi.pejabat_id, pejabat.pk)
+    _check_free(pejabat.pk, audiensi.start_at, audiensi.end_at, exclude_id=audiensi.pk)
+    previous = audiensi.pejabat
+    audiensi.pejabat = pejabat
+    audiensi.status = Status.MENUNGGU
+    audiensi.expires_at = _hold_until(settings_for(pejabat), audiensi.start_at, timezone.now())
+    _save_slot(audiensi, ["pejabat", "status", "expires_at"])
+    message = _("Permohonan audiensi dialihkan dari %(from)s kepada %(to)s. Alasan: %(reason)s") % {
+        "from": previous.jabatan,
+        "to": pejabat.jabatan,
+        "reason": reason.strip(),
+    }
+    _log(
+        audiensi,
+        "audiensi.handed_over",
+        message,
+        actor=actor,
+        data={"from_pejabat": previous.slug, "to_pejabat": pejabat.slug, "reason": reason.strip()},
+    )
+    _notify(audiensi, "changed", message=message, links=("batal", "jadwal-ulang"))
+    return audiensi
+
+
+@transaction.atomic
+def audiensi_handover_opd(*, audiensi_id: int, actor, opd: Opd, reason: str) -> Audiensi:
+    """The matter is better met by an OPD head: the slot is released and the OPD is told."""
+    if not reason.strip():
+        raise AudiensiError(_("Jelaskan alasan pengalihan."))
+    audiensi = _lock(audiensi_id)
+    _require(audiensi, Status.MENUNGGU, Status.DIUSULKAN, Status.DIKONFIRMASI)
+    audiensi.status = Status.DIALIHKAN
+    audiensi.opd = opd
+    audiensi.expires_at = None
+    audiensi.save(update_fields=["status", "opd", "expires_at", "updated_at"])
+    message = _(
+        "Permohonan audiensi dialihkan kepada kepala %(opd)s, yang akan menghubungi Anda. Alasan: %(reason)s"
+    ) % {
+        "opd": opd.nama,
+        "reason": reason.strip(),
+    }
+    _log(audiensi, "audiensi.handed_to_opd", message, actor=actor, data={"opd": opd.pk, "reason": reason.strip()})
+    _notify_cancelled(audiensi, message)
+    notify_opd(audiensi.kasus, opd, template="audiensi_opd", context={"audiensi": audiensi, "reason": reason.strip()})
+    return audiensi
+
+
+@transaction.atomic
+def audiensi_decline(*, audiensi_id: int, actor, reason: str) -> Audiensi:
+    if not reason.strip():
+        raise AudiensiError(_("Alasan penolakan wajib diisi."))
+    audiensi = _lock(audiensi_id)
+    _require(audiensi, Status.MENUNGGU, Status.DIUSULKAN, Status.DIKONFIRMASI)
+    audiensi.status = Status.DITOLAK
+    audiensi.expires_at = None
+    audiensi.save(update_fields=["status", "expires_at", "updated_at"])
+    message = _("Permohonan audiensi ditolak. Alasan: %(reason)s") % {"reason": reason.strip()}
+    _log(audiensi, "audiensi.declined", message, actor=actor, data={"reason": reason.strip()})
+    _notify_cancelled(audiensi, message)
+    return audiensi
+
+
+# The resident's own changes -------------------------------------------------------------------
+
+
+def _before_cutoff(audiensi: Audiensi, now: dt.datetime) -> None:
+    if audiensi.start_at - CUTOFF <= now:
+        raise AudiensiError(
+            _("Perubahan hanya dapat dilakukan paling lambat 24 jam sebelum audiensi. Hubungi protokol.")
+        )
+
+
+@transaction.atomic
+def audiensi_cancel(*, audiensi_id: int, actor, reason: str = "", now: dt.datetime | None = None) -> Audiensi:
+    now = now or timezone.now()
+    audiensi = _lock(audiensi_id)
+    _require(audiensi, *OPEN_STATUSES)
+    _before_cutoff(audiensi, now)
+    audiensi.status = Status.DIBATALKAN
+    audiensi.expires_at = None
+    audiensi.save(update_fields=["status", "expires_at", "updated_at"])
+    message = _("Pemohon membatalkan audiensi %(when)s.") % {"when": _when(audiensi.start_at)}
+    if reason.strip():
+        message += " " + _("Alasan: %(reason)s") % {"reason": reason.strip()}
+    _log(audiensi, "audiensi.cancelled", message, actor=actor, data={"reason": reason.strip()})
+    _notify_cancelled(audiensi, message)
+    return audiensi
+
+
+@transaction.atomic
+def audiensi_reschedule(
+    *, audiensi_id: int, actor, start: dt.datetime, reason: str = "", now: dt.datetime | None = None
+) -> Audiensi:
+    """The resident moves the request to another free slot of the same pejabat; protokol decides again."""
+    now = now or timezone.now()
+    audiensi = _lock(audiensi_id)
+    _require(audiensi, *OPEN_STATUSES)
+    _before_cutoff(audiensi, now)
+    _lock_pejabat(audiensi.pejabat_id)
+    end = slot_check(pejabat=audiensi.pejabat, start=start, now=now, exclude_id=audiensi.pk)
+    previous = audiensi.start_at
+    audiensi.start_at, audiensi.end_at = start, end
+    audiensi.status = Status.MENUNGGU
+    audiensi.expires_at = _hold_until(settings_for(audiensi.pejabat), start, now)
+    _save_slot(audiensi, ["start_at", "end_at", "status", "expires_at"])
+    message = _("Pemohon meminta jadwal ulang: %(when)s (semula %(before)s).") % {
+        "when": _when(start),
+        "before": _when(previous),
+    }
+    if reason.strip():
+        message += " " + _("Alasan: %(reason)s") % {"reason": reason.strip()}
+    _log(
+        audiensi,
+        "audiensi.reschedule_requested",
+        message,
+        actor=actor,
+        data={"from": previous.isoformat(), "to": start.isoformat(), "reason": reason.strip()},
+    )
+    _notify(audiensi, "changed", message=message, links=("batal", "jadwal-ulang"))
+    return audiensi
+
+
+# Periodic -------------------------------------------------------------------------------------
+
+
+def audiensi_expire_pending(*, now: dt.datetime | None = None) -> int:
+    """Release the slots of requests protokol did not decide in time. Idempotent."""
+    now = now or timezone.now()
+    count = 0
+    ids = Audiensi.objects.filter(status__in=[Status.MENUNGGU, Status.DIUSULKAN], expires_at__lte=now).values_list(
+        "pk", flat=True
+    )
+    for audiensi_id in list(ids):
+        with transaction.atomic():
+            audiensi = _lock(audiensi_id)
+            if audiensi.status not in (Status.MENUNGGU, Status.DIUSULKAN) or audiensi.expires_at > now:
+                continue
+            audiensi.status = Status.KEDALUWARSA
+            audiensi.save(update_fields=["status", "updated_at"])
+            message = _("Permohonan audiensi kedaluwarsa karena belum ada keputusan; slotnya dilepas.")
+            _log(audiensi, "audiensi.expired", message, actor=None)
+            _notify_cancelled(audiensi, message)
+            count += 1
+    return count
+
+
+def audiensi_send_reminders(*, now: dt.datetime | None = None) -> int:
+    """Remind residents of confirmed audiensi tomorrow, once each."""
+    now = now or timezone.now()
+    tomorrow = timezone.localdate(now) + dt.timedelta(days=1)
+    start = timezone.make_aware(dt.datetime.combine(tomorrow, dt.time.min))
+    end = start + dt.timedelta(days=1)
+    ids = Audiensi.objects.filter(
+        status=Status.DIKONFIRMASI, reminder_sent_at__isnull=True, start_at__gte=start, start_at__lt=end
+    ).values_list("pk", flat=True)
+    count = 0
+    for audiensi_id in list(ids):
+        with transaction.atomic():
+            audiensi = _lock(audiensi_id)
+            if audiensi.status != Status.DIKONFIRMASI or audiensi.reminder_sent_at is not None:
+                continue
+            audiensi.reminder_sent_at = now
+            audiensi.save(update_fields=["reminder_sent_at", "updated_at"])
+            _log(
+                audiensi,
+                "audiensi.reminded",
+                _("Pengingat audiensi besok dikirim ke pemohon."),
+                actor=None,
+                visibility=INTERNAL,
+            )
+            _notify(audiensi, "reminder")
+            count += 1
+    return count
+
+
+# The day itself -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def audiensi_check_in(*, audiensi_id: int, actor, hadir: bool, note: str = "") -> Audiensi:
+    audiensi = _lock(audiensi_id)
+    _require(audiensi, Status.DIKONFIRMASI)
+    if timezone.localtime(audiensi.start_at).date() > timezone.localdate():
+        raise AudiensiError(_("Kehadiran baru dapat dicatat pada hari audiensi."))
+    audiensi.status = Status.HADIR if hadir else Status.TIDAK_HADIR
+    audiensi.checked_in_at = timezone.now()
+    audiensi.save(update_fields=["status", "checked_in_at", "updated_at"])
+    if hadir:
+        message = _("Audiensi dengan %(pejabat)s terlaksana; pemohon hadir.") % {"pejabat": audiensi.pejabat.jabatan}
+        kind = "audiensi.attended"
+    else:
+        message = _("Pemohon tidak hadir pada audiensi %(when)s.") % {"when": _when(audiensi.start_at)}
+        kind = "audiensi.no_show"
+    if note.strip():
+        message += " " + note.strip()
+    _log(audiensi, kind, message, actor=actor)
+    return audiensi
+
+
+@transaction.atomic
+def audiensi_notulen_save(*, audiensi_id: int, actor, notulen: str, notulen_internal: str = "") -> Audiensi:
+    """Write the minutes: the public part goes on the case timeline, the internal part stays with staff."""
+    if not notulen.strip():
+        raise AudiensiError(_("Notulen wajib diisi."))
+    audiensi = _lock(audiensi_id)
+    _require(audiensi, Status.HADIR)
+    audiensi.notulen = notulen.strip()
+    audiensi.notulen_internal = notulen_internal.strip()
+    audiensi.save(update_fields=["notulen", "notulen_internal", "updated_at"])
+    visibility = PELAPOR if audiensi.kasus.is_confidential else PUBLIK
+    _log(
+        audiensi,
+        "audiensi.minutes",
+        _("Notulen audiensi dengan %(pejabat)s: %(notulen)s")
+        % {"pejabat": audiensi.pejabat.jabatan, "notulen": audiensi.notulen},
+        actor=actor,
+        visibility=visibility,
+    )
+    if audiensi.notulen_internal:
+        _log(audiensi, "audiensi.minutes_internal", audiensi.notulen_internal, actor=actor, visibility=INTERNAL)
+    return audiensi
+
+
+def audiensi_tindak_lanjut_add(*, audiensi_id: int, actor, description: str, opd: Opd, due_date: dt.date):
+    """A follow-up the pejabat promised in the audiensi, recorded on the case."""
+    audiensi = Audiensi.objects.select_related("pejabat").get(pk=audiensi_id)
+    if audiensi.status != Status.HADIR:
+        raise AudiensiError(_("Tindak lanjut dicatat setelah audiensi terlaksana."))
+    if due_date < timezone.localdate():
+        raise AudiensiError(_("Tenggat tindak lanjut tidak boleh di masa lalu."))
+    return kasus_services.tindak_lanjut_add(
+        kasus_id=audiensi.kasus_id,
+        actor=actor,
+        description=description,
+        opd=opd,
+        due_date=due_date,
+        source=_("Audiensi %(pejabat)s, %(date)s")
+        % {"pejabat": audiensi.pejabat.jabatan, "date": date_format(timezone.localtime(audiensi.start_at), "j F Y")},
+        source_kind="audiensi",
+        source_id=audiensi.pk,
+    )
+
+
+# Availability (protokol) ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def pengaturan_save(
+    *,
+    pejabat: Pejabat,
+    actor,
+    min_hari_kerja: int,
+    max_hari: int,
+    batas_permohonan_terbuka: int,
+    masa_tahan_hari_kerja: int,
+) -> PengaturanAudiensi:
+    if max_hari < 1 or batas_permohonan_terbuka < 1 or masa_tahan_hari_kerja < 1:
+        raise AudiensiError(_("Nilai pengaturan harus paling sedikit 1."))
+    pengaturan, _created = PengaturanAudiensi.objects.select_for_update().get_or_create(pejabat=pejabat)
+    pengaturan.min_hari_kerja = min_hari_kerja
+    pengaturan.max_hari = max_hari
+    pengaturan.batas_permohonan_terbuka = batas_permohonan_terbuka
+    pengaturan.masa_tahan_hari_kerja = masa_tahan_hari_kerja
+    pengaturan.save()
+    return pengaturan
+
+
+@transaction.atomic
+def aturan_add(
+    *,
+    pejabat: Pejabat,
+    actor,
+    weekday: int,
+    start_time: dt.time,
+    end_time: dt.time,
+    slot_minutes: int,
+    buffer_minutes: int,
+) -> AturanMingguan:
+    if end_time <= start_time:
+        raise AudiensiError(_("Jam selesai harus setelah jam mulai."))
+    if slot_minutes < 5:
+        raise AudiensiError(_("Lama slot paling sedikit 5 menit."))
+    _lock_pejabat(pejabat.pk)
+    clash = AturanMingguan.objects.filter(
+        pejabat=pejabat, weekday=weekday, start_time__lt=end_time, end_time__gt=start_time
+    ).exists()
+    if clash:
+        raise AudiensiError(_("Aturan itu tumpang tindih dengan aturan lain pada hari yang sama."))
+    return AturanMingguan.objects.create(
+        pejabat=pejabat,
+        weekday=weekday,
+        start_time=start_time,
+        end_time=end_time,
+        slot_minutes=slot_minutes,
+        buffer_minutes=buffer_minutes,
+    )
+
+
+@transaction.atomic
+def aturan_delete(*, aturan_id: int, pejabat: Pejabat, actor) -> None:
+    """Held requests keep their time: removing a rule only stops new bookings."""
+    AturanMingguan.objects.filter(pk=aturan_id, pejabat=pejabat).delete()
+
+
+@transaction.atomic
+def pengecualian_add(
+    *,
+    pejabat: Pejabat,
+    actor,
+    date: dt.date,
+    reason: str,
+    start_time: dt.time | None = None,
+    end_time: dt.time | None = None,
+) -> Pengecualian:
+    if not reason.strip():
+        raise AudiensiError(_("Keterangan wajib diisi."))
+    if (start_time is None) != (end_time is None):
+        raise AudiensiError(_("Isi jam mulai dan jam selesai, atau kosongkan keduanya untuk satu hari penuh."))
+    if start_time is not None and end_time <= start_time:
+        raise AudiensiError(_("Jam selesai harus setelah jam mulai."))
+    return Pengecualian.objects.create(
+        pejabat=pejabat, date=date, start_time=start_time, end_time=end_time, reason=reason.strip()
+    )
+
+
+@transaction.atomic
+def pengecualian_delete(*, pengecualian_id: int, pejabat: Pejabat, actor) -> None:
+    Pengecualian.objects.filter(pk=pengecualian_id, pejabat=pejabat).delete()

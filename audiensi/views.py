@@ -1,0 +1,399 @@
+import datetime as dt
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.akun import roles
+from portal.akun.access import staff_required
+from portal.kasus.models import OPEN_STATUSES, Kasus, Riwayat
+from portal.wilayah.models import Pejabat
+
+from . import forms, selectors, services
+from .ics import feed_ics
+from .models import AturanMingguan, Audiensi, PengaturanAudiensi, Pengecualian, Status
+from .services import AudiensiError
+
+PROTOKOL_READ = (roles.PROTOKOL, roles.PIMPINAN, roles.ADMIN)
+PROTOKOL_WRITE = (roles.PROTOKOL, roles.ADMIN)
+SLOTS_ON_INDEX = 6
+
+
+def _slot_from(value: str, pejabat_list: list[Pejabat]):
+    parsed = selectors.parse_slot_value(value)
+    if parsed is None:
+        raise AudiensiError(_("Pilih slot yang tersedia."))
+    slug, start = parsed
+    pejabat = next((p for p in pejabat_list if p.slug == slug), None)
+    if pejabat is None:
+        raise AudiensiError(_("Pejabat tidak ditemukan."))
+    return pejabat, start
+
+
+def _grouped(slots_by_pejabat: dict, pejabat_list: list[Pejabat]) -> list[tuple[Pejabat, list]]:
+    return [(p, slots_by_pejabat.get(p.pk, [])) for p in pejabat_list]
+
+
+# Residents ------------------------------------------------------------------------------------
+
+
+def index(request):
+    pejabat_list = selectors.bookable_pejabat()
+    slots = selectors.free_slots(pejabat_list, limit_per_pejabat=SLOTS_ON_INDEX)
+    return render(request, "audiensi/index.html", {"groups": _grouped(slots, pejabat_list)})
+
+
+@login_required
+def ajukan(request):
+    if not services.email_verified(request.user):
+        return render(request, "audiensi/verify_email.html", status=403)
+    pejabat_list = selectors.bookable_pejabat()
+    slots_by_pejabat = selectors.free_slots(pejabat_list)
+    all_slots = [s for p in pejabat_list for s in slots_by_pejabat.get(p.pk, [])]
+    if request.method == "POST":
+        form = forms.AjukanForm(request.POST, slots=all_slots)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                pejabat, start = _slot_from(data["slot"], pejabat_list)
+                audiensi = services.audiensi_request(
+                    user=request.user,
+                    pejabat=pejabat,
+                    start=start,
+                    topik=data["topik"],
+                    jumlah_peserta=data["jumlah_peserta"],
+                    anggota=data["anggota"],
+                    kasus_reference=data["kasus_reference"],
+                    ringkasan=data["ringkasan"],
+                    idempotency_key=data["idempotency_key"],
+                )
+            except AudiensiError as exc:
+                form.add_error("slot" if isinstance(exc, services.SlotTaken) else None, str(exc))
+                # Show the slots as they are now: the one just taken disappears.
+                slots_by_pejabat = selectors.free_slots(pejabat_list)
+            else:
+                messages.success(
+                    request, _("Permohonan audiensi terkirim. Slot Anda ditahan sampai protokol memutuskan.")
+                )
+                return redirect("audiensi:mine_detail", pk=audiensi.pk)
+    else:
+        form = forms.AjukanForm(
+            slots=all_slots,
+            initial={"slot": request.GET.get("slot", ""), "idempotency_key": secrets.token_urlsafe(24)},
+        )
+    return render(
+        request,
+        "audiensi/ajukan.html",
+        {"form": form, "groups": _grouped(slots_by_pejabat, pejabat_list), "my_cases": _my_open_cases(request.user)},
+    )
+
+
+def _my_open_cases(user):
+    return Kasus.objects.filter(reporter=user, status__in=OPEN_STATUSES).only("reference", "title")[:20]
+
+
+@login_required
+def mine(request):
+    return render(request, "audiensi/mine.html", {"audiensi_list": selectors.audiensi_for_resident(request.user)})
+
+
+@login_required
+def mine_detail(request, pk: int):
+    audiensi = get_object_or_404(
+        Audiensi.objects.select_related("pejabat", "kasus", "opd"), pk=pk, pemohon=request.user
+    )
+    timeline = (
+        Riwayat.objects.filter(kasus=audiensi.kasus, visibility__in=["publik", "pelapor"])
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )
+    links = {}
+    if audiensi.is_open:
+        links = {
+            "batal": services.link_token(audiensi, "batal"),
+            "jadwal_ulang": services.link_token(audiensi, "jadwal-ulang"),
+        }
+        if audiensi.status == Status.DIUSULKAN:
+            links["terima"] = services.link_token(audiensi, "terima")
+            links["tolak"] = services.link_token(audiensi, "tolak")
+    return render(request, "audiensi/mine_detail.html", {"audiensi": audiensi, "timeline": timeline, "links": links})
+
+
+def link(request, token: str):
+    """A signed link from an email: cancel, reschedule, accept or decline a proposed slot."""
+    try:
+        audiensi_id, action = services.link_read(token)
+    except signing.BadSignature:
+        return render(request, "audiensi/link_invalid.html", status=400)
+    audiensi = Audiensi.objects.select_related("pejabat", "kasus", "pemohon").filter(pk=audiensi_id).first()
+    if audiensi is None:
+        return render(request, "audiensi/link_invalid.html", status=400)
+    actor = audiensi.pemohon
+    ctx = {"audiensi": audiensi, "action": action, "token": token}
+    data = request.POST if request.method == "POST" else None
+    if action == "jadwal-ulang":
+        slots = selectors.free_slots(
+            list(Pejabat.objects.filter(pk=audiensi.pejabat_id).select_related("pengaturan_audiensi")),
+            exclude_audiensi_id=audiensi.pk,
+        ).get(audiensi.pejabat_id, [])
+        form = forms.RescheduleForm(data, slots=slots)
+    elif action == "batal":
+        form = forms.OptionalReasonForm(data)
+    else:
+        form = None
+    if request.method == "POST" and (form is None or form.is_valid()):
+        try:
+            if action == "batal":
+                services.audiensi_cancel(audiensi_id=audiensi.pk, actor=actor, reason=form.cleaned_data["reason"])
+                messages.success(request, _("Audiensi dibatalkan."))
+            elif action == "jadwal-ulang":
+                _pejabat, start = _slot_from(form.cleaned_data["slot"], [audiensi.pejabat])
+                services.audiensi_reschedule(
+                    audiensi_id=audiensi.pk, actor=actor, start=start, reason=form.cleaned_data["reason"]
+                )
+                messages.success(request, _("Permintaan jadwal ulang terkirim; protokol akan memutuskan."))
+            else:
+                services.audiensi_respond(audiensi_id=audiensi.pk, actor=actor, accept=action == "terima")
+                messages.success(request, _("Tanggapan Anda tersimpan."))
+        except AudiensiError as exc:
+            if form is not None:
+                form.add_error(None, str(exc))
+            else:
+                messages.error(request, str(exc))
+        else:
+            return redirect("audiensi:link", token=token)
+    ctx["form"] = form
+    ctx["can_act"] = audiensi.is_open and (action in ("batal", "jadwal-ulang") or audiensi.status == Status.DIUSULKAN)
+    return render(request, "audiensi/link.html", ctx)
+
+
+# Protokol -------------------------------------------------------------------------------------
+
+
+@staff_required(*PROTOKOL_READ)
+def staff_list(request):
+    status = request.GET.get("status", "")
+    if status not in Status.values:
+        status = ""
+    pejabat_slug = request.GET.get("pejabat", "")
+    qs = selectors.audiensi_for_protokol(status=status, pejabat_slug=pejabat_slug)
+    if not status:
+        qs = qs.filter(status__in=[Status.MENUNGGU, Status.DIUSULKAN, Status.DIKONFIRMASI])
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "audiensi/staff_list.html",
+        {
+            "page": page,
+            "status": status,
+            "pejabat_slug": pejabat_slug,
+            "statuses": Status.choices,
+            "pejabat_list": Pejabat.objects.filter(is_active=True),
+        },
+    )
+
+
+@staff_required(*PROTOKOL_READ)
+def staff_day(request):
+    day = forms.DayForm(request.GET).day()
+    return render(
+        request,
+        "audiensi/staff_day.html",
+        {"day": day, "audiensi_list": selectors.audiensi_for_day(day), "form": forms.DayForm(initial={"tanggal": day})},
+    )
+
+
+def _staff_detail_context(audiensi: Audiensi, **overrides) -> dict:
+    pejabat = list(Pejabat.objects.filter(pk=audiensi.pejabat_id).select_related("pengaturan_audiensi"))
+    slots = selectors.free_slots(pejabat, exclude_audiensi_id=audiensi.pk).get(audiensi.pejabat_id, [])
+    ctx = {
+        "audiensi": audiensi,
+        "confirm_form": forms.ConfirmForm(),
+        "propose_form": forms.ProposeForm(slots=slots),
+        "pejabat_form": forms.HandoverPejabatForm(),
+        "opd_form": forms.HandoverOpdForm(),
+        "decline_form": forms.ReasonForm(),
+        "checkin_form": forms.CheckInForm(),
+        "notulen_form": forms.NotulenForm(
+            initial={"notulen": audiensi.notulen, "notulen_internal": audiensi.notulen_internal}
+        ),
+        "tl_form": forms.TindakLanjutForm(),
+        "tindak_lanjut": audiensi.kasus.tindak_lanjut.filter(
+            source_kind="audiensi", source_id=audiensi.pk
+        ).select_related("opd"),
+        "timeline": Riwayat.objects.filter(kasus=audiensi.kasus, kind__startswith="audiensi.").select_related("actor"),
+        "today": timezone.localdate(),
+    }
+    ctx.update(overrides)
+    return ctx
+
+
+@staff_required(*PROTOKOL_READ)
+def staff_detail(request, pk: int):
+    audiensi = get_object_or_404(Audiensi.objects.select_related("pejabat", "kasus", "pemohon", "opd"), pk=pk)
+    return render(request, "audiensi/staff_detail.html", _staff_detail_context(audiensi))
+
+
+ACTIONS = {
+    "konfirmasi": ("confirm_form", forms.ConfirmForm),
+    "usulkan": ("propose_form", forms.ProposeForm),
+    "alihkan-pejabat": ("pejabat_form", forms.HandoverPejabatForm),
+    "alihkan-opd": ("opd_form", forms.HandoverOpdForm),
+    "tolak": ("decline_form", forms.ReasonForm),
+    "kehadiran": ("checkin_form", forms.CheckInForm),
+    "notulen": ("notulen_form", forms.NotulenForm),
+    "tindak-lanjut": ("tl_form", forms.TindakLanjutForm),
+}
+
+
+def _run_action(action: str, audiensi: Audiensi, data: dict, actor) -> str:
+    aid = audiensi.pk
+    if action == "konfirmasi":
+        services.audiensi_confirm(audiensi_id=aid, actor=actor, note=data["reason"])
+        return _("Audiensi dikonfirmasi; undangan dikirim ke pemohon.")
+    if action == "usulkan":
+        _pejabat, start = _slot_from(data["slot"], [audiensi.pejabat])
+        services.audiensi_propose(audiensi_id=aid, actor=actor, start=start, reason=data["reason"])
+        return _("Jadwal lain diusulkan kepada pemohon.")
+    if action == "alihkan-pejabat":
+        services.audiensi_handover_pejabat(audiensi_id=aid, actor=actor, pejabat=data["pejabat"], reason=data["reason"])
+        return _("Permohonan dialihkan.")
+    if action == "alihkan-opd":
+        services.audiensi_handover_opd(audiensi_id=aid, actor=actor, opd=data["opd"], reason=data["reason"])
+        return _("Permohonan dialihkan ke OPD.")
+    if action == "tolak":
+        services.audiensi_decline(audiensi_id=aid, actor=actor, reason=data["reason"])
+        return _("Permohonan ditolak.")
+    if action == "kehadiran":
+        services.audiensi_check_in(audiensi_id=aid, actor=actor, hadir=data["hadir"], note=data["note"])
+        return _("Kehadiran dicatat.")
+    if action == "notulen":
+        services.audiensi_notulen_save(
+            audiensi_id=aid, actor=actor, notulen=data["notulen"], notulen_internal=data["notulen_internal"]
+        )
+        return _("Notulen disimpan pada kasus.")
+    services.audiensi_tindak_lanjut_add(
+        audiensi_id=aid, actor=actor, description=data["description"], opd=data["opd"], due_date=data["due_date"]
+    )
+    return _("Tindak lanjut dicatat pada kasus.")
+
+
+@require_POST
+@staff_required(*PROTOKOL_WRITE)
+def staff_action(request, pk: int, action: str):
+    if action not in ACTIONS:
+        raise Http404
+    audiensi = get_object_or_404(Audiensi.objects.select_related("pejabat", "kasus", "pemohon", "opd"), pk=pk)
+    form_name, form_class = ACTIONS[action]
+    if form_class is forms.ProposeForm:
+        pejabat = list(Pejabat.objects.filter(pk=audiensi.pejabat_id).select_related("pengaturan_audiensi"))
+        slots = selectors.free_slots(pejabat, exclude_audiensi_id=audiensi.pk).get(audiensi.pejabat_id, [])
+        form = form_class(request.POST, slots=slots)
+    else:
+        form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            messages.success(request, _run_action(action, audiensi, form.cleaned_data, request.user))
+        except AudiensiError as exc:
+            messages.error(request, str(exc))
+        else:
+            return redirect("audiensi:staff_detail", pk=pk)
+    audiensi.refresh_from_db()
+    return render(
+        request, "audiensi/staff_detail.html", _staff_detail_context(audiensi, **{form_name: form}), status=400
+    )
+
+
+@staff_required(*PROTOKOL_READ)
+def availability_list(request):
+    return render(request, "audiensi/availability_list.html", {"pejabat_list": Pejabat.objects.all()})
+
+
+@staff_required(*PROTOKOL_READ)
+def availability(request, slug: str):
+    pejabat = get_object_or_404(Pejabat.objects.select_related("pengaturan_audiensi"), slug=slug)
+    pengaturan = selectors.settings_for(pejabat)
+    ctx = {
+        "pejabat": pejabat,
+        "pengaturan": pengaturan,
+        "settings_form": forms.PengaturanForm(instance=pengaturan),
+        "rule_form": forms.AturanForm(),
+        "exception_form": forms.PengecualianForm(),
+    }
+    if request.method == "POST":
+        if not roles.has_role(request.user, *PROTOKOL_WRITE):
+            raise Http404
+        op = request.POST.get("op", "")
+        try:
+            done = _availability_op(request, op, pejabat, pengaturan, ctx)
+        except AudiensiError as exc:
+            messages.error(request, str(exc))
+            done = False
+        if done:
+            messages.success(request, _("Ketersediaan diperbarui."))
+            return redirect("audiensi:availability", slug=slug)
+    ctx["rules"] = AturanMingguan.objects.filter(pejabat=pejabat)
+    ctx["exceptions"] = Pengecualian.objects.filter(pejabat=pejabat, date__gte=timezone.localdate())
+    ctx["feed_url"] = (
+        request.build_absolute_uri(
+            reverse("audiensi:feed", kwargs={"slug": pejabat.slug, "token": pengaturan.feed_token})
+        )
+        if pengaturan.pk
+        else ""
+    )
+    return render(request, "audiensi/availability.html", ctx, status=200 if request.method == "GET" else 400)
+
+
+def _availability_op(request, op: str, pejabat: Pejabat, pengaturan: PengaturanAudiensi, ctx: dict) -> bool:
+    actor = request.user
+    if op == "settings":
+        form = forms.PengaturanForm(request.POST, instance=PengaturanAudiensi(pejabat=pejabat))
+        ctx["settings_form"] = form
+        if form.is_valid():
+            services.pengaturan_save(pejabat=pejabat, actor=actor, **form.cleaned_data)
+            return True
+    elif op == "rule":
+        form = forms.AturanForm(request.POST)
+        ctx["rule_form"] = form
+        if form.is_valid():
+            services.aturan_add(pejabat=pejabat, actor=actor, **form.cleaned_data)
+            return True
+    elif op == "rule-delete":
+        services.aturan_delete(aturan_id=int(request.POST.get("id") or 0), pejabat=pejabat, actor=actor)
+        return True
+    elif op == "exception":
+        form = forms.PengecualianForm(request.POST)
+        ctx["exception_form"] = form
+        if form.is_valid():
+            services.pengecualian_add(pejabat=pejabat, actor=actor, **form.cleaned_data)
+            return True
+    elif op == "exception-delete":
+        services.pengecualian_delete(pengecualian_id=int(request.POST.get("id") or 0), pejabat=pejabat, actor=actor)
+        return True
+    return False
+
+
+def feed(request, slug: str, token: str):
+    """A private calendar feed of a pejabat's confirmed audiensi; the token in the URL is the credential."""
+    pengaturan = get_object_or_404(PengaturanAudiensi.objects.select_related("pejabat"), pejabat__slug=slug)
+    if not secrets.compare_digest(pengaturan.feed_token, token):
+        raise Http404
+    since = timezone.now() - dt.timedelta(days=30)
+    qs = (
+        Audiensi.objects.filter(
+            pejabat=pengaturan.pejabat, status__in=[Status.DIKONFIRMASI, Status.HADIR], start_at__gte=since
+        )
+        .select_related("pejabat", "kasus", "pemohon")
+        .order_by("start_at")
+    )
+    response = HttpResponse(feed_ics(pengaturan.pejabat.jabatan, qs), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="audiensi-{slug}.ics"'
+    return response

@@ -1,0 +1,327 @@
+"""Aspirasi on PostgreSQL behind gunicorn: form submissions with a 1 MB photo, and tracking-page reads.
+
+Migrates the database in DATABASE_URL (created if missing), tops it up to --cases cases with
+`manage.py seed_demo --cases N` when it holds fewer, removes the cases earlier runs of this script
+submitted, starts gunicorn on 127.0.0.1:$BENCH_PORT (default 8013) with rate limiting off
+(ASPIRASI_RATE_LIMIT=off, for this server only) and uploads in a temporary MEDIA_ROOT, and from
+this separate process prints:
+
+- form submissions per second: guests POST /aspirasi/kirim/ with one 1 MB JPEG attached (each
+  client first GETs the form for its CSRF cookie and token, then posts with a fresh idempotency
+  key; every POST must answer 302 to /aspirasi/terkirim/);
+- tracking-page requests per second: GET /lacak/<tracking_token>/ of random cases;
+- for both, the error count and the median / 95th-percentile latency.
+
+Usage:
+  DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_asp_bench \
+      .venv/bin/python benchmarks/bench_aspirasi.py [--cases 100000] [--workers 4] [--clients 8] \
+      [--submissions 400] [--tracking 4000]
+Exits non-zero when any request failed.
+"""
+
+import argparse
+import http.client
+import io
+import os
+import random
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+BENCH_TITLE = "Uji beban aspirasi"
+PHOTO_BYTES = 1024 * 1024
+
+
+def configure(media_root: str) -> None:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        sys.exit("bench_aspirasi: set DATABASE_URL to a PostgreSQL database")
+    # tests.settings: the project's settings with plain HTTP, static files without a manifest, locmem email.
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key")
+    os.environ["SECURE_SSL_REDIRECT"] = "false"
+    os.environ["SESSION_COOKIE_SECURE"] = "false"
+    os.environ["CSRF_COOKIE_SECURE"] = "false"
+    os.environ["ALLOWED_HOSTS"] = "localhost,127.0.0.1"
+    os.environ["MEDIA_ROOT"] = media_root
+    os.environ.pop("DEBUG", None)  # DEBUG records every query
+    os.environ.pop("REDIS_URL", None)  # tasks run eagerly: each request does all of its work, emails included
+    sys.path.insert(0, str(ROOT))
+    create_database_if_missing(url)
+
+
+def create_database_if_missing(url: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            print(f"created database {name}")
+
+
+def prepare(cases: int, sample: int) -> tuple[int, list[str]]:
+    """Migrate, seed up to `cases`, drop earlier bench submissions. Returns (case count, tracking tokens)."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from portal.kasus.models import Kasus, OutboxEmail
+
+    call_command("migrate", verbosity=0)
+    earlier = Kasus.objects.filter(title__startswith=BENCH_TITLE)
+    OutboxEmail.objects.filter(kasus__in=earlier).delete()
+    earlier.delete()
+    have = Kasus.objects.count()
+    if have < cases:
+        print(f"seeding {cases - have} cases (seed_demo --cases)...")
+        call_command("seed_demo", cases=cases - have, verbosity=0, stdout=io.StringIO())
+    total = Kasus.objects.count()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tracking_token FROM kasus_kasus TABLESAMPLE SYSTEM (5) WHERE confirmed_at IS NOT NULL LIMIT %s",
+            [sample],
+        )
+        tokens = [row[0] for row in cursor.fetchall()]
+    connection.close()
+    if not tokens:
+        sys.exit("bench_aspirasi: no confirmed cases to track")
+    return total, tokens
+
+
+def photo(target: int = PHOTO_BYTES) -> bytes:
+    """A camera-like JPEG of about 1 MB: smooth gradients with sensor noise."""
+    from PIL import Image, ImageFilter
+
+    width, height = 2048, 1536
+    noise = Image.frombytes("RGB", (width // 4, height // 4), random.Random(7).randbytes(width * height * 3 // 16))
+    base = noise.filter(ImageFilter.GaussianBlur(2)).resize((width, height))
+    grain = Image.frombytes("L", (width, height), random.Random(8).randbytes(width * height)).convert("RGB")
+    image = Image.blend(base, grain, 0.08)
+    best = b""
+    for quality in range(95, 30, -1):
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=quality)
+        best = out.getvalue()
+        if len(best) <= target:
+            break
+    return best
+
+
+def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
+    env = {**os.environ, "ASPIRASI_RATE_LIMIT": "off"}
+    proc = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "portal.wsgi:application",
+            "--bind",
+            f"{HOST}:{port}",
+            "--workers",
+            str(workers),
+            "--timeout",
+            "120",
+            "--backlog",
+            "256",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection(HOST, port, timeout=2)
+            conn.request("GET", "/aspirasi/kirim/")
+            if conn.getresponse().status == 200:
+                return proc
+        except OSError:
+            time.sleep(0.3)
+    proc.terminate()
+    sys.exit("bench_aspirasi: gunicorn did not answer within 30 s")
+
+
+def _cookies(response, jar: dict[str, str]) -> None:
+    for header, value in response.getheaders():
+        if header.lower() == "set-cookie":
+            name, _sep, rest = value.partition("=")
+            jar[name.strip()] = rest.split(";", 1)[0]
+
+
+def _multipart(fields: dict[str, str], files: list[tuple[str, str, bytes]]) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    out = io.BytesIO()
+    for name, value in fields.items():
+        out.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+    for name, filename, content in files:
+        out.write(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            f"Content-Type: image/jpeg\r\n\r\n".encode()
+        )
+        out.write(content + b"\r\n")
+    out.write(f"--{boundary}--\r\n".encode())
+    return out.getvalue(), f"multipart/form-data; boundary={boundary}"
+
+
+class Result:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.latencies: list[float] = []
+        self.errors = 0
+        self.error_samples: list[str] = []
+
+    def add(self, seconds: float, ok: bool, detail: str = "") -> None:
+        with self.lock:
+            self.latencies.append(seconds)
+            if not ok:
+                self.errors += 1
+                if len(self.error_samples) < 3:
+                    self.error_samples.append(detail)
+
+
+def submit_client(port: int, count: int, jpeg: bytes, result: Result, client_no: int) -> None:
+    conn = http.client.HTTPConnection(HOST, port, timeout=120)
+    jar: dict[str, str] = {}
+    conn.request("GET", "/aspirasi/kirim/")
+    response = conn.getresponse()
+    html = response.read().decode()
+    _cookies(response, jar)
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    desa = re.findall(r'<option value="(\d+)"', html.split('name="desa"', 1)[1])[0]
+    for i in range(count):
+        fields = {
+            "csrfmiddlewaretoken": csrf,
+            "jenis": "pengaduan",
+            "title": f"{BENCH_TITLE} {client_no}-{i}",
+            "description": "Lampu penerangan jalan padam sejak seminggu; mohon segera diperbaiki.",
+            "kategori": "",
+            "kecamatan": "",
+            "desa": desa,
+            "address_detail": "Depan balai desa",
+            "reporter_name": f"Warga Uji {client_no}",
+            "reporter_email": f"bench-{client_no}-{i}@example.org",
+            "reporter_phone": "",
+            "consent": "on",
+            "idempotency_key": uuid.uuid4().hex,
+            "website": "",
+        }
+        body, content_type = _multipart(fields, [("lampiran", "foto-jalan.jpg", jpeg)])
+        headers = {
+            "Content-Type": content_type,
+            "Cookie": "; ".join(f"{k}={v}" for k, v in jar.items()),
+            "Referer": f"http://{HOST}:{port}/aspirasi/kirim/",
+            "Origin": f"http://{HOST}:{port}",
+        }
+        started = time.monotonic()
+        try:
+            conn.request("POST", "/aspirasi/kirim/", body=body, headers=headers)
+            response = conn.getresponse()
+            text = response.read()
+            _cookies(response, jar)
+            ok = response.status == 302 and "/aspirasi/terkirim/" in (response.getheader("Location") or "")
+            detail = f"{response.status} {text[:200]!r}"
+        except OSError as exc:
+            ok, detail = False, repr(exc)
+            conn.close()
+            conn = http.client.HTTPConnection(HOST, port, timeout=120)
+        result.add(time.monotonic() - started, ok, detail)
+    conn.close()
+
+
+def track_client(port: int, tokens: list[str], result: Result) -> None:
+    conn = http.client.HTTPConnection(HOST, port, timeout=60)
+    for token in tokens:
+        started = time.monotonic()
+        try:
+            conn.request("GET", f"/lacak/{token}/")
+            response = conn.getresponse()
+            response.read()
+            ok, detail = response.status == 200, str(response.status)
+        except OSError as exc:
+            ok, detail = False, repr(exc)
+            conn.close()
+            conn = http.client.HTTPConnection(HOST, port, timeout=60)
+        result.add(time.monotonic() - started, ok, detail)
+    conn.close()
+
+
+def run(clients: int, work) -> tuple[float, Result]:
+    result = Result()
+    started = time.monotonic()
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(lambda i: work(i, result), range(clients)))
+    return time.monotonic() - started, result
+
+
+def report(name: str, count: int, elapsed: float, result: Result) -> None:
+    lat = sorted(result.latencies)
+    p95 = lat[int(len(lat) * 0.95) - 1] if lat else 0.0
+    print(
+        f"{name}: {count / elapsed:.1f} requests/s ({count} requests in {elapsed:.1f} s), "
+        f"errors {result.errors}, median {statistics.median(lat) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms"
+    )
+    for sample in result.error_samples:
+        print(f"  error: {sample}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--submissions", type=int, default=400)
+    parser.add_argument("--tracking", type=int, default=4000)
+    args = parser.parse_args()
+    media_root = tempfile.mkdtemp(prefix="bench-aspirasi-media-")
+    configure(media_root)
+    port = int(os.environ.get("BENCH_PORT", "8013"))
+    total, tokens = prepare(args.cases, args.tracking)
+    jpeg = photo()
+    size = len(jpeg) / 1024 / 1024
+    print(f"database {os.environ['DATABASE_URL']}: {total} cases; photo: {size:.2f} MB JPEG, 2048x1536")
+    print(f"gunicorn: {args.workers} sync workers on {HOST}:{port}; load: {args.clients} client threads, this process")
+    print(f"machine: {os.cpu_count()} CPUs, load average before the run {os.getloadavg()[0]:.1f}")
+    server = start_gunicorn(port, args.workers)
+    failed = False
+    try:
+        # Warm every worker (imports, templates, the holiday table) before measuring.
+        run(args.clients, lambda i, r: track_client(port, tokens[i * 3 : i * 3 + 3], r))
+        run(args.clients, lambda i, r: submit_client(port, 1, jpeg, r, 1000 + i))
+
+        per = args.submissions // args.clients
+        elapsed, result = run(args.clients, lambda i, r: submit_client(port, per, jpeg, r, i))
+        report("form submissions with a 1 MB photo (POST /aspirasi/kirim/)", per * args.clients, elapsed, result)
+        failed |= result.errors > 0
+
+        per = args.tracking // args.clients
+        chosen = [random.Random(i).choices(tokens, k=per) for i in range(args.clients)]
+        elapsed, result = run(args.clients, lambda i, r: track_client(port, chosen[i], r))
+        report("tracking page (GET /lacak/<token>/)", per * args.clients, elapsed, result)
+        failed |= result.errors > 0
+        print(f"load average after the run {os.getloadavg()[0]:.1f}")
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        shutil.rmtree(media_root, ignore_errors=True)
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1020 @@
+"""Demo data: one account per role, realistic cases walked through the services, and bulk cases for load tests.
+
+Used by the `seed_demo` management command and by benchmarks/bench_staff_pages.py.
+Secrets (passwords, TOTP keys) are fixed and printable only on the embedded default
+(DEBUG with SQLite); anywhere else they are random and never shown.
+"""
+
+import base64
+import bisect
+import datetime as dt
+import hashlib
+import json
+import random
+import secrets
+import time
+from collections import Counter
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from allauth.mfa.utils import decrypt
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import connection, transaction
+from django.utils import timezone
+
+from portal.akun import roles
+from portal.akun.models import User
+from portal.wilayah.models import Kategori, Opd, Wilayah
+
+from . import services
+from .calendar import WorkingCalendar, add_working_days
+from .models import (
+    CLOSED_STATUSES,
+    Channel,
+    Kasus,
+    OutboxEmail,
+    Priority,
+    ReferenceSequence,
+    Riwayat,
+    Status,
+    new_tracking_token,
+)
+
+Visibility = Riwayat.Visibility
+
+
+def is_embedded_default() -> bool:
+    """The first-run setup (DEBUG on SQLite): the only place demo secrets may be printed."""
+    return bool(settings.DEBUG) and settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+
+
+# --- accounts ---------------------------------------------------------------------------------------------------
+
+# (email, role, full name, phone)
+STAFF_ACCOUNTS = [
+    ("petugas@wonogirikab.go.id", roles.PETUGAS, "Rina Kusumawati", "081329100101"),
+    ("protokol@wonogirikab.go.id", roles.PROTOKOL, "Hendro Wibowo", "081329100102"),
+    ("opd.dpupr@wonogirikab.go.id", roles.OPD, "Joko Santoso", "081329100103"),
+    ("pimpinan@wonogirikab.go.id", roles.PIMPINAN, "Bambang Hartono", "081329100104"),
+    ("admin@wonogirikab.go.id", roles.ADMIN, "Dewi Anggraini", "081329100105"),
+]
+# (email, full name, phone, kecamatan of the home desa)
+WARGA_ACCOUNTS = [
+    ("warga1@example.org", "Sri Wahyuni", "081226450101", "Wuryantoro"),
+    ("warga2@example.org", "Bambang Suryanto", "085640120202", "Selogiri"),
+    ("warga3@example.org", "Siti Aminah", "082134560303", "Pracimantoro"),
+    ("warga4@example.org", "Agus Prasetyo", "081393780404", "Baturetno"),
+    ("warga5@example.org", "Dwi Lestari", "087734910505", "Jatisrono"),
+]
+DEMO_OPD = "DPUPR"
+
+
+@dataclass
+class DemoAccount:
+    user: User
+    role: str  # a staff role, or "warga"
+    password: str | None  # only on the embedded default
+    totp_secret: str | None  # only on the embedded default, staff only
+    created: bool
+
+
+def demo_password(email: str) -> str:
+    return f"demo-{email.split('@')[0]}-2026"
+
+
+def demo_totp_secret(email: str) -> str:
+    """A fixed base32 key per account, so the embedded default prints the same key on every run."""
+    return base64.b32encode(hashlib.sha256(f"portal-demo-totp:{email}".encode()).digest()[:20]).decode("ascii")
+
+
+def _home_desa(kecamatan_nama: str) -> Wilayah | None:
+    return (
+        Wilayah.objects.filter(parent__nama=kecamatan_nama, parent__tingkat=Wilayah.Tingkat.KECAMATAN)
+        .order_by("kode")
+        .first()
+    )
+
+
+def _ensure_user(email: str, *, full_name: str, phone: str, embedded: bool, **extra) -> tuple[User, bool, str | None]:
+    user = User.objects.filter(email=email).first()
+    if user is not None:
+        return user, False, demo_password(email) if embedded else None
+    password = demo_password(email) if embedded else secrets.token_urlsafe(32)
+    user = User.objects.create_user(email=email, password=password, full_name=full_name, phone=phone, **extra)
+    return user, True, password if embedded else None
+
+
+def _ensure_verified_email(user: User) -> None:
+    if not EmailAddress.objects.filter(user=user, email__iexact=user.email).exists():
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+
+
+def _ensure_mfa(user: User, *, embedded: bool) -> str | None:
+    """Enrol TOTP and recovery codes once; return the key only where it may be shown."""
+    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if totp is None:
+        secret = demo_totp_secret(user.email) if embedded else generate_totp_secret()
+        TOTP.activate(user, secret)
+    else:
+        secret = decrypt(totp.data["secret"])
+    RecoveryCodes.activate(user)  # no-op when they exist
+    return secret if embedded else None
+
+
+@transaction.atomic
+def ensure_accounts(*, embedded: bool | None = None) -> dict[str, DemoAccount]:
+    """Create the demo accounts that are missing; existing ones are left as they are. Keyed by email."""
+    if embedded is None:
+        embedded = is_embedded_default()
+    dpupr = Opd.objects.get(singkatan=DEMO_OPD)
+    accounts: dict[str, DemoAccount] = {}
+    for email, role, full_name, phone in STAFF_ACCOUNTS:
+        extra = {"opd": dpupr} if role == roles.OPD else {}
+        if role == roles.ADMIN:
+            extra |= {"is_staff": True, "is_superuser": True}
+        user, created, password = _ensure_user(email, full_name=full_name, phone=phone, embedded=embedded, **extra)
+        if created:
+            user.groups.add(Group.objects.get(name=role))
+        _ensure_verified_email(user)
+        secret = _ensure_mfa(user, embedded=embedded)
+        accounts[email] = DemoAccount(user, role, password, secret, created)
+    for email, full_name, phone, kecamatan_nama in WARGA_ACCOUNTS:
+        user, created, password = _ensure_user(
+            email, full_name=full_name, phone=phone, embedded=embedded, wilayah=_home_desa(kecamatan_nama)
+        )
+        _ensure_verified_email(user)
+        accounts[email] = DemoAccount(user, "warga", password, None, created)
+    return accounts
+
+
+def current_totp_codes() -> list[tuple[str, str, str]]:
+    """(role, email, current code) for each demo staff account that has TOTP. Embedded default only."""
+    if not is_embedded_default():
+        raise PermissionError("TOTP codes are shown only on the embedded default")
+    counter = int(time.time()) // mfa_settings.TOTP_PERIOD
+    rows = []
+    for email, role, _name, _phone in STAFF_ACCOUNTS:
+        auth = Authenticator.objects.filter(user__email=email, type=Authenticator.Type.TOTP).first()
+        if auth is not None:
+            rows.append((role, email, format_hotp_value(hotp_value(decrypt(auth.data["secret"]), counter))))
+    return rows
+
+
+def totp_seconds_left() -> int:
+    return mfa_settings.TOTP_PERIOD - int(time.time()) % mfa_settings.TOTP_PERIOD
+
+
+# --- realistic cases --------------------------------------------------------------------------------------------
+
+# (kategori slug, title, summary, priority); {desa} and {kec} are filled per case.
+TEMPLATES = [
+    (
+        "infrastruktur-jalan",
+        "Jalan kabupaten rusak berat di Desa {desa}",
+        "Ruas jalan penghubung Desa {desa} menuju pusat Kecamatan {kec} berlubang sepanjang kurang lebih 2 km. "
+        "Saat hujan lubang tergenang air dan sudah beberapa pengendara motor terjatuh.",
+        Priority.TINGGI,
+    ),
+    (
+        "infrastruktur-jalan",
+        "Jembatan gantung di Desa {desa} miring dan papan lantainya lapuk",
+        "Jembatan gantung yang setiap hari dipakai anak sekolah menyeberang sungai sudah miring, kabel penahan "
+        "kendur dan beberapa papan lantai patah. Mohon segera ditinjau sebelum ada korban.",
+        Priority.DARURAT,
+    ),
+    (
+        "transportasi",
+        "Lampu penerangan jalan umum mati di jalur Wonogiri–{kec}",
+        "Sudah tiga minggu lampu PJU di sepanjang jalan dekat Desa {desa} mati. Jalan menjadi gelap, rawan "
+        "kecelakaan dan pencurian.",
+        Priority.SEDANG,
+    ),
+    (
+        "air-bersih",
+        "Air PDAM tidak mengalir ke Desa {desa} selama dua minggu",
+        "Sejak awal bulan air PDAM hanya mengalir tengah malam dan sangat kecil. Warga terpaksa membeli air tangki "
+        "Rp150.000 per tangki.",
+        Priority.TINGGI,
+    ),
+    (
+        "air-bersih",
+        "Permohonan sumur bor untuk dusun yang selalu kekeringan di Desa {desa}",
+        "Setiap kemarau sumber air di dusun kami kering dan warga mengambil air 3 km jauhnya. Mohon dibangun sumur "
+        "bor dan tandon air bersama.",
+        Priority.SEDANG,
+    ),
+    (
+        "air-bersih",
+        "Saluran drainase tersumbat dan limbah meluap di Desa {desa}",
+        "Saluran pembuangan di pinggir jalan tersumbat sampah. Air limbah rumah tangga meluap ke jalan dan berbau, "
+        "terutama setelah hujan.",
+        Priority.SEDANG,
+    ),
+    (
+        "kesehatan",
+        "Puskesmas {kec} kekurangan dokter pada pelayanan sore",
+        "Pasien menunggu lebih dari tiga jam karena hanya ada satu dokter yang bertugas. Mohon penambahan tenaga "
+        "medis atau pengaturan jadwal.",
+        Priority.SEDANG,
+    ),
+    (
+        "kesehatan",
+        "Kasus demam berdarah meningkat di Desa {desa}, mohon fogging",
+        "Dalam satu bulan terakhir lima warga RT 02 dirawat karena DBD. Mohon fogging dan pemeriksaan jentik "
+        "nyamuk oleh puskesmas.",
+        Priority.TINGGI,
+    ),
+    (
+        "kesehatan",
+        "Pasien ditolak rawat inap karena kepesertaan PBI BPJS nonaktif",
+        "Ibu saya, warga Desa {desa}, ditolak rawat inap karena status PBI BPJS Kesehatan nonaktif padahal masih "
+        "terdaftar sebagai penerima bantuan iuran. Mohon bantuan reaktivasi.",
+        Priority.TINGGI,
+    ),
+    (
+        "administrasi-kependudukan",
+        "KTP elektronik belum dicetak tiga bulan setelah perekaman",
+        "Saya merekam KTP-el di kantor Kecamatan {kec} tiga bulan lalu. Sampai sekarang belum dicetak dengan alasan "
+        "blanko habis.",
+        Priority.SEDANG,
+    ),
+    (
+        "administrasi-kependudukan",
+        "Syarat pindah domisili dari luar provinsi ke Desa {desa}",
+        "Saya akan pindah dari Kabupaten Bekasi ke Desa {desa}. Dokumen apa saja yang perlu disiapkan dan apakah "
+        "bisa diurus secara daring?",
+        Priority.RENDAH,
+    ),
+    (
+        "administrasi-kependudukan",
+        "Nama ibu salah tulis di akta kelahiran anak",
+        "Akta kelahiran anak kami yang terbit bulan lalu mencantumkan nama ibu yang salah eja. Bagaimana prosedur "
+        "pembetulannya?",
+        Priority.RENDAH,
+    ),
+    (
+        "bantuan-sosial",
+        "Pasangan lansia di Desa {desa} belum terdaftar DTKS",
+        "Tetangga kami, pasangan lansia tanpa penghasilan tetap, belum pernah menerima PKH maupun BPNT. Mohon "
+        "pendataan ulang oleh pendamping.",
+        Priority.TINGGI,
+    ),
+    (
+        "bantuan-sosial",
+        "Dugaan penyaluran BPNT tidak tepat sasaran di Desa {desa}",
+        "Beberapa penerima BPNT di RT kami tergolong mampu, sementara warga miskin tidak menerima. Mohon verifikasi "
+        "ulang data penerima.",
+        Priority.SEDANG,
+    ),
+    (
+        "bantuan-sosial",
+        "Pencairan bantuan PKH tahap ini terlambat di Kecamatan {kec}",
+        "Penerima PKH di wilayah kami belum menerima pencairan tahap ini, padahal kecamatan lain sudah. Mohon "
+        "informasi jadwalnya.",
+        Priority.RENDAH,
+    ),
+    (
+        "bencana",
+        "Tanah longsor menutup jalan dusun di Desa {desa}",
+        "Hujan deras semalam menyebabkan longsor setinggi 2 meter menutup satu-satunya akses ke dusun. Sekitar 40 "
+        "KK terisolasi dan perlu alat berat.",
+        Priority.DARURAT,
+    ),
+    (
+        "bencana",
+        "Rumah warga rusak diterjang angin puting beliung di Desa {desa}",
+        "Angin kencang sore tadi merusak atap enam rumah dan menumbangkan pohon di jalan desa. Warga membutuhkan "
+        "terpal dan bantuan perbaikan.",
+        Priority.TINGGI,
+    ),
+    (
+        "bencana",
+        "Permohonan droping air bersih musim kemarau di Kecamatan {kec}",
+        "Sumur warga di Desa {desa} sudah kering sejak dua bulan. Mohon droping air bersih terjadwal dari BPBD.",
+        Priority.TINGGI,
+    ),
+    (
+        "lingkungan",
+        "Tumpukan sampah liar di tepi Waduk Gajah Mungkur dekat Desa {desa}",
+        "Sampah rumah tangga dibuang di tepi waduk dan terbawa ke air saat hujan. Mohon disediakan TPS dan papan "
+        "larangan.",
+        Priority.SEDANG,
+    ),
+    (
+        "lingkungan",
+        "Bau menyengat dari kandang ayam dekat permukiman Desa {desa}",
+        "Usaha peternakan ayam sekitar 50 meter dari rumah warga menimbulkan bau dan lalat. Mohon dicek izin "
+        "lingkungannya.",
+        Priority.SEDANG,
+    ),
+    (
+        "transportasi",
+        "Angkutan pedesaan jurusan {kec}–Wonogiri berhenti beroperasi",
+        "Sejak sebulan angkutan pedesaan tidak lagi melayani trayek ini. Pelajar dan pedagang pasar kesulitan "
+        "transportasi.",
+        Priority.SEDANG,
+    ),
+    (
+        "transportasi",
+        "Usulan rambu dan zebra cross di depan SD Negeri di Desa {desa}",
+        "Kendaraan melaju kencang di depan sekolah saat jam masuk dan pulang. Mohon dipasang rambu, zebra cross "
+        "dan pita penggaduh.",
+        Priority.SEDANG,
+    ),
+    (
+        "pendidikan",
+        "Atap ruang kelas SD Negeri 2 {desa} bocor dan hampir roboh",
+        "Dua ruang kelas tidak bisa dipakai karena atap bocor dan kuda-kuda lapuk. Siswa belajar bergantian di "
+        "perpustakaan.",
+        Priority.TINGGI,
+    ),
+    (
+        "pendidikan",
+        "Pertanyaan jalur zonasi SPMB SMP untuk warga Desa {desa}",
+        "Rumah kami berjarak 4 km dari SMP negeri terdekat. Apakah anak kami masih masuk zonasi dan bagaimana "
+        "jalur afirmasi?",
+        Priority.RENDAH,
+    ),
+    (
+        "pertanian",
+        "Pupuk bersubsidi langka menjelang musim tanam di Kecamatan {kec}",
+        "Kios pupuk lengkap di wilayah kami kehabisan urea dan NPK bersubsidi. Petani terpaksa membeli pupuk "
+        "nonsubsidi.",
+        Priority.TINGGI,
+    ),
+    (
+        "pertanian",
+        "Serangan hama tikus di sawah Desa {desa}",
+        "Hampir 20 hektare padi rusak dimakan tikus. Mohon pendampingan penyuluh dan bantuan gropyokan.",
+        Priority.SEDANG,
+    ),
+    (
+        "perizinan",
+        "Pengurusan PBG rumah tinggal tanpa kabar lebih dari sebulan",
+        "Permohonan Persetujuan Bangunan Gedung untuk rumah kami di Desa {desa} belum ada tindak lanjut di SIMBG.",
+        Priority.RENDAH,
+    ),
+    (
+        "ketenagakerjaan-umkm",
+        "Permohonan pelatihan pemasaran daring untuk UMKM di Desa {desa}",
+        "Kelompok usaha keripik tempe kami ingin belajar berjualan di marketplace. Mohon dijadwalkan pelatihan.",
+        Priority.RENDAH,
+    ),
+    (
+        "ketertiban",
+        "Pedagang kaki lima menutup trotoar di sekitar pasar {kec}",
+        "Trotoar di depan pasar penuh lapak sehingga pejalan kaki harus turun ke jalan. Mohon penataan.",
+        Priority.RENDAH,
+    ),
+    (
+        "pajak-daerah",
+        "Tagihan PBB naik tajam tanpa pemberitahuan",
+        "SPPT PBB tahun ini untuk tanah kami di Desa {desa} naik hampir tiga kali lipat. Mohon penjelasan dasar "
+        "penetapannya.",
+        Priority.SEDANG,
+    ),
+    (
+        "lainnya",
+        "Apresiasi pelayanan Mal Pelayanan Publik Wonogiri",
+        "Pengurusan dokumen saya selesai dalam satu hari. Saran: tambahkan kursi tunggu dan papan antrean digital.",
+        Priority.RENDAH,
+    ),
+    (
+        "infrastruktur-jalan",
+        "Talud saluran irigasi jebol di Desa {desa}",
+        "Talud saluran irigasi jebol sepanjang 15 meter sehingga air tidak sampai ke sawah di hilir. Musim tanam "
+        "sudah dekat.",
+        Priority.TINGGI,
+    ),
+]
+
+ANSWERS = {
+    "infrastruktur-jalan": "Tim DPUPR telah meninjau lokasi. Perbaikan darurat sudah dilakukan dan perbaikan "
+    "permanen masuk rencana pemeliharaan tahun ini.",
+    "air-bersih": "Petugas telah memperbaiki pipa yang bocor dan aliran air sudah normal kembali.",
+    "kesehatan": "Dinas Kesehatan telah berkoordinasi dengan puskesmas; tindakan sudah dilaksanakan.",
+    "administrasi-kependudukan": "Dokumen sudah dapat diambil di Disdukcapil atau kantor kecamatan dengan membawa "
+    "bukti pengajuan.",
+    "bantuan-sosial": "Pendamping telah melakukan verifikasi lapangan dan data diusulkan dalam pemutakhiran DTKS "
+    "bulan ini.",
+    "bencana": "BPBD telah menurunkan tim reaksi cepat dan bantuan logistik sudah disalurkan.",
+}
+DEFAULT_ANSWER = "OPD terkait telah menindaklanjuti dan menyampaikan penjelasan kepada pelapor."
+
+# The 60 cases in order: status, channel. Everything else is derived from the index.
+CASE_PLAN = (
+    ["baru"] * 8
+    + ["diverifikasi"] * 5
+    + ["menunggu_informasi"] * 4
+    + ["ditolak"] * 4
+    + ["didisposisikan"] * 8
+    + ["ditindaklanjuti"] * 9
+    + ["dijawab"] * 6
+    + ["ditutup"] * 12
+    + ["dibuka_kembali"] * 3
+    + ["digabung"]
+)
+CHANNEL_PLAN = ["web", "web", "whatsapp", "web", "media_sosial", "telepon", "web", "surat", "langsung", "lapor"]
+OVERDUE_EVERY = 4  # every 4th open case that is waiting on staff is overdue
+
+WALK = {
+    "baru": [],
+    "diverifikasi": ["verify"],
+    "ditolak": ["reject"],
+    "menunggu_informasi": ["request_info"],
+    "didisposisikan": ["verify", "dispose"],
+    "ditindaklanjuti": ["verify", "dispose", "start"],
+    "dijawab": ["verify", "dispose", "start", "answer"],
+    "ditutup": ["verify", "dispose", "start", "answer", "accept"],
+    "dibuka_kembali": ["verify", "dispose", "start", "answer", "dispute"],
+    "digabung": [],
+}
+
+GUEST_NAMES = [
+    "Suparno",
+    "Tri Handayani",
+    "Sugiyanto",
+    "Endang Sulistyowati",
+    "Wahyu Hidayat",
+    "Sumarni",
+    "Eko Saputro",
+    "Yuni Astuti",
+    "Slamet Riyadi",
+    "Kartini Rahayu",
+    "Heru Purnomo",
+    "Lestari Ningsih",
+]
+
+
+@dataclass
+class _Spec:
+    index: int
+    key: str
+    status: str
+    channel: str
+    kategori: str
+    title: str
+    summary: str
+    priority: str
+    wilayah: Wilayah
+    anonymous: bool
+    confidential: bool
+    overdue: bool
+    days_ago: float
+
+
+def _desa_by_kecamatan() -> list[list[Wilayah]]:
+    desa = Wilayah.objects.filter(tingkat__in=[Wilayah.Tingkat.DESA, Wilayah.Tingkat.KELURAHAN]).select_related(
+        "parent"
+    )
+    groups: dict[int, list[Wilayah]] = {}
+    for w in desa.order_by("kode"):
+        groups.setdefault(w.parent_id, []).append(w)
+    return [groups[k.pk] for k in Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KECAMATAN).order_by("kode")]
+
+
+def _case_specs() -> list[_Spec]:
+    by_kecamatan = _desa_by_kecamatan()
+    specs = []
+    waiting = 0
+    for i, status in enumerate(CASE_PLAN):
+        kategori, title, summary, priority = TEMPLATES[(i * 7) % len(TEMPLATES)]
+        desas = by_kecamatan[i % len(by_kecamatan)]
+        wilayah = desas[(i // len(by_kecamatan) * 3) % len(desas)]
+        names = {"desa": wilayah.nama, "kec": wilayah.parent.nama}
+        overdue = False
+        if status in {"baru", "diverifikasi", "didisposisikan", "ditindaklanjuti"}:
+            waiting += 1
+            overdue = waiting % OVERDUE_EVERY == 0
+        if status in CLOSED_STATUSES:
+            days_ago = 20 + (i * 37) % 260
+        elif overdue:
+            days_ago = 18 + (i % 5) * 4
+        else:
+            days_ago = 0.3 + (i % 4) * 0.6
+        specs.append(
+            _Spec(
+                index=i,
+                key=f"kasus-{i + 1:02d}",
+                status=status,
+                channel=CHANNEL_PLAN[i % len(CHANNEL_PLAN)],
+                kategori=kategori,
+                title=title.format(**names),
+                summary=summary.format(**names),
+                priority=priority,
+                wilayah=wilayah,
+                anonymous=i % 10 == 3 or "tidak tepat sasaran" in title,
+                confidential=i % 15 == 7 or "PBI BPJS" in title or "tidak tepat sasaran" in title,
+                overdue=overdue,
+                days_ago=days_ago,
+            )
+        )
+    return specs
+
+
+def _demo_case_ids():
+    return Riwayat.objects.filter(kind="kasus.opened", data__has_key="demo").values("kasus_id")
+
+
+def _existing_demo_keys() -> set[str]:
+    return set(
+        Riwayat.objects.filter(kind="kasus.opened", data__has_key="demo")
+        .values_list("data__demo", flat=True)
+        .distinct()
+    )
+
+
+def seed_cases(accounts: dict[str, DemoAccount]) -> int:
+    """Create the realistic demo cases that do not exist yet. Returns how many were created."""
+    existing = _existing_demo_keys()
+    kategori = {k.slug: k for k in Kategori.objects.select_related("default_opd")}
+    opds = {o.singkatan: o for o in Opd.objects.all()}
+    petugas = accounts["petugas@wonogirikab.go.id"].user
+    opd_officer = accounts["opd.dpupr@wonogirikab.go.id"].user
+    warga = [a.user for a in accounts.values() if a.role == "warga"]
+    created = 0
+    for spec in _case_specs():
+        if spec.key in existing:
+            continue
+        with transaction.atomic():
+            _create_case(spec, kategori, opds, petugas, opd_officer, warga)
+        created += 1
+    return created
+
+
+def _create_case(spec: _Spec, kategori, opds, petugas, opd_officer, warga) -> Kasus:
+    kat = kategori.get(spec.kategori) or kategori.get("lainnya")
+    opd = kat.default_opd if kat and kat.default_opd else opds[DEMO_OPD]
+    reporter = warga[spec.index % len(warga)] if spec.channel == "web" and spec.index % 6 != 0 else None
+    guest = GUEST_NAMES[spec.index % len(GUEST_NAMES)]
+    guest_fields = {}
+    if reporter is None:
+        guest_fields = {
+            "reporter_name": guest,
+            "reporter_phone": f"08{spec.index + 12:02d}{(spec.index * 7919) % 10**8:08d}",
+            "reporter_email": f"{guest.split()[0].lower()}.{spec.index + 1}@example.org"
+            if spec.channel in {"web", "surat", "lapor"}
+            else "",
+        }
+    kasus = services.kasus_open(
+        title=spec.title,
+        summary=spec.summary,
+        channel=spec.channel,
+        actor=reporter or petugas,
+        reporter=reporter,
+        kategori=kat,
+        wilayah=spec.wilayah,
+        priority=spec.priority,
+        is_anonymous=spec.anonymous,
+        is_confidential=spec.confidential,
+        data={"demo": spec.key},
+        notify=False,
+        **guest_fields,
+    )
+    if spec.channel == Channel.LAPOR:
+        Kasus.objects.filter(pk=kasus.pk).update(lapor_tracking_id=f"WNG-{2600000 + spec.index * 131}")
+    officer = opd_officer if opd.singkatan == DEMO_OPD else petugas
+    pk = kasus.pk
+    steps = {
+        "verify": lambda: services.kasus_verify(kasus_id=pk, actor=petugas, kategori=kat),
+        "reject": lambda: services.kasus_reject(
+            kasus_id=pk,
+            actor=petugas,
+            reason="Di luar kewenangan pemerintah kabupaten; sudah diteruskan ke instansi vertikal terkait.",
+        ),
+        "request_info": lambda: services.kasus_request_info(
+            kasus_id=pk, actor=petugas, question="Mohon lengkapi nama dusun/RT dan kirimkan foto kondisi terkini."
+        ),
+        "dispose": lambda: services.kasus_dispose(
+            kasus_id=pk, actor=petugas, opd=opd, note="Mohon ditinjau ke lokasi dan dilaporkan hasilnya."
+        ),
+        "start": lambda: services.kasus_start(kasus_id=pk, actor=officer),
+        "answer": lambda: services.kasus_answer(
+            kasus_id=pk, actor=officer, answer=ANSWERS.get(spec.kategori, DEFAULT_ANSWER)
+        ),
+        "accept": lambda: services.kasus_accept(
+            kasus_id=pk, actor=reporter, rating=4 + spec.index % 2, comment="Terima kasih, sudah ditangani."
+        ),
+        "dispute": lambda: services.kasus_dispute(
+            kasus_id=pk, actor=reporter, reason="Perbaikan baru sebagian; masalah di ujung dusun belum ditangani."
+        ),
+    }
+    for step in WALK[spec.status]:
+        steps[step]()
+    if spec.status in {"ditindaklanjuti", "dijawab", "ditutup"} and (spec.index % 2 == 0 or spec.overdue):
+        item = services.tindak_lanjut_add(
+            kasus_id=pk,
+            actor=petugas,
+            description=f"{opd.singkatan} menyelesaikan penanganan di Desa {spec.wilayah.nama}",
+            opd=opd,
+            due_date=timezone.localdate() + dt.timedelta(days=14),
+            source="Rapat koordinasi penanganan aspirasi",
+        )
+        if spec.status == "ditutup":
+            services.tindak_lanjut_complete(
+                tindak_lanjut_id=item.pk, actor=officer, evidence="Foto hasil pekerjaan dan berita acara terlampir."
+            )
+    if spec.status in {"diverifikasi", "didisposisikan"} and spec.index % 3 == 0:
+        services.kasus_note_add(kasus_id=pk, actor=petugas, message="Sudah dikonfirmasi ke kepala desa via telepon.")
+    if spec.status == "digabung":
+        candidates = (
+            Kasus.objects.filter(pk__in=_demo_case_ids(), status__in=[Status.DIDISPOSISIKAN, Status.DITINDAKLANJUTI])
+            .exclude(pk=pk)
+            .order_by("pk")
+        )
+        target = candidates.filter(kategori=kat).first() or candidates.first()
+        if target is not None:
+            services.kasus_merge(kasus_id=pk, into_id=target.pk, actor=petugas, reason="Laporan tentang hal yang sama.")
+    _backdate(pk, spec)
+    # Demo data mails nobody: the notifications the walk-through queued are dropped before commit.
+    OutboxEmail.objects.filter(kasus_id=pk).delete()
+    return kasus
+
+
+def _working_hours(moment: dt.datetime, now: dt.datetime) -> dt.datetime:
+    """Move a moment into office hours (08:00-16:00 local), never later than a minute ago."""
+    local = timezone.localtime(moment)
+    if local.hour < 8:
+        local = local.replace(hour=8)
+    elif local.hour >= 16:
+        local = local.replace(hour=15)
+    return min(local, now - dt.timedelta(minutes=1))
+
+
+def _backdate(pk: int, spec: _Spec) -> None:
+    """Spread the timeline over the case's age so queues, ages and deadlines look lived-in."""
+    now = timezone.now()
+    start = _working_hours(now - dt.timedelta(days=spec.days_ago), now)
+    entries = list(Riwayat.objects.filter(kasus_id=pk).order_by("created_at", "id"))
+    span = (now - start).total_seconds() * (0.3 if spec.overdue else 0.8)
+    gap = dt.timedelta(seconds=min(span / max(len(entries) - 1, 1), 1.5 * 86400))
+    times = [start + gap * n for n in range(len(entries))]
+    for entry, moment in zip(entries, times, strict=True):
+        entry.created_at = moment
+    Riwayat.objects.bulk_update(entries, ["created_at"])
+    kasus = Kasus.objects.get(pk=pk)
+    last = times[-1]
+    kasus.created_at = kasus.confirmed_at = start
+    if kasus.answered_at:
+        kasus.answered_at = next(t for e, t in zip(entries, times, strict=True) if e.kind == "kasus.answered")
+    if kasus.closed_at:
+        kasus.closed_at = last
+    if kasus.due_at is not None:
+        sla = "verify_days" if kasus.status in {Status.BARU, Status.DIVERIFIKASI} else "followup_days"
+        if kasus.status == Status.DIJAWAB:
+            sla = "autoclose_days"
+        kasus.due_at = add_working_days(last, services.sla_days(sla))
+    Kasus.objects.filter(pk=pk).update(
+        created_at=kasus.created_at,
+        confirmed_at=kasus.confirmed_at,
+        answered_at=kasus.answered_at,
+        closed_at=kasus.closed_at,
+        due_at=kasus.due_at,
+    )
+    kasus.tindak_lanjut.filter(done_at__isnull=False).update(done_at=last)
+    kasus.tindak_lanjut.update(created_at=times[min(len(times) - 1, 3)])
+    if spec.overdue:
+        kasus.tindak_lanjut.update(due_date=timezone.localdate(last) + dt.timedelta(days=7))
+
+
+def run_app_demos(stdout) -> list[str]:
+    """Call `<app>.demo.seed_demo(stdout=...)` for every installed app that has one, in INSTALLED_APPS order."""
+    import importlib
+    import importlib.util
+
+    from django.apps import apps
+
+    ran = []
+    for config in apps.get_app_configs():
+        name = f"{config.name}.demo"
+        try:
+            spec = importlib.util.find_spec(name)
+        except ModuleNotFoundError:
+            spec = None
+        if spec is None:
+            continue
+        importlib.import_module(name).seed_demo(stdout=stdout)
+        ran.append(config.name)
+    return ran
+
+
+# --- bulk cases -------------------------------------------------------------------------------------------------
+
+BATCH_SIZE = 5000
+KATEGORI_WEIGHTS = {
+    "infrastruktur-jalan": 25,
+    "air-bersih": 10,
+    "kesehatan": 10,
+    "administrasi-kependudukan": 12,
+    "bantuan-sosial": 12,
+    "bencana": 5,
+    "lingkungan": 5,
+    "transportasi": 4,
+    "pendidikan": 6,
+    "pertanian": 4,
+    "perizinan": 2,
+    "ketenagakerjaan-umkm": 2,
+    "ketertiban": 1,
+    "pajak-daerah": 1,
+    "lainnya": 1,
+}
+CHANNEL_WEIGHTS = {
+    "web": 45,
+    "whatsapp": 15,
+    "media_sosial": 10,
+    "telepon": 8,
+    "surat": 6,
+    "langsung": 6,
+    "lapor": 8,
+    "audiensi": 1,
+    "sarasehan": 1,
+}
+# Status by the case's age in days: recent cases are still in progress, old ones mostly closed.
+STATUS_BY_AGE = [
+    (3, {"baru": 60, "diverifikasi": 20, "menunggu_informasi": 5, "ditolak": 5, "didisposisikan": 10}),
+    (
+        14,
+        {
+            "baru": 5,
+            "diverifikasi": 8,
+            "menunggu_informasi": 5,
+            "ditolak": 8,
+            "didisposisikan": 25,
+            "ditindaklanjuti": 30,
+            "dijawab": 15,
+            "ditutup": 4,
+        },
+    ),
+    (
+        45,
+        {
+            "menunggu_informasi": 2,
+            "ditolak": 10,
+            "didisposisikan": 5,
+            "ditindaklanjuti": 15,
+            "dijawab": 10,
+            "ditutup": 55,
+            "dibuka_kembali": 3,
+        },
+    ),
+    (
+        10**6,
+        {
+            "menunggu_informasi": 5,
+            "ditolak": 100,
+            "didisposisikan": 4,
+            "ditindaklanjuti": 8,
+            "ditutup": 880,
+            "dibuka_kembali": 3,
+        },
+    ),
+]
+FIRST_NAMES = "Agus Budi Dwi Eko Endang Heru Joko Kartini Lestari Nur Puji Ratna Sri Sugeng Tri Wahyu Yuli".split()
+LAST_NAMES = "Hartono Kurniawan Lestari Nugroho Prasetyo Purnomo Rahayu Santoso Saputra Setiawan Susanti Wibowo".split()
+ENTRY_TEXT = {
+    "kasus.opened": (Visibility.PUBLIK, "Kasus dibuka melalui kanal {channel}."),
+    "kasus.verified": (Visibility.PUBLIK, "Kasus telah diverifikasi dan akan diteruskan ke OPD terkait."),
+    "kasus.rejected": (Visibility.PUBLIK, "Kasus ditolak. Alasan: di luar kewenangan pemerintah kabupaten."),
+    "kasus.info_requested": (Visibility.PELAPOR, "Mohon lengkapi lokasi dan kirimkan foto kondisi terkini."),
+    "kasus.disposed": (Visibility.PUBLIK, "Kasus diteruskan ke {opd} untuk ditindaklanjuti."),
+    "kasus.started": (Visibility.PUBLIK, "OPD mulai menindaklanjuti kasus ini."),
+    "kasus.answered": (Visibility.PUBLIK, "{answer}"),
+    "kasus.accepted": (Visibility.PUBLIK, "Pelapor menerima jawaban."),
+    "kasus.autoclosed": (
+        Visibility.PUBLIK,
+        "Kasus ditutup otomatis karena tidak ada tanggapan atas jawaban dalam 10 hari kerja.",
+    ),
+    "kasus.disputed": (Visibility.PUBLIK, "Perbaikan belum tuntas; masalah yang sama masih terjadi."),
+}
+BULK_WALK = {
+    "baru": ["kasus.opened"],
+    "diverifikasi": ["kasus.opened", "kasus.verified"],
+    "ditolak": ["kasus.opened", "kasus.rejected"],
+    "menunggu_informasi": ["kasus.opened", "kasus.info_requested"],
+    "didisposisikan": ["kasus.opened", "kasus.verified", "kasus.disposed"],
+    "ditindaklanjuti": ["kasus.opened", "kasus.verified", "kasus.disposed", "kasus.started"],
+    "dijawab": ["kasus.opened", "kasus.verified", "kasus.disposed", "kasus.started", "kasus.answered"],
+    "ditutup": ["kasus.opened", "kasus.verified", "kasus.disposed", "kasus.started", "kasus.answered", "close"],
+    "dibuka_kembali": [
+        "kasus.opened",
+        "kasus.verified",
+        "kasus.disposed",
+        "kasus.started",
+        "kasus.answered",
+        "kasus.disputed",
+    ],
+}
+STAFF_KINDS = {"kasus.verified", "kasus.rejected", "kasus.info_requested", "kasus.disposed"}
+
+
+class _FastCalendar:
+    """add_working_days for many dates with one query: a sorted list of working days."""
+
+    def __init__(self, start: dt.date, end: dt.date):
+        cal = WorkingCalendar(start, end)
+        self.days = [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
+        self.days = [d for d in self.days if cal.is_working_day(d)]
+
+    def add(self, moment: dt.datetime, n: int) -> dt.datetime:
+        day = timezone.localtime(moment).date()
+        target = self.days[bisect.bisect_right(self.days, day) + n - 1]
+        return timezone.make_aware(dt.datetime.combine(target, dt.time(23, 59, 59)))
+
+
+def _pick(rng: random.Random, weights: dict[str, int], n: int) -> list[str]:
+    return rng.choices(list(weights), weights=list(weights.values()), k=n)
+
+
+def _status_for_age(rng: random.Random, age_days: float) -> str:
+    for limit, weights in STATUS_BY_AGE:
+        if age_days < limit:
+            return rng.choices(list(weights), weights=list(weights.values()))[0]
+    raise AssertionError("unreachable")
+
+
+def _reserve_references(years: Counter) -> dict[int, int]:
+    """Take a block of numbers per year at once, so concurrent kasus_open calls continue after it."""
+    first = {}
+    with transaction.atomic():
+        for year in sorted(years):
+            seq, _ = ReferenceSequence.objects.select_for_update().get_or_create(year=year)
+            first[year] = seq.last + 1
+            seq.last += years[year]
+            seq.save(update_fields=["last"])
+    return first
+
+
+def _insert_rows(model, rows: list[dict], *, returning_ids: bool = False) -> list[int]:
+    """Insert rows given as {attname: value}: COPY on PostgreSQL, bulk_create elsewhere. Returns new ids if asked.
+
+    COPY skips the ORM's per-row work, which is most of the time at 100,000 cases. Columns a
+    row leaves out get the field's default, so both paths store the same.
+    """
+    missing = [f for f in model._meta.concrete_fields if not f.primary_key and f.attname not in rows[0]]
+    if missing:
+        rows = [{**row, **{f.attname: f.get_default() for f in missing}} for row in rows]
+    if connection.vendor != "postgresql":
+        objs = [model(**row) for row in rows]
+        model.objects.bulk_create(objs, batch_size=BATCH_SIZE)
+        return [o.pk for o in objs]
+    table = model._meta.db_table
+    columns = list(rows[0])
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        if returning_ids:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(rows)]
+            )
+            ids = [r[0] for r in cursor.fetchall()]
+            columns = ["id", *columns]
+        json_columns = {f.attname for f in model._meta.concrete_fields if f.get_internal_type() == "JSONField"}
+        names = ", ".join(connection.ops.quote_name(c) for c in columns)
+        with cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN") as copy:
+            for n, row in enumerate(rows):
+                values = [json.dumps(v) if k in json_columns else v for k, v in row.items()]
+                copy.write_row([ids[n], *values] if returning_ids else values)
+    return ids
+
+
+def bulk_cases(n: int, *, seed: int | None = None, days: int = 730, progress=None) -> int:
+    """Insert n cases spread over the last `days` days, each with a short timeline. Returns n.
+
+    References KSS-YYYY-NNNNNN follow the year of creation and continue the ReferenceSequence.
+    """
+    if n <= 0:
+        return 0
+    rng = random.Random(seed)
+    now = timezone.now()
+    petugas = User.objects.filter(groups__name=roles.PETUGAS).order_by("pk").first()
+    desa = list(
+        Wilayah.objects.filter(tingkat__in=[Wilayah.Tingkat.DESA, Wilayah.Tingkat.KELURAHAN]).select_related("parent")
+    )
+    kategori = {k.slug: k for k in Kategori.objects.all()}
+    opds = list(Opd.objects.filter(is_active=True))
+    opd_by_pk = {o.pk: o for o in opds}
+    templates_by_kategori: dict[str, list[tuple]] = {}
+    for t in TEMPLATES:
+        templates_by_kategori.setdefault(t[0], []).append(t)
+    calendar = _FastCalendar(
+        timezone.localdate(now) - dt.timedelta(days=days + 1), timezone.localdate(now) + dt.timedelta(days=90)
+    )
+    channel_labels = {value: str(label) for value, label in Channel.choices}
+    sla = {
+        "verify": services.sla_days("verify_days"),
+        "followup": services.sla_days("followup_days"),
+        "autoclose": services.sla_days("autoclose_days"),
+    }
+
+    # Older cases are fewer: use of the portal grows over time, so ages are skewed toward today.
+    ages = sorted((days * (1 - rng.random() ** 0.7) for _ in range(n)), reverse=True)
+    created = [now - dt.timedelta(days=a, seconds=rng.randint(0, 3600)) for a in ages]
+    years = Counter(timezone.localtime(c).year for c in created)
+    next_number = _reserve_references(years)
+
+    done = 0
+    for offset in range(0, n, BATCH_SIZE):
+        batch_created = created[offset : offset + BATCH_SIZE]
+        batch_ages = ages[offset : offset + BATCH_SIZE]
+        size = len(batch_created)
+        slugs = _pick(rng, KATEGORI_WEIGHTS, size)
+        channels = _pick(rng, CHANNEL_WEIGHTS, size)
+        cases, walks = [], []
+        for i in range(size):
+            created_at = batch_created[i]
+            year = timezone.localtime(created_at).year
+            number = next_number[year]
+            next_number[year] += 1
+            status = _status_for_age(rng, batch_ages[i])
+            slug = slugs[i] if slugs[i] in kategori else "lainnya"
+            kat = kategori.get(slug)
+            w = rng.choice(desa)
+            _k, title, summary, priority = rng.choice(templates_by_kategori.get(slug) or TEMPLATES)
+            names = {"desa": w.nama, "kec": w.parent.nama}
+            walk = BULK_WALK[status]
+            if walk[-1] == "close":
+                walk = [*walk[:-1], "kasus.accepted" if rng.random() < 0.6 else "kasus.autoclosed"]
+            # Entries spaced over the first part of the case's life; the last one sets the deadline.
+            life = max(now - created_at, dt.timedelta(minutes=len(walk)))
+            step = min(life * 0.6 / len(walk), dt.timedelta(days=3))
+            times = [created_at + step * k for k in range(len(walk))]
+            last = times[-1]
+            opd_id = None
+            if "kasus.disposed" in walk:
+                opd_id = kat.default_opd_id if kat and kat.default_opd_id else rng.choice(opds).pk
+            due_at = None
+            if status in {"baru", "diverifikasi"}:
+                due_at = calendar.add(last, sla["verify"])
+            elif status in {"didisposisikan", "ditindaklanjuti", "dibuka_kembali"}:
+                due_at = calendar.add(last, sla["followup"])
+            elif status == "dijawab":
+                due_at = calendar.add(last, sla["autoclose"])
+            guest = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+            closed = status in CLOSED_STATUSES
+            answered_at = times[walk.index("kasus.answered")] if status in {"dijawab", "ditutup"} else None
+            cases.append(
+                {
+                    "reference": f"KSS-{year}-{number:06d}",
+                    "tracking_token": new_tracking_token(),
+                    "title": title.format(**names)[:200],
+                    "summary": summary.format(**names),
+                    "kategori_id": kat.pk if kat else None,
+                    "wilayah_id": w.pk,
+                    "kecamatan_id": w.parent_id,
+                    "opd_id": opd_id,
+                    "status": status,
+                    "status_before_pause": "baru" if status == "menunggu_informasi" else "",
+                    "sla_remaining_days": 2 if status == "menunggu_informasi" else None,
+                    "priority": priority,
+                    "channel": channels[i],
+                    "reporter_name": guest,
+                    "reporter_email": f"{guest.lower().replace(' ', '.')}.{offset + i}@example.org"
+                    if rng.random() < 0.7
+                    else "",
+                    "reporter_phone": f"08{rng.randint(11, 99)}{rng.randint(10**7, 10**8 - 1)}",
+                    "is_anonymous": rng.random() < 0.08,
+                    "is_confidential": rng.random() < 0.04,
+                    "due_at": due_at,
+                    "rating": rng.randint(3, 5) if walk[-1] == "kasus.accepted" else None,
+                    "confirmed_at": created_at,
+                    "answered_at": answered_at,
+                    "closed_at": last if closed else None,
+                    "created_at": created_at,
+                    "updated_at": last,
+                }
+            )
+            walks.append((walk, times, opd_id, channels[i], slug))
+        with transaction.atomic():
+            ids = _insert_rows(Kasus, cases, returning_ids=True)
+            entries = []
+            for kasus_id, (walk, times, opd_id, channel, slug) in zip(ids, walks, strict=True):
+                opd_nama = opd_by_pk[opd_id].nama if opd_id else ""
+                for kind, moment in zip(walk, times, strict=True):
+                    visibility, text = ENTRY_TEXT[kind]
+                    data = {"channel": channel, "bulk": True} if kind == "kasus.opened" else {}
+                    if kind == "kasus.disposed":
+                        data = {"opd": opd_id, "opd_nama": opd_nama}
+                    entries.append(
+                        {
+                            "kasus_id": kasus_id,
+                            "kind": kind,
+                            "actor_id": petugas.pk if petugas and kind in STAFF_KINDS else None,
+                            "visibility": visibility,
+                            "message": text.format(
+                                channel=channel_labels[channel],
+                                opd=opd_nama,
+                                answer=ANSWERS.get(slug, DEFAULT_ANSWER),
+                            ),
+                            "data": data,
+                            "created_at": moment,
+                        }
+                    )
+            _insert_rows(Riwayat, entries)
+        done += size
+        if progress:
+            progress(done)
+    return n

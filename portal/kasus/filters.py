@@ -1,0 +1,60 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.wilayah.models import Kategori, Opd, Wilayah
+
+from .models import OPEN_STATUSES, Kasus, Status
+
+
+class KasusFilter(django_filters.FilterSet):
+    """Filters of the staff queue; every field is optional and travels in the query string."""
+
+    q = django_filters.CharFilter(
+        label=_("Cari"),
+        method="filter_text",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Nomor, judul atau ringkasan")}),
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices, empty_label=_("Semua status"))
+    kategori = django_filters.ModelChoiceFilter(
+        label=_("Kategori"), queryset=Kategori.objects.order_by("nama"), empty_label=_("Semua kategori")
+    )
+    kecamatan = django_filters.ModelChoiceFilter(
+        label=_("Kecamatan"),
+        queryset=Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KECAMATAN).order_by("nama"),
+        empty_label=_("Semua kecamatan"),
+    )
+    opd = django_filters.ModelChoiceFilter(
+        label=_("OPD"), queryset=Opd.objects.order_by("nama"), empty_label=_("Semua OPD")
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("Hanya yang terlambat"), method="filter_overdue", widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = Kasus
+        fields = ["q", "status", "kategori", "kecamatan", "opd", "overdue"]
+
+    def __init__(self, *args, hide_opd: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if hide_opd:
+            # OPD staff only ever see their own OPD's cases; the choice would be noise.
+            del self.filters["opd"]
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(reference__iexact=value)
+            | Q(reference__icontains=value)
+            | Q(title__icontains=value)
+            | Q(summary__icontains=value)
+        )
+
+    def filter_overdue(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(status__in=OPEN_STATUSES, due_at__lt=timezone.now())

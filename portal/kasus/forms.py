@@ -1,0 +1,102 @@
+"""Input shape of the case pages' forms. Rules live in portal.kasus.services."""
+
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portal.wilayah.models import Kategori, Opd, Wilayah
+
+from .models import Priority
+
+
+def _text(rows: int = 3) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class ActionForm(forms.Form):
+    """A staff action. The hidden token makes a double submit harmless."""
+
+    idem = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, choices: dict[str, list] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["idem"].initial = uuid.uuid4().hex
+        # The page reads each choice list once and shares it between its forms.
+        for name, options in (choices or {}).items():
+            if name in self.fields:
+                self.fields[name].choices = options
+
+
+class VerifyForm(ActionForm):
+    kategori = forms.ModelChoiceField(label=_("Kategori"), queryset=Kategori.objects.filter(is_active=True))
+    priority = forms.ChoiceField(label=_("Prioritas"), choices=Priority.choices)
+    note = forms.CharField(label=_("Pesan untuk pelapor (opsional)"), required=False, widget=_text(2), max_length=2000)
+
+
+class RejectForm(ActionForm):
+    reason = forms.CharField(label=_("Alasan penolakan"), widget=_text(), max_length=2000)
+
+
+class RequestInfoForm(ActionForm):
+    question = forms.CharField(label=_("Informasi yang diminta dari pelapor"), widget=_text(), max_length=2000)
+
+
+class DisposeForm(ActionForm):
+    opd = forms.ModelChoiceField(label=_("OPD tujuan"), queryset=Opd.objects.filter(is_active=True))
+    note = forms.CharField(
+        label=_("Catatan internal untuk OPD (opsional)"), required=False, widget=_text(2), max_length=2000
+    )
+
+
+class StartForm(ActionForm):
+    note = forms.CharField(label=_("Pesan untuk pelapor (opsional)"), required=False, widget=_text(2), max_length=2000)
+
+
+class AnswerForm(ActionForm):
+    answer = forms.CharField(label=_("Jawaban untuk pelapor"), widget=_text(5), max_length=5000)
+
+
+class NoteForm(ActionForm):
+    message = forms.CharField(label=_("Catatan internal"), widget=_text(), max_length=5000)
+
+
+class TindakLanjutForm(ActionForm):
+    description = forms.CharField(label=_("Uraian tindak lanjut"), widget=_text(), max_length=2000)
+    opd = forms.ModelChoiceField(label=_("OPD penanggung jawab"), queryset=Opd.objects.filter(is_active=True))
+    due_date = forms.DateField(label=_("Tenggat"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+
+class TindakLanjutDoneForm(ActionForm):
+    evidence = forms.CharField(label=_("Bukti penyelesaian"), widget=_text(2), max_length=5000)
+
+
+class MergeForm(ActionForm):
+    into_reference = forms.CharField(
+        label=_("Gabungkan ke kasus nomor"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"placeholder": "KSS-2026-000123", "autocomplete": "off"}),
+    )
+    reason = forms.CharField(label=_("Alasan (opsional)"), required=False, widget=_text(2), max_length=2000)
+
+
+class UpdateDetailsForm(ActionForm):
+    kategori = forms.ModelChoiceField(
+        label=_("Kategori"), queryset=Kategori.objects.filter(is_active=True), required=False
+    )
+    wilayah = forms.ModelChoiceField(
+        label=_("Wilayah"),
+        queryset=Wilayah.objects.filter(tingkat__in=["kecamatan", "desa", "kelurahan"]),
+        required=False,
+    )
+    priority = forms.ChoiceField(label=_("Prioritas"), choices=Priority.choices)
+
+
+class TrackForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Nomor kasus"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"placeholder": "KSS-2026-000123", "autocomplete": "off"}),
+    )
+    email = forms.EmailField(label=_("Email yang Anda pakai saat melapor"))

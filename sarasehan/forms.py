@@ -1,0 +1,187 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portal.wilayah.models import Kategori, Opd, Pejabat, Wilayah
+
+from .models import PendaftaranSarasehan, Sarasehan
+
+
+def _desa_choices():
+    return Wilayah.objects.filter(tingkat__in=["desa", "kelurahan"]).select_related("parent").order_by("nama")
+
+
+class DesaChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.nama} ({obj.parent.nama})" if obj.parent_id else obj.nama
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class SarasehanForm(forms.ModelForm):
+    kecamatan = forms.ModelChoiceField(
+        label=_("Kecamatan"), queryset=Wilayah.objects.filter(tingkat="kecamatan"), required=False
+    )
+    pejabat = forms.ModelMultipleChoiceField(
+        label=_("Pejabat yang hadir"),
+        queryset=Pejabat.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Sarasehan
+        fields = [
+            "title",
+            "theme",
+            "description",
+            "venue",
+            "kecamatan",
+            "starts_at",
+            "ends_at",
+            "capacity",
+            "registration_opens_at",
+            "registration_closes_at",
+            "pejabat",
+            "agenda",
+        ]
+        widgets = {
+            "starts_at": DateTimeInput(),
+            "ends_at": DateTimeInput(),
+            "registration_opens_at": DateTimeInput(),
+            "registration_closes_at": DateTimeInput(),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "agenda": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class CancelSarasehanForm(forms.Form):
+    reason = forms.CharField(label=_("Alasan pembatalan"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PendaftaranForm(forms.Form):
+    name = forms.CharField(label=_("Nama lengkap"), max_length=150)
+    email = forms.EmailField(label=_("Email"))
+    phone = forms.CharField(label=_("Nomor telepon/WhatsApp"), max_length=20, required=False)
+    desa = DesaChoiceField(label=_("Desa/kelurahan"), queryset=Wilayah.objects.none(), required=False)
+    topic = forms.CharField(
+        label=_("Persoalan yang ingin Anda sampaikan (opsional)"),
+        help_text=_("Kami membukanya sebagai kasus yang dapat Anda lacak, dan membawanya ke sarasehan."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+    kasus = forms.ModelChoiceField(
+        label=_("Atau bawa kasus Anda yang sedang berjalan"),
+        queryset=None,
+        required=False,
+    )
+    website = forms.CharField(  # honeypot: people never see it, form-filling bots do
+        required=False,
+        label=_("Jangan diisi"),
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, user=None, own_cases=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["desa"].queryset = _desa_choices()
+        if user is not None and user.is_authenticated:
+            self.fields["email"].disabled = True
+            self.fields["email"].required = False
+            self.fields["kasus"].queryset = own_cases
+            self.fields["kasus"].label_from_instance = lambda k: f"{k.reference} {k.title}"
+        else:
+            del self.fields["kasus"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("website"):
+            raise forms.ValidationError(_("Formulir tidak dapat dikirim."))
+        if data.get("kasus") and data.get("topic"):
+            raise forms.ValidationError(_("Pilih salah satu: tulis persoalan baru atau bawa kasus yang sudah ada."))
+        return data
+
+
+class CheckInForm(forms.Form):
+    code = forms.CharField(
+        label=_("Kode pendaftaran"),
+        max_length=300,
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocomplete": "off", "autocapitalize": "characters", "inputmode": "text"}
+        ),
+        help_text=_("Ketik kode 8 huruf, atau pindai kode QR."),
+    )
+
+
+class WalkInForm(forms.Form):
+    name = forms.CharField(label=_("Nama"), max_length=150)
+    phone = forms.CharField(label=_("Nomor telepon"), max_length=20, required=False)
+    email = forms.EmailField(label=_("Email (opsional)"), required=False)
+    desa = DesaChoiceField(label=_("Desa/kelurahan"), queryset=Wilayah.objects.none(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["desa"].queryset = _desa_choices()
+
+
+class PoinForm(forms.Form):
+    pendaftaran = forms.ModelChoiceField(
+        label=_("Peserta yang menyampaikan"), queryset=PendaftaranSarasehan.objects.none(), required=False
+    )
+    speaker_name = forms.CharField(
+        label=_("Atau nama penyampai"), max_length=150, required=False, help_text=_("Bila tidak terdaftar.")
+    )
+    content = forms.CharField(label=_("Persoalan yang disampaikan"), widget=forms.Textarea(attrs={"rows": 3}))
+    kasus_reference = forms.CharField(
+        label=_("Nomor kasus yang sudah ada (opsional)"),
+        max_length=20,
+        required=False,
+        help_text=_("Kosongkan untuk membuka kasus baru."),
+    )
+    kategori = forms.ModelChoiceField(
+        label=_("Kategori"), queryset=Kategori.objects.filter(is_active=True), required=False
+    )
+    opd_answered = forms.ModelChoiceField(
+        label=_("OPD yang menjawab di tempat"), queryset=Opd.objects.filter(is_active=True), required=False
+    )
+    answer = forms.CharField(label=_("Jawaban di tempat"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    followup = forms.CharField(
+        label=_("Tindak lanjut yang dijanjikan"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    followup_opd = forms.ModelChoiceField(
+        label=_("OPD penanggung jawab"), queryset=Opd.objects.filter(is_active=True), required=False
+    )
+    followup_due = forms.DateField(
+        label=_("Tenggat"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    token = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, sarasehan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pendaftaran"].queryset = PendaftaranSarasehan.objects.filter(
+            sarasehan=sarasehan, checked_in_at__isnull=False
+        ).order_by("name")
+        self.fields["pendaftaran"].label_from_instance = lambda r: f"{r.name} ({r.code})"
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("pendaftaran") and not (data.get("speaker_name") or "").strip():
+            raise forms.ValidationError(_("Pilih peserta atau tuliskan nama penyampai."))
+        if (data.get("followup") or "").strip() and not (data.get("followup_opd") and data.get("followup_due")):
+            raise forms.ValidationError(_("Tindak lanjut yang dijanjikan perlu OPD dan tenggat."))
+        return data
+
+
+class NotulenForm(forms.Form):
+    notulen = forms.CharField(label=_("Notulen"), widget=forms.Textarea(attrs={"rows": 12}))
+
+
+class AgendaFilterForm(forms.Form):
+    kecamatan = forms.ModelChoiceField(
+        label=_("Kecamatan"), queryset=Wilayah.objects.filter(tingkat="kecamatan"), required=False
+    )
+    kategori = forms.ModelChoiceField(label=_("Kategori"), queryset=Kategori.objects.all(), required=False)

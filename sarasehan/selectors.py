@@ -1,0 +1,148 @@
+"""Reads of sarasehan reused by views, the home page, emails and panels."""
+
+import io
+import re
+
+import segno
+from django.conf import settings
+from django.core import signing
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.urls import reverse
+
+from portal.kasus.models import Kasus
+
+from .models import AgendaSarasehan, PendaftaranSarasehan, PoinSarasehan, Sarasehan
+
+TOKEN_SALT = "sarasehan.pendaftaran"  # noqa: S105 - a signing namespace, not a secret
+CODE_IN_TEXT = re.compile(r"(?:kode=)?([A-Za-z0-9]{6,12})/?\s*$")
+
+
+def upcoming(*, limit: int | None = None) -> list[Sarasehan]:
+    qs = Sarasehan.objects.upcoming().select_related("kecamatan")
+    return list(qs[:limit] if limit else qs)
+
+
+def past(*, limit: int = 30) -> list[Sarasehan]:
+    return list(Sarasehan.objects.past().select_related("kecamatan")[:limit])
+
+
+def public_detail(slug: str) -> Sarasehan:
+    """A published or cancelled sarasehan; raises DoesNotExist otherwise."""
+    return Sarasehan.objects.public().select_related("kecamatan").get(slug=slug)
+
+
+def with_page_details(sarasehan: Sarasehan) -> Sarasehan:
+    """Load what the public page shows (pejabat, agenda cases that are not confidential) in two queries."""
+    prefetch_related_objects(
+        [sarasehan],
+        "pejabat",
+        Prefetch(
+            "agenda_items",
+            queryset=AgendaSarasehan.objects.select_related("kasus").filter(kasus__is_confidential=False),
+        ),
+    )
+    return sarasehan
+
+
+def points_public(sarasehan: Sarasehan) -> list[PoinSarasehan]:
+    """Points raised, for the public page: the case's reference, title and status, never the speaker."""
+    return list(
+        PoinSarasehan.objects.filter(sarasehan=sarasehan, kasus__is_confidential=False)
+        .select_related("kasus", "opd_answered", "tindak_lanjut__opd")
+        .only(
+            "content",
+            "answer",
+            "created_at",
+            "sarasehan_id",
+            "kasus__reference",
+            "kasus__title",
+            "kasus__status",
+            "opd_answered__nama",
+            "opd_answered__singkatan",
+            "tindak_lanjut__description",
+            "tindak_lanjut__due_date",
+            "tindak_lanjut__status",
+            "tindak_lanjut__opd__nama",
+            "tindak_lanjut__opd__singkatan",
+        )
+    )
+
+
+def registration_token(pendaftaran: PendaftaranSarasehan) -> str:
+    return signing.dumps(pendaftaran.pk, salt=TOKEN_SALT, compress=True)
+
+
+def registration_from_token(token: str) -> PendaftaranSarasehan | None:
+    """The registration a signed link points to, or None when the link was altered."""
+    try:
+        pk = signing.loads(token, salt=TOKEN_SALT)
+    except signing.BadSignature:
+        return None
+    return PendaftaranSarasehan.objects.select_related("sarasehan__kecamatan", "desa").filter(pk=pk).first()
+
+
+def registration_url(pendaftaran: PendaftaranSarasehan, *, absolute: bool = True) -> str:
+    path = reverse("sarasehan:registration", args=[registration_token(pendaftaran)])
+    return f"{settings.SITE_URL}{path}" if absolute else path
+
+
+def checkin_url(sarasehan: Sarasehan, code: str) -> str:
+    return f"{settings.SITE_URL}{reverse('sarasehan:checkin', args=[sarasehan.slug])}?kode={code}"
+
+
+def qr_for(sarasehan: Sarasehan, code: str) -> segno.QRCode:
+    # The QR holds the check-in URL: a staff phone camera opens the check-in page with the code filled in.
+    # A fixed mask: every reader decodes it, and choosing the best one costs 8x the time of a registration.
+    return segno.make(checkin_url(sarasehan, code), error="m", mask=0)
+
+
+def qr_svg_inline(pendaftaran: PendaftaranSarasehan) -> str:
+    return qr_for(pendaftaran.sarasehan, pendaftaran.code).svg_inline(scale=5, omitsize=True, title=pendaftaran.code)
+
+
+def qr_svg_bytes(sarasehan: Sarasehan, code: str) -> bytes:
+    out = io.BytesIO()
+    qr_for(sarasehan, code).save(out, kind="svg", scale=6, title=code)
+    return out.getvalue()
+
+
+def code_from_input(text: str) -> str:
+    """The registration code from what was typed or scanned (the code itself or a URL holding it)."""
+    text = (text or "").strip()
+    match = CODE_IN_TEXT.search(text)
+    return match.group(1).upper() if match else ""
+
+
+def registrations_of_user(user) -> list[PendaftaranSarasehan]:
+    return list(
+        PendaftaranSarasehan.objects.filter(user=user)
+        .select_related("sarasehan")
+        .order_by("-sarasehan__starts_at", "-pk")
+    )
+
+
+def open_cases_of_user(user) -> QuerySet[Kasus]:
+    return Kasus.objects.open().filter(reporter=user).only("pk", "reference", "title").order_by("-created_at")
+
+
+def checkin_summary(sarasehan: Sarasehan) -> dict[str, int]:
+    """Counts for the door in one query."""
+    S = PendaftaranSarasehan.Status
+    return PendaftaranSarasehan.objects.filter(sarasehan=sarasehan).aggregate(
+        terdaftar=Count("pk", filter=Q(status=S.TERDAFTAR)),
+        menunggu=Count("pk", filter=Q(status=S.MENUNGGU)),
+        hadir=Count("pk", filter=Q(checked_in_at__isnull=False)),
+        langsung=Count("pk", filter=Q(status=S.LANGSUNG)),
+    )
+
+
+def waitlist_position(pendaftaran: PendaftaranSarasehan) -> int | None:
+    """1 for the first person waiting; None when not on the waitlist."""
+    if pendaftaran.status != PendaftaranSarasehan.Status.MENUNGGU:
+        return None
+    ahead = PendaftaranSarasehan.objects.filter(
+        Q(created_at__lt=pendaftaran.created_at) | Q(created_at=pendaftaran.created_at, pk__lt=pendaftaran.pk),
+        sarasehan_id=pendaftaran.sarasehan_id,
+        status=PendaftaranSarasehan.Status.MENUNGGU,
+    ).count()
+    return ahead + 1

@@ -1,0 +1,778 @@
+"""Every write to a sarasehan: scheduling, registrations with a waitlist, check-in, points raised, notulen.
+
+Seats are guarded twice: registering locks the sarasehan row and takes a seat with
+a conditional UPDATE (confirmed_count < capacity), and a check constraint refuses
+confirmed_count > capacity whatever the code does. The waitlist is the arrival
+order of registrations made while the row was locked.
+"""
+
+import datetime as dt
+import uuid
+
+import icalendar
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from portal.kasus.models import Channel, Kasus
+from portal.kasus.outbox import Attachment, outbox_enqueue
+from portal.kasus.services import (
+    KasusError,
+    kasus_confirm,
+    kasus_log,
+    kasus_open,
+    notify_reporter,
+    tindak_lanjut_add,
+)
+from portal.wilayah.models import Kategori, Opd, Pejabat, Wilayah
+
+from . import selectors
+from .models import AgendaSarasehan, PendaftaranSarasehan, PoinSarasehan, Sarasehan, new_code
+
+Status = Sarasehan.Status
+Reg = PendaftaranSarasehan.Status
+
+# Fields whose change registrants are told about.
+NOTIFIED_FIELDS = ("title", "venue", "kecamatan", "starts_at", "ends_at")
+
+
+class SarasehanError(KasusError):
+    """A sarasehan rule refused the change; the message is translated and safe to show."""
+
+
+class SudahTerdaftar(SarasehanError):
+    pass
+
+
+# Scheduling
+
+
+def _unique_slug(title: str, starts_at: dt.datetime) -> str:
+    base = f"{slugify(title)[:90] or 'sarasehan'}-{timezone.localtime(starts_at):%Y-%m-%d}"
+    slug, n = base, 2
+    while Sarasehan.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _check_times(*, starts_at, ends_at, registration_opens_at, registration_closes_at, capacity) -> None:
+    if ends_at <= starts_at:
+        raise SarasehanError(_("Waktu selesai harus setelah waktu mulai."))
+    if registration_closes_at <= registration_opens_at:
+        raise SarasehanError(_("Pendaftaran harus ditutup setelah dibuka."))
+    if registration_closes_at > ends_at:
+        raise SarasehanError(_("Pendaftaran harus ditutup sebelum sarasehan selesai."))
+    if capacity < 1:
+        raise SarasehanError(_("Kapasitas minimal 1 orang."))
+
+
+@transaction.atomic
+def sarasehan_create(
+    *,
+    actor,
+    title: str,
+    venue: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    capacity: int,
+    registration_opens_at: dt.datetime,
+    registration_closes_at: dt.datetime,
+    theme: str = "",
+    description: str = "",
+    kecamatan: Wilayah | None = None,
+    agenda: str = "",
+    pejabat: list[Pejabat] | None = None,
+) -> Sarasehan:
+    _check_times(
+        starts_at=starts_at,
+        ends_at=ends_at,
+        registration_opens_at=registration_opens_at,
+        registration_closes_at=registration_closes_at,
+        capacity=capacity,
+    )
+    sarasehan = Sarasehan.objects.create(
+        slug=_unique_slug(title, starts_at),
+        title=title.strip(),
+        theme=theme.strip(),
+        description=description.strip(),
+        venue=venue.strip(),
+        kecamatan=kecamatan,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        capacity=capacity,
+        registration_opens_at=registration_opens_at,
+        registration_closes_at=registration_closes_at,
+        agenda=agenda.strip(),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    if pejabat:
+        sarasehan.pejabat.set(pejabat)
+    return sarasehan
+
+
+def _lock(sarasehan_id: int) -> Sarasehan:
+    return Sarasehan.objects.select_for_update(of=("self",)).select_related("kecamatan").get(pk=sarasehan_id)
+
+
+def _active_registrations(sarasehan: Sarasehan):
+    return (
+        PendaftaranSarasehan.objects.filter(sarasehan=sarasehan, status__in=[Reg.TERDAFTAR, Reg.MENUNGGU])
+        .exclude(email="")
+        .select_related("sarasehan")
+    )
+
+
+@transaction.atomic
+def sarasehan_publish(*, sarasehan_id: int, actor) -> Sarasehan:
+    sarasehan = _lock(sarasehan_id)
+    if sarasehan.status != Status.DRAF:
+        raise SarasehanError(_("Hanya sarasehan berstatus draf yang dapat diterbitkan."))
+    sarasehan.status = Status.TERBIT
+    sarasehan.published_at = timezone.now()
+    sarasehan.save(update_fields=["status", "published_at", "updated_at"])
+    return sarasehan
+
+
+@transaction.atomic
+def sarasehan_update(*, sarasehan_id: int, actor, pejabat: list[Pejabat] | None = None, **fields) -> list[str]:
+    """Change a sarasehan; registrants hear about changed time or place. Returns the changed field names."""
+    sarasehan = _lock(sarasehan_id)
+    if sarasehan.status == Status.DIBATALKAN:
+        raise SarasehanError(_("Sarasehan yang dibatalkan tidak dapat diubah."))
+    allowed = {
+        "title",
+        "theme",
+        "description",
+        "venue",
+        "kecamatan",
+        "starts_at",
+        "ends_at",
+        "capacity",
+        "registration_opens_at",
+        "registration_closes_at",
+        "agenda",
+    }
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"unknown fields {sorted(unknown)}")
+    before = {name: getattr(sarasehan, name) for name in fields}
+    for name, value in fields.items():
+        setattr(sarasehan, name, value.strip() if isinstance(value, str) else value)
+    _check_times(
+        starts_at=sarasehan.starts_at,
+        ends_at=sarasehan.ends_at,
+        registration_opens_at=sarasehan.registration_opens_at,
+        registration_closes_at=sarasehan.registration_closes_at,
+        capacity=sarasehan.capacity,
+    )
+    if sarasehan.capacity < sarasehan.confirmed_count:
+        raise SarasehanError(
+            _("Kapasitas tidak dapat kurang dari %(n)s kursi yang sudah terisi.") % {"n": sarasehan.confirmed_count}
+        )
+    changed = [name for name in fields if getattr(sarasehan, name) != before[name]]
+    if changed:
+        sarasehan.save(update_fields=[*changed, "updated_at"])
+    if pejabat is not None:
+        sarasehan.pejabat.set(pejabat)
+    if "capacity" in changed:
+        _fill_free_seats(sarasehan)
+    if "starts_at" in changed:
+        sarasehan.reminder_sent_at = None
+        sarasehan.save(update_fields=["reminder_sent_at"])
+    notified = [name for name in changed if name in NOTIFIED_FIELDS]
+    if notified and sarasehan.status == Status.TERBIT:
+        labels = [str(Sarasehan._meta.get_field(name).verbose_name) for name in notified]
+        for reg in _active_registrations(sarasehan):
+            _email(reg, "sarasehan_changed", {"changed": labels})
+    return changed
+
+
+@transaction.atomic
+def sarasehan_cancel(*, sarasehan_id: int, actor, reason: str) -> Sarasehan:
+    if not reason.strip():
+        raise SarasehanError(_("Alasan pembatalan wajib diisi."))
+    sarasehan = _lock(sarasehan_id)
+    if sarasehan.status == Status.DIBATALKAN:
+        raise SarasehanError(_("Sarasehan ini sudah dibatalkan."))
+    sarasehan.status = Status.DIBATALKAN
+    sarasehan.cancel_reason = reason.strip()
+    sarasehan.save(update_fields=["status", "cancel_reason", "updated_at"])
+    for reg in _active_registrations(sarasehan):
+        _email(reg, "sarasehan_cancelled", {"reason": sarasehan.cancel_reason})
+    return sarasehan
+
+
+# Registrations
+
+
+def _email(reg: PendaftaranSarasehan, template: str, context: dict | None = None, attachments=None) -> None:
+    if not reg.email:
+        return
+    outbox_enqueue(
+        to=reg.email,
+        template=template,
+        context={
+            "pendaftaran": reg,
+            "sarasehan": reg.sarasehan,
+            "registration_url": selectors.registration_url(reg),
+            "sarasehan_url": settings.SITE_URL + reverse("sarasehan:detail", args=[reg.sarasehan.slug]),
+            **(context or {}),
+        },
+        language=reg.language,
+        attachments=attachments,
+    )
+
+
+def _qr_attachment(sarasehan: Sarasehan, code: str) -> Attachment:
+    return Attachment(filename="qr.svg", content=selectors.qr_svg_bytes(sarasehan, code), mimetype="image/svg+xml")
+
+
+def _check_window(sarasehan: Sarasehan, now: dt.datetime) -> None:
+    state = sarasehan.registration_state(now)
+    if state == "belum_dibuka":
+        raise SarasehanError(
+            _("Pendaftaran belum dibuka. Pendaftaran dibuka pada %(when)s.")
+            % {"when": timezone.localtime(sarasehan.registration_opens_at).strftime("%d-%m-%Y %H:%M")}
+        )
+    if state == "ditutup":
+        raise SarasehanError(_("Pendaftaran sarasehan ini sudah ditutup."))
+    if state != "dibuka":
+        raise SarasehanError(_("Sarasehan ini tidak menerima pendaftaran."))
+
+
+def _topic_case(
+    *, sarasehan: Sarasehan, user, name: str, email: str, phone: str, desa, topic: str, kasus_id: int | None
+) -> Kasus | None:
+    """The case for the matter a registrant wants to raise: one of theirs, or a new one."""
+    if kasus_id:
+        kasus = Kasus.objects.open().filter(pk=kasus_id, reporter=user).first() if user else None
+        if kasus is None:
+            raise SarasehanError(_("Kasus yang dipilih tidak ditemukan di antara kasus Anda yang masih berjalan."))
+        kasus_log(
+            kasus=kasus,
+            kind="sarasehan.registered",
+            visibility="publik",
+            message=_("Pelapor akan menyampaikan kasus ini di sarasehan %(title)s.") % {"title": sarasehan.title},
+            actor=user,
+            data={"sarasehan": sarasehan.pk, "topic": topic},
+        )
+        return kasus
+    if not topic:
+        return None
+    # A guest's email is not proven yet: the case waits outside the queue until they come to the door.
+    return kasus_open(
+        title=topic[:200],
+        summary=topic,
+        channel=Channel.SARASEHAN,
+        actor=user,
+        reporter=user,
+        reporter_name="" if user else name,
+        reporter_email="" if user else email,
+        reporter_phone="" if user else phone,
+        wilayah=desa or sarasehan.kecamatan,
+        confirmed=user is not None,
+        kind="sarasehan.registered",
+        message=_("Persoalan didaftarkan untuk disampaikan di sarasehan %(title)s.") % {"title": sarasehan.title},
+        data={"sarasehan": sarasehan.pk},
+    )
+
+
+@transaction.atomic
+def _register(
+    *,
+    sarasehan_id: int,
+    name: str,
+    email: str,
+    phone: str,
+    desa: Wilayah | None,
+    user,
+    topic: str,
+    kasus_id: int | None,
+    language: str,
+    code: str,
+    qr: Attachment,
+) -> PendaftaranSarasehan:
+    # The lock orders registrations: created_at below is arrival order, and a cancellation
+    # promoting from the waitlist waits for (and then sees) every registration before it.
+    sarasehan = _lock(sarasehan_id)
+    now = timezone.now()
+    _check_window(sarasehan, now)
+    # A duplicate email is refused by the unique constraint below (caught by the caller).
+    seated = (
+        Sarasehan.objects.filter(pk=sarasehan.pk, confirmed_count__lt=F("capacity")).update(
+            confirmed_count=F("confirmed_count") + 1
+        )
+        == 1
+    )
+    reg = PendaftaranSarasehan.objects.create(
+        sarasehan=sarasehan,
+        user=user,
+        name=name,
+        email=email,
+        phone=phone,
+        desa=desa,
+        language=language,
+        status=Reg.TERDAFTAR if seated else Reg.MENUNGGU,
+        topic=topic,
+        code=code,
+        created_at=now,
+    )
+    kasus = _topic_case(
+        sarasehan=sarasehan,
+        user=user,
+        name=name,
+        email=email,
+        phone=phone,
+        desa=desa,
+        topic=topic,
+        kasus_id=kasus_id,
+    )
+    if kasus is not None:
+        reg.kasus = kasus
+        reg.save(update_fields=["kasus"])
+    _email(reg, "sarasehan_registered", attachments=[qr] if seated else None)
+    return reg
+
+
+def pendaftaran_create(
+    *,
+    sarasehan_id: int,
+    name: str,
+    email: str,
+    phone: str = "",
+    desa: Wilayah | None = None,
+    user=None,
+    topic: str = "",
+    kasus_id: int | None = None,
+    language: str = "id",
+) -> PendaftaranSarasehan:
+    """Register for a sarasehan: a seat if one is free, else the waitlist. One registration per email."""
+    user = user if getattr(user, "is_authenticated", False) else None
+    email = (user.email if user else email).strip().lower()
+    name = name.strip() or (user.full_name if user else "")
+    if not name or not email:
+        raise SarasehanError(_("Nama dan email wajib diisi."))
+    slug = Sarasehan.objects.values_list("slug", flat=True).get(pk=sarasehan_id)
+    for _attempt in range(3):
+        # The QR is drawn before the seat lock is taken, so the lock is held only for the writes.
+        code = new_code()
+        qr = _qr_attachment(Sarasehan(slug=slug), code)
+        try:
+            return _register(
+                sarasehan_id=sarasehan_id,
+                name=name,
+                email=email,
+                phone=phone.strip(),
+                desa=desa,
+                user=user,
+                topic=topic.strip(),
+                kasus_id=kasus_id,
+                language=language,
+                code=code,
+                qr=qr,
+            )
+        except IntegrityError:
+            # The unique constraint caught a duplicate the check above could not see; else a code collision.
+            if PendaftaranSarasehan.objects.filter(sarasehan_id=sarasehan_id, email=email).exists():
+                raise SudahTerdaftar(
+                    _(
+                        "Email %(email)s sudah terdaftar untuk sarasehan ini. "
+                        "Tautan untuk melihat atau membatalkannya ada di email konfirmasi."
+                    )
+                    % {"email": email}
+                )
+    raise SarasehanError(_("Pendaftaran tidak dapat disimpan. Silakan coba lagi."))
+
+
+def _promote_next(sarasehan: Sarasehan) -> PendaftaranSarasehan | None:
+    """Give a freed seat to the first person waiting. The caller holds the sarasehan lock."""
+    nxt = (
+        PendaftaranSarasehan.objects.select_for_update()
+        .filter(sarasehan=sarasehan, status=Reg.MENUNGGU)
+        .order_by("created_at", "pk")
+        .first()
+    )
+    if nxt is None:
+        return None
+    nxt.status = Reg.TERDAFTAR
+    nxt.promoted_at = timezone.now()
+    nxt.save(update_fields=["status", "promoted_at"])
+    nxt.sarasehan = sarasehan
+    _email(nxt, "sarasehan_promoted", attachments=[_qr_attachment(sarasehan, nxt.code)])
+    return nxt
+
+
+def _fill_free_seats(sarasehan: Sarasehan) -> int:
+    """After capacity grows: promote waiting people into the new seats, in order."""
+    promoted = 0
+    while sarasehan.confirmed_count < sarasehan.capacity:
+        if _promote_next(sarasehan) is None:
+            break
+        sarasehan.confirmed_count += 1
+        promoted += 1
+    if promoted:
+        Sarasehan.objects.filter(pk=sarasehan.pk).update(confirmed_count=F("confirmed_count") + promoted)
+    return promoted
+
+
+@transaction.atomic
+def pendaftaran_cancel(*, pendaftaran_id: int, actor=None) -> PendaftaranSarasehan:
+    """Cancel a registration. A freed seat goes to the first person waiting, who is emailed."""
+    sarasehan_id = PendaftaranSarasehan.objects.values_list("sarasehan_id", flat=True).get(pk=pendaftaran_id)
+    sarasehan = _lock(sarasehan_id)
+    reg = PendaftaranSarasehan.objects.select_for_update().get(pk=pendaftaran_id)
+    if reg.status == Reg.DIBATALKAN:
+        raise SarasehanError(_("Pendaftaran ini sudah dibatalkan sebelumnya."))
+    if reg.checked_in_at is not None:
+        raise SarasehanError(_("Peserta sudah hadir; pendaftaran tidak dapat dibatalkan."))
+    if sarasehan.is_past:
+        raise SarasehanError(_("Sarasehan sudah selesai."))
+    held_seat = reg.status == Reg.TERDAFTAR
+    reg.status = Reg.DIBATALKAN
+    reg.cancelled_at = timezone.now()
+    reg.save(update_fields=["status", "cancelled_at"])
+    if held_seat and _promote_next(sarasehan) is None:
+        Sarasehan.objects.filter(pk=sarasehan.pk).update(confirmed_count=F("confirmed_count") - 1)
+    return reg
+
+
+# At the door
+
+
+@transaction.atomic
+def pendaftaran_check_in(*, sarasehan_id: int, code: str, actor) -> PendaftaranSarasehan:
+    """Mark a registrant present from the code typed or scanned at the door."""
+    code = selectors.code_from_input(code)
+    if not code:
+        raise SarasehanError(_("Masukkan kode pendaftaran."))
+    reg = (
+        PendaftaranSarasehan.objects.select_for_update(of=("self",))
+        .select_related("sarasehan")
+        .filter(code=code)
+        .first()
+    )
+    if reg is None:
+        raise SarasehanError(_("Kode %(code)s tidak dikenal.") % {"code": code})
+    if reg.sarasehan_id != sarasehan_id:
+        raise SarasehanError(
+            _("Kode %(code)s terdaftar untuk sarasehan lain (%(title)s), bukan sarasehan ini.")
+            % {"code": code, "title": reg.sarasehan.title}
+        )
+    if reg.status == Reg.DIBATALKAN:
+        raise SarasehanError(_("Pendaftaran %(code)s sudah dibatalkan.") % {"code": code})
+    if reg.status == Reg.MENUNGGU:
+        raise SarasehanError(
+            _(
+                "%(name)s masih di daftar tunggu dan belum mendapat kursi. "
+                "Daftarkan sebagai peserta langsung bila ada tempat."
+            )
+            % {"name": reg.name}
+        )
+    if reg.checked_in_at is not None:
+        raise SarasehanError(
+            _("%(name)s sudah tercatat hadir pada pukul %(time)s.")
+            % {"name": reg.name, "time": timezone.localtime(reg.checked_in_at).strftime("%H:%M")}
+        )
+    reg.checked_in_at = timezone.now()
+    reg.checked_in_by = actor
+    reg.save(update_fields=["checked_in_at", "checked_in_by"])
+    if reg.kasus_id:
+        # Coming to the door proves who they are: a guest's case enters the queue.
+        kasus_confirm(kasus_id=reg.kasus_id)
+    return reg
+
+
+@transaction.atomic
+def pendaftaran_walk_in(
+    *, sarasehan_id: int, actor, name: str, phone: str = "", desa: Wilayah | None = None, email: str = ""
+) -> PendaftaranSarasehan:
+    """Someone who did not register comes in. Walk-ins attend without taking an online seat."""
+    if not name.strip():
+        raise SarasehanError(_("Nama peserta wajib diisi."))
+    sarasehan = _lock(sarasehan_id)
+    if sarasehan.status != Status.TERBIT:
+        raise SarasehanError(_("Sarasehan ini tidak sedang berlangsung."))
+    email = email.strip().lower()
+    if email and PendaftaranSarasehan.objects.filter(sarasehan=sarasehan, email=email).exists():
+        raise SudahTerdaftar(
+            _("Email %(email)s sudah terdaftar; cari kodenya dan catat kehadirannya.") % {"email": email}
+        )
+    now = timezone.now()
+    return PendaftaranSarasehan.objects.create(
+        sarasehan=sarasehan,
+        name=name.strip(),
+        email=email,
+        phone=phone.strip(),
+        desa=desa,
+        status=Reg.LANGSUNG,
+        checked_in_at=now,
+        checked_in_by=actor,
+        created_at=now,
+    )
+
+
+# Agenda from open cases
+
+
+@transaction.atomic
+def agenda_add_cases(*, sarasehan_id: int, actor, kasus_ids: list[int], invite: bool = True) -> int:
+    """Put open cases on the agenda; their timelines record it and their reporters are invited."""
+    sarasehan = _lock(sarasehan_id)
+    if sarasehan.status == Status.DIBATALKAN:
+        raise SarasehanError(_("Sarasehan yang dibatalkan tidak dapat diubah."))
+    present = set(AgendaSarasehan.objects.filter(sarasehan=sarasehan).values_list("kasus_id", flat=True))
+    added = 0
+    for kasus in Kasus.objects.open().confirmed().filter(pk__in=kasus_ids).select_related("reporter"):
+        if kasus.pk in present:
+            continue
+        item = AgendaSarasehan.objects.create(sarasehan=sarasehan, kasus=kasus)
+        kasus_log(
+            kasus=kasus,
+            kind="sarasehan.agenda",
+            visibility="publik",
+            message=_("Kasus ini masuk agenda sarasehan %(title)s, %(when)s.")
+            % {"title": sarasehan.title, "when": timezone.localtime(sarasehan.starts_at).strftime("%d-%m-%Y %H:%M")},
+            actor=actor,
+            data={"sarasehan": sarasehan.pk},
+        )
+        if invite and sarasehan.status == Status.TERBIT:
+            notify_reporter(
+                kasus,
+                template="sarasehan_invited",
+                context={
+                    "sarasehan": sarasehan,
+                    "sarasehan_url": settings.SITE_URL + reverse("sarasehan:detail", args=[sarasehan.slug]),
+                },
+            )
+            item.invited_at = timezone.now()
+            item.save(update_fields=["invited_at"])
+        added += 1
+    return added
+
+
+# Points raised and notulen
+
+
+@transaction.atomic
+def poin_record(
+    *,
+    sarasehan_id: int,
+    actor,
+    content: str,
+    speaker_name: str = "",
+    pendaftaran_id: int | None = None,
+    kasus_reference: str = "",
+    kategori: Kategori | None = None,
+    opd_answered: Opd | None = None,
+    answer: str = "",
+    followup: str = "",
+    followup_opd: Opd | None = None,
+    followup_due: dt.date | None = None,
+    idempotency_key: str = "",
+) -> PoinSarasehan:
+    """Record a point raised: a new case (channel sarasehan) or an entry on an existing one."""
+    content = content.strip()
+    if not content:
+        raise SarasehanError(_("Tuliskan persoalan yang disampaikan."))
+    if idempotency_key:
+        done = PoinSarasehan.objects.filter(idempotency_key=idempotency_key).first()
+        if done is not None:
+            return done
+    if followup.strip() and (followup_opd is None or followup_due is None):
+        raise SarasehanError(_("Tindak lanjut yang dijanjikan perlu OPD dan tenggat."))
+    sarasehan = Sarasehan.objects.get(pk=sarasehan_id)
+    if sarasehan.status != Status.TERBIT:
+        raise SarasehanError(_("Poin hanya dapat dicatat pada sarasehan yang terbit."))
+    reg = None
+    if pendaftaran_id:
+        reg = (
+            PendaftaranSarasehan.objects.select_related("user", "kasus")
+            .filter(pk=pendaftaran_id, sarasehan=sarasehan)
+            .first()
+        )
+        if reg is None:
+            raise SarasehanError(_("Peserta tidak terdaftar di sarasehan ini."))
+    speaker = speaker_name.strip() or (reg.name if reg else "")
+    if not speaker:
+        raise SarasehanError(_("Tuliskan siapa yang menyampaikan."))
+    when = timezone.localtime(sarasehan.starts_at).strftime("%d-%m-%Y")
+    message = _("Disampaikan di sarasehan %(title)s (%(when)s): %(content)s") % {
+        "title": sarasehan.title,
+        "when": when,
+        "content": content,
+    }
+    data = {"sarasehan": sarasehan.pk, "sarasehan_slug": sarasehan.slug, "sarasehan_title": sarasehan.title}
+    kasus = None
+    if kasus_reference.strip():
+        kasus = Kasus.objects.filter(reference=kasus_reference.strip().upper()).first()
+        if kasus is None:
+            raise SarasehanError(_("Kasus %(ref)s tidak ditemukan.") % {"ref": kasus_reference.strip()})
+    elif reg is not None and reg.kasus_id and reg.kasus.is_open:
+        kasus = reg.kasus
+    if kasus is not None:
+        if kasus.merged_into_id:
+            kasus = Kasus.objects.get(pk=kasus.merged_into_id)
+        if not kasus.is_open:
+            raise SarasehanError(_("Kasus %(ref)s sudah tidak aktif.") % {"ref": kasus.reference})
+        if kasus.confirmed_at is None:
+            kasus = kasus_confirm(kasus_id=kasus.pk)
+        kasus_log(kasus=kasus, kind="sarasehan.raised", visibility="publik", message=message, actor=actor, data=data)
+    else:
+        user = reg.user if reg and reg.user_id else None
+        kasus = kasus_open(
+            title=content[:200],
+            summary=content,
+            channel=Channel.SARASEHAN,
+            actor=actor,
+            reporter=user,
+            reporter_name="" if user else speaker,
+            reporter_email="" if user or reg is None else reg.email,
+            reporter_phone="" if user or reg is None else reg.phone,
+            reporter_language=reg.language if reg else "id",
+            kategori=kategori,
+            wilayah=(reg.desa if reg and reg.desa_id else None) or sarasehan.kecamatan,
+            kind="sarasehan.raised",
+            message=message,
+            data=data,
+        )
+    poin = PoinSarasehan.objects.create(
+        sarasehan=sarasehan,
+        pendaftaran=reg,
+        speaker_name=speaker,
+        content=content,
+        kasus=kasus,
+        opd_answered=opd_answered,
+        answer=answer.strip(),
+        idempotency_key=idempotency_key or None,
+        created_by=actor,
+    )
+    if opd_answered is not None or answer.strip():
+        kasus_log(
+            kasus=kasus,
+            kind="sarasehan.answered",
+            visibility="publik",
+            message=_("Dijawab di tempat oleh %(opd)s: %(answer)s")
+            % {"opd": opd_answered.nama if opd_answered else _("pejabat"), "answer": answer.strip() or "-"},
+            actor=actor,
+            data={**data, "poin": poin.pk, "opd": opd_answered.pk if opd_answered else None},
+        )
+    if followup.strip():
+        poin.tindak_lanjut = tindak_lanjut_add(
+            kasus_id=kasus.pk,
+            actor=actor,
+            description=followup,
+            opd=followup_opd,
+            due_date=followup_due,
+            source=_("Sarasehan %(title)s, %(when)s") % {"title": sarasehan.title, "when": when},
+            source_kind="sarasehan",
+            source_id=sarasehan.pk,
+        )
+        poin.save(update_fields=["tindak_lanjut"])
+    return poin
+
+
+@transaction.atomic
+def notulen_publish(*, sarasehan_id: int, actor, notulen: str) -> Sarasehan:
+    """Publish the minutes on the public page; attendees are emailed once, on the first publication."""
+    if not notulen.strip():
+        raise SarasehanError(_("Notulen tidak boleh kosong."))
+    sarasehan = _lock(sarasehan_id)
+    if sarasehan.status != Status.TERBIT:
+        raise SarasehanError(_("Notulen hanya untuk sarasehan yang terbit."))
+    if sarasehan.starts_at > timezone.now():
+        raise SarasehanError(_("Notulen diterbitkan setelah sarasehan dimulai."))
+    first_time = sarasehan.notulen_published_at is None
+    sarasehan.notulen = notulen.strip()
+    sarasehan.notulen_published_at = sarasehan.notulen_published_at or timezone.now()
+    sarasehan.save(update_fields=["notulen", "notulen_published_at", "updated_at"])
+    if first_time:
+        raised = PoinSarasehan.objects.filter(sarasehan=sarasehan, kasus__is_confidential=False).count()
+        attendees = (
+            PendaftaranSarasehan.objects.filter(sarasehan=sarasehan, checked_in_at__isnull=False)
+            .exclude(email="")
+            .select_related("sarasehan")
+        )
+        for reg in attendees:
+            _email(reg, "sarasehan_notulen", {"raised": raised})
+    return sarasehan
+
+
+# Reminders
+
+
+def calendar_file(sarasehan: Sarasehan) -> bytes:
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Portal Aspirasi & Audiensi//sarasehan//ID")
+    cal.add("version", "2.0")
+    cal.add("method", "PUBLISH")
+    event = icalendar.Event()
+    event.add("uid", f"sarasehan-{sarasehan.pk}@{settings.SITE_URL.split('://')[-1].split('/')[0]}")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", sarasehan.starts_at)
+    event.add("dtend", sarasehan.ends_at)
+    event.add("summary", sarasehan.title)
+    event.add("location", ", ".join(filter(None, [sarasehan.venue, str(sarasehan.kecamatan or "")])))
+    event.add("url", settings.SITE_URL + reverse("sarasehan:detail", args=[sarasehan.slug]))
+    event.add("description", sarasehan.theme or sarasehan.description[:500])
+    cal.add_component(event)
+    return cal.to_ical()
+
+
+@transaction.atomic
+def sarasehan_send_reminder(*, sarasehan_id: int, now: dt.datetime | None = None) -> int:
+    """Email seated registrants one day before, with an .ics. Sent once per sarasehan (and again if moved)."""
+    now = now or timezone.now()
+    sarasehan = _lock(sarasehan_id)
+    if (
+        sarasehan.status != Status.TERBIT
+        or sarasehan.reminder_sent_at is not None
+        or not (now < sarasehan.starts_at <= now + dt.timedelta(days=1))
+    ):
+        return 0
+    sarasehan.reminder_sent_at = now
+    sarasehan.save(update_fields=["reminder_sent_at"])
+    ics = Attachment(filename="sarasehan.ics", content=calendar_file(sarasehan), mimetype="text/calendar")
+    sent = 0
+    regs = PendaftaranSarasehan.objects.filter(sarasehan=sarasehan, status=Reg.TERDAFTAR).exclude(email="")
+    for reg in regs:
+        reg.sarasehan = sarasehan
+        _email(reg, "sarasehan_reminder", attachments=[ics, _qr_attachment(sarasehan, reg.code)])
+        sent += 1
+    return sent
+
+
+def reminders_due(*, now: dt.datetime | None = None) -> list[int]:
+    now = now or timezone.now()
+    return list(
+        Sarasehan.objects.published()
+        .filter(reminder_sent_at__isnull=True, starts_at__gt=now, starts_at__lte=now + dt.timedelta(days=1))
+        .values_list("pk", flat=True)
+    )
+
+
+def new_idempotency_key() -> str:
+    return uuid.uuid4().hex
+
+
+__all__ = [
+    "SarasehanError",
+    "SudahTerdaftar",
+    "agenda_add_cases",
+    "calendar_file",
+    "notulen_publish",
+    "pendaftaran_cancel",
+    "pendaftaran_check_in",
+    "pendaftaran_create",
+    "pendaftaran_walk_in",
+    "poin_record",
+    "reminders_due",
+    "sarasehan_cancel",
+    "sarasehan_create",
+    "sarasehan_publish",
+    "sarasehan_send_reminder",
+    "sarasehan_update",
+]

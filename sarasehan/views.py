@@ -1,0 +1,374 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.akun.access import staff_required
+from portal.akun.roles import has_role
+from portal.kasus.models import Kasus
+
+from . import selectors, services
+from .forms import (
+    AgendaFilterForm,
+    CancelSarasehanForm,
+    CheckInForm,
+    NotulenForm,
+    PendaftaranForm,
+    PoinForm,
+    SarasehanForm,
+    WalkInForm,
+)
+from .models import PendaftaranSarasehan, PoinSarasehan, Sarasehan
+
+MANAGERS = ("protokol", "admin")
+DOOR = ("protokol", "petugas", "admin")
+
+
+# Public
+
+
+def sarasehan_list(request):
+    return render(
+        request,
+        "sarasehan/list.html",
+        {"upcoming": selectors.upcoming(), "past": selectors.past()},
+    )
+
+
+def sarasehan_detail(request, slug):
+    try:
+        sarasehan = selectors.public_detail(slug)
+    except Sarasehan.DoesNotExist:
+        raise Http404
+    user = request.user if request.user.is_authenticated else None
+    own_cases = selectors.open_cases_of_user(user) if user else None
+    form = None
+    if sarasehan.registration_state() == "dibuka":
+        initial = {}
+        if user:
+            initial = {"name": user.full_name, "email": user.email, "phone": user.phone, "desa": user.wilayah_id}
+        form = PendaftaranForm(request.POST or None, user=user, own_cases=own_cases, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                reg = services.pendaftaran_create(
+                    sarasehan_id=sarasehan.pk,
+                    name=data["name"],
+                    email=data.get("email") or "",
+                    phone=data["phone"],
+                    desa=data["desa"],
+                    user=user,
+                    topic=data["topic"],
+                    kasus_id=data["kasus"].pk if data.get("kasus") else None,
+                    language=getattr(request, "LANGUAGE_CODE", "id"),
+                )
+            except services.SarasehanError as exc:
+                form.add_error(None, str(exc))
+            else:
+                if reg.status == PendaftaranSarasehan.Status.TERDAFTAR:
+                    messages.success(request, _("Pendaftaran berhasil. Kode Anda: %(code)s.") % {"code": reg.code})
+                else:
+                    messages.warning(
+                        request,
+                        _("Kursi sudah penuh. Anda masuk daftar tunggu; kami kirim email bila ada kursi untuk Anda."),
+                    )
+                return redirect("sarasehan:registration", selectors.registration_token(reg))
+    elif request.method == "POST":
+        messages.error(request, _("Sarasehan ini tidak menerima pendaftaran saat ini."))
+    selectors.with_page_details(sarasehan)
+    points = selectors.points_public(sarasehan) if sarasehan.notulen_published_at else []
+    return render(
+        request,
+        "sarasehan/detail.html",
+        {"sarasehan": sarasehan, "form": form, "points": points, "state": sarasehan.registration_state()},
+    )
+
+
+def sarasehan_ics(request, slug):
+    sarasehan = get_object_or_404(Sarasehan.objects.published().select_related("kecamatan"), slug=slug)
+    response = HttpResponse(services.calendar_file(sarasehan), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{sarasehan.slug}.ics"'
+    return response
+
+
+def registration_detail(request, token):
+    reg = selectors.registration_from_token(token)
+    if reg is None:
+        return render(request, "sarasehan/link_invalid.html", status=404)
+    return render(
+        request,
+        "sarasehan/registration.html",
+        {
+            "reg": reg,
+            "sarasehan": reg.sarasehan,
+            "token": token,
+            "qr_svg": selectors.qr_svg_inline(reg) if reg.status == PendaftaranSarasehan.Status.TERDAFTAR else "",
+            "position": selectors.waitlist_position(reg),
+        },
+    )
+
+
+@require_POST
+def registration_cancel(request, token):
+    reg = selectors.registration_from_token(token)
+    if reg is None:
+        return render(request, "sarasehan/link_invalid.html", status=404)
+    try:
+        services.pendaftaran_cancel(pendaftaran_id=reg.pk, actor=request.user)
+    except services.SarasehanError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Pendaftaran Anda dibatalkan. Terima kasih telah memberi tahu kami."))
+    return redirect("sarasehan:registration", token)
+
+
+@login_required
+def my_registrations(request):
+    regs = selectors.registrations_of_user(request.user)
+    rows = [(reg, selectors.registration_url(reg, absolute=False)) for reg in regs]
+    return render(request, "sarasehan/mine.html", {"rows": rows})
+
+
+# Staff
+
+
+def _staff_sarasehan(slug: str) -> Sarasehan:
+    return get_object_or_404(Sarasehan.objects.select_related("kecamatan"), slug=slug)
+
+
+@staff_required(*DOOR)
+def staff_list(request):
+    items = Sarasehan.objects.select_related("kecamatan").order_by("-starts_at")[:100]
+    return render(request, "sarasehan/staff_list.html", {"items": items})
+
+
+@staff_required(*MANAGERS)
+def staff_create(request):
+    form = SarasehanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            sarasehan = services.sarasehan_create(actor=request.user, **data)
+        except services.SarasehanError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Sarasehan disimpan sebagai draf. Terbitkan bila sudah siap."))
+            return redirect("sarasehan:staff_detail", sarasehan.slug)
+    return render(request, "sarasehan/staff_form.html", {"form": form})
+
+
+@staff_required(*MANAGERS)
+def staff_edit(request, slug):
+    sarasehan = _staff_sarasehan(slug)
+    form = SarasehanForm(request.POST or None, instance=sarasehan)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        pejabat = list(data.pop("pejabat"))
+        try:
+            changed = services.sarasehan_update(
+                sarasehan_id=Sarasehan.objects.get(slug=slug).pk, actor=request.user, pejabat=pejabat, **data
+            )
+        except services.SarasehanError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Perubahan disimpan.") if changed else _("Tidak ada perubahan."),
+            )
+            return redirect("sarasehan:staff_detail", slug)
+    return render(request, "sarasehan/staff_form.html", {"form": form, "sarasehan": sarasehan})
+
+
+@staff_required(*DOOR)
+def staff_detail(request, slug):
+    sarasehan = _staff_sarasehan(slug)
+    regs = list(
+        PendaftaranSarasehan.objects.filter(sarasehan=sarasehan)
+        .select_related("desa", "kasus")
+        .order_by("status", "created_at", "pk")
+    )
+    S = PendaftaranSarasehan.Status
+    return render(
+        request,
+        "sarasehan/staff_detail.html",
+        {
+            "sarasehan": sarasehan,
+            "confirmed": [r for r in regs if r.status == S.TERDAFTAR],
+            "waiting": [r for r in regs if r.status == S.MENUNGGU],
+            "walk_ins": [r for r in regs if r.status == S.LANGSUNG],
+            "cancelled": [r for r in regs if r.status == S.DIBATALKAN],
+            "agenda": sarasehan.agenda_items.select_related("kasus"),
+            "cancel_form": CancelSarasehanForm(),
+            "notulen_form": NotulenForm(initial={"notulen": sarasehan.notulen}),
+            "can_manage": has_role(request.user, *MANAGERS),
+        },
+    )
+
+
+@require_POST
+@staff_required(*MANAGERS)
+def staff_publish(request, slug):
+    sarasehan = _staff_sarasehan(slug)
+    try:
+        services.sarasehan_publish(sarasehan_id=sarasehan.pk, actor=request.user)
+    except services.SarasehanError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Sarasehan diterbitkan."))
+    return redirect("sarasehan:staff_detail", slug)
+
+
+@require_POST
+@staff_required(*MANAGERS)
+def staff_cancel(request, slug):
+    sarasehan = _staff_sarasehan(slug)
+    form = CancelSarasehanForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Alasan pembatalan wajib diisi."))
+        return redirect("sarasehan:staff_detail", slug)
+    try:
+        services.sarasehan_cancel(sarasehan_id=sarasehan.pk, actor=request.user, reason=form.cleaned_data["reason"])
+    except services.SarasehanError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Sarasehan dibatalkan; pendaftar diberi tahu lewat email."))
+    return redirect("sarasehan:staff_detail", slug)
+
+
+@require_POST
+@staff_required(*MANAGERS)
+def staff_notulen(request, slug):
+    sarasehan = _staff_sarasehan(slug)
+    form = NotulenForm(request.POST)
+    if form.is_valid():
+        try:
+            services.notulen_publish(
+                sarasehan_id=sarasehan.pk, actor=request.user, notulen=form.cleaned_data["notulen"]
+            )
+        except services.SarasehanError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Notulen diterbitkan di halaman sarasehan."))
+    else:
+        messages.error(request, _("Notulen tidak boleh kosong."))
+    return redirect("sarasehan:staff_detail", slug)
+
+
+@staff_required(*MANAGERS)
+def staff_agenda(request, slug):
+    sarasehan = _staff_sarasehan(slug)
+    if request.method == "POST":
+        ids = [int(x) for x in request.POST.getlist("kasus") if x.isdigit()]
+        try:
+            added = services.agenda_add_cases(
+                sarasehan_id=sarasehan.pk, actor=request.user, kasus_ids=ids, invite=bool(request.POST.get("invite"))
+            )
+        except services.SarasehanError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("%(n)s kasus ditambahkan ke agenda.") % {"n": added})
+        return redirect("sarasehan:staff_detail", slug)
+    initial = {"kecamatan": sarasehan.kecamatan_id} if not request.GET else None
+    filters = AgendaFilterForm(request.GET or None, initial=initial)
+    cases = Kasus.objects.open().confirmed().select_related("kategori", "wilayah")
+    kecamatan = sarasehan.kecamatan_id
+    kategori = None
+    if request.GET and filters.is_valid():
+        kecamatan = filters.cleaned_data["kecamatan"]
+        kategori = filters.cleaned_data["kategori"]
+    if kecamatan:
+        cases = cases.filter(kecamatan=kecamatan)
+    if kategori:
+        cases = cases.filter(kategori=kategori)
+    cases = cases.exclude(agenda_sarasehan__sarasehan=sarasehan).order_by("-created_at")[:200]
+    return render(request, "sarasehan/staff_agenda.html", {"sarasehan": sarasehan, "filters": filters, "cases": cases})
+
+
+@staff_required(*DOOR)
+def staff_checkin(request, slug):
+    sarasehan = _staff_sarasehan(slug)
+    form = CheckInForm(request.POST or None, initial={"code": request.GET.get("kode", "")})
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.pendaftaran_check_in(
+                sarasehan_id=sarasehan.pk, code=form.cleaned_data["code"], actor=request.user
+            )
+        except services.SarasehanError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("%(name)s tercatat hadir.") % {"name": result.name})
+        return redirect("sarasehan:checkin", slug)
+    return render(
+        request,
+        "sarasehan/checkin.html",
+        {
+            "sarasehan": sarasehan,
+            "form": form,
+            "walk_in_form": WalkInForm(),
+            "summary": selectors.checkin_summary(sarasehan),
+        },
+    )
+
+
+@require_POST
+@staff_required(*DOOR)
+def staff_walk_in(request, slug):
+    sarasehan = _staff_sarasehan(slug)
+    form = WalkInForm(request.POST)
+    if form.is_valid():
+        try:
+            reg = services.pendaftaran_walk_in(sarasehan_id=sarasehan.pk, actor=request.user, **form.cleaned_data)
+        except services.SarasehanError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("%(name)s dicatat sebagai peserta langsung dan hadir.") % {"name": reg.name})
+        return redirect("sarasehan:checkin", slug)
+    return render(
+        request,
+        "sarasehan/checkin.html",
+        {
+            "sarasehan": sarasehan,
+            "form": CheckInForm(),
+            "walk_in_form": form,
+            "summary": selectors.checkin_summary(sarasehan),
+        },
+    )
+
+
+@staff_required(*DOOR)
+def staff_points(request, slug):
+    sarasehan = _staff_sarasehan(slug)
+    form = PoinForm(request.POST or None, sarasehan=sarasehan, initial={"token": services.new_idempotency_key()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            poin = services.poin_record(
+                sarasehan_id=sarasehan.pk,
+                actor=request.user,
+                content=data["content"],
+                speaker_name=data["speaker_name"],
+                pendaftaran_id=data["pendaftaran"].pk if data["pendaftaran"] else None,
+                kasus_reference=data["kasus_reference"],
+                kategori=data["kategori"],
+                opd_answered=data["opd_answered"],
+                answer=data["answer"],
+                followup=data["followup"],
+                followup_opd=data["followup_opd"],
+                followup_due=data["followup_due"],
+                idempotency_key=data["token"],
+            )
+        except services.SarasehanError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Poin dicatat pada kasus %(ref)s.") % {"ref": poin.kasus.reference})
+            return redirect("sarasehan:points", slug)
+    points = PoinSarasehan.objects.filter(sarasehan=sarasehan).select_related("kasus", "opd_answered")
+    return render(
+        request,
+        "sarasehan/staff_points.html",
+        {"sarasehan": sarasehan, "form": form, "points": points, "now": timezone.now()},
+    )

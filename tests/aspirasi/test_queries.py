@@ -1,0 +1,86 @@
+"""Fixed query counts: the pages do not grow with the number of cases, files or wilayah."""
+
+import pytest
+from django.urls import reverse
+
+from portal.kasus import services
+from tests.factories import KategoriFactory, OpdFactory, UserFactory, staff
+
+from .factories import submit
+
+pytestmark = pytest.mark.django_db
+
+
+def answered_case(warga, opd):
+    kasus = submit(reporter=warga, photos=3).kasus
+    services.kasus_verify(kasus_id=kasus.pk, actor=None, kategori=KategoriFactory())
+    services.kasus_dispose(kasus_id=kasus.pk, actor=None, opd=opd)
+    services.kasus_start(kasus_id=kasus.pk, actor=None)
+    services.kasus_answer(kasus_id=kasus.pk, actor=None, answer="Sudah ditangani.")
+    kasus.refresh_from_db()
+    return kasus
+
+
+def test_it_renders_the_form_in_fixed_queries(client, django_assert_num_queries):
+    KategoriFactory.create_batch(5)
+    with django_assert_num_queries(2):  # the wilayah tree (then cached), the kategori
+        assert client.get(reverse("aspirasi:submit")).status_code == 200
+    with django_assert_num_queries(1):
+        assert client.get(reverse("aspirasi:submit")).status_code == 200
+    client.force_login(UserFactory())
+    with django_assert_num_queries(4):  # + session, user, groups (roles for the menu)
+        assert client.get(reverse("aspirasi:submit")).status_code == 200
+
+
+def test_it_renders_the_tracking_page_in_fixed_queries(client, django_assert_max_num_queries):
+    opd = OpdFactory()
+    kasus = answered_case(UserFactory(), opd)
+    url = reverse("kasus:track_detail", args=[kasus.tracking_token])
+    with django_assert_max_num_queries(8):
+        response = client.get(url)
+    html = response.content.decode()
+    assert "foto2.jpg" in html and reverse("aspirasi:accept", args=[kasus.tracking_token]) in html
+
+
+def test_it_renders_the_staff_queue_in_fixed_queries(client, django_assert_max_num_queries):
+    opd = OpdFactory()
+    for _ in range(8):
+        answered_case(UserFactory(), opd)
+    client.force_login(staff("petugas"))
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("kasus:queue")).status_code == 200
+
+
+def test_it_keeps_the_panels_cheap(rf, django_assert_num_queries):
+    from django.contrib.sessions.backends.cache import SessionStore
+
+    from aspirasi import panels
+
+    opd = OpdFactory()
+    warga = UserFactory()
+    kasus = answered_case(warga, opd)
+    request = rf.get("/")
+    request.session = SessionStore()
+    request.user = warga
+    with django_assert_num_queries(1):
+        assert len(panels.public_context(kasus, request)["lampiran_list"]) == 3
+    request.user = staff("petugas")
+    request.user._portal_roles = frozenset({"petugas"})
+    with django_assert_num_queries(2):
+        assert panels.staff_context(kasus, request)["aspirasi"] is not None
+
+
+@pytest.mark.parametrize("role", ["petugas", "opd"])
+def test_it_renders_the_case_detail_with_the_aspirasi_panel_in_fixed_queries(
+    client, django_assert_max_num_queries, role
+):
+    opd = OpdFactory()
+    kasus = answered_case(UserFactory(), opd)
+    services.kasus_dispute(kasus_id=kasus.pk, actor=None, reason="Belum.")
+    services.kasus_start(kasus_id=kasus.pk, actor=None)
+    client.force_login(staff(role, opd=opd) if role == "opd" else staff(role))
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("kasus:detail", args=[kasus.reference]))
+    html = response.content.decode()
+    assert "foto2.jpg" in html
+    assert (reverse("aspirasi:answer", args=[kasus.reference]) in html) == (role == "opd")

@@ -1,0 +1,52 @@
+"""Sarasehan test data, made through the services where a rule is involved."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from sarasehan import services
+from sarasehan.models import Sarasehan
+from tests.factories import kecamatan, staff
+
+
+def sarasehan(
+    *, capacity: int = 10, publish: bool = True, starts_in: dt.timedelta | None = None, **kwargs
+) -> Sarasehan:
+    """A sarasehan whose registration is open now (unless times are given)."""
+    now = timezone.now()
+    starts_at = now + (starts_in if starts_in is not None else dt.timedelta(days=7))
+    defaults = {
+        "title": "Sarasehan Infrastruktur Desa",
+        "theme": "Jalan dan jembatan desa",
+        "venue": "Pendapa Kecamatan",
+        "kecamatan": kecamatan(),
+        "starts_at": starts_at,
+        "ends_at": starts_at + dt.timedelta(hours=3),
+        "capacity": capacity,
+        "registration_opens_at": now - dt.timedelta(days=1),
+        "registration_closes_at": starts_at - dt.timedelta(hours=1),
+    }
+    defaults.update(kwargs)
+    actor = defaults.pop("actor", None) or staff("protokol")
+    obj = services.sarasehan_create(actor=actor, **defaults)
+    if publish:
+        services.sarasehan_publish(sarasehan_id=obj.pk, actor=actor)
+        obj.refresh_from_db()
+    return obj
+
+
+def register(s: Sarasehan, n: int = 1, *, prefix: str = "tamu", **kwargs):
+    regs = [
+        services.pendaftaran_create(
+            sarasehan_id=s.pk, name=f"Tamu {prefix} {i}", email=f"{prefix}{i}@example.org", **kwargs
+        )
+        for i in range(n)
+    ]
+    return regs[0] if n == 1 else regs
+
+
+def move(s: Sarasehan, **fields) -> Sarasehan:
+    """Shift a sarasehan's times directly (tests of windows and the past)."""
+    Sarasehan.objects.filter(pk=s.pk).update(**fields)
+    s.refresh_from_db()
+    return s

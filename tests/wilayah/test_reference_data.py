@@ -1,0 +1,26 @@
+import pytest
+
+from portal.wilayah.models import Kategori, Opd, Pejabat, Wilayah
+
+
+@pytest.mark.django_db
+def test_it_loads_every_region_of_wonogiri_with_its_parent():
+    counts = {t: Wilayah.objects.filter(tingkat=t).count() for t in ("kabupaten", "kecamatan", "desa", "kelurahan")}
+    assert counts == {"kabupaten": 1, "kecamatan": 25, "desa": 251, "kelurahan": 43}
+    desa = Wilayah.objects.select_related("parent").get(kode="33.12.01.2001")
+    assert desa.nama == "Sumberagung"
+    assert desa.kecamatan == desa.parent and desa.parent.nama == "Pracimantoro"
+
+
+@pytest.mark.django_db
+def test_it_seeds_agencies_categories_and_the_two_officials():
+    assert Opd.objects.filter(singkatan="BPBD").exists()
+    assert Kategori.objects.get(slug="bencana").default_opd.singkatan == "BPBD"
+    assert list(Pejabat.objects.values_list("slug", flat=True)) == ["bupati", "wakil-bupati"]
+
+
+@pytest.mark.django_db
+def test_it_hangs_every_village_under_a_kecamatan():
+    villages = Wilayah.objects.filter(tingkat__in=["desa", "kelurahan"])
+    assert villages.exclude(parent__tingkat="kecamatan").count() == 0
+    assert villages.filter(kode__startswith="33.12.", kode__regex=r"\.1\d{3}$").count() == 43
