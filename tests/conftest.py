@@ -14,6 +14,16 @@ def on_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+def pytest_collection_modifyitems(items):
+    """Transactional tests restore the migrated reference data (regions, roles) after their flush."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and "serialized_rollback" not in marker.kwargs:
+            item.add_marker(
+                pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True), append=False
+            )
+
+
 def pytest_runtest_setup(item):
     # CI sets REQUIRE_POSTGRES / REQUIRE_BROWSER so that a skip there is a failure.
     if item.get_closest_marker("postgres") and not on_postgres():

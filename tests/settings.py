@@ -19,3 +19,5 @@ EMAIL_FILE_PATH = os.environ.get("TEST_EMAIL_FILE_PATH")
 # Serve static files from the app folders without collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Live-server threads must not keep connections open past a test (the test database is dropped at the end).
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
