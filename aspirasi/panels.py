@@ -17,7 +17,7 @@ def staff_context(kasus: Kasus, request: HttpRequest) -> dict | None:
     if not selectors.staff_can_view(user, kasus):
         return None
     aspirasi, files = selectors.kasus_aspirasi(kasus)
-    if aspirasi is None and not files:
+    if aspirasi is None:
         return None
     own_opd = roles.has_role(user, roles.OPD) and kasus.opd_id is not None and kasus.opd_id == user.opd_id
     # As on the case page, only the OPD the case is disposed to answers it.

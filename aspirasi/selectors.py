@@ -60,10 +60,11 @@ def _wilayah_options() -> list[tuple[Wilayah, list[Wilayah]]]:
 
 
 def kasus_aspirasi(kasus: Kasus) -> tuple[Aspirasi | None, list[Lampiran]]:
-    """The case's first aspirasi and all its attachments: two queries."""
+    """The case's first aspirasi and all its attachments: two queries, one for a case with no aspirasi."""
     aspirasi = Aspirasi.objects.filter(kasus=kasus).select_related("created_by").first()
-    files = list(Lampiran.objects.filter(kasus=kasus).order_by("created_at", "id"))
-    return aspirasi, files
+    if aspirasi is None:
+        return None, []
+    return aspirasi, list(Lampiran.objects.filter(kasus=kasus).order_by("created_at", "id"))
 
 
 # Transparency -------------------------------------------------------------------------------------------------------

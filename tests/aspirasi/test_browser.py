@@ -23,6 +23,11 @@ def test_it_runs_an_aspirasi_from_a_guest_to_a_rated_answer(browser_page, login_
     page.get_by_label("Pengaduan (keluhan)").check()
     page.fill("input[name=title]", "Lampu PJU padam di simpang tiga")
     page.fill("textarea[name=description]", "Tiga lampu PJU padam sejak seminggu, simpang jadi gelap.")
+    # htmx narrows the desa list to the chosen kecamatan (without JavaScript the list is grouped).
+    page.select_option("select[name=kecamatan]", str(place.parent_id))
+    page.wait_for_function(
+        "n => document.querySelectorAll('select[name=desa] option').length === n", arg=place.parent.children.count() + 1
+    )
     page.select_option("select[name=desa]", str(place.pk))
     page.fill("input[name=address_detail]", "Simpang tiga dekat SD")
     page.set_input_files(
