@@ -28,6 +28,8 @@ def staff_context(kasus: Kasus, request: HttpRequest) -> dict | None:
         "hide_identity": selectors.identity_hidden_from(user, kasus),
         "answer_form": AnswerForm(prefix=ANSWER_PREFIX) if can_answer else None,
         "reroute_form": RerouteForm(prefix=REROUTE_PREFIX) if own_opd and kasus.status in REROUTE_STATUSES else None,
+        # The answer with attachments stands in for the case page's plain answer form.
+        "replaces_actions": {"jawab"} if can_answer else set(),
     }
 
 

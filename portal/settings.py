@@ -172,6 +172,10 @@ CELERY_BEAT_SCHEDULE = {
     "kasus-sla-sweep": {"task": "portal.kasus.tasks.kasus_sla_sweep", "schedule": crontab(minute="*/15")},
     "audiensi-expire-pending": {"task": "audiensi.tasks.audiensi_expire_pending", "schedule": crontab(minute="*/10")},
     "audiensi-reminders": {"task": "audiensi.tasks.audiensi_send_reminders", "schedule": crontab(minute=0)},
+    "aspirasi-purge-unconfirmed": {
+        "task": "aspirasi.tasks.aspirasi_purge_unconfirmed",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "sarasehan-reminders": {"task": "sarasehan.tasks.sarasehan_reminders", "schedule": crontab(minute="*/15")},
 }
 

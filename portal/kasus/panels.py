@@ -3,6 +3,9 @@
 An app registers a panel in its AppConfig.ready(); the staff case page, the
 public tracking page and the resident's case page include every panel
 registered for them, with the case and the request in the context.
+A staff panel that offers its own form for a generic case action (say, an
+answer with attachments) returns `replaces_actions={"jawab"}` in its context and
+the page leaves out the generic form.
 """
 
 from collections.abc import Callable

@@ -187,10 +187,12 @@ def _render_staff_detail(request: HttpRequest, kasus: Kasus, *, bound: tuple[str
     show_identity = selectors.sees_reporter_identity(user, kasus)
     choices = _Choices()
     forms_by_slug = dict([bound]) if bound else {}
+    panels = panels_for(kasus, request, "staff")
+    replaced = set().union(*(ctx.get("replaces_actions", ()) for _template, ctx in panels))
 
     actions = []
     for action in ACTIONS.values():
-        if not (_may(user, action.roles) and action.available(kasus)):
+        if action.slug in replaced or not (_may(user, action.roles) and action.available(kasus)):
             continue
         if action.slug in forms_by_slug:
             form = forms_by_slug[action.slug]
@@ -218,7 +220,7 @@ def _render_staff_detail(request: HttpRequest, kasus: Kasus, *, bound: tuple[str
         "actions": actions,
         "show_identity": show_identity,
         "show_contact": selectors.sees_reporter_contact(user, kasus),
-        "panels": panels_for(kasus, request, "staff"),
+        "panels": panels,
     }
     return render(request, "kasus/staff_detail.html", context, status=400 if bound else 200)
 
@@ -408,5 +410,4 @@ def track_detail(request: HttpRequest, token: str) -> HttpResponse:
     context = _public_context(request, kasus, as_reporter=as_reporter, show_content=show_content)
     response = render(request, "kasus/track_detail.html", context)
     response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"
     return response
