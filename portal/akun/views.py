@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import roles as r
@@ -15,8 +17,12 @@ def profile(request):
         form = ProfileForm(request.POST)
         if form.is_valid():
             user_update_profile(user=user, **form.cleaned_data)
+            translation.activate(user.language)
             messages.success(request, _("Profil Anda telah disimpan."))
-            return redirect("akun_profile")
+            response = redirect("akun_profile")
+            # The chosen language also wins over an earlier switch at the top of the page.
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
+            return response
     else:
         form = ProfileForm(initial={"full_name": user.full_name, "phone": user.phone, "language": user.language})
     role_labels = [label for name, label in r.ROLE_LABELS.items() if name in r.user_roles(user)]

@@ -250,3 +250,15 @@ def test_it_lets_a_signed_in_resident_act_from_kasus_saya(client):
     assert response.status_code == 302 and response.url == mine
     kasus.refresh_from_db()
     assert kasus.status == "ditutup" and kasus.rating == 3
+
+
+def test_it_offers_the_opd_one_answer_form_with_attachments_instead_of_the_plain_one(client):
+    opd = OpdFactory()
+    kasus = submit(reporter=UserFactory(), photos=0).kasus
+    services.kasus_verify(kasus_id=kasus.pk, actor=None)
+    services.kasus_dispose(kasus_id=kasus.pk, actor=None, opd=opd)
+    services.kasus_start(kasus_id=kasus.pk, actor=None)
+    client.force_login(staff("opd", opd=opd))
+    page = client.get(reverse("kasus:detail", args=[kasus.reference])).content.decode()
+    assert reverse("aspirasi:answer", args=[kasus.reference]) in page
+    assert reverse("kasus:action", args=[kasus.reference, "jawab"]) not in page
