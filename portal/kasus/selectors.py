@@ -109,7 +109,8 @@ class OverdueFirst:
 
 def staff_kasus(user, reference: str) -> Kasus:
     """One case for the staff page, or 404 when it is outside the viewer's scope."""
-    qs = staff_cases(user).select_related("kategori", "wilayah__parent", "kecamatan", "opd", "reporter", "merged_into")
+    # Few joins on purpose: with eight, PostgreSQL spends longer planning than running the query.
+    qs = staff_cases(user).select_related("kategori", "wilayah", "kecamatan", "opd", "reporter")
     try:
         return qs.get(reference=reference)
     except Kasus.DoesNotExist:

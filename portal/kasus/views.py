@@ -46,6 +46,8 @@ class Action:
     run: Callable  # (kasus, user, cleaned_data) -> (success message, case to go back to)
     transition: str | None = None  # shown only when services.allowed_actions() has it
     danger: bool = False
+    # A costly form (hundreds of options) is rendered only when asked for with ?aksi=<slug>.
+    on_request: bool = False
 
     def available(self, kasus: Kasus) -> bool:
         if kasus.status == Status.DIGABUNG:
@@ -132,7 +134,7 @@ ACTIONS: dict[str, Action] = {
         Action("jawab", _l("Jawab pelapor"), _l("Kirim jawaban"), f.AnswerForm, OPD, _answer, "answer"),
         Action("catatan", _l("Catatan internal"), _l("Simpan catatan"), f.NoteForm, NOTE_ROLES, _note),
         Action("tindak-lanjut", _l("Tambah tindak lanjut"), _l("Tambah"), f.TindakLanjutForm, PETUGAS, _tindak_lanjut),
-        Action("ubah", _l("Koreksi klasifikasi"), _l("Simpan"), f.UpdateDetailsForm, PETUGAS, _update),
+        Action("ubah", _l("Koreksi klasifikasi"), _l("Simpan"), f.UpdateDetailsForm, PETUGAS, _update, on_request=True),
         Action("gabung", _l("Gabungkan ke kasus lain"), _l("Gabungkan"), f.MergeForm, PETUGAS, _merge, "merge"),
         Action("tolak", _l("Tolak"), _l("Tolak kasus"), f.RejectForm, PETUGAS, _reject, "reject", danger=True),
     ]
@@ -196,10 +198,14 @@ def _render_staff_detail(request: HttpRequest, kasus: Kasus, *, bound: tuple[str
             continue
         if action.slug in forms_by_slug:
             form = forms_by_slug[action.slug]
+        elif action.on_request and request.GET.get("aksi") != action.slug:
+            form = None
         else:
             form = action.form(prefix=action.slug, initial=_initial(action.slug, kasus), choices=choices.for_forms())
         url = reverse("kasus:action", args=[kasus.reference, action.slug])
-        actions.append({"action": action, "form": form, "url": url})
+        actions.append(
+            {"action": action, "form": form, "url": url, "requested": request.GET.get("aksi") == action.slug}
+        )
 
     entries = list(selectors.timeline(kasus))
     for entry in entries:
@@ -259,7 +265,9 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.OverdueFirst(filterset.qs), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     for kasus in page:
         kasus.show_identity = selectors.sees_reporter_identity(user, kasus)
-    return render(request, "kasus/staff_queue.html", {"filter": filterset, "page": page})
+    filter_cache_key = f"{selectors.is_opd_only(user)}:{request.GET.urlencode()}"
+    context = {"filter": filterset, "page": page, "filter_cache_key": filter_cache_key}
+    return render(request, "kasus/staff_queue.html", context)
 
 
 @staff_required()

@@ -2,6 +2,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test import override_settings
 from django.utils.translation import gettext as _
 
 from portal.kasus import demo_data
@@ -47,8 +48,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("Kasus massal: %(n)d dibuat dalam %(s).1f detik.") % {"n": cases, "s": time.monotonic() - started}
             )
-        for app in demo_data.run_app_demos(self.stdout):
-            self.stdout.write(_("Data demo %(app)s selesai.") % {"app": app})
+        # Demo data notifies nobody: the apps' emails stay in memory instead of reaching the console or SMTP.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            for app in demo_data.run_app_demos(self.stdout):
+                self.stdout.write(_("Data demo %(app)s selesai.") % {"app": app})
         self._print_accounts(accounts, embedded)
 
     def _progress(self, total: int):
