@@ -26,66 +26,29 @@ import os
 import random
 import re
 import shutil
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
-from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
+import _support
+from _support import HOST
+
 BENCH_TITLE = "Uji beban aspirasi"
 PHOTO_BYTES = 1024 * 1024
 
 
-def configure(media_root: str) -> None:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("bench_aspirasi: set DATABASE_URL to a PostgreSQL database")
-    # tests.settings: the project's settings with plain HTTP, static files without a manifest, locmem email.
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key")
-    os.environ["SECURE_SSL_REDIRECT"] = "false"
-    os.environ["SESSION_COOKIE_SECURE"] = "false"
-    os.environ["CSRF_COOKIE_SECURE"] = "false"
-    os.environ["ALLOWED_HOSTS"] = "localhost,127.0.0.1"
-    os.environ["MEDIA_ROOT"] = media_root
-    os.environ.pop("DEBUG", None)  # DEBUG records every query
-    os.environ.pop("REDIS_URL", None)  # tasks run eagerly: each request does all of its work, emails included
-    sys.path.insert(0, str(ROOT))
-    create_database_if_missing(url)
-
-
-def create_database_if_missing(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-            print(f"created database {name}")
-
-
 def prepare(cases: int, sample: int) -> tuple[int, list[str]]:
     """Migrate, seed up to `cases`, drop earlier bench submissions. Returns (case count, tracking tokens)."""
-    import django
-
-    django.setup()
+    _support.setup_django()
     from django.core.management import call_command
     from django.db import connection
 
     from portal.kasus.models import Kasus, OutboxEmail
 
-    call_command("migrate", verbosity=0)
     earlier = Kasus.objects.filter(title__startswith=BENCH_TITLE)
     OutboxEmail.objects.filter(kasus__in=earlier).delete()
     earlier.delete()
@@ -125,46 +88,6 @@ def photo(target: int = PHOTO_BYTES) -> bytes:
     return best
 
 
-def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
-    env = {**os.environ, "ASPIRASI_RATE_LIMIT": "off"}
-    proc = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "portal.wsgi:application",
-            "--bind",
-            f"{HOST}:{port}",
-            "--workers",
-            str(workers),
-            "--timeout",
-            "120",
-            "--backlog",
-            "256",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection(HOST, port, timeout=2)
-            conn.request("GET", "/aspirasi/kirim/")
-            if conn.getresponse().status == 200:
-                return proc
-        except OSError:
-            time.sleep(0.3)
-    proc.terminate()
-    sys.exit("bench_aspirasi: gunicorn did not answer within 30 s")
-
-
-def _cookies(response, jar: dict[str, str]) -> None:
-    for header, value in response.getheaders():
-        if header.lower() == "set-cookie":
-            name, _sep, rest = value.partition("=")
-            jar[name.strip()] = rest.split(";", 1)[0]
-
-
 def _multipart(fields: dict[str, str], files: list[tuple[str, str, bytes]]) -> tuple[bytes, str]:
     boundary = uuid.uuid4().hex
     out = io.BytesIO()
@@ -198,13 +121,9 @@ class Result:
 
 def submit_client(port: int, count: int, jpeg: bytes, result: Result, client_no: int) -> None:
     conn = http.client.HTTPConnection(HOST, port, timeout=120)
-    jar: dict[str, str] = {}
-    conn.request("GET", "/aspirasi/kirim/")
-    response = conn.getresponse()
-    html = response.read().decode()
-    _cookies(response, jar)
-    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-    desa = re.findall(r'<option value="(\d+)"', html.split('name="desa"', 1)[1])[0]
+    page = _support.get_form(conn, "/aspirasi/kirim/")
+    jar, csrf = page.cookies, page.token
+    desa = re.findall(r'<option value="(\d+)"', page.html.split('name="desa"', 1)[1])[0]
     for i in range(count):
         fields = {
             "csrfmiddlewaretoken": csrf,
@@ -225,7 +144,7 @@ def submit_client(port: int, count: int, jpeg: bytes, result: Result, client_no:
         body, content_type = _multipart(fields, [("lampiran", "foto-jalan.jpg", jpeg)])
         headers = {
             "Content-Type": content_type,
-            "Cookie": "; ".join(f"{k}={v}" for k, v in jar.items()),
+            "Cookie": _support.cookie_header(jar),
             "Referer": f"http://{HOST}:{port}/aspirasi/kirim/",
             "Origin": f"http://{HOST}:{port}",
         }
@@ -234,7 +153,7 @@ def submit_client(port: int, count: int, jpeg: bytes, result: Result, client_no:
             conn.request("POST", "/aspirasi/kirim/", body=body, headers=headers)
             response = conn.getresponse()
             text = response.read()
-            _cookies(response, jar)
+            _support.store_cookies(response, jar)
             ok = response.status == 302 and "/aspirasi/terkirim/" in (response.getheader("Location") or "")
             detail = f"{response.status} {text[:200]!r}"
         except OSError as exc:
@@ -289,36 +208,42 @@ def main() -> None:
     parser.add_argument("--submissions", type=int, default=400)
     parser.add_argument("--tracking", type=int, default=4000)
     args = parser.parse_args()
+    _support.configure("bench_aspirasi")
     media_root = tempfile.mkdtemp(prefix="bench-aspirasi-media-")
-    configure(media_root)
-    port = int(os.environ.get("BENCH_PORT", "8013"))
+    os.environ["MEDIA_ROOT"] = media_root
+    port = _support.bench_port(8013)
     total, tokens = prepare(args.cases, args.tracking)
     jpeg = photo()
     size = len(jpeg) / 1024 / 1024
     print(f"database {os.environ['DATABASE_URL']}: {total} cases; photo: {size:.2f} MB JPEG, 2048x1536")
     print(f"gunicorn: {args.workers} sync workers on {HOST}:{port}; load: {args.clients} client threads, this process")
     print(f"machine: {os.cpu_count()} CPUs, load average before the run {os.getloadavg()[0]:.1f}")
-    server = start_gunicorn(port, args.workers)
     failed = False
     try:
-        # Warm every worker (imports, templates, the holiday table) before measuring.
-        run(args.clients, lambda i, r: track_client(port, tokens[i * 3 : i * 3 + 3], r))
-        run(args.clients, lambda i, r: submit_client(port, 1, jpeg, r, 1000 + i))
+        with _support.gunicorn(
+            "bench_aspirasi",
+            port,
+            args.workers,
+            probe="/aspirasi/kirim/",
+            timeout=120,
+            env={"ASPIRASI_RATE_LIMIT": "off"},
+        ):
+            # Warm every worker (imports, templates, the holiday table) before measuring.
+            run(args.clients, lambda i, r: track_client(port, tokens[i * 3 : i * 3 + 3], r))
+            run(args.clients, lambda i, r: submit_client(port, 1, jpeg, r, 1000 + i))
 
-        per = args.submissions // args.clients
-        elapsed, result = run(args.clients, lambda i, r: submit_client(port, per, jpeg, r, i))
-        report("form submissions with a 1 MB photo (POST /aspirasi/kirim/)", per * args.clients, elapsed, result)
-        failed |= result.errors > 0
+            per = args.submissions // args.clients
+            elapsed, result = run(args.clients, lambda i, r: submit_client(port, per, jpeg, r, i))
+            report("form submissions with a 1 MB photo (POST /aspirasi/kirim/)", per * args.clients, elapsed, result)
+            failed |= result.errors > 0
 
-        per = args.tracking // args.clients
-        chosen = [random.Random(i).choices(tokens, k=per) for i in range(args.clients)]
-        elapsed, result = run(args.clients, lambda i, r: track_client(port, chosen[i], r))
-        report("tracking page (GET /lacak/<token>/)", per * args.clients, elapsed, result)
-        failed |= result.errors > 0
-        print(f"load average after the run {os.getloadavg()[0]:.1f}")
+            per = args.tracking // args.clients
+            chosen = [random.Random(i).choices(tokens, k=per) for i in range(args.clients)]
+            elapsed, result = run(args.clients, lambda i, r: track_client(port, chosen[i], r))
+            report("tracking page (GET /lacak/<token>/)", per * args.clients, elapsed, result)
+            failed |= result.errors > 0
+            print(f"load average after the run {os.getloadavg()[0]:.1f}")
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
         shutil.rmtree(media_root, ignore_errors=True)
     sys.exit(1 if failed else 0)
 

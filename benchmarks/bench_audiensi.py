@@ -18,66 +18,30 @@ Exits non-zero when the booking figures are not 10 / 90 / 0.
 import argparse
 import http.client
 import os
-import signal
-import subprocess
 import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
+import _support
+from _support import HOST
+
 PEJABAT_SLUG = "bench-audiensi"
 RESIDENTS = 100
 SLOTS = 10
 CLEAR_MESSAGE = "sudah diambil pemohon lain"
 
 
-def configure() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("bench_audiensi: set DATABASE_URL to a PostgreSQL database")
-    # tests.settings: the project's settings with plain HTTP, static files without a manifest, locmem email.
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key")
-    os.environ["SECURE_SSL_REDIRECT"] = "false"
-    os.environ["SESSION_COOKIE_SECURE"] = "false"
-    os.environ["CSRF_COOKIE_SECURE"] = "false"
-    os.environ["ALLOWED_HOSTS"] = "localhost,127.0.0.1"
-    os.environ.pop("DEBUG", None)  # DEBUG records every query
-    os.environ.pop("REDIS_URL", None)  # tasks run eagerly: the request does all of its work
-    sys.path.insert(0, str(ROOT))
-    create_database_if_missing(url)
-    return url
-
-
-def create_database_if_missing(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-            print(f"created database {name}")
-
-
 def prepare():
     """A clean bench pejabat with availability, 100 residents with sessions. Returns (slots, sessions)."""
-    import django
-
-    django.setup()
+    _support.setup_django()
     import datetime as dt
 
     from allauth.account.models import EmailAddress
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
-    from django.core.management import call_command
     from django.db import transaction
 
     from audiensi import selectors
@@ -86,7 +50,6 @@ def prepare():
     from portal.kasus.models import Kasus
     from portal.wilayah.models import Pejabat
 
-    call_command("migrate", verbosity=0)
     with transaction.atomic():
         pejabat, _created = Pejabat.objects.get_or_create(
             slug=PEJABAT_SLUG, defaults={"jabatan": "Pejabat Uji Beban", "nama": "Uji Beban", "lokasi": "Pendapa"}
@@ -130,38 +93,6 @@ def prepare():
         store.create()
         sessions.append(store.session_key)
     return [s.value for s in slots], sessions
-
-
-def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "portal.wsgi:application",
-            "--bind",
-            f"{HOST}:{port}",
-            "--workers",
-            str(workers),
-            "--timeout",
-            "60",
-            "--backlog",
-            "256",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=os.environ.copy(),
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection(HOST, port, timeout=2)
-            conn.request("GET", "/audiensi/")
-            if conn.getresponse().status == 200:
-                return proc
-        except OSError:
-            time.sleep(0.3)
-    proc.terminate()
-    sys.exit("bench_audiensi: gunicorn did not answer within 30 s")
 
 
 def slot_page_rps(port: int, total: int, clients: int) -> tuple[float, int]:
@@ -262,23 +193,19 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=16)
     args = parser.parse_args()
-    configure()
-    port = int(os.environ.get("BENCH_PORT", "8014"))
+    _support.configure("bench_audiensi")
+    port = _support.bench_port(8014)
     slot_values, sessions = prepare()
     from django.db import connection
 
     connection.close()
     print(f"gunicorn: {args.workers} sync workers on {HOST}:{port}, database {os.environ['DATABASE_URL']}")
-    server = start_gunicorn(port, args.workers)
-    try:
+    with _support.gunicorn("bench_audiensi", port, args.workers, probe="/audiensi/"):
         rps, bad = slot_page_rps(port, args.requests, args.clients)
         print(f"free-slot page /audiensi/: {rps:.0f} requests/s ({args.requests} requests, {args.clients} clients)")
         if bad:
             print(f"  non-200 answers: {bad}")
         outcomes = booking_stampede(port, slot_values, sessions)
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
     held, overlaps = held_in_database()
     print(f"booking: {RESIDENTS} concurrent attempts over {SLOTS} slots")
     print(f"  succeeded:      {outcomes['succeeded']} (must be {SLOTS})")

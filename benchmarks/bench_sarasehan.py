@@ -17,69 +17,30 @@ Exits non-zero when the figures are not 300 / 700 / 0.
 
 import argparse
 import http.client
-import os
-import re
-import subprocess
 import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
+import _support
+from _support import HOST
+
 TITLE = "Sarasehan Uji Beban"
 CAPACITY = 300
-TOKEN_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-def configure() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("bench_sarasehan: set DATABASE_URL to a PostgreSQL database")
-    # tests.settings: the project's settings with plain HTTP, static files without a manifest, locmem email.
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key")
-    os.environ["SECURE_SSL_REDIRECT"] = "false"
-    os.environ["SESSION_COOKIE_SECURE"] = "false"
-    os.environ["CSRF_COOKIE_SECURE"] = "false"
-    os.environ["ALLOWED_HOSTS"] = "localhost,127.0.0.1"
-    os.environ.pop("DEBUG", None)  # DEBUG records every query
-    os.environ.pop("REDIS_URL", None)  # tasks run eagerly: each request also sends its email
-    sys.path.insert(0, str(ROOT))
-    create_database_if_missing(url)
-    return url
-
-
-def create_database_if_missing(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-            print(f"created database {name}")
 
 
 def prepare() -> tuple[int, str]:
     """A fresh published sarasehan with open registration; earlier bench runs are removed. Returns (id, slug)."""
-    import django
-
-    django.setup()
+    _support.setup_django()
     import datetime as dt
 
-    from django.core.management import call_command
     from django.utils import timezone
 
     from portal.kasus.models import OutboxEmail
     from sarasehan import services
     from sarasehan.models import Sarasehan
 
-    call_command("migrate", verbosity=0)
     old = Sarasehan.objects.filter(title=TITLE)
     OutboxEmail.objects.filter(template__startswith="sarasehan_", to__startswith="bench-").delete()
     old.delete()
@@ -98,38 +59,6 @@ def prepare() -> tuple[int, str]:
     return s.pk, s.slug
 
 
-def start_gunicorn(port: int, workers: int, path: str) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "portal.wsgi:application",
-            "--bind",
-            f"{HOST}:{port}",
-            "--workers",
-            str(workers),
-            "--timeout",
-            "60",
-            "--backlog",
-            "512",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=os.environ.copy(),
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection(HOST, port, timeout=2)
-            conn.request("GET", path)
-            if conn.getresponse().status == 200:
-                return proc
-        except OSError:
-            time.sleep(0.3)
-    proc.terminate()
-    sys.exit("bench_sarasehan: gunicorn did not answer within 30 s")
-
-
 def burst(port: int, path: str, total: int, clients: int) -> dict:
     """Each client GETs the page once (CSRF), waits for the others, then POSTs its share of registrations."""
     barrier = threading.Barrier(clients + 1)
@@ -139,16 +68,11 @@ def burst(port: int, path: str, total: int, clients: int) -> dict:
 
     def client(index: int) -> None:
         conn = http.client.HTTPConnection(HOST, port, timeout=60)
-        conn.request("GET", path)
-        response = conn.getresponse()
-        body = response.read().decode()
-        cookie = next(
-            (c.split(";")[0] for c in response.headers.get_all("Set-Cookie") or [] if c.startswith("csrftoken=")), ""
-        )
-        token = TOKEN_RE.search(body).group(1)
+        page = _support.get_form(conn, path)
+        cookie = f"csrftoken={page.cookies.get('csrftoken', '')}"  # only the CSRF cookie: guests, no session
         barrier.wait(timeout=60)
         for n in range(index, total, clients):
-            fields = {"csrfmiddlewaretoken": token, "name": f"Warga Uji {n}", "email": f"bench-{n}@example.org"}
+            fields = {"csrfmiddlewaretoken": page.token, "name": f"Warga Uji {n}", "email": f"bench-{n}@example.org"}
             form = urlencode(fields)
             headers = {
                 "Content-Type": "application/x-www-form-urlencoded",
@@ -191,16 +115,12 @@ def main() -> None:
     parser.add_argument("--registrations", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=50)
     args = parser.parse_args()
-    port = int(os.environ.get("BENCH_PORT", "8015"))
-    configure()
+    port = _support.bench_port(8015)
+    _support.configure("bench_sarasehan")
     sarasehan_id, slug = prepare()
     path = f"/sarasehan/{slug}/"
-    proc = start_gunicorn(port, args.workers, path)
-    try:
+    with _support.gunicorn("bench_sarasehan", port, args.workers, probe=path, backlog=512):
         result = burst(port, path, args.registrations, args.clients)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
     from collections import Counter
 

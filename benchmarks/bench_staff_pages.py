@@ -15,51 +15,19 @@ import os
 import statistics
 import sys
 import time
-from pathlib import Path
-from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+import _support
+
 BENCH_MARK = "timeline-50"
 BUDGET_MS = 100.0
 
 
-def configure() -> None:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("bench_staff_pages: set DATABASE_URL to a PostgreSQL database (SQLite is not benchmarked)")
-    # tests.settings = the project's settings with plain HTTP and static files served without a manifest.
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key")
-    os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-    os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
-    os.environ.setdefault("CSRF_COOKIE_SECURE", "false")
-    os.environ["ALLOWED_HOSTS"] = "testserver,localhost,127.0.0.1"
-    os.environ.pop("DEBUG", None)  # DEBUG would record every query and slow every request
-    sys.path.insert(0, str(ROOT))
-    create_database_if_missing(url)
-
-
-def create_database_if_missing(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-            print(f"created database {name}")
-
-
 def prepare(cases: int):
-    from django.core.management import call_command
     from django.db import connection
 
     from portal.kasus import demo_data
     from portal.kasus.models import Kasus
 
-    call_command("migrate", verbosity=0)
     accounts = demo_data.ensure_accounts(embedded=False)
     existing = Kasus.objects.count()
     if existing < cases:
@@ -191,11 +159,15 @@ def main() -> None:
     )
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of each page's slowest queries")
     args = parser.parse_args()
-    configure()
-
-    import django
-
-    django.setup()
+    # In-process: keep what the caller's environment sets, and its REDIS_URL (the cache).
+    _support.configure(
+        "bench_staff_pages",
+        hint=" (SQLite is not benchmarked)",
+        allowed_hosts="testserver,localhost,127.0.0.1",
+        override=False,
+        eager_tasks=False,
+    )
+    _support.setup_django()
     from django.db import connection
     from django.test import Client
 
