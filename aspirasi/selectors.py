@@ -9,9 +9,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from portal.akun import roles
+from portal.akun.access import has_mfa
 from portal.kasus.calendar import WorkingCalendar
 from portal.kasus.models import Kasus, Riwayat, Status
-from portal.kasus.selectors import ALL_CASES_ROLES, sees_reporter_identity, viewer_is_reporter, viewer_proved_reporter
+from portal.kasus.selectors import ALL_CASES_ROLES, sees_reporter_identity, viewer_is_reporter, viewer_sees_content
 from portal.wilayah.models import Wilayah
 
 from .models import Aspirasi, Lampiran
@@ -31,14 +32,14 @@ def identity_hidden_from(user, kasus: Kasus) -> bool:
 
 def reporter_sees_content(kasus: Kasus, request: HttpRequest) -> bool:
     """As on the tracking page: a confidential case's content needs proof, the forwarded link alone is not enough."""
-    if kasus.is_confidential:
-        return viewer_proved_reporter(kasus, request)
-    return viewer_is_reporter(kasus, request)
+    return viewer_sees_content(kasus, request) and viewer_is_reporter(kasus, request)
 
 
 def can_download(request: HttpRequest, lampiran: Lampiran) -> bool:
     kasus = lampiran.kasus
-    if kasus.confirmed_at is not None and staff_can_view(request.user, kasus):
+    user = request.user
+    # Like every staff page (staff_required), staff access needs TOTP enrolled: a password alone opens no file.
+    if kasus.confirmed_at is not None and staff_can_view(user, kasus) and has_mfa(user):
         return True
     return reporter_sees_content(kasus, request)
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.akun.access import staff_required
 from portal.kasus.models import Kasus
-from portal.kasus.selectors import remember_owner, staff_kasus, viewer_is_reporter
+from portal.kasus.selectors import remember_owner, staff_kasus, viewer_is_reporter, viewer_sees_content
 from portal.kasus.services import KasusError
 from portal.wilayah.models import Wilayah
 
@@ -188,7 +188,14 @@ def _resident_action(request, token, form_class, action, title, call):
     return render(
         request,
         "aspirasi/resident_action.html",
-        {"kasus": kasus, "form": form, "action": action, "title": title},
+        {
+            "kasus": kasus,
+            "form": form,
+            "action": action,
+            "title": title,
+            # As on the tracking page: a confidential case's title needs proof, not just the link.
+            "show_content": viewer_sees_content(kasus, request),
+        },
         status=400 if request.method == "POST" else 200,
     )
 

@@ -3,7 +3,7 @@
 from django.http import HttpRequest
 
 from portal.kasus.models import Kasus
-from portal.kasus.selectors import viewer_is_reporter
+from portal.kasus.selectors import viewer_is_reporter, viewer_sees_content
 
 from .selectors import audiensi_for_kasus
 
@@ -17,7 +17,11 @@ def public_context(kasus: Kasus, request: HttpRequest) -> dict | None:
     items = audiensi_for_kasus(kasus.pk)
     if not items:
         return None
-    is_reporter = viewer_is_reporter(kasus, request)
-    if kasus.is_confidential and not is_reporter:
+    # Topik and notulen are the case's content: on a confidential case the tracking link alone is not enough.
+    if not viewer_sees_content(kasus, request):
         return None
+    is_reporter = viewer_is_reporter(kasus, request)
+    for item in items:
+        # After a merge an audiensi on this case may be another resident's: its topik stays theirs.
+        item.show_topik = is_reporter and item.pemohon_id == kasus.reporter_id
     return {"audiensi_list": items, "audiensi_viewer_is_reporter": is_reporter}

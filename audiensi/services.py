@@ -21,8 +21,8 @@ from portal.akun.models import User
 from portal.kasus import services as kasus_services
 from portal.kasus.calendar import WorkingCalendar, add_working_days
 from portal.kasus.models import Channel, Kasus
-from portal.kasus.outbox import Attachment
-from portal.kasus.services import KasusError, kasus_log, notify_opd, notify_reporter
+from portal.kasus.outbox import Attachment, outbox_enqueue
+from portal.kasus.services import KasusError, OpdSafeKasus, kasus_log, notify_opd
 from portal.wilayah.models import Opd, Pejabat
 
 from . import ics
@@ -171,13 +171,23 @@ def _log(audiensi: Audiensi, kind: str, message: str, *, actor, visibility: str 
 
 
 def _notify(audiensi: Audiensi, template: str, *, message: str = "", attachments=None, links=()) -> None:
+    """Email the pemohon. After a merge the case may be another resident's: then no tracking link, no identity."""
+    kasus, pemohon = audiensi.kasus, audiensi.pemohon
     context = {
         "audiensi": audiensi,
+        "kasus": kasus if kasus.reporter_id == pemohon.pk else OpdSafeKasus(kasus),
         "message": message,
         "when": _when(audiensi.start_at),
         "links": {action.replace("-", "_"): link_url(audiensi, action) for action in links},
     }
-    notify_reporter(audiensi.kasus, template=f"audiensi_{template}", context=context, attachments=attachments)
+    outbox_enqueue(
+        to=pemohon.email,
+        template=f"audiensi_{template}",
+        context=context,
+        language=pemohon.language,
+        kasus=kasus,
+        attachments=attachments,
+    )
 
 
 def _notify_cancelled(audiensi: Audiensi, message: str) -> None:

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -110,8 +111,18 @@ def mine_detail(request, pk: int):
     audiensi = get_object_or_404(
         Audiensi.objects.select_related("pejabat", "kasus", "opd"), pk=pk, pemohon=request.user
     )
+    kasus = audiensi.kasus
+    # After a merge the case may be another resident's: then this audiensi's own entries (logged on either
+    # case) and, unless the case is confidential, its public ones; never its tracking link.
+    owns_case = kasus.reporter_id == request.user.pk
+    if owns_case:
+        entries = Q(kasus=kasus)
+    else:
+        entries = Q(data__audiensi=audiensi.pk)
+        if not kasus.is_confidential:
+            entries |= Q(kasus=kasus, visibility="publik")
     timeline = (
-        Riwayat.objects.filter(kasus=audiensi.kasus, visibility__in=["publik", "pelapor"])
+        Riwayat.objects.filter(entries, visibility__in=["publik", "pelapor"])
         .select_related("actor")
         .order_by("created_at", "id")
     )
@@ -124,7 +135,11 @@ def mine_detail(request, pk: int):
         if audiensi.status == Status.DIUSULKAN:
             links["terima"] = services.link_token(audiensi, "terima")
             links["tolak"] = services.link_token(audiensi, "tolak")
-    return render(request, "audiensi/mine_detail.html", {"audiensi": audiensi, "timeline": timeline, "links": links})
+    return render(
+        request,
+        "audiensi/mine_detail.html",
+        {"audiensi": audiensi, "timeline": timeline, "links": links, "owns_case": owns_case},
+    )
 
 
 def link(request, token: str):
@@ -352,6 +367,12 @@ def availability(request, slug: str):
     return render(request, "audiensi/availability.html", ctx, status=200 if request.method == "GET" else 400)
 
 
+def _posted_id(request) -> int:
+    """The row id a delete button posts; anything else names no row (the service then refuses)."""
+    value = request.POST.get("id", "")
+    return int(value) if value.isdigit() else 0
+
+
 def _availability_op(request, op: str, pejabat: Pejabat, pengaturan: PengaturanAudiensi, ctx: dict) -> bool:
     actor = request.user
     if op == "settings":
@@ -367,7 +388,7 @@ def _availability_op(request, op: str, pejabat: Pejabat, pengaturan: PengaturanA
             services.aturan_add(pejabat=pejabat, actor=actor, **form.cleaned_data)
             return True
     elif op == "rule-delete":
-        services.aturan_delete(aturan_id=int(request.POST.get("id") or 0), pejabat=pejabat, actor=actor)
+        services.aturan_delete(aturan_id=_posted_id(request), pejabat=pejabat, actor=actor)
         return True
     elif op == "exception":
         form = forms.PengecualianForm(request.POST)
@@ -376,7 +397,7 @@ def _availability_op(request, op: str, pejabat: Pejabat, pengaturan: PengaturanA
             services.pengecualian_add(pejabat=pejabat, actor=actor, **form.cleaned_data)
             return True
     elif op == "exception-delete":
-        services.pengecualian_delete(pengecualian_id=int(request.POST.get("id") or 0), pejabat=pejabat, actor=actor)
+        services.pengecualian_delete(pengecualian_id=_posted_id(request), pejabat=pejabat, actor=actor)
         return True
     return False
 

@@ -113,7 +113,7 @@ class CheckInForm(forms.Form):
         widget=forms.TextInput(
             attrs={"autofocus": True, "autocomplete": "off", "autocapitalize": "characters", "inputmode": "text"}
         ),
-        help_text=_("Ketik kode 8 huruf, atau pindai kode QR."),
+        help_text=_("Ketik kode 8 karakter, atau pindai kode QR."),
     )
 
 

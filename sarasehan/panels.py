@@ -4,6 +4,7 @@ from django.http import HttpRequest
 
 from portal.akun.roles import has_role
 from portal.kasus.models import Kasus
+from portal.kasus.selectors import sees_reporter_identity
 
 from .models import PoinSarasehan
 
@@ -23,8 +24,8 @@ def staff_panel(kasus: Kasus, request: HttpRequest) -> dict | None:
     opd_only = not has_role(request.user, "petugas", "protokol", "pimpinan", "admin")
     return {
         "sarasehan_points": points,
-        # OPD staff never see who raised an anonymous case.
-        "show_speaker": not (kasus.is_anonymous and opd_only),
+        # The speaker is the reporter's identity: the case page's rule decides who sees it.
+        "show_speaker": sees_reporter_identity(request.user, kasus),
         "link_sarasehan": not opd_only,
     }
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -273,6 +273,7 @@ def _topic_case(
         reporter_name="" if user else name,
         reporter_email="" if user else email,
         reporter_phone="" if user else phone,
+        reporter_language=translation.get_language() or settings.LANGUAGE_CODE,
         wilayah=desa or sarasehan.kecamatan,
         confirmed=user is not None,
         kind="sarasehan.registered",

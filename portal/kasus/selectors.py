@@ -41,6 +41,14 @@ def viewer_proved_reporter(kasus: Kasus, request: HttpRequest) -> bool:
     return kasus.pk in request.session.get(OWNER_SESSION_KEY, [])
 
 
+def viewer_sees_content(kasus: Kasus, request: HttpRequest) -> bool:
+    """Whether residents' and public pages may show this case's content to this visitor.
+
+    A confidential case's content needs proof of ownership; a forwarded tracking link is not enough.
+    """
+    return not kasus.is_confidential or viewer_proved_reporter(kasus, request)
+
+
 def remember_owner(request: HttpRequest, kasus: Kasus) -> None:
     owned = list(request.session.get(OWNER_SESSION_KEY, []))
     if kasus.pk not in owned:

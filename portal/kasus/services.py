@@ -661,6 +661,14 @@ def kasus_merge(*, kasus_id: int, into_id: int, actor: User | None, reason: str 
         raise KasusError(_("Kasus tujuan %(ref)s sudah tidak aktif.") % {"ref": target.reference})
     reason = reason.strip()
     moved = _move_children(source, target)
+    # The survivor now holds the source's files, audiensi and points: it keeps the stricter privacy of the two.
+    stricter = [
+        name for name in ("is_anonymous", "is_confidential") if getattr(source, name) and not getattr(target, name)
+    ]
+    if stricter:
+        for name in stricter:
+            setattr(target, name, True)
+        target.save(update_fields=[*stricter, "updated_at"])
     _transition(
         source,
         "merge",
@@ -677,7 +685,13 @@ def kasus_merge(*, kasus_id: int, into_id: int, actor: User | None, reason: str 
         visibility=Visibility.PUBLIK,
         message=_lazy_format(gettext_lazy("Kasus %(ref)s digabung ke kasus ini."), ref=source.reference),
         actor=actor,
-        data={"from": source.pk, "from_reference": source.reference, "reason": reason, "moved": moved},
+        data={
+            "from": source.pk,
+            "from_reference": source.reference,
+            "reason": reason,
+            "moved": moved,
+            "privacy_raised": stricter,
+        },
     )
     return target
 

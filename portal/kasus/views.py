@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal.akun import roles as r
@@ -119,24 +119,76 @@ NOTE_ROLES = frozenset({r.PETUGAS, r.OPD, r.PIMPINAN, r.ADMIN})
 ACTIONS: dict[str, Action] = {
     a.slug: a
     for a in [
-        Action("verifikasi", _l("Verifikasi"), _l("Verifikasi"), f.VerifyForm, PETUGAS, _verify, "verify"),
+        Action(
+            "verifikasi",
+            gettext_lazy("Verifikasi"),
+            gettext_lazy("Verifikasi"),
+            f.VerifyForm,
+            PETUGAS,
+            _verify,
+            "verify",
+        ),
         Action(
             "minta-informasi",
-            _l("Minta informasi tambahan"),
-            _l("Kirim permintaan"),
+            gettext_lazy("Minta informasi tambahan"),
+            gettext_lazy("Kirim permintaan"),
             f.RequestInfoForm,
             PETUGAS,
             _request_info,
             "request_info",
         ),
-        Action("disposisi", _l("Disposisi ke OPD"), _l("Disposisikan"), f.DisposeForm, PETUGAS, _dispose, "dispose"),
-        Action("mulai", _l("Mulai tindak lanjut"), _l("Mulai"), f.StartForm, OPD, _start, "start"),
-        Action("jawab", _l("Jawab pelapor"), _l("Kirim jawaban"), f.AnswerForm, OPD, _answer, "answer"),
-        Action("catatan", _l("Catatan internal"), _l("Simpan catatan"), f.NoteForm, NOTE_ROLES, _note),
-        Action("tindak-lanjut", _l("Tambah tindak lanjut"), _l("Tambah"), f.TindakLanjutForm, PETUGAS, _tindak_lanjut),
-        Action("ubah", _l("Koreksi klasifikasi"), _l("Simpan"), f.UpdateDetailsForm, PETUGAS, _update, on_request=True),
-        Action("gabung", _l("Gabungkan ke kasus lain"), _l("Gabungkan"), f.MergeForm, PETUGAS, _merge, "merge"),
-        Action("tolak", _l("Tolak"), _l("Tolak kasus"), f.RejectForm, PETUGAS, _reject, "reject", danger=True),
+        Action(
+            "disposisi",
+            gettext_lazy("Disposisi ke OPD"),
+            gettext_lazy("Disposisikan"),
+            f.DisposeForm,
+            PETUGAS,
+            _dispose,
+            "dispose",
+        ),
+        Action("mulai", gettext_lazy("Mulai tindak lanjut"), gettext_lazy("Mulai"), f.StartForm, OPD, _start, "start"),
+        Action(
+            "jawab", gettext_lazy("Jawab pelapor"), gettext_lazy("Kirim jawaban"), f.AnswerForm, OPD, _answer, "answer"
+        ),
+        Action(
+            "catatan", gettext_lazy("Catatan internal"), gettext_lazy("Simpan catatan"), f.NoteForm, NOTE_ROLES, _note
+        ),
+        Action(
+            "tindak-lanjut",
+            gettext_lazy("Tambah tindak lanjut"),
+            gettext_lazy("Tambah"),
+            f.TindakLanjutForm,
+            PETUGAS,
+            _tindak_lanjut,
+        ),
+        Action(
+            "ubah",
+            gettext_lazy("Koreksi klasifikasi"),
+            gettext_lazy("Simpan"),
+            f.UpdateDetailsForm,
+            PETUGAS,
+            _update,
+            on_request=True,
+        ),
+        Action(
+            "gabung",
+            gettext_lazy("Gabungkan ke kasus lain"),
+            gettext_lazy("Gabungkan"),
+            f.MergeForm,
+            PETUGAS,
+            _merge,
+            "merge",
+        ),
+        Action(
+            "tolak",
+            gettext_lazy("Tolak"),
+            gettext_lazy("Tolak kasus"),
+            f.RejectForm,
+            PETUGAS,
+            _reject,
+            "reject",
+            danger=True,
+        ),
     ]
 }
 DONE_ROLES = frozenset({r.PETUGAS, r.OPD})
@@ -413,7 +465,7 @@ def track_detail(request: HttpRequest, token: str) -> HttpResponse:
         Kasus.objects.select_related("kategori", "kecamatan", "opd", "merged_into"), tracking_token=token
     )
     # Confidential content needs proof (signed in, or reference + email); the link alone is not enough.
-    show_content = not kasus.is_confidential or selectors.viewer_proved_reporter(kasus, request)
+    show_content = selectors.viewer_sees_content(kasus, request)
     as_reporter = selectors.viewer_is_reporter(kasus, request)
     context = _public_context(request, kasus, as_reporter=as_reporter, show_content=show_content)
     response = render(request, "kasus/track_detail.html", context)

@@ -231,6 +231,11 @@ def test_it_manages_availability(client):
     assert client.post(url, {**settings, "masa_tahan_hari_kerja": 1}).status_code == 302
     pejabat.pengaturan_audiensi.refresh_from_db()
     assert pejabat.pengaturan_audiensi.max_hari == 14
+    rule = AturanMingguan.objects.get(pejabat=pejabat)
+    assert client.post(url, {"op": "rule-delete", "id": "abc"}).status_code == 302
+    assert AturanMingguan.objects.filter(pk=rule.pk).exists()
+    assert client.post(url, {"op": "rule-delete", "id": str(rule.pk)}).status_code == 302
+    assert not AturanMingguan.objects.filter(pk=rule.pk).exists()
 
 
 def test_it_adds_panels_to_case_pages(rf):
