@@ -127,6 +127,15 @@ class Kasus(models.Model):
             models.Index(fields=["kecamatan", "status", "-created_at"], name="kasus_kec_status_created"),
             models.Index(fields=["opd", "status", "-created_at"], name="kasus_opd_status_created"),
             models.Index(fields=["due_at"], name="kasus_due_at"),
+            # The queue counts confirmed cases only: small partial indexes answer its counts without the table.
+            models.Index(
+                fields=["status"], condition=models.Q(confirmed_at__isnull=False), name="kasus_confirmed_status"
+            ),
+            models.Index(
+                fields=["kecamatan", "status"],
+                condition=models.Q(confirmed_at__isnull=False),
+                name="kasus_confirmed_kec_status",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
