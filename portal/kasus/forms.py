@@ -100,3 +100,17 @@ class TrackForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": "KSS-2026-000123", "autocomplete": "off"}),
     )
     email = forms.EmailField(label=_("Email yang Anda pakai saat melapor"))
+
+
+class CommitmentFilterForm(forms.Form):
+    STATUS_CHOICES = [
+        ("terbuka", _("Terbuka")),
+        ("terlambat", _("Terlambat")),
+        ("selesai", _("Selesai")),
+        ("semua", _("Semua")),
+    ]
+
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
+    opd = forms.ModelChoiceField(
+        label=_("OPD"), queryset=Opd.objects.filter(is_active=True), required=False, empty_label=_("Semua OPD")
+    )

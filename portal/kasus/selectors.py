@@ -154,6 +154,18 @@ def tindak_lanjut_of(kasus: Kasus) -> QuerySet[TindakLanjut]:
     return kasus.tindak_lanjut.select_related("opd").order_by("due_date", "id")
 
 
+def commitments(user, *, opd_id: int | None = None, status: str = "terbuka") -> QuerySet[TindakLanjut]:
+    """Tindak lanjut of the cases this staff member may open, earliest deadline (so the late ones) first."""
+    qs = TindakLanjut.objects.filter(kasus__in=staff_cases(user)).select_related("kasus", "opd")
+    if opd_id:
+        qs = qs.filter(opd_id=opd_id)
+    if status == "terlambat":
+        qs = qs.filter(status=TindakLanjut.Status.TERBUKA, due_date__lt=timezone.localdate())
+    elif status in TindakLanjut.Status.values:
+        qs = qs.filter(status=status)
+    return qs.order_by("due_date", "id")
+
+
 def find_merge_target(reference: str) -> Kasus | None:
     return Kasus.objects.confirmed().filter(reference=reference.strip().upper()).first()
 

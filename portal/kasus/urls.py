@@ -9,6 +9,7 @@ urlpatterns = [
     path("lacak/", views.track, name="track"),
     path("lacak/<str:token>/", views.track_detail, name="track_detail"),
     path("petugas/", views.staff_queue, name="queue"),
+    path("petugas/tindak-lanjut/", views.staff_commitments, name="commitments"),
     path("petugas/kasus/<str:reference>/", views.staff_detail, name="detail"),
     path(
         "petugas/kasus/<str:reference>/tindak-lanjut/<int:pk>/selesai/",

@@ -376,6 +376,24 @@ def staff_tindak_lanjut_done(request: HttpRequest, reference: str, pk: int) -> H
     return _run(request, kasus, form, complete)
 
 
+COMMITMENT_PAGE_SIZE = 50
+
+
+@staff_required()
+def staff_commitments(request: HttpRequest) -> HttpResponse:
+    """Every tindak lanjut promised on the cases this staff member may open: who does what by when."""
+    form = f.CommitmentFilterForm(request.GET or None)
+    status, opd_id = "terbuka", None
+    if form.is_valid():
+        status = form.cleaned_data["status"] or "terbuka"
+        opd_id = form.cleaned_data["opd"].pk if form.cleaned_data["opd"] else None
+    if selectors.is_opd_only(request.user):
+        opd_id = request.user.opd_id
+    items = selectors.commitments(request.user, opd_id=opd_id, status=status)
+    page = Paginator(items, COMMITMENT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "kasus/staff_commitments.html", {"form": form, "page": page})
+
+
 # Residents and the public ---------------------------------------------------------------------
 
 
