@@ -261,8 +261,8 @@ def _earlier(key: str) -> Submitted | None:
     return Submitted(aspirasi=aspirasi, kasus=aspirasi.kasus, created=False)
 
 
-def aspirasi_confirm(*, token: str) -> Kasus:
-    """The guest clicked the link in the email: the case enters the queue. Clicking twice is harmless."""
+def confirm_link_kasus(*, token: str) -> Kasus:
+    """The case a confirmation link points at, without confirming it; ConfirmLinkInvalid if the link is not valid."""
     try:
         raw = signing.TimestampSigner(salt=CONFIRM_SALT).unsign(token, max_age=CONFIRM_MAX_AGE)
     except signing.SignatureExpired:
@@ -271,10 +271,15 @@ def aspirasi_confirm(*, token: str) -> Kasus:
         )
     except signing.BadSignature:
         raise ConfirmLinkInvalid(_("Tautan konfirmasi tidak sah. Periksa kembali tautan di email Anda."))
-    aspirasi = Aspirasi.objects.filter(pk=int(raw)).only("kasus_id").first()
+    aspirasi = Aspirasi.objects.select_related("kasus").filter(pk=int(raw)).first()
     if aspirasi is None:
         raise ConfirmLinkInvalid(_("Laporan untuk tautan ini tidak ditemukan."))
-    return kasus_services.kasus_confirm(kasus_id=aspirasi.kasus_id)
+    return aspirasi.kasus
+
+
+def aspirasi_confirm(*, token: str) -> Kasus:
+    """The guest pressed the button behind the link in the email: the case enters the queue. Twice is harmless."""
+    return kasus_services.kasus_confirm(kasus_id=confirm_link_kasus(token=token).pk)
 
 
 def aspirasi_purge_unconfirmed(*, now: dt.datetime | None = None) -> int:
@@ -371,12 +376,12 @@ def aspirasi_request_reroute(*, kasus_id: int, actor, reason: str, suggested_opd
         kind="aspirasi.reroute_requested",
         visibility=Visibility.INTERNAL,
         actor=actor,
-        message=_("%(opd)s meminta kasus dialihkan%(to)s. Alasan: %(reason)s")
-        % {
-            "opd": kasus.opd,
-            "to": (_(" ke %(opd)s") % {"opd": suggested_opd.nama}) if suggested_opd else "",
-            "reason": reason.strip(),
-        },
+        message=_lazy_format(
+            gettext_lazy("%(opd)s meminta kasus dialihkan%(to)s. Alasan: %(reason)s"),
+            opd=kasus.opd,
+            to=_lazy_format(gettext_lazy(" ke %(opd)s"), opd=suggested_opd.nama) if suggested_opd else "",
+            reason=reason.strip(),
+        ),
         data={"opd": kasus.opd_id, "suggested_opd": suggested_opd.pk if suggested_opd else None},
     )
     from portal.akun.models import User

@@ -123,8 +123,12 @@ def sent(request):
 
 
 @never_cache
+@require_http_methods(["GET", "POST"])
 def confirm(request, token):
+    """GET only shows a button: mail scanners that open links must not confirm a report for the guest."""
     try:
+        if request.method != "POST":
+            return render(request, "aspirasi/confirm.html", {"kasus": services.confirm_link_kasus(token=token)})
         kasus = services.aspirasi_confirm(token=token)
     except services.ConfirmLinkInvalid as exc:
         return render(request, "aspirasi/confirm_invalid.html", {"message": str(exc)}, status=400)

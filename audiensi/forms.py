@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.wilayah.models import Opd, Pejabat
 
+from . import services
 from .models import AturanMingguan, PengaturanAudiensi
 from .selectors import Slot, parse_slot_value
 
@@ -54,12 +55,19 @@ class AjukanForm(forms.Form):
     )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
-    def __init__(self, *args, slots: list[Slot], **kwargs):
+    def __init__(self, *args, slots: list[Slot], user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["slot"].choices = slot_choices(slots)
 
     def clean(self):
         data = super().clean()
+        # Checked here too, so a wrong reference is reported together with the other errors.
+        if data.get("kasus_reference"):
+            try:
+                services.kasus_reference_check(user=self.user, reference=data["kasus_reference"])
+            except services.AudiensiError as exc:
+                self.add_error("kasus_reference", str(exc))
         size = data.get("jumlah_peserta")
         names = [line.strip() for line in (data.get("anggota") or "").splitlines() if line.strip()]
         if size and len(names) > size - 1:

@@ -7,14 +7,16 @@ On SQLite every write transaction takes the database lock first (transaction_mod
 """
 
 import datetime as dt
+from collections.abc import Callable
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext as _
 
 from portal.akun.models import User
@@ -60,6 +62,18 @@ def _slot_taken() -> SlotTaken:
 
 def _when(value: dt.datetime) -> str:
     return date_format(timezone.localtime(value), "l, j F Y, H.i")
+
+
+def _text(render: Callable[[], str]) -> Promise:
+    """A timeline message rendered when shown, in the language active then: kasus_log stores it in the
+    portal's language whoever acts, the outbox renders it in each recipient's language."""
+    return lazy(render, str)()
+
+
+def _with_reason(text: str, reason: str) -> str:
+    if not reason:
+        return text
+    return text + " " + _("Alasan: %(reason)s") % {"reason": reason}
 
 
 # Signed links -------------------------------------------------------------------------------
@@ -116,6 +130,16 @@ def slot_check(
     return slot.end
 
 
+def kasus_reference_check(*, user: User, reference: str) -> Kasus:
+    """The resident's own open case named by `reference`. Raises AudiensiError saying why not."""
+    kasus = Kasus.objects.filter(reference=reference.strip().upper(), reporter=user).first()
+    if kasus is None:
+        raise AudiensiError(_("Kasus %(ref)s tidak ditemukan di antara kasus Anda.") % {"ref": reference.strip()})
+    if not kasus.is_open:
+        raise AudiensiError(_("Kasus %(ref)s sudah tidak aktif.") % {"ref": kasus.reference})
+    return kasus
+
+
 def _check_free(pejabat_id: int, start: dt.datetime, end: dt.datetime, *, exclude_id: int | None = None) -> None:
     qs = Audiensi.objects.held().overlapping(start, end).filter(pejabat_id=pejabat_id)
     if exclude_id:
@@ -159,7 +183,7 @@ def _require(audiensi: Audiensi, *statuses: str) -> None:
         )
 
 
-def _log(audiensi: Audiensi, kind: str, message: str, *, actor, visibility: str = PELAPOR, data=None) -> None:
+def _log(audiensi: Audiensi, kind: str, message: str | Promise, *, actor, visibility: str = PELAPOR, data=None) -> None:
     kasus_log(
         kasus=audiensi.kasus,
         kind=kind,
@@ -170,14 +194,14 @@ def _log(audiensi: Audiensi, kind: str, message: str, *, actor, visibility: str 
     )
 
 
-def _notify(audiensi: Audiensi, template: str, *, message: str = "", attachments=None, links=()) -> None:
+def _notify(audiensi: Audiensi, template: str, *, message: str | Promise = "", attachments=None, links=()) -> None:
     """Email the pemohon. After a merge the case may be another resident's: then no tracking link, no identity."""
     kasus, pemohon = audiensi.kasus, audiensi.pemohon
     context = {
         "audiensi": audiensi,
         "kasus": kasus if kasus.reporter_id == pemohon.pk else OpdSafeKasus(kasus),
         "message": message,
-        "when": _when(audiensi.start_at),
+        "when": _text(lambda: _when(audiensi.start_at)),
         "links": {action.replace("-", "_"): link_url(audiensi, action) for action in links},
     }
     outbox_enqueue(
@@ -190,12 +214,12 @@ def _notify(audiensi: Audiensi, template: str, *, message: str = "", attachments
     )
 
 
-def _notify_cancelled(audiensi: Audiensi, message: str) -> None:
+def _notify_cancelled(audiensi: Audiensi, message: str | Promise) -> None:
     attachment = Attachment(filename="audiensi.ics", content=ics.cancellation_ics(audiensi), mimetype="text/calendar")
     _notify(audiensi, "cancelled", message=message, attachments=[attachment])
 
 
-def _notify_confirmed(audiensi: Audiensi, message: str) -> None:
+def _notify_confirmed(audiensi: Audiensi, message: str | Promise) -> None:
     attachment = Attachment(filename="audiensi.ics", content=ics.invitation_ics(audiensi), mimetype="text/calendar")
     _notify(audiensi, "confirmed", message=message, attachments=[attachment], links=("batal", "jadwal-ulang"))
 
@@ -247,11 +271,7 @@ def audiensi_request(
             % {"n": open_count, "pejabat": pejabat.jabatan}
         )
     if kasus_reference.strip():
-        kasus = Kasus.objects.filter(reference=kasus_reference.strip().upper(), reporter=user).first()
-        if kasus is None:
-            raise AudiensiError(_("Kasus %(ref)s tidak ditemukan di antara kasus Anda.") % {"ref": kasus_reference})
-        if not kasus.is_open:
-            raise AudiensiError(_("Kasus %(ref)s sudah tidak aktif.") % {"ref": kasus.reference})
+        kasus = kasus_reference_check(user=user, reference=kasus_reference)
     else:
         kasus = kasus_services.kasus_open(
             title=topik.strip()[:200],
@@ -280,8 +300,12 @@ def audiensi_request(
     _log(
         audiensi,
         "audiensi.requested",
-        _("Permohonan audiensi dengan %(pejabat)s pada %(when)s diajukan. Topik: %(topik)s")
-        % {"pejabat": pejabat.jabatan, "when": _when(start), "topik": audiensi.topik},
+        _text(
+            lambda: (
+                _("Permohonan audiensi dengan %(pejabat)s pada %(when)s diajukan. Topik: %(topik)s")
+                % {"pejabat": pejabat.jabatan, "when": _when(start), "topik": audiensi.topik}
+            )
+        ),
         actor=user,
         data={"pejabat": pejabat.slug, "start": start.isoformat(), "jumlah_peserta": jumlah_peserta},
     )
@@ -301,11 +325,12 @@ def audiensi_confirm(*, audiensi_id: int, actor, note: str = "") -> Audiensi:
     audiensi.status = Status.DIKONFIRMASI
     audiensi.expires_at = None
     audiensi.save(update_fields=["status", "expires_at", "updated_at"])
-    message = _("Audiensi dengan %(pejabat)s dikonfirmasi: %(when)s, di %(lokasi)s.") % {
-        "pejabat": audiensi.pejabat.jabatan,
-        "when": _when(audiensi.start_at),
-        "lokasi": audiensi.pejabat.lokasi,
-    }
+    message = _text(
+        lambda: (
+            _("Audiensi dengan %(pejabat)s dikonfirmasi: %(when)s, di %(lokasi)s.")
+            % {"pejabat": audiensi.pejabat.jabatan, "when": _when(audiensi.start_at), "lokasi": audiensi.pejabat.lokasi}
+        )
+    )
     _log(audiensi, "audiensi.confirmed", message, actor=actor, data={"note": note})
     _notify_confirmed(audiensi, note)
     return audiensi
@@ -326,11 +351,12 @@ def audiensi_propose(*, audiensi_id: int, actor, start: dt.datetime, reason: str
     audiensi.status = Status.DIUSULKAN
     audiensi.expires_at = _hold_until(settings_for(audiensi.pejabat), start, now)
     _save_slot(audiensi, ["start_at", "end_at", "status", "expires_at"])
-    message = _("Protokol mengusulkan jadwal lain: %(when)s (semula %(before)s). Alasan: %(reason)s") % {
-        "when": _when(start),
-        "before": _when(previous),
-        "reason": reason.strip(),
-    }
+    message = _text(
+        lambda: (
+            _("Protokol mengusulkan jadwal lain: %(when)s (semula %(before)s). Alasan: %(reason)s")
+            % {"when": _when(start), "before": _when(previous), "reason": reason.strip()}
+        )
+    )
     _log(
         audiensi,
         "audiensi.proposed",
@@ -353,17 +379,19 @@ def audiensi_respond(*, audiensi_id: int, actor, accept: bool) -> Audiensi:
         audiensi.status = Status.DIKONFIRMASI
         audiensi.expires_at = None
         audiensi.save(update_fields=["status", "expires_at", "updated_at"])
-        message = _("Pemohon menerima jadwal yang diusulkan. Audiensi dengan %(pejabat)s: %(when)s.") % {
-            "pejabat": audiensi.pejabat.jabatan,
-            "when": _when(audiensi.start_at),
-        }
+        message = _text(
+            lambda: (
+                _("Pemohon menerima jadwal yang diusulkan. Audiensi dengan %(pejabat)s: %(when)s.")
+                % {"pejabat": audiensi.pejabat.jabatan, "when": _when(audiensi.start_at)}
+            )
+        )
         _log(audiensi, "audiensi.confirmed", message, actor=actor, data={"accepted_proposal": True})
         _notify_confirmed(audiensi, message)
     else:
         audiensi.status = Status.DIBATALKAN
         audiensi.expires_at = None
         audiensi.save(update_fields=["status", "expires_at", "updated_at"])
-        message = _("Pemohon menolak jadwal yang diusulkan; permohonan audiensi dibatalkan.")
+        message = _text(lambda: _("Pemohon menolak jadwal yang diusulkan; permohonan audiensi dibatalkan."))
         _log(audiensi, "audiensi.proposal_declined", message, actor=actor)
         _notify_cancelled(audiensi, message)
     return audiensi
@@ -387,11 +415,12 @@ def audiensi_handover_pejabat(*, audiensi_id: int, actor, pejabat: Pejabat, reas
     audiensi.status = Status.MENUNGGU
     audiensi.expires_at = _hold_until(settings_for(pejabat), audiensi.start_at, timezone.now())
     _save_slot(audiensi, ["pejabat", "status", "expires_at"])
-    message = _("Permohonan audiensi dialihkan dari %(from)s kepada %(to)s. Alasan: %(reason)s") % {
-        "from": previous.jabatan,
-        "to": pejabat.jabatan,
-        "reason": reason.strip(),
-    }
+    message = _text(
+        lambda: (
+            _("Permohonan audiensi dialihkan dari %(from)s kepada %(to)s. Alasan: %(reason)s")
+            % {"from": previous.jabatan, "to": pejabat.jabatan, "reason": reason.strip()}
+        )
+    )
     _log(
         audiensi,
         "audiensi.handed_over",
@@ -414,12 +443,12 @@ def audiensi_handover_opd(*, audiensi_id: int, actor, opd: Opd, reason: str) -> 
     audiensi.opd = opd
     audiensi.expires_at = None
     audiensi.save(update_fields=["status", "opd", "expires_at", "updated_at"])
-    message = _(
-        "Permohonan audiensi dialihkan kepada kepala %(opd)s, yang akan menghubungi Anda. Alasan: %(reason)s"
-    ) % {
-        "opd": opd.nama,
-        "reason": reason.strip(),
-    }
+    message = _text(
+        lambda: (
+            _("Permohonan audiensi dialihkan kepada kepala %(opd)s, yang akan menghubungi Anda. Alasan: %(reason)s")
+            % {"opd": opd.nama, "reason": reason.strip()}
+        )
+    )
     _log(audiensi, "audiensi.handed_to_opd", message, actor=actor, data={"opd": opd.pk, "reason": reason.strip()})
     _notify_cancelled(audiensi, message)
     notify_opd(audiensi.kasus, opd, template="audiensi_opd", context={"audiensi": audiensi, "reason": reason.strip()})
@@ -435,7 +464,7 @@ def audiensi_decline(*, audiensi_id: int, actor, reason: str) -> Audiensi:
     audiensi.status = Status.DITOLAK
     audiensi.expires_at = None
     audiensi.save(update_fields=["status", "expires_at", "updated_at"])
-    message = _("Permohonan audiensi ditolak. Alasan: %(reason)s") % {"reason": reason.strip()}
+    message = _text(lambda: _("Permohonan audiensi ditolak. Alasan: %(reason)s") % {"reason": reason.strip()})
     _log(audiensi, "audiensi.declined", message, actor=actor, data={"reason": reason.strip()})
     _notify_cancelled(audiensi, message)
     return audiensi
@@ -460,9 +489,11 @@ def audiensi_cancel(*, audiensi_id: int, actor, reason: str = "", now: dt.dateti
     audiensi.status = Status.DIBATALKAN
     audiensi.expires_at = None
     audiensi.save(update_fields=["status", "expires_at", "updated_at"])
-    message = _("Pemohon membatalkan audiensi %(when)s.") % {"when": _when(audiensi.start_at)}
-    if reason.strip():
-        message += " " + _("Alasan: %(reason)s") % {"reason": reason.strip()}
+    message = _text(
+        lambda: _with_reason(
+            _("Pemohon membatalkan audiensi %(when)s.") % {"when": _when(audiensi.start_at)}, reason.strip()
+        )
+    )
     _log(audiensi, "audiensi.cancelled", message, actor=actor, data={"reason": reason.strip()})
     _notify_cancelled(audiensi, message)
     return audiensi
@@ -484,12 +515,13 @@ def audiensi_reschedule(
     audiensi.status = Status.MENUNGGU
     audiensi.expires_at = _hold_until(settings_for(audiensi.pejabat), start, now)
     _save_slot(audiensi, ["start_at", "end_at", "status", "expires_at"])
-    message = _("Pemohon meminta jadwal ulang: %(when)s (semula %(before)s).") % {
-        "when": _when(start),
-        "before": _when(previous),
-    }
-    if reason.strip():
-        message += " " + _("Alasan: %(reason)s") % {"reason": reason.strip()}
+    message = _text(
+        lambda: _with_reason(
+            _("Pemohon meminta jadwal ulang: %(when)s (semula %(before)s).")
+            % {"when": _when(start), "before": _when(previous)},
+            reason.strip(),
+        )
+    )
     _log(
         audiensi,
         "audiensi.reschedule_requested",
@@ -518,7 +550,7 @@ def audiensi_expire_pending(*, now: dt.datetime | None = None) -> int:
                 continue
             audiensi.status = Status.KEDALUWARSA
             audiensi.save(update_fields=["status", "updated_at"])
-            message = _("Permohonan audiensi kedaluwarsa karena belum ada keputusan; slotnya dilepas.")
+            message = _text(lambda: _("Permohonan audiensi kedaluwarsa karena belum ada keputusan; slotnya dilepas."))
             _log(audiensi, "audiensi.expired", message, actor=None)
             _notify_cancelled(audiensi, message)
             count += 1
@@ -545,7 +577,7 @@ def audiensi_send_reminders(*, now: dt.datetime | None = None) -> int:
             _log(
                 audiensi,
                 "audiensi.reminded",
-                _("Pengingat audiensi besok dikirim ke pemohon."),
+                _text(lambda: _("Pengingat audiensi besok dikirim ke pemohon.")),
                 actor=None,
                 visibility=INTERNAL,
             )
@@ -557,24 +589,30 @@ def audiensi_send_reminders(*, now: dt.datetime | None = None) -> int:
 # The day itself -------------------------------------------------------------------------------
 
 
+def check_in_open(audiensi: Audiensi) -> bool:
+    """Attendance is recorded from the day of the audiensi on."""
+    return timezone.localtime(audiensi.start_at).date() <= timezone.localdate()
+
+
 @transaction.atomic
 def audiensi_check_in(*, audiensi_id: int, actor, hadir: bool, note: str = "") -> Audiensi:
     audiensi = _lock(audiensi_id)
     _require(audiensi, Status.DIKONFIRMASI)
-    if timezone.localtime(audiensi.start_at).date() > timezone.localdate():
+    if not check_in_open(audiensi):
         raise AudiensiError(_("Kehadiran baru dapat dicatat pada hari audiensi."))
     audiensi.status = Status.HADIR if hadir else Status.TIDAK_HADIR
     audiensi.checked_in_at = timezone.now()
     audiensi.save(update_fields=["status", "checked_in_at", "updated_at"])
-    if hadir:
-        message = _("Audiensi dengan %(pejabat)s terlaksana; pemohon hadir.") % {"pejabat": audiensi.pejabat.jabatan}
-        kind = "audiensi.attended"
-    else:
-        message = _("Pemohon tidak hadir pada audiensi %(when)s.") % {"when": _when(audiensi.start_at)}
-        kind = "audiensi.no_show"
-    if note.strip():
-        message += " " + note.strip()
-    _log(audiensi, kind, message, actor=actor)
+    kind = "audiensi.attended" if hadir else "audiensi.no_show"
+
+    def render() -> str:
+        if hadir:
+            text = _("Audiensi dengan %(pejabat)s terlaksana; pemohon hadir.") % {"pejabat": audiensi.pejabat.jabatan}
+        else:
+            text = _("Pemohon tidak hadir pada audiensi %(when)s.") % {"when": _when(audiensi.start_at)}
+        return f"{text} {note.strip()}" if note.strip() else text
+
+    _log(audiensi, kind, _text(render), actor=actor)
     return audiensi
 
 
@@ -592,8 +630,12 @@ def audiensi_notulen_save(*, audiensi_id: int, actor, notulen: str, notulen_inte
     _log(
         audiensi,
         "audiensi.minutes",
-        _("Notulen audiensi dengan %(pejabat)s: %(notulen)s")
-        % {"pejabat": audiensi.pejabat.jabatan, "notulen": audiensi.notulen},
+        _text(
+            lambda: (
+                _("Notulen audiensi dengan %(pejabat)s: %(notulen)s")
+                % {"pejabat": audiensi.pejabat.jabatan, "notulen": audiensi.notulen}
+            )
+        ),
         actor=actor,
         visibility=visibility,
     )
@@ -609,14 +651,19 @@ def audiensi_tindak_lanjut_add(*, audiensi_id: int, actor, description: str, opd
         raise AudiensiError(_("Tindak lanjut dicatat setelah audiensi terlaksana."))
     if due_date < timezone.localdate():
         raise AudiensiError(_("Tenggat tindak lanjut tidak boleh di masa lalu."))
+    # The source is stored and shown to everyone, so it is written in the portal's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        source = _("Audiensi %(pejabat)s, %(date)s") % {
+            "pejabat": audiensi.pejabat.jabatan,
+            "date": date_format(timezone.localtime(audiensi.start_at), "j F Y"),
+        }
     return kasus_services.tindak_lanjut_add(
         kasus_id=audiensi.kasus_id,
         actor=actor,
         description=description,
         opd=opd,
         due_date=due_date,
-        source=_("Audiensi %(pejabat)s, %(date)s")
-        % {"pejabat": audiensi.pejabat.jabatan, "date": date_format(timezone.localtime(audiensi.start_at), "j F Y")},
+        source=source,
         source_kind="audiensi",
         source_id=audiensi.pk,
     )

@@ -60,7 +60,7 @@ def ajukan(request):
     slots_by_pejabat = selectors.free_slots(pejabat_list)
     all_slots = [s for p in pejabat_list for s in slots_by_pejabat.get(p.pk, [])]
     if request.method == "POST":
-        form = forms.AjukanForm(request.POST, slots=all_slots)
+        form = forms.AjukanForm(request.POST, slots=all_slots, user=request.user)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -88,6 +88,7 @@ def ajukan(request):
     else:
         form = forms.AjukanForm(
             slots=all_slots,
+            user=request.user,
             initial={"slot": request.GET.get("slot", ""), "idempotency_key": secrets.token_urlsafe(24)},
         )
     return render(
@@ -229,23 +230,24 @@ def staff_day(request):
 def _staff_detail_context(audiensi: Audiensi, **overrides) -> dict:
     pejabat = list(Pejabat.objects.filter(pk=audiensi.pejabat_id).select_related("pengaturan_audiensi"))
     slots = selectors.free_slots(pejabat, exclude_audiensi_id=audiensi.pk).get(audiensi.pejabat_id, [])
+    # Each form is prefixed with its action so that field ids on the page are unique.
     ctx = {
         "audiensi": audiensi,
-        "confirm_form": forms.ConfirmForm(),
-        "propose_form": forms.ProposeForm(slots=slots),
-        "pejabat_form": forms.HandoverPejabatForm(),
-        "opd_form": forms.HandoverOpdForm(),
-        "decline_form": forms.ReasonForm(),
-        "checkin_form": forms.CheckInForm(),
+        "confirm_form": forms.ConfirmForm(prefix="konfirmasi"),
+        "propose_form": forms.ProposeForm(slots=slots, prefix="usulkan"),
+        "pejabat_form": forms.HandoverPejabatForm(prefix="alihkan-pejabat"),
+        "opd_form": forms.HandoverOpdForm(prefix="alihkan-opd"),
+        "decline_form": forms.ReasonForm(prefix="tolak"),
+        "checkin_form": forms.CheckInForm(prefix="kehadiran"),
+        "can_check_in": services.check_in_open(audiensi),
         "notulen_form": forms.NotulenForm(
-            initial={"notulen": audiensi.notulen, "notulen_internal": audiensi.notulen_internal}
+            initial={"notulen": audiensi.notulen, "notulen_internal": audiensi.notulen_internal}, prefix="notulen"
         ),
-        "tl_form": forms.TindakLanjutForm(),
+        "tl_form": forms.TindakLanjutForm(prefix="tindak-lanjut"),
         "tindak_lanjut": audiensi.kasus.tindak_lanjut.filter(
             source_kind="audiensi", source_id=audiensi.pk
         ).select_related("opd"),
         "timeline": Riwayat.objects.filter(kasus=audiensi.kasus, kind__startswith="audiensi.").select_related("actor"),
-        "today": timezone.localdate(),
     }
     ctx.update(overrides)
     return ctx
@@ -311,9 +313,9 @@ def staff_action(request, pk: int, action: str):
     if form_class is forms.ProposeForm:
         pejabat = list(Pejabat.objects.filter(pk=audiensi.pejabat_id).select_related("pengaturan_audiensi"))
         slots = selectors.free_slots(pejabat, exclude_audiensi_id=audiensi.pk).get(audiensi.pejabat_id, [])
-        form = form_class(request.POST, slots=slots)
+        form = form_class(request.POST, slots=slots, prefix=action)
     else:
-        form = form_class(request.POST)
+        form = form_class(request.POST, prefix=action)
     if form.is_valid():
         try:
             messages.success(request, _run_action(action, audiensi, form.cleaned_data, request.user))

@@ -48,6 +48,12 @@ class SudahTerdaftar(SarasehanError):
     pass
 
 
+def _portal_language() -> translation.override:
+    """Timeline text is read by everyone on the case: write it in the portal's language, whoever acts.
+    Errors for the actor and emails (rendered per recipient) stay outside this block."""
+    return translation.override(settings.LANGUAGE_CODE)
+
+
 # Scheduling
 
 
@@ -252,17 +258,21 @@ def _topic_case(
         kasus = Kasus.objects.open().filter(pk=kasus_id, reporter=user).first() if user else None
         if kasus is None:
             raise SarasehanError(_("Kasus yang dipilih tidak ditemukan di antara kasus Anda yang masih berjalan."))
+        with _portal_language():
+            message = _("Pelapor akan menyampaikan kasus ini di sarasehan %(title)s.") % {"title": sarasehan.title}
         kasus_log(
             kasus=kasus,
             kind="sarasehan.registered",
             visibility="publik",
-            message=_("Pelapor akan menyampaikan kasus ini di sarasehan %(title)s.") % {"title": sarasehan.title},
+            message=message,
             actor=user,
             data={"sarasehan": sarasehan.pk, "topic": topic},
         )
         return kasus
     if not topic:
         return None
+    with _portal_language():
+        message = _("Persoalan didaftarkan untuk disampaikan di sarasehan %(title)s.") % {"title": sarasehan.title}
     # A guest's email is not proven yet: the case waits outside the queue until they come to the door.
     return kasus_open(
         title=topic[:200],
@@ -277,7 +287,7 @@ def _topic_case(
         wilayah=desa or sarasehan.kecamatan,
         confirmed=user is not None,
         kind="sarasehan.registered",
-        message=_("Persoalan didaftarkan untuk disampaikan di sarasehan %(title)s.") % {"title": sarasehan.title},
+        message=message,
         data={"sarasehan": sarasehan.pk},
     )
 
@@ -531,12 +541,16 @@ def agenda_add_cases(*, sarasehan_id: int, actor, kasus_ids: list[int], invite: 
         if kasus.pk in present:
             continue
         item = AgendaSarasehan.objects.create(sarasehan=sarasehan, kasus=kasus)
+        with _portal_language():
+            message = _("Kasus ini masuk agenda sarasehan %(title)s, %(when)s.") % {
+                "title": sarasehan.title,
+                "when": timezone.localtime(sarasehan.starts_at).strftime("%d-%m-%Y %H:%M"),
+            }
         kasus_log(
             kasus=kasus,
             kind="sarasehan.agenda",
             visibility="publik",
-            message=_("Kasus ini masuk agenda sarasehan %(title)s, %(when)s.")
-            % {"title": sarasehan.title, "when": timezone.localtime(sarasehan.starts_at).strftime("%d-%m-%Y %H:%M")},
+            message=message,
             actor=actor,
             data={"sarasehan": sarasehan.pk},
         )
@@ -601,11 +615,13 @@ def poin_record(
     if not speaker:
         raise SarasehanError(_("Tuliskan siapa yang menyampaikan."))
     when = timezone.localtime(sarasehan.starts_at).strftime("%d-%m-%Y")
-    message = _("Disampaikan di sarasehan %(title)s (%(when)s): %(content)s") % {
-        "title": sarasehan.title,
-        "when": when,
-        "content": content,
-    }
+    with _portal_language():
+        message = _("Disampaikan di sarasehan %(title)s (%(when)s): %(content)s") % {
+            "title": sarasehan.title,
+            "when": when,
+            "content": content,
+        }
+        source = _("Sarasehan %(title)s, %(when)s") % {"title": sarasehan.title, "when": when}
     data = {"sarasehan": sarasehan.pk, "sarasehan_slug": sarasehan.slug, "sarasehan_title": sarasehan.title}
     kasus = None
     if kasus_reference.strip():
@@ -652,12 +668,16 @@ def poin_record(
         created_by=actor,
     )
     if opd_answered is not None or answer.strip():
+        with _portal_language():
+            answered = _("Dijawab di tempat oleh %(opd)s: %(answer)s") % {
+                "opd": opd_answered.nama if opd_answered else _("pejabat"),
+                "answer": answer.strip() or "-",
+            }
         kasus_log(
             kasus=kasus,
             kind="sarasehan.answered",
             visibility="publik",
-            message=_("Dijawab di tempat oleh %(opd)s: %(answer)s")
-            % {"opd": opd_answered.nama if opd_answered else _("pejabat"), "answer": answer.strip() or "-"},
+            message=answered,
             actor=actor,
             data={**data, "poin": poin.pk, "opd": opd_answered.pk if opd_answered else None},
         )
@@ -668,7 +688,7 @@ def poin_record(
             description=followup,
             opd=followup_opd,
             due_date=followup_due,
-            source=_("Sarasehan %(title)s, %(when)s") % {"title": sarasehan.title, "when": when},
+            source=source,
             source_kind="sarasehan",
             source_id=sarasehan.pk,
         )

@@ -44,6 +44,9 @@ def test_it_runs_an_aspirasi_from_a_guest_to_a_rated_answer(browser_page, login_
     body = next(m.body for m in mail.outbox if m.to == ["wahyu@example.org"])
     link = re.search(r"http://\S+/aspirasi/konfirmasi/\S+", body).group(0)
     page.goto(link.replace("http://testserver", live_server.url))
+    kasus.refresh_from_db()
+    assert kasus.confirmed_at is None  # opening the link alone confirms nothing
+    page.get_by_role("button", name="Konfirmasi laporan").click()
     page.wait_for_url(f"**/lacak/{kasus.tracking_token}/")
     assert "pju.jpg" in page.content() and "terkonfirmasi" in page.content()
     kasus.refresh_from_db()

@@ -40,7 +40,7 @@ def test_it_counts_the_guest_deadline_from_the_confirmation(client, monkeypatch)
     aspirasi = Aspirasi.objects.get()
     # Confirmed Wednesday 18 March: Nyepi and Idul Fitri with their cuti bersama close offices until Tue 24.
     at(monkeypatch, 2026, 3, 18, 20, 0)
-    client.get(reverse("aspirasi:confirm", args=[aspirasi_services.confirm_token(aspirasi)]))
+    client.post(reverse("aspirasi:confirm", args=[aspirasi_services.confirm_token(aspirasi)]))
     due = timezone.localtime(Kasus.objects.get().due_at)
     assert due.date() == dt.date(2026, 3, 27)  # Wed 25, Thu 26, Fri 27
 

@@ -69,15 +69,26 @@ def test_it_waits_for_a_guest_to_confirm_the_email_link(client):
     assert "siti.rahayu@example.org" in page and "7 hari" in page
     (email,) = mail.outbox
     assert email.to == ["siti.rahayu@example.org"] and kasus.reference in email.subject
-    other = client.__class__()
-    response = other.get(confirm_link(email))
+    other = client.__class__(enforce_csrf_checks=True)
+    # Opening the link (as a mail scanner does) only shows the button.
+    page = other.get(confirm_link(email))
+    assert (
+        page.status_code == 200
+        and "Konfirmasi laporan" in page.content.decode()
+        and 'method="post"' in page.content.decode()
+    )
+    kasus.refresh_from_db()
+    assert kasus.confirmed_at is None
+    assert other.post(confirm_link(email)).status_code == 403  # no CSRF token
+    response = other.post(confirm_link(email), {"csrfmiddlewaretoken": page.context["csrf_token"]})
     assert response.status_code == 302 and response.url == reverse("kasus:track_detail", args=[kasus.tracking_token])
     kasus.refresh_from_db()
     assert kasus.confirmed_at is not None and kasus.due_at is not None
     assert Riwayat.objects.filter(kasus=kasus, kind="kasus.confirmed").count() == 1
     assert kasus.tracking_token in mail.outbox[-1].body
     # A second click is harmless.
-    assert other.get(confirm_link(email)).status_code == 302
+    assert other.get(confirm_link(email)).status_code == 200
+    assert other.post(confirm_link(email), {"csrfmiddlewaretoken": page.context["csrf_token"]}).status_code == 302
     assert Riwayat.objects.filter(kasus=kasus, kind="kasus.confirmed").count() == 1
 
 
@@ -89,10 +100,11 @@ def test_it_refuses_an_expired_or_tampered_confirmation_link(client, monkeypatch
     monkeypatch.setattr(signing.time, "time", lambda: real_time() - 8 * 24 * 3600)
     old = services.confirm_token(aspirasi)
     monkeypatch.setattr(signing.time, "time", real_time)
-    response = client.get(reverse("aspirasi:confirm", args=[old]))
-    assert response.status_code == 400 and "kedaluwarsa" in response.content.decode()
-    response = client.get(reverse("aspirasi:confirm", args=[services.confirm_token(aspirasi) + "x"]))
-    assert response.status_code == 400 and "tidak sah" in response.content.decode()
+    for method in (client.get, client.post):
+        response = method(reverse("aspirasi:confirm", args=[old]))
+        assert response.status_code == 400 and "kedaluwarsa" in response.content.decode()
+        response = method(reverse("aspirasi:confirm", args=[services.confirm_token(aspirasi) + "x"]))
+        assert response.status_code == 400 and "tidak sah" in response.content.decode()
     assert Kasus.objects.get().confirmed_at is None
 
 

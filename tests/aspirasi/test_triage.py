@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from aspirasi import services as aspirasi_services
 from aspirasi.models import Aspirasi, Lampiran
 from portal.kasus import services
 from portal.kasus.models import Kasus, Riwayat
@@ -262,3 +263,19 @@ def test_it_offers_the_opd_one_answer_form_with_attachments_instead_of_the_plain
     page = client.get(reverse("kasus:detail", args=[kasus.reference])).content.decode()
     assert reverse("aspirasi:answer", args=[kasus.reference]) in page
     assert reverse("kasus:action", args=[kasus.reference, "jawab"]) not in page
+
+
+def test_it_writes_the_reroute_request_in_indonesian_whoever_asks(client):
+    opd, other = OpdFactory(nama="Dinas Asal Uji"), OpdFactory(nama="Dinas Tujuan Uji")
+    kasus = submit(reporter=UserFactory()).kasus
+    services.kasus_verify(kasus_id=kasus.pk, actor=None)
+    services.kasus_dispose(kasus_id=kasus.pk, actor=None, opd=opd)
+    officer = staff("opd", opd=opd)
+    with translation.override("en"):
+        aspirasi_services.aspirasi_request_reroute(
+            kasus_id=kasus.pk, actor=officer, reason="Ranah jalan kabupaten", suggested_opd=other
+        )
+        with pytest.raises(services.KasusError, match="Explain why"):
+            aspirasi_services.aspirasi_request_reroute(kasus_id=kasus.pk, actor=officer, reason=" ")
+    entry = Riwayat.objects.get(kasus=kasus, kind="aspirasi.reroute_requested")
+    assert entry.message == (f"{opd} meminta kasus dialihkan ke Dinas Tujuan Uji. Alasan: Ranah jalan kabupaten")

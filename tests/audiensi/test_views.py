@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
@@ -7,8 +8,9 @@ from django.utils import timezone
 
 from audiensi import panels, services
 from audiensi.models import AturanMingguan, Audiensi, Pengecualian, Status
-from portal.kasus.models import Riwayat
-from tests.factories import UserFactory, staff
+from portal.kasus.models import Kasus, Riwayat
+from portal.kasus.models import Status as KasusStatus
+from tests.factories import UserFactory, open_kasus, staff
 
 from .factories import open_availability, request_audiensi, slots_of
 
@@ -171,7 +173,7 @@ def test_it_lets_only_protokol_decide(client):
     assert client.post(url).status_code == 403
     protokol = staff("protokol")
     client.force_login(protokol)
-    assert client.post(url, {"reason": ""}).status_code == 302
+    assert client.post(url, {"konfirmasi-reason": "Harap datang 15 menit lebih awal."}).status_code == 302
     audiensi.refresh_from_db()
     assert audiensi.status == Status.DIKONFIRMASI
     assert Riwayat.objects.get(kasus=audiensi.kasus, kind="audiensi.confirmed").actor == protokol
@@ -180,10 +182,10 @@ def test_it_lets_only_protokol_decide(client):
 def test_it_shows_domain_errors_on_protokol_actions(client):
     audiensi = request_audiensi(open_availability())
     client.force_login(staff("protokol"))
-    response = client.post(f"/petugas/audiensi/{audiensi.pk}/tolak/", {"reason": ""})
+    response = client.post(f"/petugas/audiensi/{audiensi.pk}/tolak/", {"tolak-reason": ""})
     assert response.status_code == 400
     services.audiensi_decline(audiensi_id=audiensi.pk, actor=None, reason="x")
-    response = client.post(f"/petugas/audiensi/{audiensi.pk}/konfirmasi/", {"reason": ""})
+    response = client.post(f"/petugas/audiensi/{audiensi.pk}/konfirmasi/", {"konfirmasi-reason": ""})
     assert response.status_code == 400 and "tidak dapat dilakukan" in response.content.decode()
     assert client.post(f"/petugas/audiensi/{audiensi.pk}/hapus/").status_code == 404
 
@@ -269,3 +271,64 @@ def test_it_shows_the_public_part_on_the_tracking_page_and_the_panel_to_staff(cl
     assert "Simpan notulen" in body and "Rahasia anggaran" in body
     client.force_login(audiensi.pemohon)
     assert audiensi.topik in client.get("/audiensi/saya/").content.decode()
+
+
+def test_it_gives_every_field_on_the_staff_page_its_own_id(client):
+    pejabat = open_availability()
+    audiensi = request_audiensi(pejabat)
+    client.force_login(staff("protokol"))
+    body = client.get(f"/petugas/audiensi/{audiensi.pk}/").content.decode()
+    ids = re.findall(r'\bid="([^"]+)"', body)
+    assert len(ids) == len(set(ids))
+    assert '<label for="id_konfirmasi-reason">' in body and '<label for="id_usulkan-reason">' in body
+    target = slots_of(pejabat)[1]
+    url = f"/petugas/audiensi/{audiensi.pk}/usulkan/"
+    response = client.post(url, {"usulkan-slot": target.value, "usulkan-reason": "Bupati ke Jakarta"})
+    assert response.status_code == 302
+    audiensi.refresh_from_db()
+    assert audiensi.status == Status.DIUSULKAN and audiensi.start_at == target.start
+    # A field posted without its form's prefix is missing.
+    response = client.post(url, {"slot": slots_of(pejabat)[2].value, "reason": "Agenda"})
+    assert response.status_code == 400 and 'id="id_usulkan-reason"' in response.content.decode()
+
+
+def test_it_offers_the_attendance_form_only_from_the_day_of_the_audiensi(client, monkeypatch):
+    audiensi = request_audiensi(open_availability())
+    protokol = staff("protokol")
+    services.audiensi_confirm(audiensi_id=audiensi.pk, actor=protokol)
+    client.force_login(protokol)
+    url = f"/petugas/audiensi/{audiensi.pk}/"
+    body = client.get(url).content.decode()
+    assert "Catat kehadiran" not in body and "kehadiran-hadir" not in body
+    assert "Kehadiran dapat dicatat mulai hari audiensi." in body
+    monkeypatch.setattr(timezone, "localdate", lambda *a: timezone.localtime(audiensi.start_at).date())
+    body = client.get(url).content.decode()
+    assert "Catat kehadiran" in body and 'id="id_kehadiran-hadir_0"' in body
+    assert client.post(f"{url}kehadiran/", {"kehadiran-hadir": "1", "kehadiran-note": ""}).status_code == 302
+    audiensi.refresh_from_db()
+    assert audiensi.status == Status.HADIR
+
+
+def test_it_reports_a_missing_slot_and_an_unknown_case_together(client):
+    pejabat = open_availability()
+    warga = UserFactory()
+    closed = open_kasus(reporter=warga)
+    Kasus.objects.filter(pk=closed.pk).update(status=KasusStatus.DITUTUP)
+    others = open_kasus(reporter=UserFactory())
+    client.force_login(warga)
+    for reference, error in (
+        ("KSS-2099-999999", "tidak ditemukan"),
+        (others.reference, "tidak ditemukan"),
+        (closed.reference, "sudah tidak aktif"),
+    ):
+        response = client.post(
+            "/audiensi/ajukan/", {**post_data(slots_of(pejabat)[0]), "slot": "", "kasus_reference": reference}
+        )
+        assert response.status_code == 200 and not Audiensi.objects.exists()
+        form = response.context["form"]
+        assert set(form.errors) == {"slot", "kasus_reference"} and error in form.errors["kasus_reference"][0]
+        assert form["topik"].value() == "Jembatan Dusun Krajan putus" and form["kasus_reference"].value() == reference
+        assert error in response.content.decode()
+    own = open_kasus(reporter=warga)
+    response = client.post("/audiensi/ajukan/", post_data(slots_of(pejabat)[0], kasus_reference=own.reference))
+    assert response.status_code == 302 and Audiensi.objects.get().kasus == own
