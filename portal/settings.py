@@ -17,7 +17,9 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
 
 DEBUG = env.bool("DEBUG", default=False)
-if DEBUG:
+# The embedded default (no DATABASE_URL) is a developer's machine: management commands run without a key.
+EMBEDDED_DEFAULT = not env("DATABASE_URL", default="")
+if DEBUG or EMBEDDED_DEFAULT:
     SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production")
 else:
     SECRET_KEY = env("SECRET_KEY")
