@@ -240,60 +240,61 @@ def dispute(request, token):
 # Staff --------------------------------------------------------------------------------------------------------------
 
 
-def _staff_case(request, reference) -> Kasus:
-    return staff_kasus(request.user, reference)
-
-
-@staff_required("opd")
-@require_POST
-@limit_body
-def answer(request, reference):
-    kasus = _staff_case(request, reference)
-    form = AnswerForm(request.POST, request.FILES, prefix=ANSWER_PREFIX)
+def _staff_action(request, reference, form, action, title, success, call):
+    """An OPD form posted from the case page: run it, or show it again with the error (files need reselecting)."""
+    kasus = staff_kasus(request.user, reference)
     if form.is_valid():
         try:
-            services.aspirasi_answer(
-                kasus_id=kasus.pk,
-                actor=request.user,
-                answer=form.cleaned_data["answer"],
-                files=form.cleaned_data["lampiran"],
-            )
+            call(kasus, form.cleaned_data)
         except KasusError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("Jawaban terkirim kepada pelapor."))
+            messages.success(request, success)
             return redirect("kasus:detail", reference=kasus.reference)
     return render(
         request,
         "aspirasi/staff_action.html",
-        {"kasus": kasus, "form": form, "action": "aspirasi:answer", "title": _("Jawab dengan lampiran")},
+        {"kasus": kasus, "form": form, "action": action, "title": title},
         status=400,
     )
 
 
 @staff_required("opd")
 @require_POST
-def reroute(request, reference):
-    kasus = _staff_case(request, reference)
-    form = RerouteForm(request.POST, prefix=REROUTE_PREFIX)
-    if form.is_valid():
-        try:
-            services.aspirasi_request_reroute(
-                kasus_id=kasus.pk,
-                actor=request.user,
-                reason=form.cleaned_data["reason"],
-                suggested_opd=form.cleaned_data["suggested_opd"],
-            )
-        except KasusError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Permintaan pengalihan dikirim ke petugas."))
-            return redirect("kasus:detail", reference=kasus.reference)
-    return render(
+@limit_body
+def answer(request, reference):
+    def call(kasus, data):
+        services.aspirasi_answer(kasus_id=kasus.pk, actor=request.user, answer=data["answer"], files=data["lampiran"])
+
+    form = AnswerForm(request.POST, request.FILES, prefix=ANSWER_PREFIX)
+    return _staff_action(
         request,
-        "aspirasi/staff_action.html",
-        {"kasus": kasus, "form": form, "action": "aspirasi:reroute", "title": _("Minta pengalihan OPD")},
-        status=400,
+        reference,
+        form,
+        "aspirasi:answer",
+        _("Jawab dengan lampiran"),
+        _("Jawaban terkirim kepada pelapor."),
+        call,
+    )
+
+
+@staff_required("opd")
+@require_POST
+def reroute(request, reference):
+    def call(kasus, data):
+        services.aspirasi_request_reroute(
+            kasus_id=kasus.pk, actor=request.user, reason=data["reason"], suggested_opd=data["suggested_opd"]
+        )
+
+    form = RerouteForm(request.POST, prefix=REROUTE_PREFIX)
+    return _staff_action(
+        request,
+        reference,
+        form,
+        "aspirasi:reroute",
+        _("Minta pengalihan OPD"),
+        _("Permintaan pengalihan dikirim ke petugas."),
+        call,
     )
 
 

@@ -208,53 +208,55 @@ def staff_detail(request, slug):
     )
 
 
-@require_POST
-@staff_required(*MANAGERS)
-def staff_publish(request, slug):
+def _manage(request, slug: str, call, success: str):
+    """Run one protokol action on a sarasehan and go back to its staff page with the outcome."""
     sarasehan = _staff_sarasehan(slug)
     try:
-        services.sarasehan_publish(sarasehan_id=sarasehan.pk, actor=request.user)
+        call(sarasehan)
     except services.SarasehanError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Sarasehan diterbitkan."))
+        messages.success(request, success)
     return redirect("sarasehan:staff_detail", slug)
+
+
+@require_POST
+@staff_required(*MANAGERS)
+def staff_publish(request, slug):
+    def call(sarasehan):
+        services.sarasehan_publish(sarasehan_id=sarasehan.pk, actor=request.user)
+
+    return _manage(request, slug, call, _("Sarasehan diterbitkan."))
 
 
 @require_POST
 @staff_required(*MANAGERS)
 def staff_cancel(request, slug):
-    sarasehan = _staff_sarasehan(slug)
     form = CancelSarasehanForm(request.POST)
     if not form.is_valid():
+        _staff_sarasehan(slug)
         messages.error(request, _("Alasan pembatalan wajib diisi."))
         return redirect("sarasehan:staff_detail", slug)
-    try:
+
+    def call(sarasehan):
         services.sarasehan_cancel(sarasehan_id=sarasehan.pk, actor=request.user, reason=form.cleaned_data["reason"])
-    except services.SarasehanError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Sarasehan dibatalkan; pendaftar diberi tahu lewat email."))
-    return redirect("sarasehan:staff_detail", slug)
+
+    return _manage(request, slug, call, _("Sarasehan dibatalkan; pendaftar diberi tahu lewat email."))
 
 
 @require_POST
 @staff_required(*MANAGERS)
 def staff_notulen(request, slug):
-    sarasehan = _staff_sarasehan(slug)
     form = NotulenForm(request.POST)
-    if form.is_valid():
-        try:
-            services.notulen_publish(
-                sarasehan_id=sarasehan.pk, actor=request.user, notulen=form.cleaned_data["notulen"]
-            )
-        except services.SarasehanError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Notulen diterbitkan di halaman sarasehan."))
-    else:
+    if not form.is_valid():
+        _staff_sarasehan(slug)
         messages.error(request, _("Notulen tidak boleh kosong."))
-    return redirect("sarasehan:staff_detail", slug)
+        return redirect("sarasehan:staff_detail", slug)
+
+    def call(sarasehan):
+        services.notulen_publish(sarasehan_id=sarasehan.pk, actor=request.user, notulen=form.cleaned_data["notulen"])
+
+    return _manage(request, slug, call, _("Notulen diterbitkan di halaman sarasehan."))
 
 
 @staff_required(*MANAGERS)
