@@ -1,4 +1,5 @@
-"""Attachment checks: the type comes from the content, images are re-encoded without metadata."""
+"""Attachment checks: the type comes from the content; images are re-encoded and PDFs rewritten without
+active content or metadata, so what is stored is what was checked."""
 
 import hashlib
 import io
@@ -8,6 +9,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+import pikepdf
 from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -17,8 +19,26 @@ MAX_BYTES = 10 * 1024 * 1024
 # 40 megapixels is more than any phone camera; anything larger is refused before it is decoded.
 MAX_PIXELS = 40_000_000
 ALLOWED = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
-# Active PDF content has no place in a complaint; refuse it rather than serve it.
-PDF_ACTIVE = (b"/JavaScript", b"/JS ", b"/JS(", b"/JS<", b"/Launch", b"/EmbeddedFile", b"/RichMedia", b"/XFA")
+# Pillow's names for what may arrive as image/jpeg: phones write multi-picture JPEGs (MPO).
+IMAGE_FORMATS = {"image/jpeg": {"JPEG", "MPO"}, "image/png": {"PNG"}}
+# Dictionary keys that carry scripts, actions, attached files, form scripts (XFA) or metadata, wherever they sit.
+# The parser has already decoded escaped names (/J#61vaScript) and unpacked object streams.
+PDF_STRIP_KEYS = (
+    "/OpenAction",
+    "/AA",
+    "/JS",
+    "/JavaScript",
+    "/EmbeddedFiles",
+    "/EF",
+    "/XFA",
+    "/URI",
+    "/PA",
+    "/Collection",
+    "/Metadata",
+    "/PieceInfo",
+)
+# Annotations that exist to play, open or carry a file.
+PDF_STRIP_ANNOTS = {"/FileAttachment", "/RichMedia", "/Screen", "/Movie", "/Sound", "/3D"}
 
 
 class FileRefused(ValueError):
@@ -70,7 +90,7 @@ def _reencode_image(data: bytes, content_type: str, label: str) -> bytes:
             # Pillow warns (then errors) on decompression bombs; treat both as a refusal.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as im:
-                if im.format != expected:
+                if im.format not in IMAGE_FORMATS[content_type]:
                     raise FileRefused(_("%(name)s: isi berkas tidak cocok dengan jenis gambarnya.") % {"name": label})
                 width, height = im.size
                 if width * height > _max_pixels():
@@ -78,6 +98,8 @@ def _reencode_image(data: bytes, content_type: str, label: str) -> bytes:
                         _("%(name)s: gambar terlalu besar (%(w)s×%(h)s piksel). Maksimal %(mp)s megapiksel.")
                         % {"name": label, "w": width, "h": height, "mp": _max_pixels() // 1_000_000}
                     )
+                # For an MPO this is the first picture; the copy exif_transpose returns is a plain image, so
+                # only that picture is written back.
                 im.load()
                 # Apply the camera's rotation before the EXIF block (with GPS) is dropped.
                 im = ImageOps.exif_transpose(im)
@@ -107,13 +129,68 @@ def _reencode_image(data: bytes, content_type: str, label: str) -> bytes:
         raise FileRefused(_("%(name)s: gambar rusak atau tidak dapat dibaca.") % {"name": label})
 
 
-def _check_pdf(data: bytes, label: str) -> None:
+def _is_action(value) -> bool:
+    # An action dictionary always names its type in /S; a structure element's /A (attributes) does not.
+    return isinstance(value, pikepdf.Dictionary) and "/S" in value
+
+
+def _is_stripped_annot(annot) -> bool:
+    return isinstance(annot, pikepdf.Dictionary) and str(annot.get("/Subtype", "")) in PDF_STRIP_ANNOTS
+
+
+def _scrub(obj) -> None:
+    """Remove active content and metadata from one object and the direct objects inside it.
+
+    Indirect objects are not followed: the caller visits every one of them.
+    """
+    if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
+        for key in PDF_STRIP_KEYS:
+            if key in obj:
+                del obj[key]
+        if "/A" in obj and _is_action(obj["/A"]):
+            del obj["/A"]
+        annots = obj.get("/Annots")
+        if isinstance(annots, pikepdf.Array):
+            kept = [a for a in annots if not _is_stripped_annot(a)]
+            if len(kept) != len(annots):
+                obj["/Annots"] = pikepdf.Array(kept)
+        children = obj.values()
+    elif isinstance(obj, pikepdf.Array):
+        children = list(obj)
+    else:
+        return
+    for child in children:
+        if isinstance(child, pikepdf.Object) and not child.is_indirect:
+            _scrub(child)
+
+
+def _rewrite_pdf(data: bytes, label: str) -> bytes:
+    """The PDF parsed and written again without scripts, actions, attached files or metadata; refused if unreadable."""
+    broken = FileRefused(_("%(name)s: berkas PDF tidak lengkap atau rusak.") % {"name": label})
+    # A truncated upload: qpdf would patch it up silently and store part of a document.
     if b"%%EOF" not in data[-2048:]:
-        raise FileRefused(_("%(name)s: berkas PDF tidak lengkap atau rusak.") % {"name": label})
-    if any(marker in data for marker in PDF_ACTIVE):
+        raise broken
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            if len(pdf.pages) == 0:
+                raise broken
+            if "/Info" in pdf.trailer:
+                del pdf.trailer["/Info"]
+            _scrub(pdf.trailer)
+            for obj in pdf.objects:
+                _scrub(obj)
+            out = io.BytesIO()
+            # Streams are copied as they are, never decoded: nothing to inflate, so no decompression bomb.
+            pdf.save(out, encryption=False, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+            return out.getvalue()
+    except FileRefused:
+        raise
+    except pikepdf.PasswordError:
         raise FileRefused(
-            _("%(name)s: PDF berisi skrip atau berkas sisipan sehingga tidak dapat diterima.") % {"name": label}
+            _("%(name)s: PDF dikunci dengan kata sandi. Kirim salinan tanpa kata sandi.") % {"name": label}
         )
+    except (pikepdf.PdfError, ValueError, RecursionError):
+        raise broken
 
 
 def clean_upload(upload) -> CleanFile:
@@ -133,7 +210,7 @@ def clean_upload(upload) -> CleanFile:
             _("%(name)s: jenis berkas tidak diterima. Hanya foto JPEG, PNG, atau dokumen PDF.") % {"name": label}
         )
     if content_type == "application/pdf":
-        _check_pdf(data, label)
+        data = _rewrite_pdf(data, label)
     else:
         data = _reencode_image(data, content_type, label)
     return CleanFile(name=safe_name(label, content_type), content=data, content_type=content_type)

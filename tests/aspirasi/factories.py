@@ -32,11 +32,33 @@ def png_bytes(size=(32, 32)) -> bytes:
     return out.getvalue()
 
 
-def pdf_bytes(extra: bytes = b"") -> bytes:
-    return (
-        b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-        b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n" + extra + b"trailer << /Root 1 0 R >>\n%%EOF\n"
-    )
+def raw_pdf(*, catalog: bytes = b"", page: bytes = b"", objects: tuple[bytes, ...] = ()) -> bytes:
+    """A one-page PDF written byte by byte, so a test decides how every name is spelled.
+
+    Objects 1-4 are the catalog, the page tree, the page and its content; `objects` are numbered from 5.
+    """
+    content = b"BT /F1 12 Tf 20 100 Td (Berita acara) Tj ET"
+    bodies = [
+        b"<< /Type /Catalog /Pages 2 0 R " + catalog + b" >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R " + page + b" >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        *objects,
+    ]
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(bodies, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(bodies) + 1, xref)
+    return bytes(out)
+
+
+def pdf_bytes() -> bytes:
+    return raw_pdf()
 
 
 def bomb_png(width: int = 100_000, height: int = 100_000) -> bytes:
