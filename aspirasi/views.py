@@ -1,5 +1,4 @@
 import csv
-from functools import wraps
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
@@ -16,7 +15,7 @@ from portal.kasus.selectors import remember_owner, staff_kasus, viewer_is_report
 from portal.kasus.services import KasusError
 from portal.wilayah.models import Wilayah
 
-from . import files, selectors, services
+from . import selectors, services
 from .forms import (
     ANSWER_PREFIX,
     REROUTE_PREFIX,
@@ -31,26 +30,6 @@ from .forms import (
 from .models import Lampiran
 
 SENT_SESSION_KEY = "aspirasi_sent"
-# Five files of 10 MB and the text: anything larger is refused before Django spools it to disk.
-MAX_BODY_BYTES = files.MAX_FILES * files.MAX_BYTES + 2 * 1024 * 1024
-
-
-def limit_body(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if request.method == "POST":
-            try:
-                length = int(request.META.get("CONTENT_LENGTH") or 0)
-            except ValueError:
-                length = MAX_BODY_BYTES + 1
-            if length > MAX_BODY_BYTES:
-                back = request.META.get("HTTP_REFERER", "")
-                if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-                    back = "/"
-                return render(request, "aspirasi/too_large.html", {"back": back}, status=413)
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _client_ip(request) -> str:
@@ -60,7 +39,6 @@ def _client_ip(request) -> str:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@limit_body
 def submit(request):
     options = selectors.wilayah_options()
     user = request.user if request.user.is_authenticated else None
@@ -206,7 +184,6 @@ def _resident_action(request, token, form_class, action, title, call):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@limit_body
 def add_info(request, token):
     def call(kasus, data):
         services.aspirasi_add_info(
@@ -261,7 +238,6 @@ def _staff_action(request, reference, form, action, title, success, call):
 
 @staff_required("opd")
 @require_POST
-@limit_body
 def answer(request, reference):
     def call(kasus, data):
         services.aspirasi_answer(kasus_id=kasus.pk, actor=request.user, answer=data["answer"], files=data["lampiran"])
@@ -301,7 +277,6 @@ def reroute(request, reference):
 @never_cache
 @staff_required("petugas")
 @require_http_methods(["GET", "POST"])
-@limit_body
 def record(request):
     options = selectors.wilayah_options()
     if request.method == "POST":
