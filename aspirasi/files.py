@@ -18,27 +18,47 @@ MAX_FILES = 5
 MAX_BYTES = 10 * 1024 * 1024
 # 40 megapixels is more than any phone camera; anything larger is refused before it is decoded.
 MAX_PIXELS = 40_000_000
+# Every object is checked in Python: a few thousand in an ordinary document, so 100,000 leaves room for a long
+# scan and bounds the time a crafted file of tiny objects can take.
+MAX_PDF_OBJECTS = 100_000
 ALLOWED = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
 # Pillow's names for what may arrive as image/jpeg: phones write multi-picture JPEGs (MPO).
 IMAGE_FORMATS = {"image/jpeg": {"JPEG", "MPO"}, "image/png": {"PNG"}}
 # Dictionary keys that carry scripts, actions, attached files, form scripts (XFA) or metadata, wherever they sit.
 # The parser has already decoded escaped names (/J#61vaScript) and unpacked object streams.
-PDF_STRIP_KEYS = (
-    "/OpenAction",
-    "/AA",
-    "/JS",
-    "/JavaScript",
-    "/EmbeddedFiles",
-    "/EF",
-    "/XFA",
-    "/URI",
-    "/PA",
-    "/Collection",
-    "/Metadata",
-    "/PieceInfo",
+PDF_STRIP_KEYS = frozenset(
+    {
+        "/OpenAction",
+        "/AA",
+        "/JS",
+        "/JavaScript",
+        "/EmbeddedFiles",
+        "/EF",
+        "/XFA",
+        "/URI",
+        "/PA",
+        "/Collection",
+        "/Metadata",
+        "/PieceInfo",
+    }
 )
+# Action types that run, open or send something. An action left where no action belongs (a damaged file) loses its
+# /S, without which no viewer runs it.
+PDF_ACTIVE_ACTIONS = {
+    b"/JavaScript",
+    b"/Launch",
+    b"/URI",
+    b"/SubmitForm",
+    b"/ImportData",
+    b"/GoToR",
+    b"/GoToE",
+    b"/Rendition",
+    b"/RichMediaExecute",
+    b"/Movie",
+    b"/Sound",
+}
 # Annotations that exist to play, open or carry a file.
-PDF_STRIP_ANNOTS = {"/FileAttachment", "/RichMedia", "/Screen", "/Movie", "/Sound", "/3D"}
+PDF_STRIP_ANNOTS = {b"/FileAttachment", b"/RichMedia", b"/Screen", b"/Movie", b"/Sound", b"/3D"}
 
 
 class FileRefused(ValueError):
@@ -134,8 +154,21 @@ def _is_action(value) -> bool:
     return isinstance(value, pikepdf.Dictionary) and "/S" in value
 
 
+def _name(value) -> bytes:
+    # Names are compared as bytes in their written form: a PDF name need not be valid UTF-8.
+    return value.unparse() if isinstance(value, pikepdf.Name) else b""
+
+
 def _is_stripped_annot(annot) -> bool:
-    return isinstance(annot, pikepdf.Dictionary) and str(annot.get("/Subtype", "")) in PDF_STRIP_ANNOTS
+    return isinstance(annot, pikepdf.Dictionary) and _name(annot.get("/Subtype")) in PDF_STRIP_ANNOTS
+
+
+def _keys_to_strip(obj) -> set[str]:
+    try:
+        return PDF_STRIP_KEYS.intersection(obj.keys())
+    except UnicodeDecodeError:
+        # A key that is not UTF-8 (legal in PDF): ask for each key instead.
+        return {key for key in PDF_STRIP_KEYS if key in obj}
 
 
 def _scrub(obj) -> None:
@@ -144,11 +177,12 @@ def _scrub(obj) -> None:
     Indirect objects are not followed: the caller visits every one of them.
     """
     if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
-        for key in PDF_STRIP_KEYS:
-            if key in obj:
-                del obj[key]
+        for key in _keys_to_strip(obj):
+            del obj[key]
         if "/A" in obj and _is_action(obj["/A"]):
             del obj["/A"]
+        if _name(obj.get("/S")) in PDF_ACTIVE_ACTIONS:
+            del obj["/S"]
         annots = obj.get("/Annots")
         if isinstance(annots, pikepdf.Array):
             kept = [a for a in annots if not _is_stripped_annot(a)]
@@ -156,12 +190,16 @@ def _scrub(obj) -> None:
                 obj["/Annots"] = pikepdf.Array(kept)
         children = obj.values()
     elif isinstance(obj, pikepdf.Array):
-        children = list(obj)
+        children = obj
     else:
         return
     for child in children:
         if isinstance(child, pikepdf.Object) and not child.is_indirect:
             _scrub(child)
+
+
+def _max_pdf_objects() -> int:
+    return getattr(settings, "ASPIRASI_MAX_PDF_OBJECTS", MAX_PDF_OBJECTS)
 
 
 def _rewrite_pdf(data: bytes, label: str) -> bytes:
@@ -174,10 +212,16 @@ def _rewrite_pdf(data: bytes, label: str) -> bytes:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             if len(pdf.pages) == 0:
                 raise broken
+            objects = pdf.objects
+            if len(objects) > _max_pdf_objects():
+                raise FileRefused(
+                    _("%(name)s: PDF terlalu rumit untuk diperiksa. Cetak ulang sebagai PDF, lalu kirim lagi.")
+                    % {"name": label}
+                )
             if "/Info" in pdf.trailer:
                 del pdf.trailer["/Info"]
             _scrub(pdf.trailer)
-            for obj in pdf.objects:
+            for obj in objects:
                 _scrub(obj)
             out = io.BytesIO()
             # Streams are copied as they are, never decoded: nothing to inflate, so no decompression bomb.

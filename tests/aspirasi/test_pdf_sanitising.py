@@ -186,3 +186,12 @@ def test_the_opd_answer_goes_through_the_same_rewriting(client):
     answer = Lampiran.objects.get(kasus=kasus, role="answer")
     with answer.file.open("rb") as fh:
         assert_inert(fh.read())
+
+
+def test_it_refuses_a_pdf_with_more_objects_than_it_will_check(settings):
+    settings.ASPIRASI_MAX_PDF_OBJECTS = 10
+    content = raw_pdf(objects=tuple(b"<< /N %d >>" % n for n in range(10)))
+    with pytest.raises(FileRefused, match="terlalu rumit"):
+        clean_upload(upload("surat.pdf", content, "application/pdf"))
+    settings.ASPIRASI_MAX_PDF_OBJECTS = 20
+    assert_inert(stored(content))
