@@ -52,6 +52,11 @@ def _read_chunked(stream, limit: int) -> bytes | None:
     return bytes(body)
 
 
+def too_large_page(request: HttpRequest) -> HttpResponse:
+    """The same page at an address of its own, for the proxy's error_page when it refuses a body itself."""
+    return too_large(request)
+
+
 def too_large(request: HttpRequest) -> HttpResponse:
     """The friendly 413 page, in the visitor's language (the language middleware has not run yet)."""
     language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)

@@ -2,7 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import views
+from portal import limits, views
 
 # The admin signs in through allauth, so two-factor sign-in applies there too.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -12,6 +12,7 @@ urlpatterns = [
     path("akun/", include("portal.akun.urls")),
     path("akun/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("kiriman-terlalu-besar/", limits.too_large_page, name="too_large"),
     path("", include("portal.kasus.urls")),
     path("", include("aspirasi.urls")),
     path("", include("audiensi.urls")),

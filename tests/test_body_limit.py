@@ -117,3 +117,10 @@ def test_a_chunked_upload_under_the_limit_is_stored(client):
     )
     assert response.status_code == 302
     assert Lampiran.objects.get().content_type == "image/jpeg"
+
+
+def test_the_too_large_page_has_an_address_for_the_proxys_error_page(client):
+    response = client.get(reverse("too_large"), HTTP_REFERER="http://testserver/aspirasi/kirim/")
+    assert response.status_code == 413
+    html = response.content.decode()
+    assert "Kiriman terlalu besar" in html and 'href="http://testserver/aspirasi/kirim/"' in html
