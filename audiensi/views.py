@@ -156,11 +156,7 @@ def link(request, token: str):
     ctx = {"audiensi": audiensi, "action": action, "token": token}
     data = request.POST if request.method == "POST" else None
     if action == "jadwal-ulang":
-        slots = selectors.free_slots(
-            list(Pejabat.objects.filter(pk=audiensi.pejabat_id).select_related("pengaturan_audiensi")),
-            exclude_audiensi_id=audiensi.pk,
-        ).get(audiensi.pejabat_id, [])
-        form = forms.RescheduleForm(data, slots=slots)
+        form = forms.RescheduleForm(data, slots=selectors.replacement_slots(audiensi))
     elif action == "batal":
         form = forms.OptionalReasonForm(data)
     else:
@@ -228,13 +224,11 @@ def staff_day(request):
 
 
 def _staff_detail_context(audiensi: Audiensi, **overrides) -> dict:
-    pejabat = list(Pejabat.objects.filter(pk=audiensi.pejabat_id).select_related("pengaturan_audiensi"))
-    slots = selectors.free_slots(pejabat, exclude_audiensi_id=audiensi.pk).get(audiensi.pejabat_id, [])
     # Each form is prefixed with its action so that field ids on the page are unique.
     ctx = {
         "audiensi": audiensi,
         "confirm_form": forms.ConfirmForm(prefix="konfirmasi"),
-        "propose_form": forms.ProposeForm(slots=slots, prefix="usulkan"),
+        "propose_form": forms.ProposeForm(slots=selectors.replacement_slots(audiensi), prefix="usulkan"),
         "pejabat_form": forms.HandoverPejabatForm(prefix="alihkan-pejabat"),
         "opd_form": forms.HandoverOpdForm(prefix="alihkan-opd"),
         "decline_form": forms.ReasonForm(prefix="tolak"),
@@ -311,9 +305,7 @@ def staff_action(request, pk: int, action: str):
     audiensi = get_object_or_404(Audiensi.objects.select_related("pejabat", "kasus", "pemohon", "opd"), pk=pk)
     form_name, form_class = ACTIONS[action]
     if form_class is forms.ProposeForm:
-        pejabat = list(Pejabat.objects.filter(pk=audiensi.pejabat_id).select_related("pengaturan_audiensi"))
-        slots = selectors.free_slots(pejabat, exclude_audiensi_id=audiensi.pk).get(audiensi.pejabat_id, [])
-        form = form_class(request.POST, slots=slots, prefix=action)
+        form = form_class(request.POST, slots=selectors.replacement_slots(audiensi), prefix=action)
     else:
         form = form_class(request.POST, prefix=action)
     if form.is_valid():
