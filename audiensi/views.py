@@ -23,8 +23,9 @@ from .ics import feed_ics
 from .models import AturanMingguan, Audiensi, PengaturanAudiensi, Pengecualian, Status
 from .services import AudiensiError
 
-PROTOKOL_READ = (roles.PROTOKOL, roles.PIMPINAN, roles.ADMIN)
 PROTOKOL_WRITE = (roles.PROTOKOL, roles.ADMIN)
+# Pimpinan read every staff page; the actions stay with protokol.
+READERS = (roles.PIMPINAN,)
 SLOTS_ON_INDEX = 6
 
 
@@ -190,7 +191,7 @@ def link(request, token: str):
 # Protokol -------------------------------------------------------------------------------------
 
 
-@staff_required(*PROTOKOL_READ)
+@staff_required(*PROTOKOL_WRITE, readers=READERS)
 def staff_list(request):
     status = request.GET.get("status", "")
     if status not in Status.values:
@@ -213,7 +214,7 @@ def staff_list(request):
     )
 
 
-@staff_required(*PROTOKOL_READ)
+@staff_required(*PROTOKOL_WRITE, readers=READERS)
 def staff_day(request):
     day = forms.DayForm(request.GET).day()
     return render(
@@ -242,15 +243,17 @@ def _staff_detail_context(audiensi: Audiensi, **overrides) -> dict:
             source_kind="audiensi", source_id=audiensi.pk
         ).select_related("opd"),
         "timeline": Riwayat.objects.filter(kasus=audiensi.kasus, kind__startswith="audiensi.").select_related("actor"),
+        "can_act": True,
     }
     ctx.update(overrides)
     return ctx
 
 
-@staff_required(*PROTOKOL_READ)
+@staff_required(*PROTOKOL_WRITE, readers=READERS)
 def staff_detail(request, pk: int):
     audiensi = get_object_or_404(Audiensi.objects.select_related("pejabat", "kasus", "pemohon", "opd"), pk=pk)
-    return render(request, "audiensi/staff_detail.html", _staff_detail_context(audiensi))
+    can_act = roles.has_role(request.user, *PROTOKOL_WRITE)
+    return render(request, "audiensi/staff_detail.html", _staff_detail_context(audiensi, can_act=can_act))
 
 
 ACTIONS = {
@@ -321,12 +324,12 @@ def staff_action(request, pk: int, action: str):
     )
 
 
-@staff_required(*PROTOKOL_READ)
+@staff_required(*PROTOKOL_WRITE, readers=READERS)
 def availability_list(request):
     return render(request, "audiensi/availability_list.html", {"pejabat_list": Pejabat.objects.all()})
 
 
-@staff_required(*PROTOKOL_READ)
+@staff_required(*PROTOKOL_WRITE, readers=READERS)
 def availability(request, slug: str):
     pejabat = get_object_or_404(Pejabat.objects.select_related("pengaturan_audiensi"), slug=slug)
     pengaturan = selectors.settings_for(pejabat)
@@ -336,10 +339,9 @@ def availability(request, slug: str):
         "settings_form": forms.PengaturanForm(instance=pengaturan),
         "rule_form": forms.AturanForm(),
         "exception_form": forms.PengecualianForm(),
+        "can_act": roles.has_role(request.user, *PROTOKOL_WRITE),
     }
     if request.method == "POST":
-        if not roles.has_role(request.user, *PROTOKOL_WRITE):
-            raise Http404
         op = request.POST.get("op", "")
         try:
             done = _availability_op(request, op, pejabat, pengaturan, ctx)
