@@ -4,7 +4,7 @@ from django.http import HttpRequest
 
 from portal.akun import roles
 from portal.kasus.models import Kasus, Status
-from portal.kasus.selectors import viewer_is_reporter
+from portal.kasus.selectors import viewer_is_reporter, viewer_may_act
 
 from . import selectors
 from .forms import ANSWER_PREFIX, REROUTE_PREFIX, AcceptForm, AnswerForm, DisputeForm, InfoForm, RerouteForm
@@ -42,11 +42,13 @@ def public_context(kasus: Kasus, request: HttpRequest) -> dict | None:
     answered = kasus.status == Status.DIJAWAB
     if not (files or waiting or answered):
         return None
+    may_act = viewer_may_act(kasus, request)
     return {
         "lampiran_list": files,
-        "info_form": InfoForm() if waiting else None,
-        "accept_form": AcceptForm() if answered else None,
-        "dispute_form": DisputeForm() if answered else None,
+        "info_form": InfoForm() if waiting and may_act else None,
+        "accept_form": AcceptForm() if answered and may_act else None,
+        "dispute_form": DisputeForm() if answered and may_act else None,
+        "needs_code": (waiting or answered) and not may_act,
         # While answered, due_at is the end of the dispute window (10 working days after the answer).
         "dispute_until": kasus.due_at if answered else None,
     }

@@ -1,6 +1,7 @@
 import csv
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,7 +12,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.akun.access import staff_required
 from portal.kasus.models import Kasus
-from portal.kasus.selectors import remember_owner, staff_kasus, viewer_is_reporter, viewer_sees_content
+from portal.kasus.selectors import (
+    remember_owner,
+    staff_kasus,
+    viewer_is_reporter,
+    viewer_may_act,
+    viewer_proved_reporter,
+    viewer_sees_content,
+)
 from portal.kasus.services import KasusError
 from portal.wilayah.models import Wilayah
 
@@ -73,8 +81,12 @@ def submit(request):
             except KasusError as exc:
                 form.add_error(None, str(exc))
             else:
-                remember_owner(request, result.kasus)
-                request.session[SENT_SESSION_KEY] = result.kasus.pk
+                if result.created or viewer_proved_reporter(result.kasus, request):
+                    remember_owner(request, result.kasus)
+                    request.session[SENT_SESSION_KEY] = result.kasus.pk
+                else:
+                    # The idempotency key is not a credential: a replay from another session learns nothing.
+                    request.session.pop(SENT_SESSION_KEY, None)
                 return redirect("aspirasi:sent")
     else:
         initial = {}
@@ -156,6 +168,11 @@ def _back_to(request, kasus: Kasus) -> str:
 
 def _resident_action(request, token, form_class, action, title, call):
     kasus = _reporter_case(request, token)
+    if not viewer_may_act(kasus, request):
+        # A confidential case: the link shows it; the reporter's account or a one-time code acts on it.
+        if request.method == "POST":
+            raise PermissionDenied
+        return redirect("kasus:track_code", kasus.tracking_token)
     if request.method == "POST":
         form = form_class(request.POST, request.FILES)
         if form.is_valid():

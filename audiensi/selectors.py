@@ -158,6 +158,14 @@ def free_slots(
     return result
 
 
+def replacement_slots(audiensi: Audiensi) -> list[Slot]:
+    """Free slots of the request's pejabat it could move to: never the slot it holds now."""
+    pejabat = list(Pejabat.objects.filter(pk=audiensi.pejabat_id).select_related("pengaturan_audiensi"))
+    # Its own hold is ignored so that slots overlapping it on another grid stay on offer.
+    slots = free_slots(pejabat, exclude_audiensi_id=audiensi.pk).get(audiensi.pejabat_id, [])
+    return [slot for slot in slots if slot.start != audiensi.start_at]
+
+
 def bookable_pejabat() -> list[Pejabat]:
     return list(Pejabat.objects.filter(is_active=True).select_related("pengaturan_audiensi"))
 

@@ -183,6 +183,11 @@ def _require(audiensi: Audiensi, *statuses: str) -> None:
         )
 
 
+def _require_other_slot(audiensi: Audiensi, start: dt.datetime) -> None:
+    if start == audiensi.start_at:
+        raise AudiensiError(_("Pilih waktu yang berbeda dari jadwal sekarang."))
+
+
 def _log(audiensi: Audiensi, kind: str, message: str | Promise, *, actor, visibility: str = PELAPOR, data=None) -> None:
     kasus_log(
         kasus=audiensi.kasus,
@@ -343,6 +348,7 @@ def audiensi_propose(*, audiensi_id: int, actor, start: dt.datetime, reason: str
         raise AudiensiError(_("Jelaskan alasan mengusulkan jadwal lain."))
     audiensi = _lock(audiensi_id)
     _require(audiensi, Status.MENUNGGU, Status.DIUSULKAN, Status.DIKONFIRMASI)
+    _require_other_slot(audiensi, start)
     _lock_pejabat(audiensi.pejabat_id)
     now = timezone.now()
     end = slot_check(pejabat=audiensi.pejabat, start=start, now=now, exclude_id=audiensi.pk)
@@ -508,6 +514,7 @@ def audiensi_reschedule(
     audiensi = _lock(audiensi_id)
     _require(audiensi, *OPEN_STATUSES)
     _before_cutoff(audiensi, now)
+    _require_other_slot(audiensi, start)
     _lock_pejabat(audiensi.pejabat_id)
     end = slot_check(pejabat=audiensi.pejabat, start=start, now=now, exclude_id=audiensi.pk)
     previous = audiensi.start_at

@@ -23,8 +23,9 @@ from .ics import feed_ics
 from .models import AturanMingguan, Audiensi, PengaturanAudiensi, Pengecualian, Status
 from .services import AudiensiError
 
-PROTOKOL_READ = (roles.PROTOKOL, roles.PIMPINAN, roles.ADMIN)
 PROTOKOL_WRITE = (roles.PROTOKOL, roles.ADMIN)
+# Pimpinan read every staff page; the actions stay with protokol.
+READERS = (roles.PIMPINAN,)
 SLOTS_ON_INDEX = 6
 
 
@@ -156,11 +157,7 @@ def link(request, token: str):
     ctx = {"audiensi": audiensi, "action": action, "token": token}
     data = request.POST if request.method == "POST" else None
     if action == "jadwal-ulang":
-        slots = selectors.free_slots(
-            list(Pejabat.objects.filter(pk=audiensi.pejabat_id).select_related("pengaturan_audiensi")),
-            exclude_audiensi_id=audiensi.pk,
-        ).get(audiensi.pejabat_id, [])
-        form = forms.RescheduleForm(data, slots=slots)
+        form = forms.RescheduleForm(data, slots=selectors.replacement_slots(audiensi))
     elif action == "batal":
         form = forms.OptionalReasonForm(data)
     else:
@@ -194,7 +191,7 @@ def link(request, token: str):
 # Protokol -------------------------------------------------------------------------------------
 
 
-@staff_required(*PROTOKOL_READ)
+@staff_required(*PROTOKOL_WRITE, readers=READERS)
 def staff_list(request):
     status = request.GET.get("status", "")
     if status not in Status.values:
@@ -217,7 +214,7 @@ def staff_list(request):
     )
 
 
-@staff_required(*PROTOKOL_READ)
+@staff_required(*PROTOKOL_WRITE, readers=READERS)
 def staff_day(request):
     day = forms.DayForm(request.GET).day()
     return render(
@@ -228,13 +225,11 @@ def staff_day(request):
 
 
 def _staff_detail_context(audiensi: Audiensi, **overrides) -> dict:
-    pejabat = list(Pejabat.objects.filter(pk=audiensi.pejabat_id).select_related("pengaturan_audiensi"))
-    slots = selectors.free_slots(pejabat, exclude_audiensi_id=audiensi.pk).get(audiensi.pejabat_id, [])
     # Each form is prefixed with its action so that field ids on the page are unique.
     ctx = {
         "audiensi": audiensi,
         "confirm_form": forms.ConfirmForm(prefix="konfirmasi"),
-        "propose_form": forms.ProposeForm(slots=slots, prefix="usulkan"),
+        "propose_form": forms.ProposeForm(slots=selectors.replacement_slots(audiensi), prefix="usulkan"),
         "pejabat_form": forms.HandoverPejabatForm(prefix="alihkan-pejabat"),
         "opd_form": forms.HandoverOpdForm(prefix="alihkan-opd"),
         "decline_form": forms.ReasonForm(prefix="tolak"),
@@ -248,15 +243,17 @@ def _staff_detail_context(audiensi: Audiensi, **overrides) -> dict:
             source_kind="audiensi", source_id=audiensi.pk
         ).select_related("opd"),
         "timeline": Riwayat.objects.filter(kasus=audiensi.kasus, kind__startswith="audiensi.").select_related("actor"),
+        "can_act": True,
     }
     ctx.update(overrides)
     return ctx
 
 
-@staff_required(*PROTOKOL_READ)
+@staff_required(*PROTOKOL_WRITE, readers=READERS)
 def staff_detail(request, pk: int):
     audiensi = get_object_or_404(Audiensi.objects.select_related("pejabat", "kasus", "pemohon", "opd"), pk=pk)
-    return render(request, "audiensi/staff_detail.html", _staff_detail_context(audiensi))
+    can_act = roles.has_role(request.user, *PROTOKOL_WRITE)
+    return render(request, "audiensi/staff_detail.html", _staff_detail_context(audiensi, can_act=can_act))
 
 
 ACTIONS = {
@@ -311,9 +308,7 @@ def staff_action(request, pk: int, action: str):
     audiensi = get_object_or_404(Audiensi.objects.select_related("pejabat", "kasus", "pemohon", "opd"), pk=pk)
     form_name, form_class = ACTIONS[action]
     if form_class is forms.ProposeForm:
-        pejabat = list(Pejabat.objects.filter(pk=audiensi.pejabat_id).select_related("pengaturan_audiensi"))
-        slots = selectors.free_slots(pejabat, exclude_audiensi_id=audiensi.pk).get(audiensi.pejabat_id, [])
-        form = form_class(request.POST, slots=slots, prefix=action)
+        form = form_class(request.POST, slots=selectors.replacement_slots(audiensi), prefix=action)
     else:
         form = form_class(request.POST, prefix=action)
     if form.is_valid():
@@ -329,12 +324,12 @@ def staff_action(request, pk: int, action: str):
     )
 
 
-@staff_required(*PROTOKOL_READ)
+@staff_required(*PROTOKOL_WRITE, readers=READERS)
 def availability_list(request):
     return render(request, "audiensi/availability_list.html", {"pejabat_list": Pejabat.objects.all()})
 
 
-@staff_required(*PROTOKOL_READ)
+@staff_required(*PROTOKOL_WRITE, readers=READERS)
 def availability(request, slug: str):
     pejabat = get_object_or_404(Pejabat.objects.select_related("pengaturan_audiensi"), slug=slug)
     pengaturan = selectors.settings_for(pejabat)
@@ -344,10 +339,9 @@ def availability(request, slug: str):
         "settings_form": forms.PengaturanForm(instance=pengaturan),
         "rule_form": forms.AturanForm(),
         "exception_form": forms.PengecualianForm(),
+        "can_act": roles.has_role(request.user, *PROTOKOL_WRITE),
     }
     if request.method == "POST":
-        if not roles.has_role(request.user, *PROTOKOL_WRITE):
-            raise Http404
         op = request.POST.get("op", "")
         try:
             done = _availability_op(request, op, pejabat, pengaturan, ctx)

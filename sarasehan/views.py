@@ -25,6 +25,8 @@ from .models import PendaftaranSarasehan, PoinSarasehan, Sarasehan
 
 MANAGERS = ("protokol", "admin")
 DOOR = ("protokol", "petugas", "admin")
+# Pimpinan read every staff page; the actions stay with the roles that own them.
+READERS = ("pimpinan",)
 
 
 # Public
@@ -139,7 +141,7 @@ def _staff_sarasehan(slug: str) -> Sarasehan:
     return get_object_or_404(Sarasehan.objects.select_related("kecamatan"), slug=slug)
 
 
-@staff_required(*DOOR)
+@staff_required(*DOOR, readers=READERS)
 def staff_list(request):
     items = Sarasehan.objects.select_related("kecamatan").order_by("-starts_at")[:100]
     return render(request, "sarasehan/staff_list.html", {"items": items})
@@ -182,7 +184,7 @@ def staff_edit(request, slug):
     return render(request, "sarasehan/staff_form.html", {"form": form, "sarasehan": sarasehan})
 
 
-@staff_required(*DOOR)
+@staff_required(*DOOR, readers=READERS)
 def staff_detail(request, slug):
     sarasehan = _staff_sarasehan(slug)
     regs = list(
@@ -289,7 +291,7 @@ def staff_agenda(request, slug):
     return render(request, "sarasehan/staff_agenda.html", {"sarasehan": sarasehan, "filters": filters, "cases": cases})
 
 
-@staff_required(*DOOR)
+@staff_required(*DOOR, readers=READERS)
 def staff_checkin(request, slug):
     sarasehan = _staff_sarasehan(slug)
     form = CheckInForm(request.POST or None, initial={"code": request.GET.get("kode", "")})
@@ -341,7 +343,7 @@ def staff_walk_in(request, slug):
     )
 
 
-@staff_required(*DOOR)
+@staff_required(*DOOR, readers=READERS)
 def staff_points(request, slug):
     sarasehan = _staff_sarasehan(slug)
     form = PoinForm(request.POST or None, sarasehan=sarasehan, initial={"token": services.new_idempotency_key()})

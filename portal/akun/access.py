@@ -21,9 +21,13 @@ def has_mfa(user) -> bool:
     return cached
 
 
-def staff_required(*allowed: str) -> Callable:
-    """Require one of the given roles (any staff role when none given) and TOTP enrolled."""
+def staff_required(*allowed: str, readers: tuple[str, ...] = ()) -> Callable:
+    """Require one of the given roles (any staff role when none given) and TOTP enrolled.
+
+    `readers` may open the page too, but only to read it: any method other than GET or HEAD is refused.
+    """
     allowed_roles = set(allowed or r.STAFF_ROLES)
+    reader_roles = set(readers)
 
     def decorator(view):
         @wraps(view)
@@ -31,7 +35,9 @@ def staff_required(*allowed: str) -> Callable:
             user = request.user
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not (r.user_roles(user) & allowed_roles):
+            roles = r.user_roles(user)
+            reading = request.method in ("GET", "HEAD") and bool(roles & reader_roles)
+            if not (roles & allowed_roles or reading):
                 raise PermissionDenied
             if not has_mfa(user):
                 messages.warning(request, _("Akun petugas wajib memakai autentikasi dua langkah. Aktifkan dulu."))

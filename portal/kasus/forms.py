@@ -102,6 +102,16 @@ class TrackForm(forms.Form):
     email = forms.EmailField(label=_("Email yang Anda pakai saat melapor"))
 
 
+class KodeAksesForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Kode dari email"),
+        regex=r"^\d{6}$",
+        max_length=6,
+        error_messages={"invalid": _("Kode terdiri atas 6 angka.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "size": 8}),
+    )
+
+
 class CommitmentFilterForm(forms.Form):
     STATUS_CHOICES = [
         ("terbuka", _("Terbuka")),

@@ -292,3 +292,26 @@ class OutboxEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject}"
+
+
+class KodeAkses(models.Model):
+    """A one-time code emailed to a confidential case's reporter; only its hash is kept.
+
+    A forwarded tracking link shows a confidential case but does not act on it: the code proves the
+    visitor reads the reporter's mailbox. Only the newest code of a case counts.
+    """
+
+    kasus = models.ForeignKey(Kasus, on_delete=models.CASCADE, related_name="kode_akses")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("kode akses")
+        verbose_name_plural = _("kode akses")
+        indexes = [models.Index(fields=["kasus", "created_at"], name="kode_akses_kasus_created")]
+
+    def __str__(self) -> str:
+        return f"{self.kasus_id} {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,5 +1,6 @@
 """Reads of the case record reused by several views."""
 
+import time
 from functools import cached_property
 
 from django.core.cache import cache
@@ -15,6 +16,8 @@ from portal.wilayah.models import Kategori, Opd, Wilayah
 from .models import OPEN_STATUSES, Kasus, Riwayat, TindakLanjut
 
 OWNER_SESSION_KEY = "kasus_owner"
+ACT_SESSION_KEY = "kasus_act"
+ACT_GRANT_SECONDS = 60 * 60
 Visibility = Riwayat.Visibility
 
 # Roles that read every case in the back-office; OPD staff read only their own OPD's cases.
@@ -47,6 +50,30 @@ def viewer_sees_content(kasus: Kasus, request: HttpRequest) -> bool:
     A confidential case's content needs proof of ownership; a forwarded tracking link is not enough.
     """
     return not kasus.is_confidential or viewer_proved_reporter(kasus, request)
+
+
+def viewer_may_act(kasus: Kasus, request: HttpRequest) -> bool:
+    """Whether this visitor may act as the reporter: add information, accept or dispute the answer.
+
+    The tracking link is enough on an ordinary case. A confidential case needs the reporter's account or,
+    within ACT_GRANT_SECONDS, a one-time code from the reporter's email: links get forwarded, and the
+    reference and email (the /lacak/ proof) are known to whoever knows the reporter.
+    """
+    if not kasus.is_confidential:
+        return viewer_is_reporter(kasus, request)
+    user = request.user
+    if user.is_authenticated and kasus.reporter_id == user.pk:
+        return True
+    until = request.session.get(ACT_SESSION_KEY, {}).get(str(kasus.pk))
+    return until is not None and until > time.time()
+
+
+def grant_action(request: HttpRequest, kasus: Kasus) -> None:
+    """The visitor gave a valid one-time code: they may act on the case for a while and see its content."""
+    granted = dict(request.session.get(ACT_SESSION_KEY, {}))
+    granted[str(kasus.pk)] = time.time() + ACT_GRANT_SECONDS
+    request.session[ACT_SESSION_KEY] = granted
+    remember_owner(request, kasus)
 
 
 def remember_owner(request: HttpRequest, kasus: Kasus) -> None:

@@ -15,7 +15,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.akun import roles as r
 from portal.akun.access import staff_required
@@ -489,3 +490,69 @@ def track_detail(request: HttpRequest, token: str) -> HttpResponse:
     response = render(request, "kasus/track_detail.html", context)
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+CODE_SENDS = 5
+CODE_SEND_WINDOW_SECONDS = 15 * 60
+
+
+def _code_send_allowed(request: HttpRequest) -> bool:
+    """At most CODE_SENDS code emails per address per window, across cases (the service limits each case)."""
+    key = f"kasus:kode:{_client_ip(request)}"
+    cache.add(key, 0, CODE_SEND_WINDOW_SECONDS)
+    try:
+        sends = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, CODE_SEND_WINDOW_SECONDS)
+        sends = 1
+    return sends <= CODE_SENDS
+
+
+def _code_page(request: HttpRequest, kasus: Kasus, form: f.KodeAksesForm, status: int = 200) -> HttpResponse:
+    context = {
+        "kasus": kasus,
+        "form": form,
+        "has_email": bool(kasus.contact_email()),
+        "show_content": selectors.viewer_sees_content(kasus, request),
+    }
+    response = render(request, "kasus/track_code.html", context, status=status)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def track_code(request: HttpRequest, token: str) -> HttpResponse:
+    """Enter the one-time code that lets a tracking-link holder act on a confidential case."""
+    kasus = get_object_or_404(Kasus.objects.select_related("reporter"), tracking_token=token)
+    if selectors.viewer_may_act(kasus, request):
+        return redirect("kasus:track_detail", token)
+    form = f.KodeAksesForm(request.POST or None)
+    if request.method != "POST":
+        return _code_page(request, kasus, form)
+    if form.is_valid():
+        try:
+            services.kode_akses_verify(kasus_id=kasus.pk, code=form.cleaned_data["code"])
+        except services.KasusError as exc:
+            form.add_error("code", str(exc))
+        else:
+            selectors.grant_action(request, kasus)
+            messages.success(request, _("Kode benar. Anda dapat menanggapi kasus ini selama satu jam."))
+            return redirect("kasus:track_detail", token)
+    return _code_page(request, kasus, form, status=400)
+
+
+@never_cache
+@require_POST
+def track_code_send(request: HttpRequest, token: str) -> HttpResponse:
+    kasus = get_object_or_404(Kasus, tracking_token=token)
+    if not _code_send_allowed(request):
+        messages.error(request, _("Terlalu banyak permintaan kode. Silakan coba lagi dalam 15 menit."))
+        return _code_page(request, kasus, f.KodeAksesForm(), status=429)
+    try:
+        services.kode_akses_send(kasus_id=kasus.pk)
+    except services.KasusError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Kode sekali pakai telah dikirim ke alamat email pelapor. Kode berlaku 15 menit."))
+    return redirect("kasus:track_code", token)

@@ -218,7 +218,7 @@ def test_it_manages_availability(client):
     url = f"/petugas/audiensi/ketersediaan/{pejabat.slug}/"
     client.force_login(staff("pimpinan"))
     assert client.get(url).status_code == 200
-    assert client.post(url, {"op": "rule"}).status_code == 404
+    assert client.post(url, {"op": "rule"}).status_code == 403
     client.force_login(staff("protokol"))
     data = {"op": "rule", "weekday": 1, "start_time": "09:00", "end_time": "12:00", "slot_minutes": 30}
     assert client.post(url, {**data, "buffer_minutes": 10}).status_code == 302
