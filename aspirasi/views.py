@@ -14,6 +14,7 @@ from portal.akun.access import staff_required
 from portal.kasus.models import Kasus
 from portal.kasus.selectors import remember_owner, staff_kasus, viewer_is_reporter, viewer_sees_content
 from portal.kasus.services import KasusError
+from portal.ratelimit import client_address
 from portal.wilayah.models import Wilayah
 
 from . import files, selectors, services
@@ -53,11 +54,6 @@ def limit_body(view):
     return wrapped
 
 
-def _client_ip(request) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is trivially forged unless a trusted proxy rewrites REMOTE_ADDR.
-    return request.META.get("REMOTE_ADDR", "")
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 @limit_body
@@ -89,7 +85,7 @@ def submit(request):
                     reporter_language=request.LANGUAGE_CODE,
                     files=data["lampiran"],
                     idempotency_key=data["idempotency_key"],
-                    client_ip=_client_ip(request),
+                    client_ip=client_address(request),
                     consent=data["consent"],
                 )
             except KasusError as exc:

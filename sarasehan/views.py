@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from portal.akun.access import staff_required
 from portal.akun.roles import has_role
 from portal.kasus.models import Kasus
+from portal.ratelimit import hit, hit_address, normalise_email
 
 from . import selectors, services
 from .forms import (
@@ -25,9 +26,24 @@ from .models import PendaftaranSarasehan, PoinSarasehan, Sarasehan
 
 MANAGERS = ("protokol", "admin")
 DOOR = ("protokol", "petugas", "admin")
+# Registrations per hour from one address (a family or a village office may share one) and per mailbox.
+REGISTER_PER_ADDRESS = 10
+REGISTER_PER_EMAIL = 3
+REGISTER_WINDOW_SECONDS = 3600
 
 
 # Public
+
+
+def _registration_within_limit(request, form: PendaftaranForm) -> bool:
+    """Count one registration attempt per address and mailbox; over the limit, say so on the form."""
+    within = hit_address("sarasehan:ip", request, REGISTER_PER_ADDRESS, REGISTER_WINDOW_SECONDS)
+    email = form.cleaned_data.get("email") or ""
+    if email:
+        within = hit("sarasehan:email", normalise_email(email), REGISTER_PER_EMAIL, REGISTER_WINDOW_SECONDS) and within
+    if not within:
+        form.add_error(None, _("Terlalu banyak pendaftaran dalam waktu singkat. Silakan coba lagi dalam 60 menit."))
+    return within
 
 
 def sarasehan_list(request):
@@ -51,7 +67,7 @@ def sarasehan_detail(request, slug):
         if user:
             initial = {"name": user.full_name, "email": user.email, "phone": user.phone, "desa": user.wilayah_id}
         form = PendaftaranForm(request.POST or None, user=user, own_cases=own_cases, initial=initial)
-        if request.method == "POST" and form.is_valid():
+        if request.method == "POST" and form.is_valid() and _registration_within_limit(request, form):
             data = form.cleaned_data
             try:
                 reg = services.pendaftaran_create(
