@@ -1,7 +1,6 @@
 """Every write of the aspirasi channel. Case transitions go through portal.kasus.services."""
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -53,18 +52,9 @@ class Submitted:
 # Rate limiting ------------------------------------------------------------------------------------------------------
 
 
-def _rate_limit() -> tuple[int, int] | None:
-    """(count, seconds) from ASPIRASI_RATE_LIMIT ("5/3600" by default, "off" only for benchmarks)."""
-    value = str(getattr(settings, "ASPIRASI_RATE_LIMIT", "") or os.environ.get("ASPIRASI_RATE_LIMIT", "5/3600"))
-    if value.lower() == "off":
-        return None
-    count, _sep, seconds = value.partition("/")
-    return int(count), int(seconds or 3600)
-
-
 def aspirasi_rate_limit_hit(*, ip: str, email: str = "") -> None:
     """Count one submission for the address (IPv6 per /64) and the mailbox; raise RateLimited when over the limit."""
-    limit = _rate_limit()
+    limit = ratelimit.configured("ASPIRASI_RATE_LIMIT", "5/3600")
     if limit is None:
         return
     count, seconds = limit

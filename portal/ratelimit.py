@@ -7,6 +7,7 @@ residents.
 
 import hashlib
 import ipaddress
+import os
 
 from django.conf import settings
 from django.core.cache import cache
@@ -72,6 +73,18 @@ def normalise_email(email: str) -> str:
         domain = DOTLESS_DOMAINS[domain]
         local = local.replace(".", "")
     return f"{local}@{domain}"
+
+
+def configured(name: str, default: str) -> tuple[int, int] | None:
+    """(count, seconds) from the setting or environment variable `name`, e.g. "5/3600"; None for "off".
+
+    "off" exists for the benchmarks, which post hundreds of forms from one address.
+    """
+    value = str(getattr(settings, name, "") or os.environ.get(name, default))
+    if value.lower() == "off":
+        return None
+    count, _sep, seconds = value.partition("/")
+    return int(count), int(seconds or 3600)
 
 
 def hit(bucket: str, key: str, limit: int, window: int) -> bool:

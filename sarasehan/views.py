@@ -6,10 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal import ratelimit
 from portal.akun.access import staff_required
 from portal.akun.roles import has_role
 from portal.kasus.models import Kasus
-from portal.ratelimit import hit, hit_address, normalise_email
 
 from . import selectors, services
 from .forms import (
@@ -26,23 +26,30 @@ from .models import PendaftaranSarasehan, PoinSarasehan, Sarasehan
 
 MANAGERS = ("protokol", "admin")
 DOOR = ("protokol", "petugas", "admin")
-# Registrations per hour from one address (a family or a village office may share one) and per mailbox.
-REGISTER_PER_ADDRESS = 10
-REGISTER_PER_EMAIL = 3
-REGISTER_WINDOW_SECONDS = 3600
 
 
 # Public
 
 
 def _registration_within_limit(request, form: PendaftaranForm) -> bool:
-    """Count one registration attempt per address and mailbox; over the limit, say so on the form."""
-    within = hit_address("sarasehan:ip", request, REGISTER_PER_ADDRESS, REGISTER_WINDOW_SECONDS)
+    """Count one registration per address and per mailbox (SARASEHAN_RATE_LIMIT); over it, say so on the form.
+
+    The default allows a family or a village office sharing one address to register together.
+    """
+    limit = ratelimit.configured("SARASEHAN_RATE_LIMIT", "10/3600")
+    if limit is None:
+        return True
+    count, seconds = limit
+    within = ratelimit.hit_address("sarasehan:ip", request, count, seconds)
     email = form.cleaned_data.get("email") or ""
     if email:
-        within = hit("sarasehan:email", normalise_email(email), REGISTER_PER_EMAIL, REGISTER_WINDOW_SECONDS) and within
+        within = ratelimit.hit("sarasehan:email", ratelimit.normalise_email(email), count, seconds) and within
     if not within:
-        form.add_error(None, _("Terlalu banyak pendaftaran dalam waktu singkat. Silakan coba lagi dalam 60 menit."))
+        form.add_error(
+            None,
+            _("Terlalu banyak pendaftaran dalam waktu singkat. Silakan coba lagi dalam %(minutes)s menit.")
+            % {"minutes": max(seconds // 60, 1)},
+        )
     return within
 
 
