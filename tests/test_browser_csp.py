@@ -1,8 +1,9 @@
 """In Chromium, under the real Content-Security-Policy: htmx still works and nothing is blocked or reported."""
 
 import pytest
+from django.urls import reverse
 
-from tests.factories import UserFactory, desa, staff
+from tests.factories import PASSWORD, UserFactory, desa, staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -52,6 +53,18 @@ def test_resident_and_staff_pages_raise_no_violation(watched, login_as):
     login_as(staff("petugas"))
     for url in ("/petugas/", "/petugas/tindak-lanjut/", "/aspirasi/kirim/"):
         watched.goto(url)
+    assert_clean(watched)
+
+
+def test_the_totp_qr_code_shows_under_the_csp(watched, login_as):
+    # allauth shows the QR code only after the password is confirmed again.
+    login_as(staff("petugas", mfa=False))
+    watched.goto(reverse("mfa_activate_totp"))
+    watched.fill("input[name=password]", PASSWORD)
+    watched.locator("form.akun-form button[type=submit]").click()
+    watched.wait_for_url(f"**{reverse('mfa_activate_totp')}")
+    qr = watched.locator("img[src^='data:image/svg+xml']")
+    assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
     assert_clean(watched)
 
 
