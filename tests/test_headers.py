@@ -8,7 +8,9 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.urls import reverse
 
+from audiensi.services import link_token
 from sarasehan.selectors import registration_token
+from tests.audiensi.factories import open_availability, request_audiensi
 from tests.factories import UserFactory, open_kasus, staff
 from tests.sarasehan.factories import register, sarasehan
 
@@ -60,6 +62,10 @@ def tracking_url():
     return reverse("kasus:track_detail", args=[open_kasus(reporter_email="tamu@example.org").tracking_token])
 
 
+def audiensi_link_url():
+    return reverse("audiensi:link", args=[link_token(request_audiensi(open_availability()), "batal")])
+
+
 def registration_url():
     return reverse("sarasehan:registration", args=[registration_token(register(sarasehan()))])
 
@@ -76,6 +82,8 @@ PRIVATE = {
     "resident profile": (resident, lambda: reverse("akun_profile")),
     "tracking page": (None, tracking_url),
     "sarasehan registration": (None, registration_url),
+    "audiensi link": (None, audiensi_link_url),
+    "audiensi of a resident": (resident, lambda: reverse("audiensi:mine")),
     "staff queue": (lambda: staff("petugas"), lambda: reverse("kasus:queue")),
     "staff sarasehan": (lambda: staff("protokol"), lambda: reverse("sarasehan:staff_list")),
     "admin index": (admin_user, lambda: reverse("admin:index")),
