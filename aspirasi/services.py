@@ -1,12 +1,10 @@
 """Every write of the aspirasi channel. Case transitions go through portal.kasus.services."""
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -15,6 +13,7 @@ from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal import ratelimit
 from portal.kasus import services as kasus_services
 from portal.kasus.models import Channel, Kasus, Riwayat, Status
 from portal.kasus.services import KasusError
@@ -53,36 +52,20 @@ class Submitted:
 # Rate limiting ------------------------------------------------------------------------------------------------------
 
 
-def _rate_limit() -> tuple[int, int] | None:
-    """(count, seconds) from ASPIRASI_RATE_LIMIT ("5/3600" by default, "off" only for benchmarks)."""
-    value = str(getattr(settings, "ASPIRASI_RATE_LIMIT", "") or os.environ.get("ASPIRASI_RATE_LIMIT", "5/3600"))
-    if value.lower() == "off":
-        return None
-    count, _sep, seconds = value.partition("/")
-    return int(count), int(seconds or 3600)
-
-
 def aspirasi_rate_limit_hit(*, ip: str, email: str = "") -> None:
-    """Count one submission for the IP address and the email; raise RateLimited when over the limit."""
-    limit = _rate_limit()
+    """Count one submission for the address (IPv6 per /64) and the mailbox; raise RateLimited when over the limit."""
+    limit = ratelimit.configured("ASPIRASI_RATE_LIMIT", "5/3600")
     if limit is None:
         return
     count, seconds = limit
-    keys = [f"aspirasi:rl:ip:{ip}"]
+    within = ratelimit.hit("aspirasi:ip", ratelimit.address_bucket(ip), count, seconds)
     if email:
-        keys.append(f"aspirasi:rl:email:{email.strip().lower()}")
-    for key in keys:
-        cache.add(key, 0, timeout=seconds)
-        try:
-            used = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=seconds)
-            used = 1
-        if used > count:
-            raise RateLimited(
-                _("Terlalu banyak kiriman dalam waktu singkat. Silakan coba lagi dalam %(minutes)s menit.")
-                % {"minutes": max(seconds // 60, 1)}
-            )
+        within = ratelimit.hit("aspirasi:email", ratelimit.normalise_email(email), count, seconds) and within
+    if not within:
+        raise RateLimited(
+            _("Terlalu banyak kiriman dalam waktu singkat. Silakan coba lagi dalam %(minutes)s menit.")
+            % {"minutes": max(seconds // 60, 1)}
+        )
 
 
 # Files --------------------------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from portal.kasus.selectors import (
     viewer_sees_content,
 )
 from portal.kasus.services import KasusError
+from portal.ratelimit import client_address
 from portal.wilayah.models import Wilayah
 
 from . import selectors, services
@@ -38,11 +39,6 @@ from .forms import (
 from .models import Lampiran
 
 SENT_SESSION_KEY = "aspirasi_sent"
-
-
-def _client_ip(request) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is trivially forged unless a trusted proxy rewrites REMOTE_ADDR.
-    return request.META.get("REMOTE_ADDR", "")
 
 
 @never_cache
@@ -75,7 +71,7 @@ def submit(request):
                     reporter_language=request.LANGUAGE_CODE,
                     files=data["lampiran"],
                     idempotency_key=data["idempotency_key"],
-                    client_ip=_client_ip(request),
+                    client_ip=client_address(request),
                     consent=data["consent"],
                 )
             except KasusError as exc:

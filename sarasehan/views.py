@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal import ratelimit
 from portal.akun.access import staff_required
 from portal.akun.roles import has_role
 from portal.kasus.models import Kasus
@@ -32,6 +33,28 @@ READERS = ("pimpinan",)
 # Public
 
 
+def _registration_within_limit(request, form: PendaftaranForm) -> bool:
+    """Count one registration per address and per mailbox (SARASEHAN_RATE_LIMIT); over it, say so on the form.
+
+    The default allows a family or a village office sharing one address to register together.
+    """
+    limit = ratelimit.configured("SARASEHAN_RATE_LIMIT", "10/3600")
+    if limit is None:
+        return True
+    count, seconds = limit
+    within = ratelimit.hit_address("sarasehan:ip", request, count, seconds)
+    email = form.cleaned_data.get("email") or ""
+    if email:
+        within = ratelimit.hit("sarasehan:email", ratelimit.normalise_email(email), count, seconds) and within
+    if not within:
+        form.add_error(
+            None,
+            _("Terlalu banyak pendaftaran dalam waktu singkat. Silakan coba lagi dalam %(minutes)s menit.")
+            % {"minutes": max(seconds // 60, 1)},
+        )
+    return within
+
+
 def sarasehan_list(request):
     return render(
         request,
@@ -53,7 +76,7 @@ def sarasehan_detail(request, slug):
         if user:
             initial = {"name": user.full_name, "email": user.email, "phone": user.phone, "desa": user.wilayah_id}
         form = PendaftaranForm(request.POST or None, user=user, own_cases=own_cases, initial=initial)
-        if request.method == "POST" and form.is_valid():
+        if request.method == "POST" and form.is_valid() and _registration_within_limit(request, form):
             data = form.cleaned_data
             try:
                 reg = services.pendaftaran_create(

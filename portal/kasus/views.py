@@ -4,7 +4,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal import ratelimit
 from portal.akun import roles as r
 from portal.akun.access import staff_required
 
@@ -440,25 +440,9 @@ def my_case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "kasus/mine_detail.html", context)
 
 
-def _client_ip(request: HttpRequest) -> str:
-    """The visitor's address. Behind N trusted proxies (PORTAL_PROXY_COUNT), the N-th entry from the right."""
-    proxies = getattr(settings, "PORTAL_PROXY_COUNT", 0)
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    if proxies and len(forwarded) >= proxies:
-        return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _track_allowed(request: HttpRequest) -> bool:
     """At most TRACK_ATTEMPTS tries per address per window, so references cannot be probed in bulk."""
-    key = f"kasus:track:{_client_ip(request)}"
-    cache.add(key, 0, TRACK_WINDOW_SECONDS)
-    try:
-        attempts = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, TRACK_WINDOW_SECONDS)
-        attempts = 1
-    return attempts <= TRACK_ATTEMPTS
+    return ratelimit.hit_address("lacak", request, TRACK_ATTEMPTS, TRACK_WINDOW_SECONDS)
 
 
 def track(request: HttpRequest) -> HttpResponse:

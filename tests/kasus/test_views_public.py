@@ -170,7 +170,7 @@ def test_it_includes_public_panels_with_their_context(client, monkeypatch, setti
 
 
 def test_it_counts_tracking_attempts_per_forwarded_address_behind_a_proxy(client, settings):
-    settings.PORTAL_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_COUNT = 1
     kasus = open_kasus(reporter_email="tamu@example.org")
     data = {"reference": kasus.reference, "email": "salah@example.org"}
     for _ in range(10):
