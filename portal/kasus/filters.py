@@ -1,12 +1,11 @@
 import django_filters
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.wilayah.models import Kategori, Opd, Wilayah
 
-from .models import OPEN_STATUSES, Kasus, Status
+from .models import Kasus, Status, late_q
 
 
 class KasusFilter(django_filters.FilterSet):
@@ -57,4 +56,4 @@ class KasusFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(status__in=OPEN_STATUSES, due_at__lt=timezone.now())
+        return queryset.filter(late_q())

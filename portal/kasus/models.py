@@ -1,3 +1,4 @@
+import datetime as dt
 import secrets
 
 from django.conf import settings
@@ -25,6 +26,14 @@ class Status(models.TextChoices):
 
 CLOSED_STATUSES = frozenset({Status.DITOLAK, Status.DITUTUP, Status.DIGABUNG})
 OPEN_STATUSES = frozenset(Status.values) - CLOSED_STATUSES
+# Statuses whose deadline the regency must meet: a paused case waits for the reporter's information,
+# an answered one for the reporter's reply (it closes by itself), so neither can be late.
+LATE_STATUSES = OPEN_STATUSES - {Status.MENUNGGU_INFORMASI, Status.DIJAWAB}
+
+
+def late_q(now: dt.datetime | None = None) -> models.Q:
+    """Late: waiting on the regency past the promised deadline. One definition for every view and figure."""
+    return models.Q(status__in=LATE_STATUSES, due_at__lt=now or timezone.now())
 
 
 class Channel(models.TextChoices):
@@ -53,8 +62,8 @@ class KasusQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 
-    def overdue(self, now=None):
-        return self.open().filter(due_at__lt=now or timezone.now())
+    def overdue(self, now: dt.datetime | None = None):
+        return self.filter(late_q(now))
 
 
 class Kasus(models.Model):
@@ -103,7 +112,10 @@ class Kasus(models.Model):
 
     due_at = models.DateTimeField(_("batas waktu"), null=True, blank=True)
     sla_remaining_days = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    # Escalation never moves due_at: the deadline promised to the reporter stays, and so does the lateness.
     escalation_level = models.PositiveSmallIntegerField(_("tingkat eskalasi"), default=0)
+    escalated_at = models.DateTimeField(_("dieskalasi pada"), null=True, blank=True, editable=False)
+    next_escalation_at = models.DateTimeField(_("eskalasi berikutnya"), null=True, blank=True, editable=False)
     merged_into = models.ForeignKey(
         "self", verbose_name=_("digabung ke"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -153,7 +165,7 @@ class Kasus(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.is_open and self.due_at is not None and self.due_at < timezone.now()
+        return self.status in LATE_STATUSES and self.due_at is not None and self.due_at < timezone.now()
 
     @property
     def is_publicly_visible(self) -> bool:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext as _
@@ -30,6 +31,7 @@ from .models import (
     Riwayat,
     Status,
     TindakLanjut,
+    late_q,
 )
 from .outbox import Attachment, outbox_enqueue
 
@@ -328,10 +330,14 @@ def _transition(
     previous = kasus.status
     changes: dict[str, Any] = {"status": to_status, **(extra_fields or {})}
     if "due_at" in changes:
-        changes.setdefault("escalation_level", 0)  # a fresh deadline starts a fresh escalation
+        # A deadline set by a recorded decision starts a fresh escalation.
+        changes.setdefault("escalation_level", 0)
+        changes.setdefault("escalated_at", None)
+        changes.setdefault("next_escalation_at", None)
     if to_status in CLOSED_STATUSES:
         changes.setdefault("closed_at", timezone.now())
         changes["due_at"] = None
+        changes["next_escalation_at"] = None
     for name, value in changes.items():
         setattr(kasus, name, value)
     kasus.save(update_fields=[*changes, "updated_at"])
@@ -786,34 +792,35 @@ def tindak_lanjut_complete(*, tindak_lanjut_id: int, actor: User | None, evidenc
 # SLA sweep (periodic task) ------------------------------------------------------------------------
 
 
-def _escalation_due(kasus: Kasus, now: dt.datetime) -> bool:
-    return (
-        kasus.is_open
-        and kasus.status != Status.DIJAWAB  # answered cases close by themselves
-        and kasus.due_at is not None
-        and kasus.due_at < now
-        and kasus.escalation_level < MAX_ESCALATION_LEVEL
+def _escalation_q(now: dt.datetime) -> Q:
+    """Late cases due for their next escalation step: the first when late, the next when its time came."""
+    return late_q(now) & (
+        Q(escalation_level=0) | Q(escalation_level__lt=MAX_ESCALATION_LEVEL, next_escalation_at__lt=now)
     )
 
 
 @transaction.atomic
 def _escalate(kasus_id: int, now: dt.datetime) -> bool:
-    """Escalate one overdue case by one level: petugas and the OPD first, then pimpinan too."""
+    """Escalate one late case by one level: petugas and the OPD first, then pimpinan too.
+
+    The promised deadline (due_at) stays where it is, so the case stays late everywhere until answered;
+    the escalation keeps its own clock in next_escalation_at.
+    """
     kasus = _lock(kasus_id)
-    if not _escalation_due(kasus, now):
-        return False
+    if not Kasus.objects.filter(_escalation_q(now), pk=kasus_id).exists():
+        return False  # answered, paused or escalated by a concurrent sweep since the candidates were read
     kasus.escalation_level += 1
-    fields = ["escalation_level", "updated_at"]
-    if kasus.escalation_level == 1:
-        # A second deadline: if the case is still late after it, pimpinan is told.
-        kasus.due_at = add_working_days(now, sla_days("escalate_after_days"))
-        fields.append("due_at")
+    kasus.escalated_at = now
+    if kasus.escalation_level < MAX_ESCALATION_LEVEL:
+        # If the case is still late this many working days later, the next level is told.
+        kasus.next_escalation_at = add_working_days(now, sla_days("escalate_after_days"))
         roles = ["petugas"]
         message = gettext_lazy("Kasus melewati batas waktu layanan.")
     else:
+        kasus.next_escalation_at = None
         roles = ["petugas", "pimpinan"]
         message = gettext_lazy("Kasus masih terlambat setelah batas kedua; dieskalasi ke pimpinan.")
-    kasus.save(update_fields=fields)
+    kasus.save(update_fields=["escalation_level", "escalated_at", "next_escalation_at", "updated_at"])
     kasus_log(
         kasus=kasus,
         kind="kasus.overdue",
@@ -829,14 +836,9 @@ def _escalate(kasus_id: int, now: dt.datetime) -> bool:
 
 
 def kasus_escalate_overdue(*, now: dt.datetime | None = None) -> int:
-    """Raise the escalation level of overdue cases once per deadline. Idempotent; returns how many moved."""
+    """Escalate each late case one step per sweep, each step once. Idempotent; returns how many moved."""
     now = now or timezone.now()
-    candidates = list(
-        Kasus.objects.overdue(now)
-        .exclude(status=Status.DIJAWAB)
-        .filter(escalation_level__lt=MAX_ESCALATION_LEVEL)
-        .values_list("pk", flat=True)
-    )
+    candidates = list(Kasus.objects.filter(_escalation_q(now)).values_list("pk", flat=True))
     return sum(_escalate(kasus_id, now) for kasus_id in candidates)
 
 
