@@ -98,6 +98,7 @@ def recent_public_cases(limit: int = 20) -> list[dict]:
             "opd__singkatan",
             "confirmed_at",
             "answered_at",
+            "lapor_tracking_id",
         )[:limit]
     )
     for row in rows:

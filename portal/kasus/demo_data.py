@@ -567,7 +567,8 @@ def ensure_late_case(accounts: dict[str, DemoAccount]) -> Kasus | None:
         return None
     done = sum(key.startswith(LATE_KEY_PREFIX) for key in _existing_demo_keys())
     spec = next(s for s in _case_specs() if s.overdue and s.status == Status.DIDISPOSISIKAN)
-    spec = replace(spec, key=f"{LATE_KEY_PREFIX}{done + 1}")
+    # By phone: a copy of a LAPOR case would repeat its SP4N-LAPOR! number.
+    spec = replace(spec, key=f"{LATE_KEY_PREFIX}{done + 1}", channel=Channel.TELEPON)
     with transaction.atomic():
         return _create_case(spec, *_case_context(accounts))
 
@@ -599,10 +600,9 @@ def _create_case(spec: _Spec, kategori, opds, petugas, opd_officer, warga) -> Ka
         is_confidential=spec.confidential,
         data={"demo": spec.key},
         notify=False,
+        lapor_tracking_id=f"WNG-{2600000 + spec.index * 131}" if spec.channel == Channel.LAPOR else "",
         **guest_fields,
     )
-    if spec.channel == Channel.LAPOR:
-        Kasus.objects.filter(pk=kasus.pk).update(lapor_tracking_id=f"WNG-{2600000 + spec.index * 131}")
     officer = opd_officer if opd.singkatan == DEMO_OPD else petugas
     pk = kasus.pk
     steps = {

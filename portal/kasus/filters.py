@@ -14,7 +14,9 @@ class KasusFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Cari"),
         method="filter_text",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Nomor, judul atau ringkasan")}),
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Nomor kasus atau SP4N-LAPOR!, judul atau ringkasan")}
+        ),
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices, empty_label=_("Semua status"))
     kategori = django_filters.ModelChoiceFilter(
@@ -48,6 +50,7 @@ class KasusFilter(django_filters.FilterSet):
             return queryset
         return queryset.filter(
             Q(reference__iexact=value)
+            | Q(lapor_tracking_id__iexact=value.lstrip("#"))
             | Q(reference__icontains=value)
             | Q(title__icontains=value)
             | Q(summary__icontains=value)

@@ -1,7 +1,9 @@
 import datetime as dt
+import re
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +48,24 @@ class Channel(models.TextChoices):
     AUDIENSI = "audiensi", _("Audiensi")
     SARASEHAN = "sarasehan", _("Sarasehan")
     LAPOR = "lapor", _("SP4N-LAPOR!")
+
+
+# An SP4N-LAPOR! tracking number as staff copy it: 6 to 20 letters and digits, single hyphens allowed inside
+# (LAPOR shows numbers like "1234567" or "#1234567"; regional exports add prefixes like "WNG-2600131").
+LAPOR_TRACKING_ID_RE = re.compile(r"^(?=.{6,20}$)[A-Z0-9]+(?:-[A-Z0-9]+)*$")
+
+
+def normalize_lapor_tracking_id(value: str) -> str:
+    """What staff paste, as stored: no spaces, no leading '#', upper case."""
+    return (value or "").strip().lstrip("#").strip().upper()
+
+
+def validate_lapor_tracking_id(value: str) -> None:
+    if value and not LAPOR_TRACKING_ID_RE.match(normalize_lapor_tracking_id(value)):
+        raise ValidationError(
+            _("Nomor SP4N-LAPOR! terdiri dari 6–20 huruf atau angka (boleh dengan tanda hubung), mis. 1234567."),
+            code="invalid",
+        )
 
 
 class Priority(models.TextChoices):
@@ -119,7 +139,9 @@ class Kasus(models.Model):
     merged_into = models.ForeignKey(
         "self", verbose_name=_("digabung ke"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    lapor_tracking_id = models.CharField(_("nomor SP4N-LAPOR!"), max_length=40, blank=True)
+    lapor_tracking_id = models.CharField(
+        _("nomor SP4N-LAPOR!"), max_length=40, blank=True, validators=[validate_lapor_tracking_id]
+    )
     rating = models.PositiveSmallIntegerField(_("penilaian"), null=True, blank=True)
 
     confirmed_at = models.DateTimeField(_("dikonfirmasi"), null=True, blank=True)
@@ -153,6 +175,12 @@ class Kasus(models.Model):
             models.CheckConstraint(
                 condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
                 name="kasus_rating_1_to_5",
+            ),
+            # One case per SP4N-LAPOR! report; most cases have none.
+            models.UniqueConstraint(
+                fields=["lapor_tracking_id"],
+                condition=~models.Q(lapor_tracking_id=""),
+                name="kasus_lapor_tracking_id_unique",
             ),
         ]
 

@@ -7,11 +7,14 @@ portal's language and each email renders them in its recipient's language.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.functional import Promise, lazy
@@ -32,6 +35,8 @@ from .models import (
     Status,
     TindakLanjut,
     late_q,
+    normalize_lapor_tracking_id,
+    validate_lapor_tracking_id,
 )
 from .outbox import Attachment, outbox_enqueue
 
@@ -251,29 +256,33 @@ def kasus_open(
     message: str = "",
     data: dict | None = None,
     notify: bool = True,
+    lapor_tracking_id: str = "",
 ) -> Kasus:
     """Open a case with its first timeline entry. Unconfirmed cases stay out of the queue."""
     now = timezone.now()
-    kasus = Kasus.objects.create(
-        reference=_next_reference(timezone.localdate(now).year),
-        title=title,
-        summary=summary,
-        channel=channel,
-        reporter=reporter,
-        reporter_name=reporter_name,
-        reporter_email=(reporter_email or "").lower(),
-        reporter_phone=reporter_phone,
-        reporter_language=reporter_language,
-        kategori=kategori,
-        wilayah=wilayah,
-        kecamatan=_kecamatan_of(wilayah),
-        priority=priority,
-        is_anonymous=is_anonymous,
-        is_confidential=is_confidential,
-        confirmed_at=now if confirmed else None,
-        due_at=add_working_days(now, sla_days("verify_days")) if confirmed else None,
-        created_at=now,
-    )
+    lapor_tracking_id = _clean_lapor_tracking_id(lapor_tracking_id)
+    with _lapor_unique(lapor_tracking_id):
+        kasus = Kasus.objects.create(
+            reference=_next_reference(timezone.localdate(now).year),
+            title=title,
+            summary=summary,
+            channel=channel,
+            reporter=reporter,
+            reporter_name=reporter_name,
+            reporter_email=(reporter_email or "").lower(),
+            reporter_phone=reporter_phone,
+            reporter_language=reporter_language,
+            kategori=kategori,
+            wilayah=wilayah,
+            kecamatan=_kecamatan_of(wilayah),
+            priority=priority,
+            is_anonymous=is_anonymous,
+            is_confidential=is_confidential,
+            confirmed_at=now if confirmed else None,
+            due_at=add_working_days(now, sla_days("verify_days")) if confirmed else None,
+            created_at=now,
+            lapor_tracking_id=lapor_tracking_id,
+        )
     kasus_log(
         kasus=kasus,
         kind=kind,
@@ -626,6 +635,76 @@ def kasus_update_details(
     return kasus
 
 
+# SP4N-LAPOR! --------------------------------------------------------------------------------------
+
+
+def _clean_lapor_tracking_id(value: str) -> str:
+    value = normalize_lapor_tracking_id(value)
+    try:
+        validate_lapor_tracking_id(value)
+    except ValidationError as exc:
+        raise KasusError(exc.messages[0]) from exc
+    return value
+
+
+def _lapor_taken(lapor_tracking_id: str, *, kasus_pk: int | None) -> KasusError | None:
+    if not lapor_tracking_id:
+        return None
+    holder = Kasus.objects.filter(lapor_tracking_id=lapor_tracking_id).exclude(pk=kasus_pk).first()
+    if holder is None:
+        return None
+    return KasusError(
+        _("Nomor SP4N-LAPOR! %(id)s sudah tercatat pada kasus %(ref)s.")
+        % {"id": lapor_tracking_id, "ref": holder.reference}
+    )
+
+
+@contextmanager
+def _lapor_unique(lapor_tracking_id: str, *, kasus_pk: int | None = None) -> Iterator[None]:
+    """Refuse a number another case holds: checked first for a clear message, and by the database
+    constraint when two people record the same number at the same moment."""
+    taken = _lapor_taken(lapor_tracking_id, kasus_pk=kasus_pk)
+    if taken is not None:
+        raise taken
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError:
+        taken = _lapor_taken(lapor_tracking_id, kasus_pk=kasus_pk)
+        if taken is None:
+            raise
+        raise taken from None
+
+
+@transaction.atomic
+def kasus_link_lapor(*, kasus_id: int, actor: User | None, lapor_tracking_id: str) -> Kasus:
+    """Attach or change the case's SP4N-LAPOR! tracking number; an empty one removes the link."""
+    value = _clean_lapor_tracking_id(lapor_tracking_id)
+    kasus = _lock(kasus_id)
+    if kasus.status == Status.DIGABUNG:
+        raise KasusError(
+            _("Kasus %(ref)s sudah digabung; catat nomor SP4N-LAPOR! pada kasus tujuannya.") % {"ref": kasus.reference}
+        )
+    previous = kasus.lapor_tracking_id
+    if value == previous:
+        return kasus
+    kasus.lapor_tracking_id = value
+    with _lapor_unique(value, kasus_pk=kasus.pk):
+        kasus.save(update_fields=["lapor_tracking_id", "updated_at"])
+    # The reporter sees it: they may follow the same report on lapor.go.id.
+    kasus_log(
+        kasus=kasus,
+        kind="kasus.lapor_linked",
+        visibility=Visibility.PELAPOR,
+        message=_lazy_format(gettext_lazy("Kasus ini tercatat di SP4N-LAPOR! dengan nomor %(id)s."), id=value)
+        if value
+        else gettext_lazy("Tautan ke SP4N-LAPOR! dihapus."),
+        actor=actor,
+        data={"from": previous, "to": value},
+    )
+    return kasus
+
+
 # Merging ------------------------------------------------------------------------------------------
 
 NOT_MOVED_ON_MERGE = frozenset({"kasus.riwayat", "kasus.outboxemail", "kasus.kasus"})
@@ -870,6 +949,7 @@ __all__ = [
     "kasus_dispute",
     "kasus_escalate_overdue",
     "kasus_info_received",
+    "kasus_link_lapor",
     "kasus_log",
     "kasus_merge",
     "kasus_note_add",

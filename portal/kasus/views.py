@@ -112,6 +112,11 @@ def _update(kasus, user, data):
     return _("Detail kasus telah diperbarui."), kasus
 
 
+def _lapor(kasus, user, data):
+    services.kasus_link_lapor(kasus_id=kasus.pk, actor=user, lapor_tracking_id=data["lapor_tracking_id"])
+    return _("Nomor SP4N-LAPOR! telah disimpan."), kasus
+
+
 PETUGAS = frozenset({r.PETUGAS})
 OPD = frozenset({r.OPD})
 NOTE_ROLES = frozenset({r.PETUGAS, r.OPD, r.PIMPINAN, r.ADMIN})
@@ -171,6 +176,14 @@ ACTIONS: dict[str, Action] = {
             on_request=True,
         ),
         Action(
+            "lapor",
+            gettext_lazy("Nomor SP4N-LAPOR!"),
+            gettext_lazy("Simpan nomor"),
+            f.LaporForm,
+            PETUGAS,
+            _lapor,
+        ),
+        Action(
             "gabung",
             gettext_lazy("Gabungkan ke kasus lain"),
             gettext_lazy("Gabungkan"),
@@ -221,6 +234,8 @@ def _initial(slug: str, kasus: Kasus) -> dict:
         return {"opd": kasus.opd_id or default_opd}
     if slug == "tindak-lanjut":
         return {"opd": kasus.opd_id}
+    if slug == "lapor":
+        return {"lapor_tracking_id": kasus.lapor_tracking_id}
     if slug == "ubah":
         return {"kategori": kasus.kategori_id, "wilayah": kasus.wilayah_id, "priority": kasus.priority}
     return {}
