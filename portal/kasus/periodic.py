@@ -81,11 +81,11 @@ class PeriodicRunner:
             delay = self.scheduler.tick()
         return delay
 
-    def run(self, stop: threading.Event, *, run_first: bool = True) -> None:
-        """Run until `stop` is set; waiting on the event lets Ctrl-C stop it without a half-done task."""
+    def run(self, stop: threading.Event) -> None:
+        """Run every entry once, then each when due, until `stop` is set (waiting on it, not sleeping,
+        lets Ctrl-C stop the loop between tasks rather than in the middle of one)."""
         try:
-            if run_first:
-                self.run_all()
+            self.run_all()
             while not stop.is_set():
                 close_old_connections()  # this thread's connection may have timed out while it waited
                 stop.wait(self.run_pending())

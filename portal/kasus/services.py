@@ -261,28 +261,30 @@ def kasus_open(
     """Open a case with its first timeline entry. Unconfirmed cases stay out of the queue."""
     now = timezone.now()
     lapor_tracking_id = _clean_lapor_tracking_id(lapor_tracking_id)
-    with _lapor_unique(lapor_tracking_id):
-        kasus = Kasus.objects.create(
-            reference=_next_reference(timezone.localdate(now).year),
-            title=title,
-            summary=summary,
-            channel=channel,
-            reporter=reporter,
-            reporter_name=reporter_name,
-            reporter_email=(reporter_email or "").lower(),
-            reporter_phone=reporter_phone,
-            reporter_language=reporter_language,
-            kategori=kategori,
-            wilayah=wilayah,
-            kecamatan=_kecamatan_of(wilayah),
-            priority=priority,
-            is_anonymous=is_anonymous,
-            is_confidential=is_confidential,
-            confirmed_at=now if confirmed else None,
-            due_at=add_working_days(now, sla_days("verify_days")) if confirmed else None,
-            created_at=now,
-            lapor_tracking_id=lapor_tracking_id,
-        )
+    kasus = Kasus.objects.create(
+        reference=_next_reference(timezone.localdate(now).year),
+        title=title,
+        summary=summary,
+        channel=channel,
+        reporter=reporter,
+        reporter_name=reporter_name,
+        reporter_email=(reporter_email or "").lower(),
+        reporter_phone=reporter_phone,
+        reporter_language=reporter_language,
+        kategori=kategori,
+        wilayah=wilayah,
+        kecamatan=_kecamatan_of(wilayah),
+        priority=priority,
+        is_anonymous=is_anonymous,
+        is_confidential=is_confidential,
+        confirmed_at=now if confirmed else None,
+        due_at=add_working_days(now, sla_days("verify_days")) if confirmed else None,
+        created_at=now,
+    )
+    if lapor_tracking_id:
+        kasus.lapor_tracking_id = lapor_tracking_id
+        with _lapor_unique(lapor_tracking_id, kasus_pk=kasus.pk):
+            kasus.save(update_fields=["lapor_tracking_id"])
     kasus_log(
         kasus=kasus,
         kind=kind,

@@ -91,3 +91,21 @@ def test_it_finds_a_case_by_its_lapor_number_in_the_queue(client):
     client.force_login(staff("petugas"))
     page = client.get(reverse("kasus:queue"), {"q": "#5550001"}).context["page"]
     assert [k.pk for k in page] == [kasus.pk]
+
+
+def test_two_people_linking_the_same_number_at_once_get_a_message_not_an_error(monkeypatch):
+    holder = open_kasus(lapor_tracking_id="5550001")
+    kasus = open_kasus()
+    real = services._lapor_taken
+    checks = []
+
+    def not_yet_committed(*args, **kwargs):
+        # The first check runs before the other person's case is committed; the database constraint decides.
+        checks.append(1)
+        return None if len(checks) == 1 else real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_lapor_taken", not_yet_committed)
+    with pytest.raises(services.KasusError, match=holder.reference):
+        services.kasus_link_lapor(kasus_id=kasus.pk, actor=None, lapor_tracking_id="5550001")
+    kasus.refresh_from_db()
+    assert kasus.lapor_tracking_id == ""
