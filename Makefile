@@ -14,11 +14,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
-# The portal on the embedded default: SQLite, eager tasks, console email, demo data.
+# The portal on the embedded default: SQLite, eager tasks, console email, demo data, and the periodic
+# tasks of production (SLA sweep, reminders, outbox retry, purge) on a thread of the same process.
 run: $(STAMP)
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	DEBUG=1 $(PY) manage.py run_periodic --runserver 127.0.0.1:8000
 
 # The whole test suite; DATABASE_URL and REDIS_URL select real servers when set.
 test: $(STAMP)

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from portal.kasus.models import Channel
+from portal.kasus.models import Channel, validate_lapor_tracking_id
 from portal.wilayah.models import Kategori, Opd, Wilayah
 
 from . import files
@@ -180,6 +180,13 @@ class StaffRecordForm(AspirasiForm):
         assume_scheme="https",
         help_text=_("Wajib untuk kanal media sosial."),
     )
+    lapor_tracking_id = forms.CharField(
+        label=_("Nomor SP4N-LAPOR!"),
+        required=False,
+        max_length=40,
+        validators=[validate_lapor_tracking_id],
+        help_text=_("Wajib untuk kanal SP4N-LAPOR!: nomor pelacakan laporan di lapor.go.id."),
+    )
     consent = forms.BooleanField(
         label=_("Warga telah diberi tahu isi pernyataan pelindungan data pribadi dan menyetujuinya."),
         error_messages={"required": _("Catat persetujuan warga sebelum menyimpan.")},
@@ -188,7 +195,7 @@ class StaffRecordForm(AspirasiForm):
     def __init__(self, *args, **kwargs):
         kwargs["user"] = None
         super().__init__(*args, **kwargs)
-        self.order_fields(["channel", "source_url"] + list(self.fields))
+        self.order_fields(["channel", "source_url", "lapor_tracking_id"] + list(self.fields))
         self.fields["reporter_email"].help_text = _("Bila diisi, warga menerima nomor kasus dan tautan pelacakan.")
         self.fields["reporter_name"].label = _("Nama warga")
 
@@ -196,6 +203,9 @@ class StaffRecordForm(AspirasiForm):
         data = super().clean()
         if data.get("channel") == Channel.MEDIA_SOSIAL and not data.get("source_url"):
             self.add_error("source_url", _("Sertakan tautan unggahan media sosialnya."))
+        if data.get("channel") == Channel.LAPOR and not data.get("lapor_tracking_id"):
+            if "lapor_tracking_id" not in self.errors:
+                self.add_error("lapor_tracking_id", _("Sertakan nomor pelacakan SP4N-LAPOR!-nya."))
         return data
 
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -98,6 +98,7 @@ def recent_public_cases(limit: int = 20) -> list[dict]:
             "opd__singkatan",
             "confirmed_at",
             "answered_at",
+            "lapor_tracking_id",
         )[:limit]
     )
     for row in rows:
@@ -163,7 +164,7 @@ def _compute_monthly_stats(today: dt.date) -> dict:
         "answered": len(answered),
         "answered_on_time": on_time,
         "on_time_percent": round(100 * on_time / len(answered)) if answered else None,
-        "open_overdue": month.overdue().filter(~Q(status=Status.DIJAWAB)).count(),
+        "open_overdue": month.overdue().count(),
     }
 
 

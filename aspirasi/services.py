@@ -26,7 +26,14 @@ Visibility = Riwayat.Visibility
 
 CONFIRM_SALT = "aspirasi.confirm"
 CONFIRM_MAX_AGE = dt.timedelta(days=7)
-STAFF_CHANNELS = (Channel.MEDIA_SOSIAL, Channel.WHATSAPP, Channel.TELEPON, Channel.SURAT, Channel.LANGSUNG)
+STAFF_CHANNELS = (
+    Channel.MEDIA_SOSIAL,
+    Channel.WHATSAPP,
+    Channel.TELEPON,
+    Channel.SURAT,
+    Channel.LANGSUNG,
+    Channel.LAPOR,
+)
 
 
 def _lazy_format(text: Promise, **params) -> Promise:
@@ -133,6 +140,7 @@ def aspirasi_submit(
     idempotency_key: str = "",
     channel: str = Channel.WEB,
     source_url: str = "",
+    lapor_tracking_id: str = "",
     recorded_by=None,
     consent: bool = True,
     client_ip: str | None = None,
@@ -152,6 +160,8 @@ def aspirasi_submit(
         raise KasusError(_("Jenis laporan tidak dikenal."))
     if channel != Channel.WEB and recorded_by is None:
         raise KasusError(_("Hanya petugas yang dapat mencatat laporan dari kanal lain."))
+    if channel == Channel.LAPOR and not lapor_tracking_id.strip():
+        raise KasusError(_("Laporan dari SP4N-LAPOR! wajib disertai nomor pelacakannya."))
     if idempotency_key:
         earlier = _earlier(idempotency_key)
         if earlier is not None:
@@ -187,6 +197,7 @@ def aspirasi_submit(
                 ),
                 data={"jenis": jenis, "recorded_by_staff": recorded_by is not None},
                 notify=False,
+                lapor_tracking_id=lapor_tracking_id,
             )
             aspirasi = Aspirasi.objects.create(
                 kasus=kasus,
@@ -215,7 +226,12 @@ def aspirasi_submit(
                         gettext_lazy("Dicatat oleh petugas dari kanal %(channel)s dengan persetujuan warga."),
                         channel=Channel(channel).label,
                     ),
-                    data={"channel": channel, "source_url": source_url, "consent_version": CONSENT_VERSION},
+                    data={
+                        "channel": channel,
+                        "source_url": source_url,
+                        "lapor_tracking_id": kasus.lapor_tracking_id,
+                        "consent_version": CONSENT_VERSION,
+                    },
                 )
             if needs_confirmation:
                 kasus_services.notify_reporter(

@@ -313,6 +313,7 @@ def record(request):
                     idempotency_key=data["idempotency_key"],
                     channel=data["channel"],
                     source_url=data["source_url"],
+                    lapor_tracking_id=data["lapor_tracking_id"],
                     recorded_by=request.user,
                     consent=data["consent"],
                 )
@@ -344,7 +345,9 @@ def transparency_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="aspirasi-transparansi.csv"'
     writer = csv.writer(response)
-    writer.writerow(["nomor", "judul", "status", "kategori", "kecamatan", "opd", "dikonfirmasi", "dijawab"])
+    writer.writerow(
+        ["nomor", "judul", "status", "kategori", "kecamatan", "opd", "dikonfirmasi", "dijawab", "nomor_sp4n_lapor"]
+    )
     for row in selectors.recent_public_cases(limit=500):
         writer.writerow(
             [
@@ -356,6 +359,7 @@ def transparency_csv(request):
                 row["opd__nama"] or "",
                 row["confirmed_at"].date().isoformat() if row["confirmed_at"] else "",
                 row["answered_at"].date().isoformat() if row["answered_at"] else "",
+                _csv_safe(row["lapor_tracking_id"]),
             ]
         )
     return response

@@ -36,7 +36,7 @@ class KasusAdmin(ReadOnlyAdmin):
 
     list_display = ["reference", "title", "status", "opd", "kecamatan", "created_at"]
     list_filter = ["status", "channel", "priority"]
-    search_fields = ["reference", "title"]
+    search_fields = ["reference", "title", "lapor_tracking_id"]
     list_select_related = ["opd", "kecamatan"]
     inlines = [RiwayatInline]
 

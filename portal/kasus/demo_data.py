@@ -14,7 +14,7 @@ import random
 import secrets
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from allauth.account.models import EmailAddress
 from allauth.mfa import app_settings as mfa_settings
@@ -529,22 +529,48 @@ def _existing_demo_keys() -> set[str]:
     )
 
 
+def _case_context(accounts: dict[str, DemoAccount]) -> tuple:
+    """What _create_case needs besides the spec: kategori, OPDs, petugas, the DPUPR officer, warga."""
+    return (
+        {k.slug: k for k in Kategori.objects.select_related("default_opd")},
+        {o.singkatan: o for o in Opd.objects.all()},
+        accounts["petugas@wonogirikab.go.id"].user,
+        accounts["opd.dpupr@wonogirikab.go.id"].user,
+        [a.user for a in accounts.values() if a.role == "warga"],
+    )
+
+
 def seed_cases(accounts: dict[str, DemoAccount]) -> int:
     """Create the realistic demo cases that do not exist yet. Returns how many were created."""
     existing = _existing_demo_keys()
-    kategori = {k.slug: k for k in Kategori.objects.select_related("default_opd")}
-    opds = {o.singkatan: o for o in Opd.objects.all()}
-    petugas = accounts["petugas@wonogirikab.go.id"].user
-    opd_officer = accounts["opd.dpupr@wonogirikab.go.id"].user
-    warga = [a.user for a in accounts.values() if a.role == "warga"]
+    context = _case_context(accounts)
     created = 0
     for spec in _case_specs():
         if spec.key in existing:
             continue
         with transaction.atomic():
-            _create_case(spec, kategori, opds, petugas, opd_officer, warga)
+            _create_case(spec, *context)
         created += 1
     return created
+
+
+LATE_KEY_PREFIX = "terlambat-"
+
+
+def ensure_late_case(accounts: dict[str, DemoAccount]) -> Kasus | None:
+    """Keep one demo case late and not yet escalated, so every `make run` shows the SLA sweep escalate one.
+
+    The first run has several; once the sweep has escalated them all, the next seed adds one more.
+    """
+    demo = Kasus.objects.filter(pk__in=_demo_case_ids())
+    if demo.overdue().filter(escalation_level=0).exists():
+        return None
+    done = sum(key.startswith(LATE_KEY_PREFIX) for key in _existing_demo_keys())
+    spec = next(s for s in _case_specs() if s.overdue and s.status == Status.DIDISPOSISIKAN)
+    # By phone: a copy of a LAPOR case would repeat its SP4N-LAPOR! number.
+    spec = replace(spec, key=f"{LATE_KEY_PREFIX}{done + 1}", channel=Channel.TELEPON)
+    with transaction.atomic():
+        return _create_case(spec, *_case_context(accounts))
 
 
 def _create_case(spec: _Spec, kategori, opds, petugas, opd_officer, warga) -> Kasus:
@@ -574,10 +600,9 @@ def _create_case(spec: _Spec, kategori, opds, petugas, opd_officer, warga) -> Ka
         is_confidential=spec.confidential,
         data={"demo": spec.key},
         notify=False,
+        lapor_tracking_id=f"WNG-{2600000 + spec.index * 131}" if spec.channel == Channel.LAPOR else "",
         **guest_fields,
     )
-    if spec.channel == Channel.LAPOR:
-        Kasus.objects.filter(pk=kasus.pk).update(lapor_tracking_id=f"WNG-{2600000 + spec.index * 131}")
     officer = opd_officer if opd.singkatan == DEMO_OPD else petugas
     pk = kasus.pk
     steps = {

@@ -1,12 +1,11 @@
 import django_filters
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.wilayah.models import Kategori, Opd, Wilayah
 
-from .models import OPEN_STATUSES, Kasus, Status
+from .models import Kasus, Status, late_q
 
 
 class KasusFilter(django_filters.FilterSet):
@@ -15,7 +14,9 @@ class KasusFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Cari"),
         method="filter_text",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Nomor, judul atau ringkasan")}),
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Nomor kasus atau SP4N-LAPOR!, judul atau ringkasan")}
+        ),
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices, empty_label=_("Semua status"))
     kategori = django_filters.ModelChoiceFilter(
@@ -49,6 +50,7 @@ class KasusFilter(django_filters.FilterSet):
             return queryset
         return queryset.filter(
             Q(reference__iexact=value)
+            | Q(lapor_tracking_id__iexact=value.lstrip("#"))
             | Q(reference__icontains=value)
             | Q(title__icontains=value)
             | Q(summary__icontains=value)
@@ -57,4 +59,4 @@ class KasusFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(status__in=OPEN_STATUSES, due_at__lt=timezone.now())
+        return queryset.filter(late_q())

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.wilayah.models import Kategori, Opd, Wilayah
 
-from .models import Priority
+from .models import Priority, validate_lapor_tracking_id
 
 
 def _text(rows: int = 3) -> forms.Textarea:
@@ -91,6 +91,16 @@ class UpdateDetailsForm(ActionForm):
         required=False,
     )
     priority = forms.ChoiceField(label=_("Prioritas"), choices=Priority.choices)
+
+
+class LaporForm(ActionForm):
+    lapor_tracking_id = forms.CharField(
+        label=_("Nomor SP4N-LAPOR!"),
+        required=False,
+        max_length=40,
+        validators=[validate_lapor_tracking_id],
+        help_text=_("Nomor pelacakan laporan di lapor.go.id. Kosongkan untuk menghapus tautan."),
+    )
 
 
 class TrackForm(forms.Form):

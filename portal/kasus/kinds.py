@@ -20,6 +20,7 @@ _LABELS: dict[str, Promise] = {
     "kasus.merge_received": _("Kasus lain digabung ke sini"),
     "kasus.updated": _("Klasifikasi diperbarui"),
     "kasus.overdue": _("Melewati batas waktu"),
+    "kasus.lapor_linked": _("Nomor SP4N-LAPOR! dicatat"),
     "note.internal": _("Catatan internal"),
     "tindak_lanjut.added": _("Tindak lanjut ditambahkan"),
     "tindak_lanjut.done": _("Tindak lanjut selesai"),

@@ -1,6 +1,9 @@
+import datetime as dt
+import re
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +28,14 @@ class Status(models.TextChoices):
 
 CLOSED_STATUSES = frozenset({Status.DITOLAK, Status.DITUTUP, Status.DIGABUNG})
 OPEN_STATUSES = frozenset(Status.values) - CLOSED_STATUSES
+# Statuses whose deadline the regency must meet: a paused case waits for the reporter's information,
+# an answered one for the reporter's reply (it closes by itself), so neither can be late.
+LATE_STATUSES = OPEN_STATUSES - {Status.MENUNGGU_INFORMASI, Status.DIJAWAB}
+
+
+def late_q(now: dt.datetime | None = None) -> models.Q:
+    """Late: waiting on the regency past the promised deadline. One definition for every view and figure."""
+    return models.Q(status__in=LATE_STATUSES, due_at__lt=now or timezone.now())
 
 
 class Channel(models.TextChoices):
@@ -37,6 +48,24 @@ class Channel(models.TextChoices):
     AUDIENSI = "audiensi", _("Audiensi")
     SARASEHAN = "sarasehan", _("Sarasehan")
     LAPOR = "lapor", _("SP4N-LAPOR!")
+
+
+# An SP4N-LAPOR! tracking number as staff copy it: 6 to 20 letters and digits, single hyphens allowed inside
+# (LAPOR shows numbers like "1234567" or "#1234567"; regional exports add prefixes like "WNG-2600131").
+LAPOR_TRACKING_ID_RE = re.compile(r"^(?=.{6,20}$)[A-Z0-9]+(?:-[A-Z0-9]+)*$")
+
+
+def normalize_lapor_tracking_id(value: str) -> str:
+    """What staff paste, as stored: no spaces, no leading '#', upper case."""
+    return (value or "").strip().lstrip("#").strip().upper()
+
+
+def validate_lapor_tracking_id(value: str) -> None:
+    if value and not LAPOR_TRACKING_ID_RE.match(normalize_lapor_tracking_id(value)):
+        raise ValidationError(
+            _("Nomor SP4N-LAPOR! terdiri dari 6–20 huruf atau angka (boleh dengan tanda hubung), mis. 1234567."),
+            code="invalid",
+        )
 
 
 class Priority(models.TextChoices):
@@ -53,8 +82,8 @@ class KasusQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 
-    def overdue(self, now=None):
-        return self.open().filter(due_at__lt=now or timezone.now())
+    def overdue(self, now: dt.datetime | None = None):
+        return self.filter(late_q(now))
 
 
 class Kasus(models.Model):
@@ -103,11 +132,16 @@ class Kasus(models.Model):
 
     due_at = models.DateTimeField(_("batas waktu"), null=True, blank=True)
     sla_remaining_days = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    # Escalation never moves due_at: the deadline promised to the reporter stays, and so does the lateness.
     escalation_level = models.PositiveSmallIntegerField(_("tingkat eskalasi"), default=0)
+    escalated_at = models.DateTimeField(_("dieskalasi pada"), null=True, blank=True, editable=False)
+    next_escalation_at = models.DateTimeField(_("eskalasi berikutnya"), null=True, blank=True, editable=False)
     merged_into = models.ForeignKey(
         "self", verbose_name=_("digabung ke"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    lapor_tracking_id = models.CharField(_("nomor SP4N-LAPOR!"), max_length=40, blank=True)
+    lapor_tracking_id = models.CharField(
+        _("nomor SP4N-LAPOR!"), max_length=40, blank=True, validators=[validate_lapor_tracking_id]
+    )
     rating = models.PositiveSmallIntegerField(_("penilaian"), null=True, blank=True)
 
     confirmed_at = models.DateTimeField(_("dikonfirmasi"), null=True, blank=True)
@@ -142,6 +176,12 @@ class Kasus(models.Model):
                 condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
                 name="kasus_rating_1_to_5",
             ),
+            # One case per SP4N-LAPOR! report; most cases have none.
+            models.UniqueConstraint(
+                fields=["lapor_tracking_id"],
+                condition=~models.Q(lapor_tracking_id=""),
+                name="kasus_lapor_tracking_id_unique",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -153,7 +193,7 @@ class Kasus(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.is_open and self.due_at is not None and self.due_at < timezone.now()
+        return self.status in LATE_STATUSES and self.due_at is not None and self.due_at < timezone.now()
 
     @property
     def is_publicly_visible(self) -> bool:

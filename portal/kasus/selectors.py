@@ -4,7 +4,7 @@ import time
 from functools import cached_property
 
 from django.core.cache import cache
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from portal.akun import roles as r
 from portal.wilayah.models import Kategori, Opd, Wilayah
 
-from .models import OPEN_STATUSES, Kasus, Riwayat, TindakLanjut
+from .models import Kasus, Riwayat, TindakLanjut, late_q
 
 OWNER_SESSION_KEY = "kasus_owner"
 ACT_SESSION_KEY = "kasus_act"
@@ -114,7 +114,7 @@ class OverdueFirst:
     """
 
     def __init__(self, queryset: QuerySet[Kasus], now=None):
-        late = Q(status__in=OPEN_STATUSES, due_at__lt=now or timezone.now())
+        late = late_q(now)
         self._all = queryset
         self._overdue = queryset.filter(late).order_by("-created_at", "-pk")
         self._rest = queryset.exclude(late).order_by("-created_at", "-pk")

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.functional import Promise, lazy
@@ -33,6 +37,9 @@ from .models import (
     Riwayat,
     Status,
     TindakLanjut,
+    late_q,
+    normalize_lapor_tracking_id,
+    validate_lapor_tracking_id,
 )
 from .outbox import Attachment, outbox_enqueue
 
@@ -252,9 +259,11 @@ def kasus_open(
     message: str = "",
     data: dict | None = None,
     notify: bool = True,
+    lapor_tracking_id: str = "",
 ) -> Kasus:
     """Open a case with its first timeline entry. Unconfirmed cases stay out of the queue."""
     now = timezone.now()
+    lapor_tracking_id = _clean_lapor_tracking_id(lapor_tracking_id)
     kasus = Kasus.objects.create(
         reference=_next_reference(timezone.localdate(now).year),
         title=title,
@@ -275,6 +284,10 @@ def kasus_open(
         due_at=add_working_days(now, sla_days("verify_days")) if confirmed else None,
         created_at=now,
     )
+    if lapor_tracking_id:
+        kasus.lapor_tracking_id = lapor_tracking_id
+        with _lapor_unique(lapor_tracking_id, kasus_pk=kasus.pk):
+            kasus.save(update_fields=["lapor_tracking_id"])
     kasus_log(
         kasus=kasus,
         kind=kind,
@@ -331,10 +344,14 @@ def _transition(
     previous = kasus.status
     changes: dict[str, Any] = {"status": to_status, **(extra_fields or {})}
     if "due_at" in changes:
-        changes.setdefault("escalation_level", 0)  # a fresh deadline starts a fresh escalation
+        # A deadline set by a recorded decision starts a fresh escalation.
+        changes.setdefault("escalation_level", 0)
+        changes.setdefault("escalated_at", None)
+        changes.setdefault("next_escalation_at", None)
     if to_status in CLOSED_STATUSES:
         changes.setdefault("closed_at", timezone.now())
         changes["due_at"] = None
+        changes["next_escalation_at"] = None
     for name, value in changes.items():
         setattr(kasus, name, value)
     kasus.save(update_fields=[*changes, "updated_at"])
@@ -681,6 +698,76 @@ def kode_akses_verify(*, kasus_id: int, code: str, now: dt.datetime | None = Non
         raise KasusError(_("Kode salah. Sisa percobaan: %(n)s.") % {"n": left})
 
 
+# SP4N-LAPOR! --------------------------------------------------------------------------------------
+
+
+def _clean_lapor_tracking_id(value: str) -> str:
+    value = normalize_lapor_tracking_id(value)
+    try:
+        validate_lapor_tracking_id(value)
+    except ValidationError as exc:
+        raise KasusError(exc.messages[0]) from exc
+    return value
+
+
+def _lapor_taken(lapor_tracking_id: str, *, kasus_pk: int | None) -> KasusError | None:
+    if not lapor_tracking_id:
+        return None
+    holder = Kasus.objects.filter(lapor_tracking_id=lapor_tracking_id).exclude(pk=kasus_pk).first()
+    if holder is None:
+        return None
+    return KasusError(
+        _("Nomor SP4N-LAPOR! %(id)s sudah tercatat pada kasus %(ref)s.")
+        % {"id": lapor_tracking_id, "ref": holder.reference}
+    )
+
+
+@contextmanager
+def _lapor_unique(lapor_tracking_id: str, *, kasus_pk: int | None = None) -> Iterator[None]:
+    """Refuse a number another case holds: checked first for a clear message, and by the database
+    constraint when two people record the same number at the same moment."""
+    taken = _lapor_taken(lapor_tracking_id, kasus_pk=kasus_pk)
+    if taken is not None:
+        raise taken
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError:
+        taken = _lapor_taken(lapor_tracking_id, kasus_pk=kasus_pk)
+        if taken is None:
+            raise
+        raise taken from None
+
+
+@transaction.atomic
+def kasus_link_lapor(*, kasus_id: int, actor: User | None, lapor_tracking_id: str) -> Kasus:
+    """Attach or change the case's SP4N-LAPOR! tracking number; an empty one removes the link."""
+    value = _clean_lapor_tracking_id(lapor_tracking_id)
+    kasus = _lock(kasus_id)
+    if kasus.status == Status.DIGABUNG:
+        raise KasusError(
+            _("Kasus %(ref)s sudah digabung; catat nomor SP4N-LAPOR! pada kasus tujuannya.") % {"ref": kasus.reference}
+        )
+    previous = kasus.lapor_tracking_id
+    if value == previous:
+        return kasus
+    kasus.lapor_tracking_id = value
+    with _lapor_unique(value, kasus_pk=kasus.pk):
+        kasus.save(update_fields=["lapor_tracking_id", "updated_at"])
+    # The reporter sees it: they may follow the same report on lapor.go.id.
+    kasus_log(
+        kasus=kasus,
+        kind="kasus.lapor_linked",
+        visibility=Visibility.PELAPOR,
+        message=_lazy_format(gettext_lazy("Kasus ini tercatat di SP4N-LAPOR! dengan nomor %(id)s."), id=value)
+        if value
+        else gettext_lazy("Tautan ke SP4N-LAPOR! dihapus."),
+        actor=actor,
+        data={"from": previous, "to": value},
+    )
+    return kasus
+
+
 # Merging ------------------------------------------------------------------------------------------
 
 NOT_MOVED_ON_MERGE = frozenset({"kasus.riwayat", "kasus.outboxemail", "kasus.kasus"})
@@ -847,34 +934,35 @@ def tindak_lanjut_complete(*, tindak_lanjut_id: int, actor: User | None, evidenc
 # SLA sweep (periodic task) ------------------------------------------------------------------------
 
 
-def _escalation_due(kasus: Kasus, now: dt.datetime) -> bool:
-    return (
-        kasus.is_open
-        and kasus.status != Status.DIJAWAB  # answered cases close by themselves
-        and kasus.due_at is not None
-        and kasus.due_at < now
-        and kasus.escalation_level < MAX_ESCALATION_LEVEL
+def _escalation_q(now: dt.datetime) -> Q:
+    """Late cases due for their next escalation step: the first when late, the next when its time came."""
+    return late_q(now) & (
+        Q(escalation_level=0) | Q(escalation_level__lt=MAX_ESCALATION_LEVEL, next_escalation_at__lt=now)
     )
 
 
 @transaction.atomic
 def _escalate(kasus_id: int, now: dt.datetime) -> bool:
-    """Escalate one overdue case by one level: petugas and the OPD first, then pimpinan too."""
+    """Escalate one late case by one level: petugas and the OPD first, then pimpinan too.
+
+    The promised deadline (due_at) stays where it is, so the case stays late everywhere until answered;
+    the escalation keeps its own clock in next_escalation_at.
+    """
     kasus = _lock(kasus_id)
-    if not _escalation_due(kasus, now):
-        return False
+    if not Kasus.objects.filter(_escalation_q(now), pk=kasus_id).exists():
+        return False  # answered, paused or escalated by a concurrent sweep since the candidates were read
     kasus.escalation_level += 1
-    fields = ["escalation_level", "updated_at"]
-    if kasus.escalation_level == 1:
-        # A second deadline: if the case is still late after it, pimpinan is told.
-        kasus.due_at = add_working_days(now, sla_days("escalate_after_days"))
-        fields.append("due_at")
+    kasus.escalated_at = now
+    if kasus.escalation_level < MAX_ESCALATION_LEVEL:
+        # If the case is still late this many working days later, the next level is told.
+        kasus.next_escalation_at = add_working_days(now, sla_days("escalate_after_days"))
         roles = ["petugas"]
         message = gettext_lazy("Kasus melewati batas waktu layanan.")
     else:
+        kasus.next_escalation_at = None
         roles = ["petugas", "pimpinan"]
         message = gettext_lazy("Kasus masih terlambat setelah batas kedua; dieskalasi ke pimpinan.")
-    kasus.save(update_fields=fields)
+    kasus.save(update_fields=["escalation_level", "escalated_at", "next_escalation_at", "updated_at"])
     kasus_log(
         kasus=kasus,
         kind="kasus.overdue",
@@ -890,14 +978,9 @@ def _escalate(kasus_id: int, now: dt.datetime) -> bool:
 
 
 def kasus_escalate_overdue(*, now: dt.datetime | None = None) -> int:
-    """Raise the escalation level of overdue cases once per deadline. Idempotent; returns how many moved."""
+    """Escalate each late case one step per sweep, each step once. Idempotent; returns how many moved."""
     now = now or timezone.now()
-    candidates = list(
-        Kasus.objects.overdue(now)
-        .exclude(status=Status.DIJAWAB)
-        .filter(escalation_level__lt=MAX_ESCALATION_LEVEL)
-        .values_list("pk", flat=True)
-    )
+    candidates = list(Kasus.objects.filter(_escalation_q(now)).values_list("pk", flat=True))
     return sum(_escalate(kasus_id, now) for kasus_id in candidates)
 
 
@@ -929,6 +1012,7 @@ __all__ = [
     "kasus_dispute",
     "kasus_escalate_overdue",
     "kasus_info_received",
+    "kasus_link_lapor",
     "kasus_log",
     "kasus_merge",
     "kasus_note_add",

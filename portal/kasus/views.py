@@ -113,6 +113,11 @@ def _update(kasus, user, data):
     return _("Detail kasus telah diperbarui."), kasus
 
 
+def _lapor(kasus, user, data):
+    services.kasus_link_lapor(kasus_id=kasus.pk, actor=user, lapor_tracking_id=data["lapor_tracking_id"])
+    return _("Nomor SP4N-LAPOR! telah disimpan."), kasus
+
+
 PETUGAS = frozenset({r.PETUGAS})
 OPD = frozenset({r.OPD})
 NOTE_ROLES = frozenset({r.PETUGAS, r.OPD, r.PIMPINAN, r.ADMIN})
@@ -172,6 +177,14 @@ ACTIONS: dict[str, Action] = {
             on_request=True,
         ),
         Action(
+            "lapor",
+            gettext_lazy("Nomor SP4N-LAPOR!"),
+            gettext_lazy("Simpan nomor"),
+            f.LaporForm,
+            PETUGAS,
+            _lapor,
+        ),
+        Action(
             "gabung",
             gettext_lazy("Gabungkan ke kasus lain"),
             gettext_lazy("Gabungkan"),
@@ -222,6 +235,8 @@ def _initial(slug: str, kasus: Kasus) -> dict:
         return {"opd": kasus.opd_id or default_opd}
     if slug == "tindak-lanjut":
         return {"opd": kasus.opd_id}
+    if slug == "lapor":
+        return {"lapor_tracking_id": kasus.lapor_tracking_id}
     if slug == "ubah":
         return {"kategori": kasus.kategori_id, "wilayah": kasus.wilayah_id, "priority": kasus.priority}
     return {}
@@ -482,14 +497,7 @@ CODE_SEND_WINDOW_SECONDS = 15 * 60
 
 def _code_send_allowed(request: HttpRequest) -> bool:
     """At most CODE_SENDS code emails per address per window, across cases (the service limits each case)."""
-    key = f"kasus:kode:{_client_ip(request)}"
-    cache.add(key, 0, CODE_SEND_WINDOW_SECONDS)
-    try:
-        sends = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, CODE_SEND_WINDOW_SECONDS)
-        sends = 1
-    return sends <= CODE_SENDS
+    return ratelimit.hit_address("kasus-kode", request, CODE_SENDS, CODE_SEND_WINDOW_SECONDS)
 
 
 def _code_page(request: HttpRequest, kasus: Kasus, form: f.KodeAksesForm, status: int = 200) -> HttpResponse:

@@ -4,12 +4,14 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
 from aspirasi import services as aspirasi_services
 from aspirasi.models import Aspirasi, Lampiran
-from portal.kasus import services
+from aspirasi.selectors import monthly_stats
+from portal.kasus import selectors, services
 from portal.kasus.models import Kasus, Riwayat
 from portal.kasus.tasks import kasus_sla_sweep
 from tests.factories import OpdFactory, UserFactory, staff
@@ -72,12 +74,12 @@ def test_it_escalates_to_opd_and_petugas_then_pimpinan_and_is_idempotent(django_
         kasus_sla_sweep.delay()
         kasus_sla_sweep.delay()
     kasus.refresh_from_db()
-    assert kasus.escalation_level == 1 and kasus.due_at > timezone.now()
+    assert kasus.escalation_level == 1 and kasus.due_at < timezone.now() < kasus.next_escalation_at
     told = {to for m in mail.outbox for to in m.to}
     assert {officer.email, petugas.email, opd.email} <= told and pimpinan.email not in told
     assert Riwayat.objects.filter(kasus=kasus, kind="kasus.overdue").count() == 1
 
-    Kasus.objects.filter(pk=kasus.pk).update(due_at=timezone.now() - dt.timedelta(hours=1))
+    Kasus.objects.filter(pk=kasus.pk).update(next_escalation_at=timezone.now() - dt.timedelta(hours=1))
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         kasus_sla_sweep.delay()
@@ -123,3 +125,32 @@ def test_it_purges_unconfirmed_guest_submissions_after_seven_days(client, settin
     assert not stored.exists()
     assert aspirasi_services.aspirasi_purge_unconfirmed(now=later) == 0
     assert list(Kasus.objects.all()) == [kept]
+
+
+def test_it_keeps_a_late_case_late_in_every_view_and_figure_through_any_number_of_sweeps(client, monkeypatch):
+    at(monkeypatch, 2026, 7, 6, 9, 0)  # Monday
+    kasus = overdue_disposed(OpdFactory())
+    Kasus.objects.filter(pk=kasus.pk).update(due_at=timezone.make_aware(dt.datetime(2026, 7, 13, 23, 59, 59)))
+    petugas = staff("petugas")
+
+    def late_everywhere() -> tuple[list[str], int, int]:
+        cache.clear()  # the transparency figures are cached for five minutes
+        client.force_login(petugas)  # the clock jumps days: a fresh staff session each time
+        page = client.get(reverse("kasus:queue"), {"overdue": "on"}).context["page"]
+        return (
+            [k.reference for k in page if k.is_overdue],
+            selectors.OverdueFirst(Kasus.objects.all()).overdue_count,
+            monthly_stats()["open_overdue"],
+        )
+
+    assert late_everywhere() == ([], 0, 0)
+    # Late from Tuesday 14 July; the second step is due after 3 more working days (Friday 17 July).
+    for moment in [(2026, 7, 14, 9, 0)] * 3 + [(2026, 7, 16, 9, 0)] * 2 + [(2026, 7, 20, 9, 0)] * 2 + [(2026, 7, 27)]:
+        at(monkeypatch, *moment)
+        kasus_sla_sweep.delay()
+        assert late_everywhere() == ([kasus.reference], 1, 1)
+    steps = Riwayat.objects.filter(kasus=kasus, kind="kasus.overdue").order_by("pk")
+    assert [e.data["level"] for e in steps] == [1, 2]
+    kasus.refresh_from_db()
+    assert kasus.due_at == timezone.make_aware(dt.datetime(2026, 7, 13, 23, 59, 59))
+    assert kasus.escalated_at == timezone.make_aware(dt.datetime(2026, 7, 20, 9, 0))

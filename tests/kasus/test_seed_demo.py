@@ -11,6 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from portal.akun.models import User
+from portal.kasus import services
 from portal.kasus.demo_data import STAFF_ACCOUNTS, WARGA_ACCOUNTS, demo_password
 from portal.kasus.models import Kasus, ReferenceSequence, Riwayat, Status, TindakLanjut
 from portal.wilayah.models import Wilayah
@@ -141,3 +142,17 @@ def test_it_bulk_inserts_cases_with_unique_references_and_advances_the_sequence(
         assert seq.last == max(int(r.rsplit("-", 1)[1]) for r in references)
     this_year = ReferenceSequence.objects.get(year=timezone.localdate().year)
     assert open_kasus().reference == f"KSS-{this_year.year}-{this_year.last + 1:06d}"
+
+
+@pytest.mark.django_db
+def test_it_keeps_one_case_late_and_not_yet_escalated_so_every_run_shows_the_sweep_escalate():
+    seed()
+    assert demo_cases().overdue().filter(escalation_level=0).count() >= 3
+    services.kasus_escalate_overdue()
+    assert not demo_cases().overdue().filter(escalation_level=0).exists()
+    output = seed()
+    fresh = demo_cases().overdue().get(escalation_level=0)
+    assert fresh.reference in output and fresh.status == Status.DIDISPOSISIKAN
+    before = snapshot()
+    seed()
+    assert snapshot() == before

@@ -1,8 +1,10 @@
 """The SLA clock: pauses, deadlines, the dispute window, escalation and autoclose, on a frozen clock."""
 
 import datetime as dt
+import importlib
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.kasus import services
@@ -152,7 +154,9 @@ def test_it_escalates_an_overdue_case_once_per_deadline_and_tells_the_right_peop
     clock.set(2026, 6, 17, 9, 0)
     assert services.kasus_escalate_overdue() == 1
     kasus.refresh_from_db()
-    assert kasus.escalation_level == 1 and kasus.due_at == end_of(2026, 6, 22)  # 3 more working days (16th off)
+    assert (kasus.escalation_level, kasus.escalated_at) == (1, clock.now)
+    assert kasus.due_at == end_of(2026, 6, 15)  # the promised deadline stays
+    assert kasus.next_escalation_at == end_of(2026, 6, 22)  # 3 more working days (16th off)
     entry = kasus.riwayat.last()
     assert (entry.kind, entry.visibility, entry.data) == ("kasus.overdue", "internal", {"level": 1})
     first = {people["petugas"].email, opd.email, people["officer"].email}
@@ -187,6 +191,7 @@ def test_it_starts_a_fresh_escalation_with_a_fresh_deadline(clock, people):
     services.kasus_dispose(kasus_id=kasus.pk, actor=people["petugas"], opd=OpdFactory())
     kasus.refresh_from_db()
     assert kasus.escalation_level == 0 and kasus.due_at == end_of(2026, 7, 1)
+    assert kasus.escalated_at is None and kasus.next_escalation_at is None
 
 
 @pytest.mark.django_db
@@ -240,3 +245,46 @@ def test_it_sweeps_both_from_the_periodic_task(clock, people):
     assert kasus_sla_sweep() == {"escalated": 0, "closed": 0}
     clock.set(2026, 7, 24, 9, 0)  # past the second deadline
     assert kasus_sla_sweep() == {"escalated": 1, "closed": 0}
+
+
+@pytest.mark.django_db
+def test_it_counts_neither_answered_nor_paused_cases_as_late(clock):
+    clock.set(2026, 6, 8, 9, 0)
+    answered = kasus_at("dijawab")
+    paused = kasus_at("menunggu_informasi")
+    clock.set(2026, 12, 1, 9, 0)  # long after every deadline, before the answered case's sweep closes it
+    assert not Kasus.objects.overdue().exists()
+    answered.refresh_from_db()
+    paused.refresh_from_db()
+    assert not answered.is_overdue and not paused.is_overdue
+
+
+@pytest.mark.django_db
+def test_it_shows_the_escalation_on_the_staff_page(client, clock, people):
+    clock.set(2026, 6, 8, 9, 0)
+    kasus = kasus_at("didisposisikan", opd=people["opd"])
+    clock.set(2026, 6, 17, 9, 0)
+    services.kasus_escalate_overdue()
+    client.force_login(people["petugas"])
+    html = client.get(reverse("kasus:detail", args=[kasus.reference])).content.decode()
+    assert "tingkat 1 sejak 17 Juni 2026, 09:00" in html and "22 Juni 2026, 23:59" in html
+    assert "15 Juni 2026, 23:59" in html and "badge-overdue" in html
+
+
+@pytest.mark.django_db
+def test_the_migration_restores_the_lateness_the_old_sweep_hid(clock):
+    from django.apps import apps
+
+    restore = importlib.import_module("portal.kasus.migrations.0003_kasus_escalation_clock").restore_lateness
+    clock.set(2026, 6, 8, 9, 0)
+    kasus = kasus_at("didisposisikan")
+    found_late = at(2026, 6, 17, 9, 0)
+    # What the old sweep left: level 1, its entry, and due_at pushed to the second deadline.
+    Kasus.objects.filter(pk=kasus.pk).update(escalation_level=1, due_at=end_of(2026, 6, 22))
+    Riwayat.objects.create(
+        kasus=kasus, kind="kasus.overdue", visibility="internal", data={"level": 1}, created_at=found_late
+    )
+    restore(apps, None)
+    kasus.refresh_from_db()
+    assert (kasus.due_at, kasus.escalated_at, kasus.next_escalation_at) == (found_late, found_late, end_of(2026, 6, 22))
+    assert Kasus.objects.overdue(at(2026, 6, 18, 9, 0)).filter(pk=kasus.pk).exists()

@@ -42,6 +42,11 @@ class Command(BaseCommand):
         self.stdout.write(_("Akun demo: %(new)d baru, %(total)d total.") % {"new": made, "total": len(accounts)})
         created = demo_data.seed_cases(accounts)
         self.stdout.write(_("Kasus contoh: %(n)d baru.") % {"n": created})
+        late = demo_data.ensure_late_case(accounts)
+        if late is not None:
+            self.stdout.write(
+                _("Kasus %(ref)s terlambat dan menunggu eskalasi oleh sapuan SLA.") % {"ref": late.reference}
+            )
         if cases:
             started = time.monotonic()
             demo_data.bulk_cases(cases, seed=seed, progress=self._progress(cases))

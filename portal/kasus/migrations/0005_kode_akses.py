@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('kasus', '0002_queue_partial_indexes'),
+        ('kasus', '0004_kasus_lapor_tracking_id_unique'),
     ]
 
     operations = [
