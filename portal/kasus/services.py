@@ -7,11 +7,13 @@ portal's language and each email renders them in its recipient's language.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext as _
@@ -25,6 +27,7 @@ from .models import (
     OPEN_STATUSES,
     Channel,
     Kasus,
+    Pengikut,
     Priority,
     ReferenceSequence,
     Riwayat,
@@ -173,10 +176,14 @@ class OpdSafeKasus:
         return getattr(self._kasus, name)
 
 
+def tracking_url(kasus: Kasus) -> str:
+    return settings.SITE_URL + reverse("kasus:track_detail", args=[kasus.tracking_token])
+
+
 def notify_reporter(
     kasus: Kasus, *, template: str, context: dict | None = None, attachments: list[Attachment] | None = None
 ) -> None:
-    """Email the reporter (user or guest) about a change that matters to them, in their language."""
+    """Email this case's reporter only (user or guest), in their language: for messages meant for them alone."""
     to = kasus.contact_email()
     if not to:
         return
@@ -189,6 +196,55 @@ def notify_reporter(
         kasus=kasus,
         attachments=attachments,
     )
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    language: str
+    # A follower who is not this case's reporter gets the tracking page of the case they reported
+    # (which links here), never this case's own link: that link lets its holder act as the reporter.
+    is_follower: bool
+    track_url: str = ""
+
+
+def follower_recipients(kasus: Kasus) -> list[Recipient]:
+    """Everyone who gets this case's public updates, each address once: its reporter first, then its followers."""
+    recipients: dict[str, Recipient] = {}
+    reporter_email = kasus.contact_email().lower()
+    if reporter_email:
+        language = kasus.reporter.language if kasus.reporter_id else kasus.reporter_language
+        recipients[reporter_email] = Recipient(reporter_email, language, is_follower=False)
+    for row in kasus.pengikut.select_related("user", "reported_kasus"):
+        if row.user_id and not row.user.is_active:
+            continue
+        email = (row.user.email if row.user_id else row.email).lower()
+        if not email or email in recipients:
+            continue
+        language = row.user.language if row.user_id else row.language
+        url = tracking_url(row.reported_kasus) if row.reported_kasus is not None else ""
+        recipients[email] = Recipient(email, language, is_follower=True, track_url=url)
+    return list(recipients.values())
+
+
+def notify_followers(
+    kasus: Kasus, *, template: str, context: dict | None = None, attachments: list[Attachment] | None = None
+) -> None:
+    """Email a public update to every follower of the case, each once and in their own language."""
+    for recipient in follower_recipients(kasus):
+        outbox_enqueue(
+            to=recipient.email,
+            template=template,
+            context={
+                "kasus": kasus,
+                "is_follower": recipient.is_follower,
+                "track_url": recipient.track_url,
+                **(context or {}),
+            },
+            language=recipient.language,
+            kasus=kasus,
+            attachments=attachments,
+        )
 
 
 def _opd_recipients(opd: Opd) -> dict[str, str]:
@@ -214,6 +270,55 @@ def _notify_staff(kasus: Kasus, recipients: dict[str, str], *, template: str, co
 def notify_opd(kasus: Kasus, opd: Opd, *, template: str, context: dict | None = None) -> None:
     """Email an OPD's address and its officers. Templates get no reporter identity, anonymous or not."""
     _notify_staff(kasus, _opd_recipients(opd), template=template, context={"opd": opd, **(context or {})})
+
+
+# Followers --------------------------------------------------------------------------------------
+
+
+def _pengikut_get_or_create(
+    *,
+    kasus: Kasus,
+    user: User | None,
+    email: str,
+    language: str,
+    reason: str,
+    reported_kasus: Kasus | None,
+) -> tuple[Pengikut | None, bool]:
+    email = "" if user is not None else (email or "").strip().lower()
+    if user is None and not email:
+        return None, False
+    rows = Pengikut.objects.filter(kasus=kasus)
+    existing = (rows.filter(user=user) if user is not None else rows.filter(user__isnull=True, email=email)).first()
+    if existing is not None:
+        return existing, False
+    row = Pengikut.objects.create(
+        kasus=kasus, user=user, email=email, language=language, reason=reason, reported_kasus=reported_kasus
+    )
+    return row, True
+
+
+def pengikut_add(
+    *,
+    kasus: Kasus,
+    user: User | None = None,
+    email: str = "",
+    language: str = "id",
+    reason: str = Pengikut.Reason.FOLLOW,
+    reported_kasus: Kasus | None = None,
+) -> Pengikut | None:
+    """Let a user (or a guest's email) follow a case; an address already following it keeps its row.
+
+    Runs inside the caller's transaction, which holds the case's lock. None when there is no one to add.
+    """
+    row, _created = _pengikut_get_or_create(
+        kasus=kasus,
+        user=_user_or_none(user),
+        email=email,
+        language=language,
+        reason=reason,
+        reported_kasus=reported_kasus,
+    )
+    return row
 
 
 # Opening ------------------------------------------------------------------------------------------
@@ -271,6 +376,14 @@ def kasus_open(
         confirmed_at=now if confirmed else None,
         due_at=add_working_days(now, sla_days("verify_days")) if confirmed else None,
         created_at=now,
+    )
+    pengikut_add(
+        kasus=kasus,
+        user=reporter,
+        email="" if reporter else kasus.reporter_email,
+        language=reporter_language,
+        reason=Pengikut.Reason.REPORTER,
+        reported_kasus=kasus,
     )
     kasus_log(
         kasus=kasus,
@@ -344,7 +457,9 @@ def _transition(
         data={"from": previous, "to": to_status, **(data or {})},
     )
     if notify_template and visibility != Visibility.INTERNAL:
-        notify_reporter(kasus, template=notify_template, context={"message": message, **(notify_context or {})})
+        # Public changes reach every follower; a message for the reporter alone reaches only them.
+        notify = notify_followers if visibility == Visibility.PUBLIK else notify_reporter
+        notify(kasus, template=notify_template, context={"message": message, **(notify_context or {})})
     return kasus
 
 
@@ -622,7 +737,8 @@ def kasus_update_details(
 
 # Merging ------------------------------------------------------------------------------------------
 
-NOT_MOVED_ON_MERGE = frozenset({"kasus.riwayat", "kasus.outboxemail", "kasus.kasus"})
+# Followers are copied, not moved: the merged case keeps its own list (see _copy_followers).
+NOT_MOVED_ON_MERGE = frozenset({"kasus.riwayat", "kasus.outboxemail", "kasus.kasus", "kasus.pengikut"})
 
 
 def _child_relations() -> list:
@@ -646,6 +762,23 @@ def _move_children(source: Kasus, target: Kasus) -> dict[str, int]:
     return moved
 
 
+def _copy_followers(source: Kasus, target: Kasus) -> int:
+    """The merged case's followers follow the survivor; its reporters there as merged reporters."""
+    added = 0
+    for row in source.pengikut.all():
+        reason = Pengikut.Reason.FOLLOW if row.reason == Pengikut.Reason.FOLLOW else Pengikut.Reason.MERGED_REPORTER
+        _row, created = _pengikut_get_or_create(
+            kasus=target,
+            user=row.user,
+            email=row.email,
+            language=row.language,
+            reason=reason,
+            reported_kasus=row.reported_kasus,
+        )
+        added += created
+    return added
+
+
 @transaction.atomic
 def kasus_merge(*, kasus_id: int, into_id: int, actor: User | None, reason: str = "") -> Kasus:
     """Merge a case into another: its children move, both timelines record it. Returns the survivor."""
@@ -661,6 +794,7 @@ def kasus_merge(*, kasus_id: int, into_id: int, actor: User | None, reason: str 
         raise KasusError(_("Kasus tujuan %(ref)s sudah tidak aktif.") % {"ref": target.reference})
     reason = reason.strip()
     moved = _move_children(source, target)
+    followers_added = _copy_followers(source, target)
     # The survivor now holds the source's files, audiensi and points: it keeps the stricter privacy of the two.
     stricter = [
         name for name in ("is_anonymous", "is_confidential") if getattr(source, name) and not getattr(target, name)
@@ -690,6 +824,7 @@ def kasus_merge(*, kasus_id: int, into_id: int, actor: User | None, reason: str 
             "from_reference": source.reference,
             "reason": reason,
             "moved": moved,
+            "followers_added": followers_added,
             "privacy_raised": stricter,
         },
     )
@@ -779,7 +914,7 @@ def tindak_lanjut_complete(*, tindak_lanjut_id: int, actor: User | None, evidenc
         actor=actor,
         data={"tindak_lanjut": item.pk},
     )
-    notify_reporter(item.kasus, template="tindak_lanjut_done", context={"item": item})
+    notify_followers(item.kasus, template="tindak_lanjut_done", context={"item": item})
     return item
 
 
@@ -877,8 +1012,11 @@ __all__ = [
     "kasus_start",
     "kasus_update_details",
     "kasus_verify",
+    "follower_recipients",
+    "notify_followers",
     "notify_opd",
     "notify_reporter",
+    "pengikut_add",
     "tindak_lanjut_add",
     "tindak_lanjut_complete",
 ]
