@@ -96,6 +96,7 @@ def lampiran_store(
     for f in files:
         item = Lampiran(
             kasus=kasus,
+            origin_kasus=kasus,
             aspirasi=aspirasi,
             role=role,
             original_name=f.name,
@@ -207,6 +208,7 @@ def aspirasi_submit(
             )
             aspirasi = Aspirasi.objects.create(
                 kasus=kasus,
+                origin_kasus=kasus,
                 jenis=jenis,
                 description=description.strip(),
                 address_detail=address_detail.strip(),
