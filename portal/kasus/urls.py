@@ -8,6 +8,7 @@ urlpatterns = [
     path("kasus-saya/<str:reference>/", views.my_case_detail, name="mine_detail"),
     path("lacak/", views.track, name="track"),
     path("lacak/<str:token>/", views.track_detail, name="track_detail"),
+    path("lacak/<str:token>/kasus-tujuan/", views.track_survivor, name="track_survivor"),
     path("petugas/", views.staff_queue, name="queue"),
     path("petugas/tindak-lanjut/", views.staff_commitments, name="commitments"),
     path("petugas/kasus/<str:reference>/", views.staff_detail, name="detail"),
