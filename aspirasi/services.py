@@ -281,7 +281,9 @@ def confirm_link_kasus(*, token: str) -> Kasus:
 
 def aspirasi_confirm(*, token: str) -> Kasus:
     """The guest pressed the button behind the link in the email: the case enters the queue. Twice is harmless."""
-    return kasus_services.kasus_confirm(kasus_id=confirm_link_kasus(token=token).pk)
+    return kasus_services.kasus_confirm(
+        kasus_id=confirm_link_kasus(token=token).pk, via=kasus_services.CONFIRMED_BY_EMAIL
+    )
 
 
 def aspirasi_purge_unconfirmed(*, now: dt.datetime | None = None) -> int:

@@ -399,9 +399,15 @@ def kasus_open(
     return kasus
 
 
+CONFIRMED_BY_EMAIL = "email"
+
+
 @transaction.atomic
-def kasus_confirm(*, kasus_id: int) -> Kasus:
-    """A guest confirmed their email: the case enters the queue and its SLA clock starts."""
+def kasus_confirm(*, kasus_id: int, via: str = "") -> Kasus:
+    """A guest confirmed their case: the case enters the queue and its SLA clock starts.
+
+    `via=CONFIRMED_BY_EMAIL` when they pressed the link emailed to them: the address is then proven theirs.
+    """
     kasus = _lock(kasus_id)
     if kasus.confirmed_at is not None:
         return kasus
@@ -414,8 +420,63 @@ def kasus_confirm(*, kasus_id: int) -> Kasus:
         kind="kasus.confirmed",
         visibility=Visibility.PUBLIK,
         message=gettext_lazy("Email pelapor dikonfirmasi."),
+        data={"via": via} if via else None,
     )
     notify_reporter(kasus, template="kasus_opened")
+    return kasus
+
+
+def _verified_on_account(user: User, email: str) -> bool:
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+
+
+def kasus_link_guest_cases(*, user: User, email: str) -> list[Kasus]:
+    """Cases sent as a guest from `email` join the account that has just verified it. Idempotent.
+
+    Only when the address is proven on both sides: verified on the account, and confirmed by the guest
+    through the link emailed for the case. A case recorded by staff, or confirmed at a sarasehan door,
+    proves nothing about the address and stays a guest's case.
+    """
+    email = (email or "").strip().lower()
+    if not email or not user.is_active or not _verified_on_account(user, email):
+        return []
+    candidates = list(
+        Kasus.objects.filter(
+            reporter__isnull=True,
+            reporter_email=email,
+            riwayat__kind="kasus.confirmed",
+            riwayat__data__via=CONFIRMED_BY_EMAIL,
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    return [kasus for kasus in (_link_guest_case(pk, user, email) for pk in candidates) if kasus is not None]
+
+
+@transaction.atomic
+def _link_guest_case(kasus_id: int, user: User, email: str) -> Kasus | None:
+    kasus = _lock(kasus_id)
+    if kasus.reporter_id is not None or kasus.reporter_email != email:
+        return None  # linked meanwhile
+    kasus.reporter = user
+    kasus.save(update_fields=["reporter", "updated_at"])
+    # The guest followed this case (and the cases it was merged into) by address; now they follow by account.
+    for row in Pengikut.objects.select_for_update().filter(user__isnull=True, email=email, reported_kasus=kasus):
+        if Pengikut.objects.filter(kasus_id=row.kasus_id, user=user).exists():
+            row.delete()
+        else:
+            row.user, row.email = user, ""
+            row.save(update_fields=["user", "email"])
+    kasus_log(
+        kasus=kasus,
+        kind="kasus.linked_account",
+        visibility=Visibility.PELAPOR,
+        message=gettext_lazy("Kasus ini ditautkan ke akun pelapor setelah alamat emailnya terverifikasi."),
+        actor=user,
+        data={"user": user.pk},
+    )
     return kasus
 
 
@@ -1003,6 +1064,7 @@ __all__ = [
     "kasus_dispute",
     "kasus_escalate_overdue",
     "kasus_info_received",
+    "kasus_link_guest_cases",
     "kasus_log",
     "kasus_merge",
     "kasus_note_add",
