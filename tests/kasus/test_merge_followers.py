@@ -183,3 +183,30 @@ def test_the_migration_makes_every_reporter_a_follower_and_merged_reporters_foll
         (guest.pk, "siti@example.org", Pengikut.Reason.REPORTER),
         (survivor.pk, "siti@example.org", Pengikut.Reason.MERGED_REPORTER),
     }
+
+
+def test_the_answer_reaches_merged_reporters_without_the_reporters_accept_or_dispute_invitation(merged):
+    survivor = merged["survivor"]
+    services.kasus_dispose(kasus_id=survivor.pk, actor=None, opd=OpdFactory())
+    services.kasus_start(kasus_id=survivor.pk, actor=None)
+    OutboxEmail.objects.all().delete()
+    services.kasus_answer(kasus_id=survivor.pk, actor=None, answer="Lampu sudah diganti.")
+    sent = {row.to: row.body_text for row in OutboxEmail.objects.filter(template="kasus_answered")}
+    assert len(sent) == 3 and all("Lampu sudah diganti." in body for body in sent.values())
+    assert "menyanggahnya" in sent[merged["warga"].email]
+    assert "menyanggahnya" not in sent[merged["forum_email"]]
+
+
+def test_a_finished_commitment_reaches_every_follower(merged):
+    survivor = merged["survivor"]
+    item = services.tindak_lanjut_add(
+        kasus_id=survivor.pk,
+        actor=None,
+        description="Ganti lampu PJU",
+        opd=OpdFactory(),
+        due_date=survivor.created_at.date(),
+    )
+    OutboxEmail.objects.all().delete()
+    services.tindak_lanjut_complete(tindak_lanjut_id=item.pk, actor=None, evidence="Foto lampu menyala")
+    recipients = set(OutboxEmail.objects.filter(template="tindak_lanjut_done").values_list("to", flat=True))
+    assert recipients == {merged["warga"].email, "siti@example.org", merged["forum_email"]}
