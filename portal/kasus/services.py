@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -427,8 +428,6 @@ def kasus_confirm(*, kasus_id: int, via: str = "") -> Kasus:
 
 
 def _verified_on_account(user: User, email: str) -> bool:
-    from allauth.account.models import EmailAddress
-
     return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
 
 
@@ -453,6 +452,14 @@ def kasus_link_guest_cases(*, user: User, email: str) -> list[Kasus]:
         .distinct()
     )
     return [kasus for kasus in (_link_guest_case(pk, user, email) for pk in candidates) if kasus is not None]
+
+
+def kasus_link_guest_cases_of_address(*, email: str) -> list[Kasus]:
+    """A guest has just proved `email` through the emailed link: if an account verified it, the cases are its."""
+    address = EmailAddress.objects.filter(email__iexact=email, verified=True).select_related("user").first()
+    if address is None:
+        return []
+    return kasus_link_guest_cases(user=address.user, email=email)
 
 
 @transaction.atomic
@@ -1065,6 +1072,7 @@ __all__ = [
     "kasus_escalate_overdue",
     "kasus_info_received",
     "kasus_link_guest_cases",
+    "kasus_link_guest_cases_of_address",
     "kasus_log",
     "kasus_merge",
     "kasus_note_add",

@@ -98,3 +98,10 @@ def test_a_linked_guest_case_merged_elsewhere_shows_as_its_survivor():
     row = Pengikut.objects.get(kasus=survivor, reported_kasus=kasus)
     assert (row.user, row.email) == (user, "")
     assert list(resident_cases(user)) == [survivor]
+
+
+def test_a_guest_case_confirmed_from_an_address_an_account_already_verified_joins_that_account():
+    user = UserFactory(email=EMAIL)
+    kasus = guest_case()
+    assert kasus.reporter == user
+    assert kasus.riwayat.filter(kind="kasus.linked_account").count() == 1
