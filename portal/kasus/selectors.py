@@ -75,7 +75,7 @@ def resident_kasus(user, reference: str) -> Kasus:
     """One of the resident's cases (a merged one too: its page points to where it went on), or 404."""
     qs = Kasus.objects.select_related("kategori", "kecamatan", "opd", "merged_into")
     try:
-        return qs.filter(_reported_or_merged_reporter(user)).distinct().get(reference=reference)
+        return qs.filter(_reported_or_merged_reporter(user)).get(reference=reference)
     except Kasus.DoesNotExist:
         raise Http404(_("Kasus tidak ditemukan."))
 
