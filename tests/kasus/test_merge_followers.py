@@ -210,3 +210,22 @@ def test_a_finished_commitment_reaches_every_follower(merged):
     services.tindak_lanjut_complete(tindak_lanjut_id=item.pk, actor=None, evidence="Foto lampu menyala")
     recipients = set(OutboxEmail.objects.filter(template="tindak_lanjut_done").values_list("to", flat=True))
     assert recipients == {merged["warga"].email, "siti@example.org", merged["forum_email"]}
+
+
+def test_a_merged_reporter_sees_the_survivors_public_timeline_but_not_what_is_for_its_reporter(client):
+    warga = UserFactory()
+    survivor = web_case(UserFactory())
+    services.kasus_merge(kasus_id=web_case(warga).pk, into_id=survivor.pk, actor=None)
+    services.kasus_request_info(kasus_id=survivor.pk, actor=None, question="Nomor rumah pelapor penerima?")
+    client.force_login(warga)
+    response = client.get(reverse("kasus:mine_detail", args=[survivor.reference]))
+    page = response.content.decode()
+    assert response.status_code == 200 and "Lampu jalan padam di Jalan Pemuda" in page
+    assert "Nomor rumah pelapor penerima?" not in page
+
+
+def test_a_resident_who_neither_reported_nor_follows_a_case_gets_404(client):
+    survivor = web_case(UserFactory())
+    services.kasus_merge(kasus_id=web_case(UserFactory()).pk, into_id=survivor.pk, actor=None)
+    client.force_login(UserFactory())
+    assert client.get(reverse("kasus:mine_detail", args=[survivor.reference])).status_code == 404
