@@ -52,6 +52,7 @@ def seed_demo(*, stdout) -> None:
         with transaction.atomic():
             aspirasi = Aspirasi.objects.create(
                 kasus=kasus,
+                origin_kasus=kasus,
                 jenis=JENIS_CYCLE[n % len(JENIS_CYCLE)],
                 description=kasus.summary or kasus.title,
                 address_detail=f"RT {n % 7 + 1:02d}/RW {n % 4 + 1:02d}",

@@ -22,6 +22,16 @@ class Aspirasi(models.Model):
     """A written submission: what the resident wrote, through which channel, with which consent."""
 
     kasus = models.ForeignKey("kasus.Kasus", on_delete=models.CASCADE, related_name="aspirasi")
+    # The case this report opened, whose reporter sent it. `kasus` moves on a merge; this does not.
+    origin_kasus = models.ForeignKey(
+        "kasus.Kasus",
+        verbose_name=_("kasus asal"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     jenis = models.CharField(_("jenis"), max_length=25, choices=Jenis.choices, default=Jenis.ASPIRASI)
     description = models.TextField(_("uraian"))
     address_detail = models.CharField(_("detail alamat/lokasi"), max_length=255, blank=True)
@@ -68,6 +78,17 @@ class Lampiran(models.Model):
 
     kasus = models.ForeignKey("kasus.Kasus", on_delete=models.CASCADE, related_name="lampiran")
     aspirasi = models.ForeignKey(Aspirasi, null=True, blank=True, on_delete=models.SET_NULL, related_name="lampiran")
+    # The case it was sent on (its reporter's, or the one an OPD answered). `kasus` moves on a merge; this does not,
+    # so each reporter keeps their own files and never sees another reporter's.
+    origin_kasus = models.ForeignKey(
+        "kasus.Kasus",
+        verbose_name=_("kasus asal"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     role = models.CharField(_("peran"), max_length=12, choices=Role.choices, default=Role.SUBMISSION)
     file = models.FileField(_("berkas"), upload_to=lampiran_upload_to, max_length=200)
     original_name = models.CharField(_("nama berkas"), max_length=150)

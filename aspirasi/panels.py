@@ -4,7 +4,7 @@ from django.http import HttpRequest
 
 from portal.akun import roles
 from portal.kasus.models import Kasus, Status
-from portal.kasus.selectors import viewer_is_reporter, viewer_may_act
+from portal.kasus.selectors import sees_reporter_contact, viewer_is_reporter, viewer_may_act
 
 from . import selectors
 from .forms import ANSWER_PREFIX, REROUTE_PREFIX, AcceptForm, AnswerForm, DisputeForm, InfoForm, RerouteForm
@@ -16,16 +16,17 @@ def staff_context(kasus: Kasus, request: HttpRequest) -> dict | None:
     user = request.user
     if not selectors.staff_can_view(user, kasus):
         return None
-    aspirasi, files = selectors.kasus_aspirasi(kasus)
-    if aspirasi is None:
+    reports, other_files = selectors.kasus_reports(kasus, user)
+    if not reports:
         return None
     own_opd = roles.has_role(user, roles.OPD) and kasus.opd_id is not None and kasus.opd_id == user.opd_id
     # As on the case page, only the OPD the case is disposed to answers it.
     can_answer = own_opd and kasus.status == Status.DITINDAKLANJUTI
     return {
-        "aspirasi": aspirasi,
-        "lampiran_list": files,
+        "reports": reports,
+        "lampiran_list": other_files,
         "hide_identity": selectors.identity_hidden_from(user, kasus),
+        "show_contact": sees_reporter_contact(user, kasus),
         "answer_form": AnswerForm(prefix=ANSWER_PREFIX) if can_answer else None,
         "reroute_form": RerouteForm(prefix=REROUTE_PREFIX) if own_opd and kasus.status in REROUTE_STATUSES else None,
         # The answer with attachments stands in for the case page's plain answer form.
@@ -34,17 +35,23 @@ def staff_context(kasus: Kasus, request: HttpRequest) -> dict | None:
 
 
 def public_context(kasus: Kasus, request: HttpRequest) -> dict | None:
-    """Shown only to the reporter (signed in, proved at /lacak/, or holding the tracking link)."""
-    if not viewer_is_reporter(kasus, request):
-        return None
-    files = list(kasus.lampiran.all()) if selectors.reporter_sees_content(kasus, request) else []
-    waiting = kasus.status == Status.MENUNGGU_INFORMASI
-    answered = kasus.status == Status.DIJAWAB
+    """The visitor's own files and the answers' files, and the reporter's actions on their case.
+
+    On a merged case's page, the files are those on the case it was merged into.
+    """
+    files = selectors.resident_files(selectors.survivor_of(kasus), request)
+    is_reporter = viewer_is_reporter(kasus, request)
+    waiting = is_reporter and kasus.status == Status.MENUNGGU_INFORMASI
+    answered = is_reporter and kasus.status == Status.DIJAWAB
     if not (files or waiting or answered):
         return None
     may_act = viewer_may_act(kasus, request)
+    match = getattr(request, "resolver_match", None)
+    token = match.kwargs.get("token", "") if match else ""
     return {
         "lampiran_list": files,
+        # Download links carry the token of the page they are on: never another case's token.
+        "link_token": token,
         "info_form": InfoForm() if waiting and may_act else None,
         "accept_form": AcceptForm() if answered and may_act else None,
         "dispute_form": DisputeForm() if answered and may_act else None,

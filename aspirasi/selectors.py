@@ -1,10 +1,11 @@
 """Reads of the aspirasi channel reused by several views and panels."""
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -35,13 +36,38 @@ def reporter_sees_content(kasus: Kasus, request: HttpRequest) -> bool:
     return viewer_sees_content(kasus, request) and viewer_is_reporter(kasus, request)
 
 
-def can_download(request: HttpRequest, lampiran: Lampiran) -> bool:
+def survivor_of(kasus: Kasus) -> Kasus:
+    """The case a merged case lives on in (its files, reports and timeline continue there)."""
+    return kasus.merged_into if kasus.merged_into_id else kasus
+
+
+def reported_case_ids(kasus: Kasus, request: HttpRequest) -> set[int]:
+    """Of `kasus` and the cases merged into it, those this visitor reported and may see the content of."""
+    candidates = [kasus, *Kasus.objects.filter(merged_into=kasus).select_related("reporter")]
+    return {c.pk for c in candidates if reporter_sees_content(c, request)}
+
+
+def resident_files(kasus: Kasus, request: HttpRequest) -> list[Lampiran]:
+    """The one rule for residents: the files of the reports they sent, and those published with an answer.
+
+    `kasus` is the case the files are on (a merge moves them to the survivor); never another reporter's file.
+    """
+    reported = reported_case_ids(kasus, request)
+    if not reported:
+        return []
+    files = Lampiran.objects.filter(kasus=kasus).filter(Q(origin_kasus__in=reported) | Q(role=Lampiran.Role.ANSWER))
+    return list(files.order_by("created_at", "id"))
+
+
+def staff_may_download(request: HttpRequest, lampiran: Lampiran) -> bool:
     kasus = lampiran.kasus
     user = request.user
     # Like every staff page (staff_required), staff access needs TOTP enrolled: a password alone opens no file.
-    if kasus.confirmed_at is not None and staff_can_view(user, kasus) and has_mfa(user):
-        return True
-    return reporter_sees_content(kasus, request)
+    return kasus.confirmed_at is not None and staff_can_view(user, kasus) and has_mfa(user)
+
+
+def resident_may_download(request: HttpRequest, lampiran: Lampiran) -> bool:
+    return any(f.pk == lampiran.pk for f in resident_files(lampiran.kasus, request))
 
 
 def wilayah_options() -> list[tuple[Wilayah, list[Wilayah]]]:
@@ -60,12 +86,38 @@ def _wilayah_options() -> list[tuple[Wilayah, list[Wilayah]]]:
     return sorted(groups.values(), key=lambda g: g[0].nama)
 
 
-def kasus_aspirasi(kasus: Kasus) -> tuple[Aspirasi | None, list[Lampiran]]:
-    """The case's first aspirasi and all its attachments: two queries, one for a case with no aspirasi."""
-    aspirasi = Aspirasi.objects.filter(kasus=kasus).select_related("created_by").first()
-    if aspirasi is None:
-        return None, []
-    return aspirasi, list(Lampiran.objects.filter(kasus=kasus).order_by("created_at", "id"))
+@dataclass
+class Report:
+    """One report on a case, as the staff page shows it: what was sent, by whom, with which files."""
+
+    aspirasi: Aspirasi
+    origin: Kasus  # the case it opened: its reporter sent it
+    files: list[Lampiran] = field(default_factory=list)
+    hide_identity: bool = False
+
+
+def kasus_reports(kasus: Kasus, user) -> tuple[list[Report], list[Lampiran]]:
+    """Every report on the case (its own and those merged into it) with the files its reporter sent,
+    and the files of no report (answers). Two queries, none for a case without a report."""
+    rows = list(
+        Aspirasi.objects.filter(kasus=kasus)
+        .select_related("created_by", "origin_kasus__reporter")
+        .order_by("created_at", "id")
+    )
+    reports = []
+    for aspirasi in rows:
+        origin = aspirasi.origin_kasus or kasus
+        # The stricter of the two: the survivor's flags were raised by the merge, the report's own may be stricter.
+        hidden = identity_hidden_from(user, kasus) or identity_hidden_from(user, origin)
+        reports.append(Report(aspirasi=aspirasi, origin=origin, hide_identity=hidden))
+    if not reports:
+        return [], []
+    by_origin = {r.origin.pk: r for r in reports}
+    loose = []
+    for item in Lampiran.objects.filter(kasus=kasus).order_by("created_at", "id"):
+        report = by_origin.get(item.origin_kasus_id) if item.role != Lampiran.Role.ANSWER else None
+        (report.files if report is not None else loose).append(item)
+    return reports, loose
 
 
 # Transparency -------------------------------------------------------------------------------------------------------

@@ -86,6 +86,7 @@ def lampiran_store(
     for f in files:
         item = Lampiran(
             kasus=kasus,
+            origin_kasus=kasus,
             aspirasi=aspirasi,
             role=role,
             original_name=f.name,
@@ -201,6 +202,7 @@ def aspirasi_submit(
             )
             aspirasi = Aspirasi.objects.create(
                 kasus=kasus,
+                origin_kasus=kasus,
                 jenis=jenis,
                 description=description.strip(),
                 address_detail=address_detail.strip(),
@@ -277,8 +279,15 @@ def confirm_link_kasus(*, token: str) -> Kasus:
 
 
 def aspirasi_confirm(*, token: str) -> Kasus:
-    """The guest pressed the button behind the link in the email: the case enters the queue. Twice is harmless."""
-    return kasus_services.kasus_confirm(kasus_id=confirm_link_kasus(token=token).pk)
+    """The guest pressed the button behind the link in the email: the case enters the queue. Twice is harmless.
+
+    The address is now proven: if an account has verified it too, the case joins that account's cases.
+    """
+    kasus = kasus_services.kasus_confirm(
+        kasus_id=confirm_link_kasus(token=token).pk, via=kasus_services.CONFIRMED_BY_EMAIL
+    )
+    linked = kasus_services.kasus_link_guest_cases_of_address(email=kasus.reporter_email)
+    return next((k for k in linked if k.pk == kasus.pk), kasus)
 
 
 def aspirasi_purge_unconfirmed(*, now: dt.datetime | None = None) -> int:

@@ -127,13 +127,13 @@ def confirm(request, token):
 
 @never_cache
 def lampiran_download(request, pk, token=None):
-    lampiran = get_object_or_404(Lampiran.objects.select_related("kasus"), pk=pk)
-    if token is not None and token != lampiran.kasus.tracking_token:
-        raise Http404
-    if not selectors.can_download(request, lampiran):
+    """One file, for staff within their scope or for a resident it belongs to (selectors.resident_files)."""
+    lampiran = get_object_or_404(Lampiran.objects.select_related("kasus__reporter"), pk=pk)
+    as_resident = selectors.resident_may_download(request, lampiran)
+    if not (as_resident or selectors.staff_may_download(request, lampiran)):
         raise Http404
     filename = lampiran.original_name
-    if selectors.identity_hidden_from(request.user, lampiran.kasus) and not viewer_is_reporter(lampiran.kasus, request):
+    if selectors.identity_hidden_from(request.user, lampiran.kasus) and not as_resident:
         filename = f"lampiran-{lampiran.pk}.{lampiran.extension}"  # the original name may carry the reporter's
     response = FileResponse(
         lampiran.file.open("rb"), as_attachment=True, filename=filename, content_type=lampiran.content_type

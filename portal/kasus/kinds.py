@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 _LABELS: dict[str, Promise] = {
     "kasus.opened": _("Kasus dibuka"),
     "kasus.confirmed": _("Email pelapor dikonfirmasi"),
+    "kasus.linked_account": _("Ditautkan ke akun pelapor"),
     "kasus.verified": _("Diverifikasi"),
     "kasus.rejected": _("Ditolak"),
     "kasus.info_requested": _("Informasi tambahan diminta"),

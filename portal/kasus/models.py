@@ -210,6 +210,52 @@ class Kasus(models.Model):
         return self.reporter_email
 
 
+class Pengikut(models.Model):
+    """A person who follows a case and gets its public updates: a user, or a guest's email and language.
+
+    Written only through portal.kasus.services. The reporter of every case follows it; a merge adds the
+    merged case's followers to the survivor.
+    """
+
+    class Reason(models.TextChoices):
+        REPORTER = "reporter", _("Pelapor")
+        MERGED_REPORTER = "merged_reporter", _("Pelapor kasus yang digabung")
+        FOLLOW = "follow", _("Mengikuti")
+
+    kasus = models.ForeignKey(Kasus, on_delete=models.CASCADE, related_name="pengikut")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="mengikuti"
+    )
+    email = models.EmailField(_("email"), blank=True)
+    language = models.CharField(max_length=5, default="id")
+    reason = models.CharField(_("alasan"), max_length=20, choices=Reason.choices, default=Reason.FOLLOW)
+    # The case this person reported, when they follow as its reporter (itself, or a case merged into this one).
+    reported_kasus = models.ForeignKey(
+        Kasus, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pengikut")
+        verbose_name_plural = _("pengikut")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False, email="") | models.Q(user__isnull=True) & ~models.Q(email=""),
+                name="pengikut_user_or_email",
+            ),
+            models.UniqueConstraint(
+                fields=["kasus", "user"], condition=models.Q(user__isnull=False), name="pengikut_unique_user"
+            ),
+            models.UniqueConstraint(
+                fields=["kasus", "email"], condition=models.Q(user__isnull=True), name="pengikut_unique_email"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kasus_id}: {self.user_id or self.email}"
+
+
 class ReferenceSequence(models.Model):
     """The last case number issued in a year; rows are locked when a number is taken."""
 

@@ -4,7 +4,7 @@ import time
 from functools import cached_property
 
 from django.core.cache import cache
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from portal.akun import roles as r
 from portal.wilayah.models import Kategori, Opd, Wilayah
 
-from .models import Kasus, Riwayat, TindakLanjut, late_q
+from .models import Kasus, Pengikut, Riwayat, TindakLanjut, late_q
 
 OWNER_SESSION_KEY = "kasus_owner"
 ACT_SESSION_KEY = "kasus_act"
@@ -81,6 +81,30 @@ def remember_owner(request: HttpRequest, kasus: Kasus) -> None:
     if kasus.pk not in owned:
         owned.append(kasus.pk)
         request.session[OWNER_SESSION_KEY] = owned
+
+
+# A resident's own cases ------------------------------------------------------------------------
+
+REPORTER_REASONS = (Pengikut.Reason.REPORTER, Pengikut.Reason.MERGED_REPORTER)
+
+
+def _reported_or_merged_reporter(user) -> Q:
+    followed = Pengikut.objects.filter(user=user, reason__in=REPORTER_REASONS).values("kasus_id")
+    return Q(reporter=user) | Q(pk__in=followed)
+
+
+def resident_cases(user) -> QuerySet[Kasus]:
+    """/kasus-saya/: the cases a resident reported; one merged into another shows as the case it lives on in."""
+    return Kasus.objects.filter(merged_into__isnull=True).filter(_reported_or_merged_reporter(user))
+
+
+def resident_kasus(user, reference: str) -> Kasus:
+    """One of the resident's cases (a merged one too: its page points to where it went on), or 404."""
+    qs = Kasus.objects.select_related("kategori", "kecamatan", "opd", "merged_into")
+    try:
+        return qs.filter(_reported_or_merged_reporter(user)).get(reference=reference)
+    except Kasus.DoesNotExist:
+        raise Http404(_("Kasus tidak ditemukan."))
 
 
 # Back-office -----------------------------------------------------------------------------------

@@ -10,13 +10,16 @@ import datetime as dt
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.functional import Promise, lazy
@@ -32,6 +35,7 @@ from .models import (
     Channel,
     Kasus,
     KodeAkses,
+    Pengikut,
     Priority,
     ReferenceSequence,
     Riwayat,
@@ -183,10 +187,14 @@ class OpdSafeKasus:
         return getattr(self._kasus, name)
 
 
+def tracking_url(kasus: Kasus) -> str:
+    return settings.SITE_URL + reverse("kasus:track_detail", args=[kasus.tracking_token])
+
+
 def notify_reporter(
     kasus: Kasus, *, template: str, context: dict | None = None, attachments: list[Attachment] | None = None
 ) -> None:
-    """Email the reporter (user or guest) about a change that matters to them, in their language."""
+    """Email this case's reporter only (user or guest), in their language: for messages meant for them alone."""
     to = kasus.contact_email()
     if not to:
         return
@@ -199,6 +207,55 @@ def notify_reporter(
         kasus=kasus,
         attachments=attachments,
     )
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    language: str
+    # A follower who is not this case's reporter gets the tracking page of the case they reported
+    # (which links here), never this case's own link: that link lets its holder act as the reporter.
+    is_follower: bool
+    track_url: str = ""
+
+
+def follower_recipients(kasus: Kasus) -> list[Recipient]:
+    """Everyone who gets this case's public updates, each address once: its reporter first, then its followers."""
+    recipients: dict[str, Recipient] = {}
+    reporter_email = kasus.contact_email().lower()
+    if reporter_email:
+        language = kasus.reporter.language if kasus.reporter_id else kasus.reporter_language
+        recipients[reporter_email] = Recipient(reporter_email, language, is_follower=False)
+    for row in kasus.pengikut.select_related("user", "reported_kasus"):
+        if row.user_id and not row.user.is_active:
+            continue
+        email = (row.user.email if row.user_id else row.email).lower()
+        if not email or email in recipients:
+            continue
+        language = row.user.language if row.user_id else row.language
+        url = tracking_url(row.reported_kasus) if row.reported_kasus is not None else ""
+        recipients[email] = Recipient(email, language, is_follower=True, track_url=url)
+    return list(recipients.values())
+
+
+def notify_followers(
+    kasus: Kasus, *, template: str, context: dict | None = None, attachments: list[Attachment] | None = None
+) -> None:
+    """Email a public update to every follower of the case, each once and in their own language."""
+    for recipient in follower_recipients(kasus):
+        outbox_enqueue(
+            to=recipient.email,
+            template=template,
+            context={
+                "kasus": kasus,
+                "is_follower": recipient.is_follower,
+                "track_url": recipient.track_url,
+                **(context or {}),
+            },
+            language=recipient.language,
+            kasus=kasus,
+            attachments=attachments,
+        )
 
 
 def _opd_recipients(opd: Opd) -> dict[str, str]:
@@ -224,6 +281,55 @@ def _notify_staff(kasus: Kasus, recipients: dict[str, str], *, template: str, co
 def notify_opd(kasus: Kasus, opd: Opd, *, template: str, context: dict | None = None) -> None:
     """Email an OPD's address and its officers. Templates get no reporter identity, anonymous or not."""
     _notify_staff(kasus, _opd_recipients(opd), template=template, context={"opd": opd, **(context or {})})
+
+
+# Followers --------------------------------------------------------------------------------------
+
+
+def _pengikut_get_or_create(
+    *,
+    kasus: Kasus,
+    user: User | None,
+    email: str,
+    language: str,
+    reason: str,
+    reported_kasus: Kasus | None,
+) -> tuple[Pengikut | None, bool]:
+    email = "" if user is not None else (email or "").strip().lower()
+    if user is None and not email:
+        return None, False
+    rows = Pengikut.objects.filter(kasus=kasus)
+    existing = (rows.filter(user=user) if user is not None else rows.filter(user__isnull=True, email=email)).first()
+    if existing is not None:
+        return existing, False
+    row = Pengikut.objects.create(
+        kasus=kasus, user=user, email=email, language=language, reason=reason, reported_kasus=reported_kasus
+    )
+    return row, True
+
+
+def pengikut_add(
+    *,
+    kasus: Kasus,
+    user: User | None = None,
+    email: str = "",
+    language: str = "id",
+    reason: str = Pengikut.Reason.FOLLOW,
+    reported_kasus: Kasus | None = None,
+) -> Pengikut | None:
+    """Let a user (or a guest's email) follow a case; an address already following it keeps its row.
+
+    Runs inside the caller's transaction, which holds the case's lock. None when there is no one to add.
+    """
+    row, _created = _pengikut_get_or_create(
+        kasus=kasus,
+        user=_user_or_none(user),
+        email=email,
+        language=language,
+        reason=reason,
+        reported_kasus=reported_kasus,
+    )
+    return row
 
 
 # Opening ------------------------------------------------------------------------------------------
@@ -288,6 +394,14 @@ def kasus_open(
         kasus.lapor_tracking_id = lapor_tracking_id
         with _lapor_unique(lapor_tracking_id, kasus_pk=kasus.pk):
             kasus.save(update_fields=["lapor_tracking_id"])
+    pengikut_add(
+        kasus=kasus,
+        user=reporter,
+        email="" if reporter else kasus.reporter_email,
+        language=reporter_language,
+        reason=Pengikut.Reason.REPORTER,
+        reported_kasus=kasus,
+    )
     kasus_log(
         kasus=kasus,
         kind=kind,
@@ -302,9 +416,15 @@ def kasus_open(
     return kasus
 
 
+CONFIRMED_BY_EMAIL = "email"
+
+
 @transaction.atomic
-def kasus_confirm(*, kasus_id: int) -> Kasus:
-    """A guest confirmed their email: the case enters the queue and its SLA clock starts."""
+def kasus_confirm(*, kasus_id: int, via: str = "") -> Kasus:
+    """A guest confirmed their case: the case enters the queue and its SLA clock starts.
+
+    `via=CONFIRMED_BY_EMAIL` when they pressed the link emailed to them: the address is then proven theirs.
+    """
     kasus = _lock(kasus_id)
     if kasus.confirmed_at is not None:
         return kasus
@@ -317,8 +437,69 @@ def kasus_confirm(*, kasus_id: int) -> Kasus:
         kind="kasus.confirmed",
         visibility=Visibility.PUBLIK,
         message=gettext_lazy("Email pelapor dikonfirmasi."),
+        data={"via": via} if via else None,
     )
     notify_reporter(kasus, template="kasus_opened")
+    return kasus
+
+
+def _verified_on_account(user: User, email: str) -> bool:
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+
+
+def kasus_link_guest_cases(*, user: User, email: str) -> list[Kasus]:
+    """Cases sent as a guest from `email` join the account that has just verified it. Idempotent.
+
+    Only when the address is proven on both sides: verified on the account, and confirmed by the guest
+    through the link emailed for the case. A case recorded by staff, or confirmed at a sarasehan door,
+    proves nothing about the address and stays a guest's case.
+    """
+    email = (email or "").strip().lower()
+    if not email or not user.is_active or not _verified_on_account(user, email):
+        return []
+    candidates = list(
+        Kasus.objects.filter(
+            reporter__isnull=True,
+            reporter_email=email,
+            riwayat__kind="kasus.confirmed",
+            riwayat__data__via=CONFIRMED_BY_EMAIL,
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    return [kasus for kasus in (_link_guest_case(pk, user, email) for pk in candidates) if kasus is not None]
+
+
+def kasus_link_guest_cases_of_address(*, email: str) -> list[Kasus]:
+    """A guest has just proved `email` through the emailed link: if an account verified it, the cases are its."""
+    address = EmailAddress.objects.filter(email__iexact=email, verified=True).select_related("user").first()
+    if address is None:
+        return []
+    return kasus_link_guest_cases(user=address.user, email=email)
+
+
+@transaction.atomic
+def _link_guest_case(kasus_id: int, user: User, email: str) -> Kasus | None:
+    kasus = _lock(kasus_id)
+    if kasus.reporter_id is not None or kasus.reporter_email != email:
+        return None  # linked meanwhile
+    kasus.reporter = user
+    kasus.save(update_fields=["reporter", "updated_at"])
+    # The guest followed this case (and the cases it was merged into) by address; now they follow by account.
+    for row in Pengikut.objects.select_for_update().filter(user__isnull=True, email=email, reported_kasus=kasus):
+        if Pengikut.objects.filter(kasus_id=row.kasus_id, user=user).exists():
+            row.delete()
+        else:
+            row.user, row.email = user, ""
+            row.save(update_fields=["user", "email"])
+    kasus_log(
+        kasus=kasus,
+        kind="kasus.linked_account",
+        visibility=Visibility.PELAPOR,
+        message=gettext_lazy("Kasus ini ditautkan ke akun pelapor setelah alamat emailnya terverifikasi."),
+        actor=user,
+        data={"user": user.pk},
+    )
     return kasus
 
 
@@ -364,7 +545,9 @@ def _transition(
         data={"from": previous, "to": to_status, **(data or {})},
     )
     if notify_template and visibility != Visibility.INTERNAL:
-        notify_reporter(kasus, template=notify_template, context={"message": message, **(notify_context or {})})
+        # Public changes reach every follower; a message for the reporter alone reaches only them.
+        notify = notify_followers if visibility == Visibility.PUBLIK else notify_reporter
+        notify(kasus, template=notify_template, context={"message": message, **(notify_context or {})})
     return kasus
 
 
@@ -770,7 +953,11 @@ def kasus_link_lapor(*, kasus_id: int, actor: User | None, lapor_tracking_id: st
 
 # Merging ------------------------------------------------------------------------------------------
 
-NOT_MOVED_ON_MERGE = frozenset({"kasus.riwayat", "kasus.outboxemail", "kasus.kasus"})
+# Followers are copied, not moved: the merged case keeps its own list (see _copy_followers).
+# Codes are bound to the case they were sent for (their hash includes its id): they stay behind.
+NOT_MOVED_ON_MERGE = frozenset(
+    {"kasus.riwayat", "kasus.outboxemail", "kasus.kasus", "kasus.pengikut", "kasus.kodeakses"}
+)
 
 
 def _child_relations() -> list:
@@ -794,6 +981,23 @@ def _move_children(source: Kasus, target: Kasus) -> dict[str, int]:
     return moved
 
 
+def _copy_followers(source: Kasus, target: Kasus) -> int:
+    """The merged case's followers follow the survivor; its reporters there as merged reporters."""
+    added = 0
+    for row in source.pengikut.all():
+        reason = Pengikut.Reason.FOLLOW if row.reason == Pengikut.Reason.FOLLOW else Pengikut.Reason.MERGED_REPORTER
+        _row, created = _pengikut_get_or_create(
+            kasus=target,
+            user=row.user,
+            email=row.email,
+            language=row.language,
+            reason=reason,
+            reported_kasus=row.reported_kasus,
+        )
+        added += created
+    return added
+
+
 @transaction.atomic
 def kasus_merge(*, kasus_id: int, into_id: int, actor: User | None, reason: str = "") -> Kasus:
     """Merge a case into another: its children move, both timelines record it. Returns the survivor."""
@@ -809,6 +1013,7 @@ def kasus_merge(*, kasus_id: int, into_id: int, actor: User | None, reason: str 
         raise KasusError(_("Kasus tujuan %(ref)s sudah tidak aktif.") % {"ref": target.reference})
     reason = reason.strip()
     moved = _move_children(source, target)
+    followers_added = _copy_followers(source, target)
     # The survivor now holds the source's files, audiensi and points: it keeps the stricter privacy of the two.
     stricter = [
         name for name in ("is_anonymous", "is_confidential") if getattr(source, name) and not getattr(target, name)
@@ -838,6 +1043,7 @@ def kasus_merge(*, kasus_id: int, into_id: int, actor: User | None, reason: str 
             "from_reference": source.reference,
             "reason": reason,
             "moved": moved,
+            "followers_added": followers_added,
             "privacy_raised": stricter,
         },
     )
@@ -927,7 +1133,7 @@ def tindak_lanjut_complete(*, tindak_lanjut_id: int, actor: User | None, evidenc
         actor=actor,
         data={"tindak_lanjut": item.pk},
     )
-    notify_reporter(item.kasus, template="tindak_lanjut_done", context={"item": item})
+    notify_followers(item.kasus, template="tindak_lanjut_done", context={"item": item})
     return item
 
 
@@ -1013,6 +1219,8 @@ __all__ = [
     "kasus_escalate_overdue",
     "kasus_info_received",
     "kasus_link_lapor",
+    "kasus_link_guest_cases",
+    "kasus_link_guest_cases_of_address",
     "kasus_log",
     "kasus_merge",
     "kasus_note_add",
@@ -1022,8 +1230,11 @@ __all__ = [
     "kasus_start",
     "kasus_update_details",
     "kasus_verify",
+    "follower_recipients",
+    "notify_followers",
     "notify_opd",
     "notify_reporter",
+    "pengikut_add",
     "tindak_lanjut_add",
     "tindak_lanjut_complete",
 ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("lacak/<str:token>/", views.track_detail, name="track_detail"),
     path("lacak/<str:token>/kode/", views.track_code, name="track_code"),
     path("lacak/<str:token>/kode/kirim/", views.track_code_send, name="track_code_send"),
+    path("lacak/<str:token>/kasus-tujuan/", views.track_survivor, name="track_survivor"),
     path("petugas/", views.staff_queue, name="queue"),
     path("petugas/tindak-lanjut/", views.staff_commitments, name="commitments"),
     path("petugas/kasus/<str:reference>/", views.staff_detail, name="detail"),

@@ -421,7 +421,9 @@ def _public_entries(kasus: Kasus, visibilities: tuple[str, ...], *, show_content
     return entries
 
 
-def _public_context(request: HttpRequest, kasus: Kasus, *, as_reporter: bool, show_content: bool) -> dict:
+def _public_context(
+    request: HttpRequest, kasus: Kasus, *, as_reporter: bool, show_content: bool, survivor_url: str = ""
+) -> dict:
     visibilities = (Visibility.PUBLIK, Visibility.PELAPOR) if as_reporter else (Visibility.PUBLIK,)
     return {
         "kasus": kasus,
@@ -430,15 +432,15 @@ def _public_context(request: HttpRequest, kasus: Kasus, *, as_reporter: bool, sh
         "show_content": show_content,
         "as_reporter": as_reporter,
         "panels": panels_for(kasus, request, "public"),
+        # Where a merged case continues: a page this visitor may open, never the survivor's own tracking link.
+        "survivor_url": survivor_url,
     }
 
 
 @login_required
 def my_cases(request: HttpRequest) -> HttpResponse:
     cases = (
-        Kasus.objects.filter(reporter=request.user)
-        .select_related("kategori", "kecamatan")
-        .order_by("-created_at", "-pk")
+        selectors.resident_cases(request.user).select_related("kategori", "kecamatan").order_by("-created_at", "-pk")
     )
     page = Paginator(cases, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "kasus/mine.html", {"page": page})
@@ -446,12 +448,11 @@ def my_cases(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_case_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    kasus = get_object_or_404(
-        Kasus.objects.select_related("kategori", "kecamatan", "opd", "merged_into"),
-        reference=reference,
-        reporter=request.user,
-    )
-    context = _public_context(request, kasus, as_reporter=True, show_content=True)
+    kasus = selectors.resident_kasus(request.user, reference)
+    survivor_url = reverse("kasus:mine_detail", args=[kasus.merged_into.reference]) if kasus.merged_into_id else ""
+    # A reporter of a case merged into this one follows it: its public timeline, not the reporter's own entries.
+    as_reporter = kasus.reporter_id == request.user.pk
+    context = _public_context(request, kasus, as_reporter=as_reporter, show_content=True, survivor_url=survivor_url)
     return render(request, "kasus/mine_detail.html", context)
 
 
@@ -485,7 +486,30 @@ def track_detail(request: HttpRequest, token: str) -> HttpResponse:
     # Confidential content needs proof (signed in, or reference + email); the link alone is not enough.
     show_content = selectors.viewer_sees_content(kasus, request)
     as_reporter = selectors.viewer_is_reporter(kasus, request)
-    context = _public_context(request, kasus, as_reporter=as_reporter, show_content=show_content)
+    survivor_url = reverse("kasus:track_survivor", args=[token]) if kasus.merged_into_id else ""
+    context = _public_context(
+        request, kasus, as_reporter=as_reporter, show_content=show_content, survivor_url=survivor_url
+    )
+    response = render(request, "kasus/track_detail.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def track_survivor(request: HttpRequest, token: str) -> HttpResponse:
+    """The public page of the case a merged case went into, reached with the merged case's own tracking link.
+
+    Its reporter follows the survivor without holding the survivor's link, which would let them act as its reporter.
+    """
+    merged = get_object_or_404(
+        Kasus.objects.select_related("reporter"), tracking_token=token, merged_into__isnull=False
+    )
+    kasus = get_object_or_404(
+        Kasus.objects.select_related("kategori", "kecamatan", "opd", "merged_into"), pk=merged.merged_into_id
+    )
+    # The merged case's proven reporter raised the same matter; the link alone shows only what is public.
+    show_content = selectors.viewer_sees_content(kasus, request) or selectors.viewer_proved_reporter(merged, request)
+    context = _public_context(request, kasus, as_reporter=False, show_content=show_content)
+    context["merged_from"] = merged
     response = render(request, "kasus/track_detail.html", context)
     response["X-Robots-Tag"] = "noindex"
     return response
