@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -21,6 +22,7 @@ from .forms import (
     SarasehanForm,
     WalkInForm,
 )
+from .limits import client_address
 from .models import PendaftaranSarasehan, PoinSarasehan, Sarasehan
 
 MANAGERS = ("protokol", "admin")
@@ -46,6 +48,7 @@ def sarasehan_detail(request, slug):
     user = request.user if request.user.is_authenticated else None
     own_cases = selectors.open_cases_of_user(user) if user else None
     form = None
+    status = 200
     if sarasehan.registration_state() == "dibuka":
         initial = {}
         if user:
@@ -64,10 +67,21 @@ def sarasehan_detail(request, slug):
                     topic=data["topic"],
                     kasus_id=data["kasus"].pk if data.get("kasus") else None,
                     language=getattr(request, "LANGUAGE_CODE", "id"),
+                    client_address=client_address(request),
                 )
+            except services.SudahTerdaftar as exc:
+                # A guest sees the same page whether or not the address was registered; the mailbox learns which.
+                if user is None:
+                    return redirect("sarasehan:check_email", sarasehan.slug)
+                form.add_error(None, str(exc))
+            except services.TerlaluBanyak as exc:
+                form.add_error(None, str(exc))
+                status = 429
             except services.SarasehanError as exc:
                 form.add_error(None, str(exc))
             else:
+                if reg.status == PendaftaranSarasehan.Status.MENUNGGU_KONFIRMASI:
+                    return redirect("sarasehan:check_email", sarasehan.slug)
                 if reg.status == PendaftaranSarasehan.Status.TERDAFTAR:
                     messages.success(request, _("Pendaftaran berhasil. Kode Anda: %(code)s.") % {"code": reg.code})
                 else:
@@ -84,6 +98,19 @@ def sarasehan_detail(request, slug):
         request,
         "sarasehan/detail.html",
         {"sarasehan": sarasehan, "form": form, "points": points, "state": sarasehan.registration_state()},
+        status=status,
+    )
+
+
+def check_email(request, slug):
+    try:
+        sarasehan = selectors.public_detail(slug)
+    except Sarasehan.DoesNotExist:
+        raise Http404
+    return render(
+        request,
+        "sarasehan/check_email.html",
+        {"sarasehan": sarasehan, "hold_minutes": settings.SARASEHAN_HOLD_MINUTES},
     )
 
 
@@ -94,10 +121,25 @@ def sarasehan_ics(request, slug):
     return response
 
 
-def registration_detail(request, token):
-    reg = selectors.registration_from_token(token)
+def _registration_or_page(request, token: str) -> PendaftaranSarasehan | HttpResponse:
+    """The registration behind a signed link, or the page explaining why the link no longer works."""
+    try:
+        reg = selectors.registration_from_token(token)
+    except selectors.RegistrationLinkExpired:
+        return render(request, "sarasehan/link_expired.html", status=410)
     if reg is None:
         return render(request, "sarasehan/link_invalid.html", status=404)
+    return reg
+
+
+def registration_detail(request, token):
+    reg = _registration_or_page(request, token)
+    if isinstance(reg, HttpResponse):
+        return reg
+    if reg.hold_expires_at is not None and reg.hold_expires_at <= timezone.now():
+        # Seat accounting does not wait for the periodic task when someone looks.
+        services.pendaftaran_release_holds(sarasehan_id=reg.sarasehan_id)
+        reg.refresh_from_db(fields=["status", "hold_expires_at"])
     return render(
         request,
         "sarasehan/registration.html",
@@ -112,10 +154,30 @@ def registration_detail(request, token):
 
 
 @require_POST
+def registration_confirm(request, token):
+    reg = _registration_or_page(request, token)
+    if isinstance(reg, HttpResponse):
+        return reg
+    try:
+        reg = services.pendaftaran_confirm(pendaftaran_id=reg.pk)
+    except services.SarasehanError as exc:
+        messages.error(request, str(exc))
+    else:
+        if reg.status == PendaftaranSarasehan.Status.TERDAFTAR:
+            messages.success(request, _("Pendaftaran dikonfirmasi. Kode Anda: %(code)s.") % {"code": reg.code})
+        else:
+            messages.warning(
+                request,
+                _("Email dikonfirmasi. Kursi sudah penuh: Anda di daftar tunggu; kami kirim email bila ada kursi."),
+            )
+    return redirect("sarasehan:registration", token)
+
+
+@require_POST
 def registration_cancel(request, token):
-    reg = selectors.registration_from_token(token)
-    if reg is None:
-        return render(request, "sarasehan/link_invalid.html", status=404)
+    reg = _registration_or_page(request, token)
+    if isinstance(reg, HttpResponse):
+        return reg
     try:
         services.pendaftaran_cancel(pendaftaran_id=reg.pk, actor=request.user)
     except services.SarasehanError as exc:
@@ -312,6 +374,7 @@ def staff_checkin(request, slug):
             "form": form,
             "walk_in_form": WalkInForm(),
             "summary": selectors.checkin_summary(sarasehan),
+            "door_state": sarasehan.door_state(),
         },
     )
 
@@ -337,6 +400,7 @@ def staff_walk_in(request, slug):
             "form": CheckInForm(),
             "walk_in_form": form,
             "summary": selectors.checkin_summary(sarasehan),
+            "door_state": sarasehan.door_state(),
         },
     )
 
@@ -372,5 +436,11 @@ def staff_points(request, slug):
     return render(
         request,
         "sarasehan/staff_points.html",
-        {"sarasehan": sarasehan, "form": form, "points": points, "now": timezone.now()},
+        {
+            "sarasehan": sarasehan,
+            "form": form,
+            "points": points,
+            "now": timezone.now(),
+            "door_state": sarasehan.door_state(),
+        },
     )
