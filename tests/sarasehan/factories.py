@@ -35,13 +35,14 @@ def sarasehan(
     return obj
 
 
-def register(s: Sarasehan, n: int = 1, *, prefix: str = "tamu", **kwargs):
-    regs = [
-        services.pendaftaran_create(
+def register(s: Sarasehan, n: int = 1, *, prefix: str = "tamu", confirm: bool = True, **kwargs):
+    """Guests registering, each confirming through the emailed link (unless confirm=False)."""
+    regs = []
+    for i in range(n):
+        reg = services.pendaftaran_create(
             sarasehan_id=s.pk, name=f"Tamu {prefix} {i}", email=f"{prefix}{i}@example.org", **kwargs
         )
-        for i in range(n)
-    ]
+        regs.append(services.pendaftaran_confirm(pendaftaran_id=reg.pk) if confirm else reg)
     return regs[0] if n == 1 else regs
 
 
@@ -50,3 +51,9 @@ def move(s: Sarasehan, **fields) -> Sarasehan:
     Sarasehan.objects.filter(pk=s.pk).update(**fields)
     s.refresh_from_db()
     return s
+
+
+def on_the_day(s: Sarasehan) -> Sarasehan:
+    """Bring a sarasehan to today, starting in half an hour: the door is open."""
+    now = timezone.now()
+    return move(s, starts_at=now + dt.timedelta(minutes=30), ends_at=now + dt.timedelta(hours=3))
