@@ -1,10 +1,11 @@
 """Sarasehan test data, made through the services where a rule is involved."""
 
 import datetime as dt
+import re
 
 from django.utils import timezone
 
-from sarasehan import services
+from sarasehan import selectors, services
 from sarasehan.models import Sarasehan
 from tests.factories import kecamatan, staff
 
@@ -57,3 +58,9 @@ def on_the_day(s: Sarasehan) -> Sarasehan:
     """Bring a sarasehan to today, starting in half an hour: the door is open."""
     now = timezone.now()
     return move(s, starts_at=now + dt.timedelta(minutes=30), ends_at=now + dt.timedelta(hours=3))
+
+
+def emailed_registration(body: str):
+    """The registration behind the signed link in an email body (tokens carry the second they were signed)."""
+    token = re.search(r"/sarasehan/pendaftaran/([^/\s]+)/", body).group(1)
+    return selectors.registration_from_token(token)

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -9,7 +10,7 @@ from sarasehan import selectors, services
 from sarasehan.models import PendaftaranSarasehan, PoinSarasehan, Sarasehan
 from tests.factories import OpdFactory, UserFactory, desa, kecamatan, open_kasus, staff
 
-from .factories import move, on_the_day, register, sarasehan
+from .factories import emailed_registration, move, on_the_day, register, sarasehan
 
 pytestmark = pytest.mark.django_db
 S = PendaftaranSarasehan.Status
@@ -94,11 +95,12 @@ def test_a_guest_registers_confirms_from_the_email_and_sees_the_qr_code(client):
     assert response.status_code == 302 and response.url == reverse("sarasehan:check_email", args=[s.slug])
     assert reg.email == "sumarni@example.org" and reg.status == S.MENUNGGU_KONFIRMASI
     assert "Periksa email Anda" in client.get(response.url).content.decode()
-    link = selectors.registration_url(reg)
-    assert link in OutboxEmail.objects.get(template="sarasehan_confirm", to=reg.email).body_text
-    pending = client.get(link).content.decode()
+    body = OutboxEmail.objects.get(template="sarasehan_confirm", to=reg.email).body_text
+    assert emailed_registration(body) == reg
+    token = re.search(r"/sarasehan/pendaftaran/([^/\s]+)/", body).group(1)
+    pending = client.get(reverse("sarasehan:registration", args=[token])).content.decode()
     assert "Konfirmasi pendaftaran" in pending and "<svg" not in pending
-    confirmed = client.post(reverse("sarasehan:registration_confirm", args=[link.rsplit("/", 2)[-2]]), follow=True)
+    confirmed = client.post(reverse("sarasehan:registration_confirm", args=[token]), follow=True)
     body = confirmed.content.decode()
     assert reg.code in body and "<svg" in body and "Batalkan pendaftaran" in body
     reg.refresh_from_db()
@@ -116,7 +118,7 @@ def test_a_guest_cannot_tell_whether_an_email_is_registered_and_its_owner_is_mai
         == (302, reverse("sarasehan:check_email", args=[s.slug]))
     )
     again = OutboxEmail.objects.get(template="sarasehan_existing", to=owner.email)
-    assert owner.code in again.body_text and selectors.registration_url(owner) in again.body_text
+    assert owner.code in again.body_text and emailed_registration(again.body_text) == owner
     assert [a["filename"] for a in again.attachments] == ["qr.png"]
     assert PendaftaranSarasehan.objects.filter(email=owner.email).count() == 1
 
