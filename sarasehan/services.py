@@ -315,7 +315,7 @@ def _topic_case(
         return None
     with _portal_language():
         message = _("Persoalan didaftarkan untuk disampaikan di sarasehan %(title)s.") % {"title": sarasehan.title}
-    # A guest's email is not proven yet: the case waits outside the queue until they come to the door.
+    # A guest's email is not proven yet: the case waits outside the queue until they confirm it.
     return kasus_open(
         title=topic[:200],
         summary=topic,
@@ -537,6 +537,8 @@ def pendaftaran_confirm(*, pendaftaran_id: int) -> PendaftaranSarasehan:
     reg = PendaftaranSarasehan.objects.select_for_update().get(pk=pendaftaran_id)
     if reg.status != Reg.MENUNGGU_KONFIRMASI:
         return reg
+    if sarasehan.status != Status.TERBIT:
+        raise SarasehanError(_("Sarasehan ini tidak menerima pendaftaran."))
     if reg.hold_expires_at is not None:
         seated = True
     else:

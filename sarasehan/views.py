@@ -262,6 +262,7 @@ def staff_detail(request, slug):
             "waiting": [r for r in regs if r.status == S.MENUNGGU],
             "walk_ins": [r for r in regs if r.status == S.LANGSUNG],
             "cancelled": [r for r in regs if r.status == S.DIBATALKAN],
+            "unconfirmed": [r for r in regs if r.status == S.MENUNGGU_KONFIRMASI],
             "agenda": sarasehan.agenda_items.select_related("kasus"),
             "cancel_form": CancelSarasehanForm(),
             "notulen_form": NotulenForm(initial={"notulen": sarasehan.notulen}),

@@ -11,7 +11,7 @@ from portal.kasus.models import OutboxEmail
 from sarasehan import limits, selectors, services
 from sarasehan.models import PendaftaranSarasehan, Sarasehan
 from sarasehan.tasks import sarasehan_release_holds
-from tests.factories import UserFactory
+from tests.factories import UserFactory, staff
 
 from .factories import emailed_registration, register, sarasehan
 
@@ -173,3 +173,19 @@ def test_normalise_email():
     assert limits.normalise_email(" Sri.Rahayu+sarasehan@GoogleMail.com ") == "srirahayu@gmail.com"
     assert limits.normalise_email("a.b+x@desa.id") == "a.b@desa.id"
     assert limits.normalise_email("not-an-email") == "not-an-email"
+
+
+def test_a_held_seat_cannot_be_confirmed_once_the_sarasehan_is_cancelled():
+    s = sarasehan()
+    guest = register(s, confirm=False)
+    services.sarasehan_cancel(sarasehan_id=s.pk, actor=None, reason="Banjir")
+    with pytest.raises(services.SarasehanError, match="tidak menerima pendaftaran"):
+        services.pendaftaran_confirm(pendaftaran_id=guest.pk)
+
+
+def test_staff_see_who_has_not_confirmed_their_email(client):
+    s = sarasehan()
+    guest = register(s, confirm=False)
+    client.force_login(staff("protokol"))
+    body = client.get(reverse("sarasehan:staff_detail", args=[s.slug])).content.decode()
+    assert "Belum mengonfirmasi email (1)" in body and guest.email in body
