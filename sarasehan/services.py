@@ -664,7 +664,14 @@ def pendaftaran_walk_in(
     now = now or timezone.now()
     _check_door(sarasehan, now)
     email = email.strip().lower()
-    if email and PendaftaranSarasehan.objects.filter(sarasehan=sarasehan, email=email).exists():
+    existing = (
+        PendaftaranSarasehan.objects.select_for_update().filter(sarasehan=sarasehan, email=email).first()
+        if email
+        else None
+    )
+    if existing is not None and existing.status == Reg.MENUNGGU_KONFIRMASI:
+        return _unconfirmed_walks_in(sarasehan, existing, actor=actor, now=now)
+    if existing is not None:
         raise SudahTerdaftar(
             _("Email %(email)s sudah terdaftar; cari kodenya dan catat kehadirannya.") % {"email": email}
         )
@@ -679,6 +686,28 @@ def pendaftaran_walk_in(
         checked_in_by=actor,
         created_at=now,
     )
+
+
+def _unconfirmed_walks_in(
+    sarasehan: Sarasehan, reg: PendaftaranSarasehan, *, actor, now: dt.datetime
+) -> PendaftaranSarasehan:
+    """A guest who never confirmed their email comes to the door: their registration becomes the walk-in.
+
+    A seat still held goes back (walk-ins take no online seat); coming in person admits their topic's case.
+    """
+    _release_expired_holds(sarasehan, now)
+    reg.refresh_from_db(fields=["hold_expires_at"])
+    held = reg.hold_expires_at is not None
+    reg.status = Reg.LANGSUNG
+    reg.hold_expires_at = None
+    reg.checked_in_at = now
+    reg.checked_in_by = actor
+    reg.save(update_fields=["status", "hold_expires_at", "checked_in_at", "checked_in_by"])
+    if held and _promote_next(sarasehan) is None:
+        Sarasehan.objects.filter(pk=sarasehan.pk).update(confirmed_count=F("confirmed_count") - 1)
+    if reg.kasus_id:
+        kasus_confirm(kasus_id=reg.kasus_id)
+    return reg
 
 
 # Agenda from open cases

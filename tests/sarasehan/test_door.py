@@ -90,3 +90,16 @@ def test_a_point_raised_is_dated_by_the_sarasehan_not_by_when_it_was_typed(setti
     assert f"({tomorrow:%d-%m-%Y})" in raised.message
     assert f"({timezone.localdate():%d-%m-%Y})" not in raised.message
     assert raised.data["raised_on"] == tomorrow.isoformat()
+
+
+def test_a_guest_who_never_confirmed_is_admitted_as_a_walk_in_and_gives_back_the_held_seat():
+    s = sarasehan(capacity=1)
+    guest = register(s, confirm=False, topic="Sumur kering")
+    on_the_day(s)
+    with pytest.raises(services.SarasehanError, match="tidak mengonfirmasi"):
+        services.pendaftaran_check_in(sarasehan_id=s.pk, code=guest.code, actor=staff())
+    walk_in = services.pendaftaran_walk_in(sarasehan_id=s.pk, actor=staff(), name="Wati", email=guest.email)
+    assert walk_in.pk == guest.pk and walk_in.status == "langsung" and walk_in.checked_in_at
+    assert walk_in.hold_expires_at is None and walk_in.kasus.confirmed_at is not None
+    s.refresh_from_db()
+    assert s.confirmed_count == 0 and PendaftaranSarasehan.objects.count() == 1
