@@ -26,13 +26,20 @@ def normalise_email(email: str) -> str:
     return f"{local}@{domain}"
 
 
-def _limit(setting: str) -> tuple[int, int]:
-    count, _sep, seconds = str(getattr(settings, setting)).partition("/")
+def _limit(setting: str) -> tuple[int, int] | None:
+    """(count, seconds) from a "count/seconds" setting; None for "off" (benchmarks only)."""
+    value = str(getattr(settings, setting))
+    if value.lower() == "off":
+        return None
+    count, _sep, seconds = value.partition("/")
     return int(count), int(seconds or 3600)
 
 
 def _over(key: str, setting: str) -> bool:
-    count, seconds = _limit(setting)
+    limit = _limit(setting)
+    if limit is None:
+        return False
+    count, seconds = limit
     cache.add(key, 0, timeout=seconds)
     try:
         used = cache.incr(key)

@@ -189,3 +189,8 @@ def test_staff_see_who_has_not_confirmed_their_email(client):
     client.force_login(staff("protokol"))
     body = client.get(reverse("sarasehan:staff_detail", args=[s.slug])).content.decode()
     assert "Belum mengonfirmasi email (1)" in body and guest.email in body
+
+
+def test_the_address_limit_can_be_switched_off_for_benchmarks(settings):
+    settings.SARASEHAN_LIMIT_PER_ADDRESS = "off"
+    assert not any(limits.registration_over_limit(address="10.0.0.1", email=f"b{i}@example.org") for i in range(30))
