@@ -57,7 +57,7 @@ def _upcoming(protokol, kecamatan, desa, pejabat) -> None:
         user = User.objects.filter(email=f"warga{n}@example.org").first()
         if user is not None:
             services.pendaftaran_create(sarasehan_id=s.pk, name=user.full_name, email=user.email, user=user, desa=desa)
-    services.pendaftaran_create(
+    guest = services.pendaftaran_create(
         sarasehan_id=s.pk,
         name="Sri Lestari",
         email="sri.lestari@example.org",
@@ -65,6 +65,8 @@ def _upcoming(protokol, kecamatan, desa, pejabat) -> None:
         desa=desa,
         topic="Pipa PDAM di RT 03 bocor sejak sebulan, air tidak mengalir ke rumah warga.",
     )
+    # She opened the link in her email.
+    services.pendaftaran_confirm(pendaftaran_id=guest.pk)
 
 
 def _past(protokol, kecamatan, desa, pejabat) -> None:
