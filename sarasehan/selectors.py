@@ -7,7 +7,8 @@ import re
 import segno
 from django.conf import settings
 from django.core import signing
-from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 
@@ -37,8 +38,16 @@ def past(*, limit: int = 30) -> list[Sarasehan]:
 
 
 def public_detail(slug: str) -> Sarasehan:
-    """A published or cancelled sarasehan; raises DoesNotExist otherwise."""
-    return Sarasehan.objects.public().select_related("kecamatan").get(slug=slug)
+    """A published or cancelled sarasehan; raises DoesNotExist otherwise.
+
+    `has_lapsed_holds` tells the page to give back seats whose unconfirmed hold lapsed before counting them.
+    """
+    lapsed = PendaftaranSarasehan.objects.filter(
+        sarasehan=OuterRef("pk"), status=PendaftaranSarasehan.Status.MENUNGGU_KONFIRMASI, hold_expires_at__lte=Now()
+    )
+    return (
+        Sarasehan.objects.public().select_related("kecamatan").annotate(has_lapsed_holds=Exists(lapsed)).get(slug=slug)
+    )
 
 
 def with_page_details(sarasehan: Sarasehan) -> Sarasehan:

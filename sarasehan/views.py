@@ -45,6 +45,10 @@ def sarasehan_detail(request, slug):
         sarasehan = selectors.public_detail(slug)
     except Sarasehan.DoesNotExist:
         raise Http404
+    if sarasehan.has_lapsed_holds:
+        # The seats shown do not wait for the periodic task.
+        services.pendaftaran_release_holds(sarasehan_id=sarasehan.pk)
+        sarasehan.refresh_from_db(fields=["confirmed_count"])
     user = request.user if request.user.is_authenticated else None
     own_cases = selectors.open_cases_of_user(user) if user else None
     form = None

@@ -194,3 +194,10 @@ def test_staff_see_who_has_not_confirmed_their_email(client):
 def test_the_address_limit_can_be_switched_off_for_benchmarks(settings):
     settings.SARASEHAN_LIMIT_PER_ADDRESS = "off"
     assert not any(limits.registration_over_limit(address="10.0.0.1", email=f"b{i}@example.org") for i in range(30))
+
+
+def test_the_sarasehan_page_counts_a_lapsed_hold_as_a_free_seat(client):
+    s = sarasehan(capacity=1)
+    lapse(register(s, confirm=False))
+    body = client.get(reverse("sarasehan:detail", args=[s.slug])).content.decode()
+    assert "<strong>1</strong> / 1" in body and seats_taken(s) == 0
