@@ -189,7 +189,15 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
     },
     "sarasehan-reminders": {"task": "sarasehan.tasks.sarasehan_reminders", "schedule": crontab(minute="*/15")},
+    "sarasehan-release-holds": {"task": "sarasehan.tasks.sarasehan_release_holds", "schedule": crontab(minute="*/5")},
 }
+
+# Sarasehan: how long an unconfirmed guest's seat is held, how early the door opens on the day,
+# and registration attempts allowed per client address and per email ("count/seconds").
+SARASEHAN_HOLD_MINUTES = env.int("SARASEHAN_HOLD_MINUTES", default=30)
+SARASEHAN_DOOR_OPENS_MINUTES = env.int("SARASEHAN_DOOR_OPENS_MINUTES", default=120)
+SARASEHAN_LIMIT_PER_ADDRESS = env("SARASEHAN_LIMIT_PER_ADDRESS", default="20/3600")
+SARASEHAN_LIMIT_PER_EMAIL = env("SARASEHAN_LIMIT_PER_EMAIL", default="3/3600")
 
 # Service levels, in working days (SP4N-LAPOR! practice).
 PORTAL_SLA = {

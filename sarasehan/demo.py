@@ -57,7 +57,7 @@ def _upcoming(protokol, kecamatan, desa, pejabat) -> None:
         user = User.objects.filter(email=f"warga{n}@example.org").first()
         if user is not None:
             services.pendaftaran_create(sarasehan_id=s.pk, name=user.full_name, email=user.email, user=user, desa=desa)
-    services.pendaftaran_create(
+    guest = services.pendaftaran_create(
         sarasehan_id=s.pk,
         name="Sri Lestari",
         email="sri.lestari@example.org",
@@ -65,6 +65,8 @@ def _upcoming(protokol, kecamatan, desa, pejabat) -> None:
         desa=desa,
         topic="Pipa PDAM di RT 03 bocor sejak sebulan, air tidak mengalir ke rumah warga.",
     )
+    # She opened the link in her email.
+    services.pendaftaran_confirm(pendaftaran_id=guest.pk)
 
 
 def _past(protokol, kecamatan, desa, pejabat) -> None:
@@ -82,8 +84,12 @@ def _past(protokol, kecamatan, desa, pejabat) -> None:
         pejabat=pejabat[:1],
     )
     services.sarasehan_publish(sarasehan_id=s.pk, actor=protokol)
+    # Recorded at the door on the day, as protokol would have.
+    on_the_day = _at(-14, 10)
     farmers = [
-        services.pendaftaran_walk_in(sarasehan_id=s.pk, actor=protokol, name=name, phone=phone, desa=desa, email=email)
+        services.pendaftaran_walk_in(
+            sarasehan_id=s.pk, actor=protokol, name=name, phone=phone, desa=desa, email=email, now=on_the_day
+        )
         for name, phone, email in [
             ("Pak Sukiman", "081200001111", "sukiman@example.org"),
             ("Bu Partini", "081200002222", ""),
@@ -104,6 +110,7 @@ def _past(protokol, kecamatan, desa, pejabat) -> None:
         followup_opd=dispertan,
         followup_due=timezone.localdate() + dt.timedelta(days=14),
         idempotency_key="demo-sarasehan-pupuk",
+        now=on_the_day,
     )
     if dpupr is not None:
         services.poin_record(
@@ -115,6 +122,7 @@ def _past(protokol, kecamatan, desa, pejabat) -> None:
             followup_opd=dpupr,
             followup_due=timezone.localdate() + dt.timedelta(days=30),
             idempotency_key="demo-sarasehan-irigasi",
+            now=on_the_day,
         )
     services.notulen_publish(
         sarasehan_id=s.pk,

@@ -1,3 +1,4 @@
+import datetime as dt
 import secrets
 
 from django.conf import settings
@@ -106,6 +107,23 @@ class Sarasehan(models.Model):
     def is_cancelled(self) -> bool:
         return self.status == self.Status.DIBATALKAN
 
+    @property
+    def door_opens_at(self) -> dt.datetime:
+        return self.starts_at - dt.timedelta(minutes=settings.SARASEHAN_DOOR_OPENS_MINUTES)
+
+    @property
+    def door_closes_at(self) -> dt.datetime:
+        """The end of the (local) day the sarasehan ends on: the door stays open for that day only."""
+        last_day = timezone.localtime(self.ends_at).date() + dt.timedelta(days=1)
+        return timezone.make_aware(dt.datetime.combine(last_day, dt.time.min))
+
+    def door_state(self, now=None) -> str:
+        """belum_dibuka, dibuka or ditutup: check-in, walk-ins and points raised happen while dibuka."""
+        now = now or timezone.now()
+        if now < self.door_opens_at:
+            return "belum_dibuka"
+        return "dibuka" if now < self.door_closes_at else "ditutup"
+
     def registration_state(self, now=None) -> str:
         """belum_dibuka, dibuka, ditutup or tidak_tersedia (draft or cancelled)."""
         now = now or timezone.now()
@@ -136,9 +154,14 @@ class AgendaSarasehan(models.Model):
 
 
 class PendaftaranSarasehan(models.Model):
-    """A registration. Terdaftar holds a seat; menunggu is the waitlist; langsung is a walk-in without a seat."""
+    """A registration. Terdaftar holds a seat; menunggu is the waitlist; langsung is a walk-in without a seat.
+
+    Menunggu konfirmasi is a guest whose email is not confirmed yet: it holds a seat only while
+    hold_expires_at is set (and in the future), and never stands on the waitlist.
+    """
 
     class Status(models.TextChoices):
+        MENUNGGU_KONFIRMASI = "menunggu_konfirmasi", _("Menunggu konfirmasi")
         TERDAFTAR = "terdaftar", _("Terdaftar")
         MENUNGGU = "menunggu", _("Daftar tunggu")
         DIBATALKAN = "dibatalkan", _("Dibatalkan")
@@ -160,7 +183,10 @@ class PendaftaranSarasehan(models.Model):
     )
     language = models.CharField(max_length=5, default="id")
     code = models.CharField(_("kode"), max_length=12, unique=True, default=new_code)
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    # Set while an unconfirmed guest holds a seat; cleared when the seat is confirmed or released.
+    hold_expires_at = models.DateTimeField(_("kursi ditahan sampai"), null=True, blank=True)
+    email_confirmed_at = models.DateTimeField(_("email dikonfirmasi"), null=True, blank=True)
     topic = models.TextField(_("persoalan yang ingin disampaikan"), blank=True)
     # The case the registrant's matter lives in (opened at registration, or one of theirs).
     kasus = models.ForeignKey(
@@ -179,7 +205,12 @@ class PendaftaranSarasehan(models.Model):
         verbose_name = _("pendaftaran sarasehan")
         verbose_name_plural = _("pendaftaran sarasehan")
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["sarasehan", "status", "created_at"], name="pendaftaran_queue")]
+        indexes = [
+            models.Index(fields=["sarasehan", "status", "created_at"], name="pendaftaran_queue"),
+            models.Index(
+                fields=["hold_expires_at"], condition=models.Q(hold_expires_at__isnull=False), name="pendaftaran_holds"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["sarasehan", "email"],
@@ -188,7 +219,13 @@ class PendaftaranSarasehan(models.Model):
             ),
             models.CheckConstraint(condition=models.Q(email=Lower("email")), name="pendaftaran_email_lowercase"),
             models.CheckConstraint(
-                condition=models.Q(status__in=["terdaftar", "menunggu", "dibatalkan", "langsung"]),
+                condition=models.Q(hold_expires_at__isnull=True) | models.Q(status="menunggu_konfirmasi"),
+                name="pendaftaran_hold_only_unconfirmed",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    status__in=["menunggu_konfirmasi", "terdaftar", "menunggu", "dibatalkan", "langsung"]
+                ),
                 name="pendaftaran_status_valid",
             ),
         ]

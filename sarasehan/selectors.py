@@ -1,13 +1,16 @@
 """Reads of sarasehan reused by views, the home page, emails and panels."""
 
+import datetime as dt
 import io
 import re
 
 import segno
 from django.conf import settings
 from django.core import signing
-from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models.functions import Now
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.kasus.models import Kasus
 
@@ -15,6 +18,14 @@ from .models import AgendaSarasehan, PendaftaranSarasehan, PoinSarasehan, Sarase
 
 TOKEN_SALT = "sarasehan.pendaftaran"  # noqa: S105 - a signing namespace, not a secret
 CODE_IN_TEXT = re.compile(r"(?:kode=)?([A-Za-z0-9]{6,12})/?\s*$")
+# A registration link works until the day after its sarasehan ends (checked against the event as it is now,
+# so a moved sarasehan moves the expiry); the signature's own age bounds links of events scheduled far ahead.
+LINK_GRACE = dt.timedelta(days=1)
+LINK_MAX_AGE = dt.timedelta(days=400)
+
+
+class RegistrationLinkExpired(Exception):
+    """The link is genuine but its sarasehan ended more than a day ago (or the signature is too old)."""
 
 
 def upcoming(*, limit: int | None = None) -> list[Sarasehan]:
@@ -27,8 +38,16 @@ def past(*, limit: int = 30) -> list[Sarasehan]:
 
 
 def public_detail(slug: str) -> Sarasehan:
-    """A published or cancelled sarasehan; raises DoesNotExist otherwise."""
-    return Sarasehan.objects.public().select_related("kecamatan").get(slug=slug)
+    """A published or cancelled sarasehan; raises DoesNotExist otherwise.
+
+    `has_lapsed_holds` tells the page to give back seats whose unconfirmed hold lapsed before counting them.
+    """
+    lapsed = PendaftaranSarasehan.objects.filter(
+        sarasehan=OuterRef("pk"), status=PendaftaranSarasehan.Status.MENUNGGU_KONFIRMASI, hold_expires_at__lte=Now()
+    )
+    return (
+        Sarasehan.objects.public().select_related("kecamatan").annotate(has_lapsed_holds=Exists(lapsed)).get(slug=slug)
+    )
 
 
 def with_page_details(sarasehan: Sarasehan) -> Sarasehan:
@@ -72,13 +91,23 @@ def registration_token(pendaftaran: PendaftaranSarasehan) -> str:
     return signing.dumps(pendaftaran.pk, salt=TOKEN_SALT, compress=True)
 
 
-def registration_from_token(token: str) -> PendaftaranSarasehan | None:
-    """The registration a signed link points to, or None when the link was altered."""
+def registration_from_token(token: str, *, now: dt.datetime | None = None) -> PendaftaranSarasehan | None:
+    """The registration a signed link points to, or None when the link was altered.
+
+    Raises RegistrationLinkExpired once the sarasehan is over (plus LINK_GRACE).
+    """
     try:
-        pk = signing.loads(token, salt=TOKEN_SALT)
+        pk = signing.loads(token, salt=TOKEN_SALT, max_age=LINK_MAX_AGE)
+    except signing.SignatureExpired:
+        raise RegistrationLinkExpired
     except signing.BadSignature:
         return None
-    return PendaftaranSarasehan.objects.select_related("sarasehan__kecamatan", "desa").filter(pk=pk).first()
+    if not isinstance(pk, int):
+        return None
+    reg = PendaftaranSarasehan.objects.select_related("sarasehan__kecamatan", "desa", "kasus").filter(pk=pk).first()
+    if reg is not None and reg.sarasehan.ends_at + LINK_GRACE < (now or timezone.now()):
+        raise RegistrationLinkExpired
+    return reg
 
 
 def registration_url(pendaftaran: PendaftaranSarasehan, *, absolute: bool = True) -> str:
@@ -100,9 +129,10 @@ def qr_svg_inline(pendaftaran: PendaftaranSarasehan) -> str:
     return qr_for(pendaftaran.sarasehan, pendaftaran.code).svg_inline(scale=5, omitsize=True, title=pendaftaran.code)
 
 
-def qr_svg_bytes(sarasehan: Sarasehan, code: str) -> bytes:
+def qr_png_bytes(sarasehan: Sarasehan, code: str) -> bytes:
+    # PNG, not SVG: Gmail, Outlook and most phone mail apps do not show SVG attachments.
     out = io.BytesIO()
-    qr_for(sarasehan, code).save(out, kind="svg", scale=6, title=code)
+    qr_for(sarasehan, code).save(out, kind="png", scale=8, border=4)
     return out.getvalue()
 
 

@@ -4,12 +4,17 @@ Seats are guarded twice: registering locks the sarasehan row and takes a seat wi
 a conditional UPDATE (confirmed_count < capacity), and a check constraint refuses
 confirmed_count > capacity whatever the code does. The waitlist is the arrival
 order of registrations made while the row was locked.
+
+A guest's seat is only held (SARASEHAN_HOLD_MINUTES) until the emailed link is
+confirmed; an unconfirmed hold that lapses gives its seat back (to the waitlist
+first), so addresses nobody reads cannot keep seats.
 """
 
 import datetime as dt
 import uuid
 
 import icalendar
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -234,7 +239,40 @@ def _email(reg: PendaftaranSarasehan, template: str, context: dict | None = None
 
 
 def _qr_attachment(sarasehan: Sarasehan, code: str) -> Attachment:
-    return Attachment(filename="qr.svg", content=selectors.qr_svg_bytes(sarasehan, code), mimetype="image/svg+xml")
+    return Attachment(filename="qr.png", content=selectors.qr_png_bytes(sarasehan, code), mimetype="image/png")
+
+
+def _take_seat(sarasehan: Sarasehan) -> bool:
+    """Take one seat if one is free. The caller holds the sarasehan lock; the check constraint backs this."""
+    return (
+        Sarasehan.objects.filter(pk=sarasehan.pk, confirmed_count__lt=F("capacity")).update(
+            confirmed_count=F("confirmed_count") + 1
+        )
+        == 1
+    )
+
+
+def _release_expired_holds(sarasehan: Sarasehan, now: dt.datetime) -> int:
+    """Give back the seats of unconfirmed guests whose hold lapsed, to the waitlist first.
+
+    The caller holds the sarasehan lock (read with the current confirmed_count).
+    """
+    lapsed = list(
+        PendaftaranSarasehan.objects.select_for_update()
+        .filter(sarasehan=sarasehan, status=Reg.MENUNGGU_KONFIRMASI, hold_expires_at__lte=now)
+        .values_list("pk", flat=True)
+    )
+    if not lapsed:
+        return 0
+    PendaftaranSarasehan.objects.filter(pk__in=lapsed).update(hold_expires_at=None)
+    Sarasehan.objects.filter(pk=sarasehan.pk).update(confirmed_count=F("confirmed_count") - len(lapsed))
+    sarasehan.confirmed_count -= len(lapsed)
+    _fill_free_seats(sarasehan)
+    return len(lapsed)
+
+
+def _email_verified(user) -> bool:
+    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
 
 
 def _check_window(sarasehan: Sarasehan, now: dt.datetime) -> None:
@@ -273,7 +311,7 @@ def _topic_case(
         return None
     with _portal_language():
         message = _("Persoalan didaftarkan untuk disampaikan di sarasehan %(title)s.") % {"title": sarasehan.title}
-    # A guest's email is not proven yet: the case waits outside the queue until they come to the door.
+    # A guest's email is not proven yet: the case waits outside the queue until they confirm it.
     return kasus_open(
         title=topic[:200],
         summary=topic,
@@ -305,20 +343,23 @@ def _register(
     kasus_id: int | None,
     language: str,
     code: str,
-    qr: Attachment,
+    qr: Attachment | None,
 ) -> PendaftaranSarasehan:
     # The lock orders registrations: created_at below is arrival order, and a cancellation
     # promoting from the waitlist waits for (and then sees) every registration before it.
     sarasehan = _lock(sarasehan_id)
     now = timezone.now()
     _check_window(sarasehan, now)
+    _release_expired_holds(sarasehan, now)
     # A duplicate email is refused by the unique constraint below (caught by the caller).
-    seated = (
-        Sarasehan.objects.filter(pk=sarasehan.pk, confirmed_count__lt=F("capacity")).update(
-            confirmed_count=F("confirmed_count") + 1
-        )
-        == 1
-    )
+    seated = _take_seat(sarasehan)
+    confirmed = qr is not None
+    if confirmed:
+        status, hold = (Reg.TERDAFTAR if seated else Reg.MENUNGGU), None
+    else:
+        # An unproven email holds a seat for a while, and never stands on the waitlist.
+        status = Reg.MENUNGGU_KONFIRMASI
+        hold = now + dt.timedelta(minutes=settings.SARASEHAN_HOLD_MINUTES) if seated else None
     reg = PendaftaranSarasehan.objects.create(
         sarasehan=sarasehan,
         user=user,
@@ -327,7 +368,9 @@ def _register(
         phone=phone,
         desa=desa,
         language=language,
-        status=Reg.TERDAFTAR if seated else Reg.MENUNGGU,
+        status=status,
+        hold_expires_at=hold,
+        email_confirmed_at=now if confirmed else None,
         topic=topic,
         code=code,
         created_at=now,
@@ -345,8 +388,19 @@ def _register(
     if kasus is not None:
         reg.kasus = kasus
         reg.save(update_fields=["kasus"])
-    _email(reg, "sarasehan_registered", attachments=[qr] if seated else None)
+    if confirmed:
+        _email(reg, "sarasehan_registered", attachments=[qr] if seated else None)
+    else:
+        _email(reg, "sarasehan_confirm", {"hold_minutes": settings.SARASEHAN_HOLD_MINUTES})
     return reg
+
+
+def _send_existing(email: str, sarasehan_id: int) -> None:
+    """Someone typed an address that is already registered: tell that mailbox, not the person at the form."""
+    reg = PendaftaranSarasehan.objects.select_related("sarasehan", "kasus").get(sarasehan_id=sarasehan_id, email=email)
+    seated = reg.status == Reg.TERDAFTAR
+    with transaction.atomic():
+        _email(reg, "sarasehan_existing", attachments=[_qr_attachment(reg.sarasehan, reg.code)] if seated else None)
 
 
 def pendaftaran_create(
@@ -361,17 +415,24 @@ def pendaftaran_create(
     kasus_id: int | None = None,
     language: str = "id",
 ) -> PendaftaranSarasehan:
-    """Register for a sarasehan: a seat if one is free, else the waitlist. One registration per email."""
+    """Register for a sarasehan. One registration per email.
+
+    A signed-in resident with a verified email gets a seat if one is free, else the waitlist. Anyone else
+    is "menunggu konfirmasi": a free seat is held for SARASEHAN_HOLD_MINUTES and the emailed link confirms it.
+    A guest typing an address already registered gets SudahTerdaftar, and the registration is emailed to
+    that address.
+    """
     user = user if getattr(user, "is_authenticated", False) else None
     email = (user.email if user else email).strip().lower()
     name = name.strip() or (user.full_name if user else "")
     if not name or not email:
         raise SarasehanError(_("Nama dan email wajib diisi."))
+    confirmed = user is not None and _email_verified(user)
     slug = Sarasehan.objects.values_list("slug", flat=True).get(pk=sarasehan_id)
     for _attempt in range(3):
         # The QR is drawn before the seat lock is taken, so the lock is held only for the writes.
         code = new_code()
-        qr = _qr_attachment(Sarasehan(slug=slug), code)
+        qr = _qr_attachment(Sarasehan(slug=slug), code) if confirmed else None
         try:
             return _register(
                 sarasehan_id=sarasehan_id,
@@ -389,6 +450,8 @@ def pendaftaran_create(
         except IntegrityError:
             # The unique constraint caught a duplicate the check above could not see; else a code collision.
             if PendaftaranSarasehan.objects.filter(sarasehan_id=sarasehan_id, email=email).exists():
+                if user is None:
+                    _send_existing(email, sarasehan_id)
                 raise SudahTerdaftar(
                     _(
                         "Email %(email)s sudah terdaftar untuk sarasehan ini. "
@@ -435,6 +498,7 @@ def pendaftaran_cancel(*, pendaftaran_id: int, actor=None) -> PendaftaranSaraseh
     """Cancel a registration. A freed seat goes to the first person waiting, who is emailed."""
     sarasehan_id = PendaftaranSarasehan.objects.values_list("sarasehan_id", flat=True).get(pk=pendaftaran_id)
     sarasehan = _lock(sarasehan_id)
+    _release_expired_holds(sarasehan, timezone.now())
     reg = PendaftaranSarasehan.objects.select_for_update().get(pk=pendaftaran_id)
     if reg.status == Reg.DIBATALKAN:
         raise SarasehanError(_("Pendaftaran ini sudah dibatalkan sebelumnya."))
@@ -442,21 +506,89 @@ def pendaftaran_cancel(*, pendaftaran_id: int, actor=None) -> PendaftaranSaraseh
         raise SarasehanError(_("Peserta sudah hadir; pendaftaran tidak dapat dibatalkan."))
     if sarasehan.is_past:
         raise SarasehanError(_("Sarasehan sudah selesai."))
-    held_seat = reg.status == Reg.TERDAFTAR
+    held_seat = reg.status == Reg.TERDAFTAR or reg.hold_expires_at is not None
     reg.status = Reg.DIBATALKAN
+    reg.hold_expires_at = None
     reg.cancelled_at = timezone.now()
-    reg.save(update_fields=["status", "cancelled_at"])
+    reg.save(update_fields=["status", "hold_expires_at", "cancelled_at"])
     if held_seat and _promote_next(sarasehan) is None:
         Sarasehan.objects.filter(pk=sarasehan.pk).update(confirmed_count=F("confirmed_count") - 1)
     return reg
 
 
-# At the door
+@transaction.atomic
+def pendaftaran_confirm(*, pendaftaran_id: int) -> PendaftaranSarasehan:
+    """The guest pressed the button behind the emailed link: the email is theirs. Twice is harmless.
+
+    A seat still held becomes theirs. After the hold lapsed they take a free seat, or join the end of the
+    waitlist, while registration is open. A topic they registered enters the case queue.
+    """
+    sarasehan_id = PendaftaranSarasehan.objects.values_list("sarasehan_id", flat=True).get(pk=pendaftaran_id)
+    sarasehan = _lock(sarasehan_id)
+    now = timezone.now()
+    _release_expired_holds(sarasehan, now)
+    reg = PendaftaranSarasehan.objects.select_for_update().get(pk=pendaftaran_id)
+    if reg.status != Reg.MENUNGGU_KONFIRMASI:
+        return reg
+    if sarasehan.status != Status.TERBIT:
+        raise SarasehanError(_("Sarasehan ini tidak menerima pendaftaran."))
+    if reg.hold_expires_at is not None:
+        seated = True
+    else:
+        _check_window(sarasehan, now)
+        seated = _take_seat(sarasehan)
+        if not seated:
+            # The queue counts from the confirmation: an unproven address never stood in it.
+            reg.created_at = now
+    reg.status = Reg.TERDAFTAR if seated else Reg.MENUNGGU
+    reg.hold_expires_at = None
+    reg.email_confirmed_at = now
+    reg.save(update_fields=["status", "hold_expires_at", "email_confirmed_at", "created_at"])
+    reg.sarasehan = sarasehan
+    if reg.kasus_id:
+        kasus_confirm(kasus_id=reg.kasus_id)
+    _email(reg, "sarasehan_registered", attachments=[_qr_attachment(sarasehan, reg.code)] if seated else None)
+    return reg
 
 
 @transaction.atomic
-def pendaftaran_check_in(*, sarasehan_id: int, code: str, actor) -> PendaftaranSarasehan:
+def pendaftaran_release_holds(*, sarasehan_id: int, now: dt.datetime | None = None) -> int:
+    """Give back the seats of lapsed unconfirmed holds (promoting the waitlist). Returns how many."""
+    return _release_expired_holds(_lock(sarasehan_id), now or timezone.now())
+
+
+def holds_due(*, now: dt.datetime | None = None) -> list[int]:
+    """Sarasehan with at least one lapsed unconfirmed hold."""
+    return list(
+        PendaftaranSarasehan.objects.filter(status=Reg.MENUNGGU_KONFIRMASI, hold_expires_at__lte=now or timezone.now())
+        .values_list("sarasehan_id", flat=True)
+        .distinct()
+        .order_by("sarasehan_id")
+    )
+
+
+# At the door
+
+
+def _check_door(sarasehan: Sarasehan, now: dt.datetime) -> None:
+    """Door actions happen on the day, from SARASEHAN_DOOR_OPENS_MINUTES before the start."""
+    state = sarasehan.door_state(now)
+    if state == "belum_dibuka":
+        raise SarasehanError(
+            _("Check-in belum dibuka. Check-in dibuka pada %(when)s.")
+            % {"when": timezone.localtime(sarasehan.door_opens_at).strftime("%d-%m-%Y %H:%M")}
+        )
+    if state == "ditutup":
+        raise SarasehanError(_("Hari sarasehan sudah lewat; check-in dan pencatatan di tempat sudah ditutup."))
+
+
+@transaction.atomic
+def pendaftaran_check_in(
+    *, sarasehan_id: int, code: str, actor, now: dt.datetime | None = None
+) -> PendaftaranSarasehan:
     """Mark a registrant present from the code typed or scanned at the door."""
+    now = now or timezone.now()
+    _check_door(Sarasehan.objects.get(pk=sarasehan_id), now)
     code = selectors.code_from_input(code)
     if not code:
         raise SarasehanError(_("Masukkan kode pendaftaran."))
@@ -475,6 +607,14 @@ def pendaftaran_check_in(*, sarasehan_id: int, code: str, actor) -> PendaftaranS
         )
     if reg.status == Reg.DIBATALKAN:
         raise SarasehanError(_("Pendaftaran %(code)s sudah dibatalkan.") % {"code": code})
+    if reg.status == Reg.MENUNGGU_KONFIRMASI:
+        raise SarasehanError(
+            _(
+                "%(name)s tidak mengonfirmasi pendaftaran lewat email dan tidak mendapat kursi. "
+                "Daftarkan sebagai peserta langsung bila ada tempat."
+            )
+            % {"name": reg.name}
+        )
     if reg.status == Reg.MENUNGGU:
         raise SarasehanError(
             _(
@@ -488,7 +628,7 @@ def pendaftaran_check_in(*, sarasehan_id: int, code: str, actor) -> PendaftaranS
             _("%(name)s sudah tercatat hadir pada pukul %(time)s.")
             % {"name": reg.name, "time": timezone.localtime(reg.checked_in_at).strftime("%H:%M")}
         )
-    reg.checked_in_at = timezone.now()
+    reg.checked_in_at = now
     reg.checked_in_by = actor
     reg.save(update_fields=["checked_in_at", "checked_in_by"])
     if reg.kasus_id:
@@ -499,7 +639,14 @@ def pendaftaran_check_in(*, sarasehan_id: int, code: str, actor) -> PendaftaranS
 
 @transaction.atomic
 def pendaftaran_walk_in(
-    *, sarasehan_id: int, actor, name: str, phone: str = "", desa: Wilayah | None = None, email: str = ""
+    *,
+    sarasehan_id: int,
+    actor,
+    name: str,
+    phone: str = "",
+    desa: Wilayah | None = None,
+    email: str = "",
+    now: dt.datetime | None = None,
 ) -> PendaftaranSarasehan:
     """Someone who did not register comes in. Walk-ins attend without taking an online seat."""
     if not name.strip():
@@ -507,12 +654,20 @@ def pendaftaran_walk_in(
     sarasehan = _lock(sarasehan_id)
     if sarasehan.status != Status.TERBIT:
         raise SarasehanError(_("Sarasehan ini tidak sedang berlangsung."))
+    now = now or timezone.now()
+    _check_door(sarasehan, now)
     email = email.strip().lower()
-    if email and PendaftaranSarasehan.objects.filter(sarasehan=sarasehan, email=email).exists():
+    existing = (
+        PendaftaranSarasehan.objects.select_for_update().filter(sarasehan=sarasehan, email=email).first()
+        if email
+        else None
+    )
+    if existing is not None and existing.status == Reg.MENUNGGU_KONFIRMASI:
+        return _unconfirmed_walks_in(sarasehan, existing, actor=actor, now=now)
+    if existing is not None:
         raise SudahTerdaftar(
             _("Email %(email)s sudah terdaftar; cari kodenya dan catat kehadirannya.") % {"email": email}
         )
-    now = timezone.now()
     return PendaftaranSarasehan.objects.create(
         sarasehan=sarasehan,
         name=name.strip(),
@@ -524,6 +679,28 @@ def pendaftaran_walk_in(
         checked_in_by=actor,
         created_at=now,
     )
+
+
+def _unconfirmed_walks_in(
+    sarasehan: Sarasehan, reg: PendaftaranSarasehan, *, actor, now: dt.datetime
+) -> PendaftaranSarasehan:
+    """A guest who never confirmed their email comes to the door: their registration becomes the walk-in.
+
+    A seat still held goes back (walk-ins take no online seat); coming in person admits their topic's case.
+    """
+    _release_expired_holds(sarasehan, now)
+    reg.refresh_from_db(fields=["hold_expires_at"])
+    held = reg.hold_expires_at is not None
+    reg.status = Reg.LANGSUNG
+    reg.hold_expires_at = None
+    reg.checked_in_at = now
+    reg.checked_in_by = actor
+    reg.save(update_fields=["status", "hold_expires_at", "checked_in_at", "checked_in_by"])
+    if held and _promote_next(sarasehan) is None:
+        Sarasehan.objects.filter(pk=sarasehan.pk).update(confirmed_count=F("confirmed_count") - 1)
+    if reg.kasus_id:
+        kasus_confirm(kasus_id=reg.kasus_id)
+    return reg
 
 
 # Agenda from open cases
@@ -588,8 +765,12 @@ def poin_record(
     followup_opd: Opd | None = None,
     followup_due: dt.date | None = None,
     idempotency_key: str = "",
+    now: dt.datetime | None = None,
 ) -> PoinSarasehan:
-    """Record a point raised: a new case (channel sarasehan) or an entry on an existing one."""
+    """Record a point raised: a new case (channel sarasehan) or an entry on an existing one.
+
+    `now` is the moment of recording (default: the clock); the door must be open then.
+    """
     content = content.strip()
     if not content:
         raise SarasehanError(_("Tuliskan persoalan yang disampaikan."))
@@ -602,6 +783,7 @@ def poin_record(
     sarasehan = Sarasehan.objects.get(pk=sarasehan_id)
     if sarasehan.status != Status.TERBIT:
         raise SarasehanError(_("Poin hanya dapat dicatat pada sarasehan yang terbit."))
+    _check_door(sarasehan, now or timezone.now())
     reg = None
     if pendaftaran_id:
         reg = (
@@ -614,7 +796,9 @@ def poin_record(
     speaker = speaker_name.strip() or (reg.name if reg else "")
     if not speaker:
         raise SarasehanError(_("Tuliskan siapa yang menyampaikan."))
-    when = timezone.localtime(sarasehan.starts_at).strftime("%d-%m-%Y")
+    # Dated by the event, whenever staff type it in.
+    raised_on = timezone.localtime(sarasehan.starts_at).date()
+    when = raised_on.strftime("%d-%m-%Y")
     with _portal_language():
         message = _("Disampaikan di sarasehan %(title)s (%(when)s): %(content)s") % {
             "title": sarasehan.title,
@@ -622,7 +806,12 @@ def poin_record(
             "content": content,
         }
         source = _("Sarasehan %(title)s, %(when)s") % {"title": sarasehan.title, "when": when}
-    data = {"sarasehan": sarasehan.pk, "sarasehan_slug": sarasehan.slug, "sarasehan_title": sarasehan.title}
+    data = {
+        "sarasehan": sarasehan.pk,
+        "sarasehan_slug": sarasehan.slug,
+        "sarasehan_title": sarasehan.title,
+        "raised_on": raised_on.isoformat(),
+    }
     kasus = None
     if kasus_reference.strip():
         kasus = Kasus.objects.filter(reference=kasus_reference.strip().upper()).first()
@@ -666,6 +855,7 @@ def poin_record(
         answer=answer.strip(),
         idempotency_key=idempotency_key or None,
         created_by=actor,
+        created_at=now or timezone.now(),
     )
     if opd_answered is not None or answer.strip():
         with _portal_language():
@@ -784,10 +974,13 @@ __all__ = [
     "SudahTerdaftar",
     "agenda_add_cases",
     "calendar_file",
+    "holds_due",
     "notulen_publish",
     "pendaftaran_cancel",
     "pendaftaran_check_in",
+    "pendaftaran_confirm",
     "pendaftaran_create",
+    "pendaftaran_release_holds",
     "pendaftaran_walk_in",
     "poin_record",
     "reminders_due",

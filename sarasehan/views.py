@@ -1,6 +1,7 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,25 +34,21 @@ READERS = ("pimpinan",)
 # Public
 
 
-def _registration_within_limit(request, form: PendaftaranForm) -> bool:
-    """Count one registration per address and per mailbox (SARASEHAN_RATE_LIMIT); over it, say so on the form.
+def _registration_within_limit(request: HttpRequest, form: PendaftaranForm) -> bool:
+    """Count one registration per client address and per mailbox; over either limit, say so on the form.
 
-    The default allows a family or a village office sharing one address to register together.
+    The address allowance is larger than the mailbox one: a family or a village office may share one address.
     """
-    limit = ratelimit.configured("SARASEHAN_RATE_LIMIT", "10/3600")
-    if limit is None:
-        return True
-    count, seconds = limit
-    within = ratelimit.hit_address("sarasehan:ip", request, count, seconds)
-    email = form.cleaned_data.get("email") or ""
-    if email:
-        within = ratelimit.hit("sarasehan:email", ratelimit.normalise_email(email), count, seconds) and within
+    within = True
+    per_address = ratelimit.configured("SARASEHAN_LIMIT_PER_ADDRESS", "20/3600")
+    if per_address is not None:
+        within = ratelimit.hit_address("sarasehan:ip", request, *per_address)
+    per_email = ratelimit.configured("SARASEHAN_LIMIT_PER_EMAIL", "3/3600")
+    email = form.cleaned_data.get("email") or (request.user.email if request.user.is_authenticated else "")
+    if per_email is not None and email:
+        within = ratelimit.hit("sarasehan:email", ratelimit.normalise_email(email), *per_email) and within
     if not within:
-        form.add_error(
-            None,
-            _("Terlalu banyak pendaftaran dalam waktu singkat. Silakan coba lagi dalam %(minutes)s menit.")
-            % {"minutes": max(seconds // 60, 1)},
-        )
+        form.add_error(None, _("Terlalu banyak pendaftaran dalam waktu singkat. Silakan coba lagi nanti."))
     return within
 
 
@@ -68,15 +65,22 @@ def sarasehan_detail(request, slug):
         sarasehan = selectors.public_detail(slug)
     except Sarasehan.DoesNotExist:
         raise Http404
+    if sarasehan.has_lapsed_holds:
+        # The seats shown do not wait for the periodic task.
+        services.pendaftaran_release_holds(sarasehan_id=sarasehan.pk)
+        sarasehan.refresh_from_db(fields=["confirmed_count"])
     user = request.user if request.user.is_authenticated else None
     own_cases = selectors.open_cases_of_user(user) if user else None
     form = None
+    status = 200
     if sarasehan.registration_state() == "dibuka":
         initial = {}
         if user:
             initial = {"name": user.full_name, "email": user.email, "phone": user.phone, "desa": user.wilayah_id}
         form = PendaftaranForm(request.POST or None, user=user, own_cases=own_cases, initial=initial)
-        if request.method == "POST" and form.is_valid() and _registration_within_limit(request, form):
+        if request.method == "POST" and form.is_valid() and not _registration_within_limit(request, form):
+            status = 429
+        elif request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
                 reg = services.pendaftaran_create(
@@ -90,9 +94,16 @@ def sarasehan_detail(request, slug):
                     kasus_id=data["kasus"].pk if data.get("kasus") else None,
                     language=getattr(request, "LANGUAGE_CODE", "id"),
                 )
+            except services.SudahTerdaftar as exc:
+                # A guest sees the same page whether or not the address was registered; the mailbox learns which.
+                if user is None:
+                    return redirect("sarasehan:check_email", sarasehan.slug)
+                form.add_error(None, str(exc))
             except services.SarasehanError as exc:
                 form.add_error(None, str(exc))
             else:
+                if reg.status == PendaftaranSarasehan.Status.MENUNGGU_KONFIRMASI:
+                    return redirect("sarasehan:check_email", sarasehan.slug)
                 if reg.status == PendaftaranSarasehan.Status.TERDAFTAR:
                     messages.success(request, _("Pendaftaran berhasil. Kode Anda: %(code)s.") % {"code": reg.code})
                 else:
@@ -109,6 +120,19 @@ def sarasehan_detail(request, slug):
         request,
         "sarasehan/detail.html",
         {"sarasehan": sarasehan, "form": form, "points": points, "state": sarasehan.registration_state()},
+        status=status,
+    )
+
+
+def check_email(request, slug):
+    try:
+        sarasehan = selectors.public_detail(slug)
+    except Sarasehan.DoesNotExist:
+        raise Http404
+    return render(
+        request,
+        "sarasehan/check_email.html",
+        {"sarasehan": sarasehan, "hold_minutes": settings.SARASEHAN_HOLD_MINUTES},
     )
 
 
@@ -119,10 +143,25 @@ def sarasehan_ics(request, slug):
     return response
 
 
-def registration_detail(request, token):
-    reg = selectors.registration_from_token(token)
+def _registration_or_page(request, token: str) -> PendaftaranSarasehan | HttpResponse:
+    """The registration behind a signed link, or the page explaining why the link no longer works."""
+    try:
+        reg = selectors.registration_from_token(token)
+    except selectors.RegistrationLinkExpired:
+        return render(request, "sarasehan/link_expired.html", status=410)
     if reg is None:
         return render(request, "sarasehan/link_invalid.html", status=404)
+    return reg
+
+
+def registration_detail(request, token):
+    reg = _registration_or_page(request, token)
+    if isinstance(reg, HttpResponse):
+        return reg
+    if reg.hold_expires_at is not None and reg.hold_expires_at <= timezone.now():
+        # Seat accounting does not wait for the periodic task when someone looks.
+        services.pendaftaran_release_holds(sarasehan_id=reg.sarasehan_id)
+        reg.refresh_from_db(fields=["status", "hold_expires_at"])
     return render(
         request,
         "sarasehan/registration.html",
@@ -137,10 +176,30 @@ def registration_detail(request, token):
 
 
 @require_POST
+def registration_confirm(request, token):
+    reg = _registration_or_page(request, token)
+    if isinstance(reg, HttpResponse):
+        return reg
+    try:
+        reg = services.pendaftaran_confirm(pendaftaran_id=reg.pk)
+    except services.SarasehanError as exc:
+        messages.error(request, str(exc))
+    else:
+        if reg.status == PendaftaranSarasehan.Status.TERDAFTAR:
+            messages.success(request, _("Pendaftaran dikonfirmasi. Kode Anda: %(code)s.") % {"code": reg.code})
+        else:
+            messages.warning(
+                request,
+                _("Email dikonfirmasi. Kursi sudah penuh: Anda di daftar tunggu; kami kirim email bila ada kursi."),
+            )
+    return redirect("sarasehan:registration", token)
+
+
+@require_POST
 def registration_cancel(request, token):
-    reg = selectors.registration_from_token(token)
-    if reg is None:
-        return render(request, "sarasehan/link_invalid.html", status=404)
+    reg = _registration_or_page(request, token)
+    if isinstance(reg, HttpResponse):
+        return reg
     try:
         services.pendaftaran_cancel(pendaftaran_id=reg.pk, actor=request.user)
     except services.SarasehanError as exc:
@@ -225,6 +284,7 @@ def staff_detail(request, slug):
             "waiting": [r for r in regs if r.status == S.MENUNGGU],
             "walk_ins": [r for r in regs if r.status == S.LANGSUNG],
             "cancelled": [r for r in regs if r.status == S.DIBATALKAN],
+            "unconfirmed": [r for r in regs if r.status == S.MENUNGGU_KONFIRMASI],
             "agenda": sarasehan.agenda_items.select_related("kasus"),
             "cancel_form": CancelSarasehanForm(),
             "notulen_form": NotulenForm(initial={"notulen": sarasehan.notulen}),
@@ -337,6 +397,7 @@ def staff_checkin(request, slug):
             "form": form,
             "walk_in_form": WalkInForm(),
             "summary": selectors.checkin_summary(sarasehan),
+            "door_state": sarasehan.door_state(),
         },
     )
 
@@ -362,6 +423,7 @@ def staff_walk_in(request, slug):
             "form": CheckInForm(),
             "walk_in_form": form,
             "summary": selectors.checkin_summary(sarasehan),
+            "door_state": sarasehan.door_state(),
         },
     )
 
@@ -397,5 +459,11 @@ def staff_points(request, slug):
     return render(
         request,
         "sarasehan/staff_points.html",
-        {"sarasehan": sarasehan, "form": form, "points": points, "now": timezone.now()},
+        {
+            "sarasehan": sarasehan,
+            "form": form,
+            "points": points,
+            "now": timezone.now(),
+            "door_state": sarasehan.door_state(),
+        },
     )

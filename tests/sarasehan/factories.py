@@ -1,10 +1,11 @@
 """Sarasehan test data, made through the services where a rule is involved."""
 
 import datetime as dt
+import re
 
 from django.utils import timezone
 
-from sarasehan import services
+from sarasehan import selectors, services
 from sarasehan.models import Sarasehan
 from tests.factories import kecamatan, staff
 
@@ -35,13 +36,14 @@ def sarasehan(
     return obj
 
 
-def register(s: Sarasehan, n: int = 1, *, prefix: str = "tamu", **kwargs):
-    regs = [
-        services.pendaftaran_create(
+def register(s: Sarasehan, n: int = 1, *, prefix: str = "tamu", confirm: bool = True, **kwargs):
+    """Guests registering, each confirming through the emailed link (unless confirm=False)."""
+    regs = []
+    for i in range(n):
+        reg = services.pendaftaran_create(
             sarasehan_id=s.pk, name=f"Tamu {prefix} {i}", email=f"{prefix}{i}@example.org", **kwargs
         )
-        for i in range(n)
-    ]
+        regs.append(services.pendaftaran_confirm(pendaftaran_id=reg.pk) if confirm else reg)
     return regs[0] if n == 1 else regs
 
 
@@ -50,3 +52,15 @@ def move(s: Sarasehan, **fields) -> Sarasehan:
     Sarasehan.objects.filter(pk=s.pk).update(**fields)
     s.refresh_from_db()
     return s
+
+
+def on_the_day(s: Sarasehan) -> Sarasehan:
+    """Bring a sarasehan to today, starting in half an hour: the door is open."""
+    now = timezone.now()
+    return move(s, starts_at=now + dt.timedelta(minutes=30), ends_at=now + dt.timedelta(hours=3))
+
+
+def emailed_registration(body: str):
+    """The registration behind the signed link in an email body (tokens carry the second they were signed)."""
+    token = re.search(r"/sarasehan/pendaftaran/([^/\s]+)/", body).group(1)
+    return selectors.registration_from_token(token)

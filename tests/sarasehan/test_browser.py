@@ -1,4 +1,5 @@
-"""In Chromium: a guest registers, is checked in at the door, raises a point, and a case records it."""
+"""In Chromium: a guest registers, confirms from the email, is checked in on the day, raises a point, and a case
+records it."""
 
 import re
 
@@ -9,7 +10,7 @@ from portal.kasus.models import Riwayat
 from sarasehan.models import PendaftaranSarasehan
 from tests.factories import desa, staff
 
-from .factories import sarasehan
+from .factories import on_the_day, sarasehan
 
 
 @pytest.mark.browser
@@ -25,17 +26,26 @@ def test_it_takes_a_guest_from_registration_to_a_case(browser_page, login_as, li
     page.get_by_label("Nomor telepon/WhatsApp").fill("081234567890")
     page.get_by_label("Desa/kelurahan").select_option(str(desa().pk))
     page.get_by_role("button", name="Daftar").click()
-    page.wait_for_url(re.compile(r"/sarasehan/pendaftaran/"))
+    page.wait_for_url(re.compile(r"/periksa-email/"))
+    page.get_by_text("Periksa email Anda").first.wait_for()
+
+    # The guest opens the link in the email and confirms: only now is the seat theirs.
+    (confirm,) = [m for m in mail.outbox if m.to == ["sutini@example.org"]]
+    link = re.search(r"http\S+/sarasehan/pendaftaran/\S+/", confirm.body).group(0)
+    page.goto(link)
+    page.get_by_role("button", name="Konfirmasi pendaftaran").click()
+    page.get_by_text("Pendaftaran dikonfirmasi").wait_for()
     reg = PendaftaranSarasehan.objects.get(email="sutini@example.org")
     assert page.locator(".sarasehan-code").inner_text() == reg.code
     assert page.locator(".sarasehan-qr svg").count() == 1
 
     sent = [m for m in mail.outbox if m.to == ["sutini@example.org"]]
-    assert len(sent) == 1 and reg.code in sent[0].body
-    (name, content, mimetype) = sent[0].attachments[0]
-    assert (name, mimetype) == ("qr.svg", "image/svg+xml") and "<svg" in str(content)
+    assert len(sent) == 2 and reg.code in sent[1].body
+    (name, content, mimetype) = sent[1].attachments[0]
+    assert (name, mimetype) == ("qr.png", "image/png") and content.startswith(b"\x89PNG")
 
-    # Staff at the door: the phone camera opens the URL in the QR code, with the code filled in.
+    # Staff at the door on the day: the phone camera opens the URL in the QR code, with the code filled in.
+    on_the_day(s)
     login_as(staff("petugas"))
     qr_url = f"/petugas/sarasehan/{s.slug}/checkin/?kode={reg.code}"
     page.goto(qr_url)

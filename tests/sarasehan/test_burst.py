@@ -1,11 +1,13 @@
 """Concurrency on PostgreSQL: real threads, each with its own connection, all released at once."""
 
+import datetime as dt
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from portal.kasus.models import OutboxEmail
 from sarasehan import services
@@ -41,7 +43,7 @@ def _run_concurrently(fn, items):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_it_seats_300_of_500_at_once_and_promotes_in_order():
+def test_it_holds_300_of_500_at_once_seats_them_on_confirmation_and_promotes_in_order():
     s = sarasehan(capacity=300)
 
     def register(i):
@@ -50,10 +52,24 @@ def test_it_seats_300_of_500_at_once_and_promotes_in_order():
     results = _run_concurrently(register, list(range(500)))
     errors = [r for kind, r in results if kind == "error"]
     assert errors == []
-    counts = Counter(PendaftaranSarasehan.objects.filter(sarasehan=s).values_list("status", flat=True))
-    assert counts == {S.TERDAFTAR: 300, S.MENUNGGU: 200}
+    pending = PendaftaranSarasehan.objects.filter(sarasehan=s, status=S.MENUNGGU_KONFIRMASI)
+    assert pending.count() == 500 and pending.filter(hold_expires_at__isnull=False).count() == 300
+    held = set(pending.filter(hold_expires_at__isnull=False).values_list("pk", flat=True))
     s.refresh_from_db()
     assert s.confirmed_count == 300
+    sent = Counter(OutboxEmail.objects.filter(template="sarasehan_confirm").values_list("to", flat=True))
+    assert len(sent) == 500 and set(sent.values()) == {1}
+
+    # Everyone confirms at once: every held seat becomes its holder's, the rest queue.
+    results = _run_concurrently(
+        lambda pk: services.pendaftaran_confirm(pendaftaran_id=pk),
+        list(PendaftaranSarasehan.objects.filter(sarasehan=s).values_list("pk", flat=True)),
+    )
+    assert [r for kind, r in results if kind == "error"] == []
+    counts = Counter(PendaftaranSarasehan.objects.filter(sarasehan=s).values_list("status", flat=True))
+    assert counts == {S.TERDAFTAR: 300, S.MENUNGGU: 200}
+    assert set(PendaftaranSarasehan.objects.filter(status=S.TERDAFTAR).values_list("pk", flat=True)) == held
+    assert Sarasehan.objects.get(pk=s.pk).confirmed_count == 300
     sent = Counter(OutboxEmail.objects.filter(template="sarasehan_registered").values_list("to", flat=True))
     assert len(sent) == 500 and set(sent.values()) == {1}
 
@@ -99,3 +115,32 @@ def test_the_same_email_at_once_registers_once():
     assert kinds["ok"] == 1 and all("SudahTerdaftar" in r for kind, r in results if kind == "error")
     assert PendaftaranSarasehan.objects.count() == 1
     assert Sarasehan.objects.get(pk=s.pk).confirmed_count == 1
+    # The mailbox, not the form, learns that the address was already registered.
+    assert OutboxEmail.objects.filter(template="sarasehan_existing").count() == WORKERS - 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_lapsed_holds_confirmations_and_new_registrations_at_once_never_overbook():
+    s = sarasehan(capacity=40)
+    lapsed = [
+        services.pendaftaran_create(sarasehan_id=s.pk, name=f"Lama {i}", email=f"lama{i}@example.org").pk
+        for i in range(40)
+    ]
+    PendaftaranSarasehan.objects.filter(pk__in=lapsed).update(hold_expires_at=timezone.now() - dt.timedelta(minutes=1))
+
+    def act(item):
+        kind, value = item
+        if kind == "confirm":
+            return services.pendaftaran_confirm(pendaftaran_id=value)
+        if kind == "release":
+            return services.pendaftaran_release_holds(sarasehan_id=s.pk)
+        return services.pendaftaran_create(sarasehan_id=s.pk, name=f"Baru {value}", email=f"baru{value}@example.org")
+
+    work = [("confirm", pk) for pk in lapsed] + [("new", i) for i in range(40)] + [("release", None)] * 10
+    results = _run_concurrently(act, work)
+    assert [r for kind, r in results if kind == "error"] == []
+    regs = PendaftaranSarasehan.objects.filter(sarasehan=s)
+    seated = regs.filter(status=S.TERDAFTAR).count() + regs.filter(hold_expires_at__isnull=False).count()
+    assert Sarasehan.objects.get(pk=s.pk).confirmed_count == seated == 40
+    assert not regs.filter(hold_expires_at__lte=timezone.now()).exists()

@@ -1,5 +1,7 @@
 """Security review: the speaker of a point on an anonymous case is the reporter's identity."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -16,7 +18,7 @@ SPEAKER = "Sumarni Wartini"
 def anonymous_case_raised_at_a_sarasehan():
     kasus = open_kasus(is_anonymous=True, reporter_name=SPEAKER)
     services.poin_record(
-        sarasehan_id=sarasehan().pk,
+        sarasehan_id=sarasehan(starts_in=dt.timedelta(minutes=30)).pk,  # on the day: the door is open
         actor=None,
         speaker_name=SPEAKER,
         content="Bantuan sosial tidak sampai",

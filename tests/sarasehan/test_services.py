@@ -12,7 +12,7 @@ from sarasehan.models import PendaftaranSarasehan, PoinSarasehan, Sarasehan
 from sarasehan.tasks import sarasehan_reminders
 from tests.factories import KategoriFactory, OpdFactory, UserFactory, desa, open_kasus, staff
 
-from .factories import move, register, sarasehan
+from .factories import move, on_the_day, register, sarasehan
 
 pytestmark = pytest.mark.django_db
 S = PendaftaranSarasehan.Status
@@ -48,8 +48,8 @@ def test_it_seats_within_capacity_then_waitlists_in_order():
     assert s.confirmed_count == 2 and s.seats_left == 0
     seated = emails("sarasehan_registered", regs[0].email).get()
     assert regs[0].code in seated.body_text
-    assert [a["filename"] for a in seated.attachments] == ["qr.svg"]
-    assert base64.b64decode(seated.attachments[0]["content"]).startswith(b"<?xml")
+    assert [a["filename"] for a in seated.attachments] == ["qr.png"]
+    assert base64.b64decode(seated.attachments[0]["content"]).startswith(b"\x89PNG")
     waiting = emails("sarasehan_registered", regs[2].email).get()
     assert "daftar tunggu" in waiting.body_text and waiting.attachments == []
 
@@ -94,7 +94,7 @@ def test_a_cancellation_promotes_the_first_waiting_and_emails_them():
     third.refresh_from_db()
     assert second.status == S.TERDAFTAR and second.promoted_at and third.status == S.MENUNGGU
     promoted = emails("sarasehan_promoted", second.email).get()
-    assert second.code in promoted.body_text and promoted.attachments[0]["filename"] == "qr.svg"
+    assert second.code in promoted.body_text and promoted.attachments[0]["filename"] == "qr.png"
     s.refresh_from_db()
     assert s.confirmed_count == 1
     # A waiting person leaving frees no seat.
@@ -167,7 +167,7 @@ def test_cancelling_a_sarasehan_tells_registrants():
         register(s, prefix="baru")
 
 
-def test_a_guest_topic_opens_a_waiting_case_that_the_door_confirms():
+def test_a_guest_topic_opens_a_waiting_case_that_confirming_the_email_admits():
     s = sarasehan()
     reg = services.pendaftaran_create(
         sarasehan_id=s.pk,
@@ -180,7 +180,7 @@ def test_a_guest_topic_opens_a_waiting_case_that_the_door_confirms():
     kasus = reg.kasus
     assert kasus.channel == "sarasehan" and kasus.confirmed_at is None and kasus.reporter_email == "wati@example.org"
     assert kasus.riwayat.get().kind == "sarasehan.registered"
-    services.pendaftaran_check_in(sarasehan_id=s.pk, code=reg.code, actor=staff("petugas"))
+    services.pendaftaran_confirm(pendaftaran_id=reg.pk)
     kasus.refresh_from_db()
     assert kasus.confirmed_at is not None
 
@@ -201,6 +201,7 @@ def test_check_in_paths():
     s, other = sarasehan(capacity=1), sarasehan(title="Sarasehan Lain")
     reg, waiting = register(s, 2)
     elsewhere = register(other, prefix="lain")
+    on_the_day(s)
     petugas = staff("petugas")
     done = services.pendaftaran_check_in(sarasehan_id=s.pk, code=reg.code.lower(), actor=petugas)
     assert done.checked_in_at and done.checked_in_by == petugas
@@ -219,6 +220,7 @@ def test_check_in_paths():
 def test_check_in_accepts_the_scanned_url():
     s = sarasehan()
     reg = register(s)
+    on_the_day(s)
     url = f"http://testserver/petugas/sarasehan/{s.slug}/checkin/?kode={reg.code}"
     assert services.pendaftaran_check_in(sarasehan_id=s.pk, code=url, actor=staff()).checked_in_at
 
@@ -226,6 +228,7 @@ def test_check_in_accepts_the_scanned_url():
 def test_walk_ins_attend_without_taking_a_seat():
     s = sarasehan(capacity=1)
     register(s)
+    on_the_day(s)
     walk_in = services.pendaftaran_walk_in(sarasehan_id=s.pk, actor=staff(), name="Pak Karto", phone="0813")
     also = services.pendaftaran_walk_in(sarasehan_id=s.pk, actor=staff(), name="Bu Karto")
     assert walk_in.status == S.LANGSUNG and walk_in.checked_in_at and also.code != walk_in.code
@@ -238,6 +241,7 @@ def test_walk_ins_attend_without_taking_a_seat():
 def test_a_point_raised_opens_a_case_on_the_sarasehan_channel_with_a_commitment():
     s = sarasehan()
     reg = register(s)
+    on_the_day(s)
     services.pendaftaran_check_in(sarasehan_id=s.pk, code=reg.code, actor=staff())
     opd = OpdFactory()
     protokol = staff("protokol")
@@ -271,7 +275,7 @@ def test_a_point_raised_opens_a_case_on_the_sarasehan_channel_with_a_commitment(
 
 
 def test_a_point_on_an_existing_case_is_an_entry_on_its_timeline():
-    s = sarasehan()
+    s = sarasehan(starts_in=dt.timedelta(minutes=30))
     kasus = open_kasus()
     poin = services.poin_record(
         sarasehan_id=s.pk,
@@ -289,6 +293,7 @@ def test_a_point_on_an_existing_case_is_an_entry_on_its_timeline():
 def test_a_point_from_a_registrant_with_a_topic_lands_on_their_case():
     s = sarasehan()
     reg = services.pendaftaran_create(sarasehan_id=s.pk, name="Wati", email="w@example.org", topic="Air bersih")
+    on_the_day(s)
     poin = services.poin_record(sarasehan_id=s.pk, actor=staff(), pendaftaran_id=reg.pk, content="Air bersih macet")
     assert poin.kasus == reg.kasus
     reg.kasus.refresh_from_db()
@@ -306,6 +311,7 @@ def test_a_promise_needs_an_opd_and_a_due_date():
 def test_notulen_emails_attendees_once():
     s = sarasehan(capacity=3)
     came, absent = register(s, 2)
+    on_the_day(s)
     services.pendaftaran_check_in(sarasehan_id=s.pk, code=came.code, actor=staff())
     services.poin_record(sarasehan_id=s.pk, actor=staff(), speaker_name="A", content="Soal pupuk")
     with pytest.raises(services.SarasehanError, match="setelah sarasehan dimulai"):
@@ -341,7 +347,7 @@ def test_the_reminder_goes_once_with_a_calendar_file(django_capture_on_commit_ca
     reminder = [m for m in mail.outbox if "Pengingat" in m.subject]
     assert len(reminder) == 1 and reminder[0].to == [seated.email]
     names = [a[0] for a in reminder[0].attachments]
-    assert names == ["sarasehan.ics", "qr.svg"]
+    assert names == ["sarasehan.ics", "qr.png"]
     ics = reminder[0].attachments[0][1]
     ics = ics.decode() if isinstance(ics, bytes) else ics
     assert "BEGIN:VEVENT" in ics and s.title in ics
@@ -357,7 +363,7 @@ def test_the_reminder_waits_until_the_day_before():
 def test_merging_moves_sarasehan_points_to_the_surviving_case():
     from portal.kasus.services import kasus_merge
 
-    s = sarasehan()
+    s = sarasehan(starts_in=dt.timedelta(minutes=30))
     poin = services.poin_record(sarasehan_id=s.pk, actor=staff(), speaker_name="A", content="Soal pupuk")
     target = open_kasus()
     kasus_merge(kasus_id=poin.kasus_id, into_id=target.pk, actor=None)

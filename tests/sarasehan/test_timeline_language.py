@@ -37,7 +37,7 @@ def test_it_writes_registration_and_agenda_entries_in_indonesian_for_an_english_
 
 
 def test_it_writes_points_answers_and_commitments_in_indonesian_but_errors_in_english():
-    s = sarasehan()
+    s = sarasehan(starts_in=dt.timedelta(minutes=30))
     kasus, opd = open_kasus(), OpdFactory()
     with translation.override("en"):
         services.poin_record(
@@ -62,7 +62,7 @@ def test_it_writes_points_answers_and_commitments_in_indonesian_but_errors_in_en
 
 
 def test_it_opens_a_case_for_a_point_raised_with_an_indonesian_first_entry():
-    s = sarasehan()
+    s = sarasehan(starts_in=dt.timedelta(minutes=30))
     with translation.override("en"):
         poin = services.poin_record(sarasehan_id=s.pk, actor=staff(), speaker_name="Bu Sri", content="Air bersih")
     assert messages(poin.kasus, "sarasehan.raised")[0].startswith(f"Disampaikan di sarasehan {s.title} (")

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -9,7 +10,7 @@ from sarasehan import selectors, services
 from sarasehan.models import PendaftaranSarasehan, PoinSarasehan, Sarasehan
 from tests.factories import OpdFactory, UserFactory, desa, kecamatan, open_kasus, staff
 
-from .factories import move, register, sarasehan
+from .factories import emailed_registration, move, on_the_day, register, sarasehan
 
 pytestmark = pytest.mark.django_db
 S = PendaftaranSarasehan.Status
@@ -55,7 +56,7 @@ def test_the_detail_page_has_fixed_queries_for_guests_and_residents(client, djan
 
 
 def test_the_detail_page_after_the_event_shows_notulen_and_points(client, django_assert_max_num_queries):
-    s = sarasehan()
+    s = sarasehan(starts_in=dt.timedelta(minutes=30))
     for i in range(4):
         services.poin_record(sarasehan_id=s.pk, actor=None, speaker_name=f"Warga {i}", content=f"Persoalan {i}")
     confidential = open_kasus(is_confidential=True, title="Rahasia sekali")
@@ -84,25 +85,52 @@ def test_the_calendar_file(client):
     assert response["Content-Type"].startswith("text/calendar") and b"BEGIN:VEVENT" in response.content
 
 
-def test_a_guest_registers_and_sees_the_qr_code(client):
+def test_a_guest_registers_confirms_from_the_email_and_sees_the_qr_code(client):
     s = sarasehan()
     response = client.post(
         detail_url(s),
         {"name": "Sumarni", "email": "Sumarni@example.org", "phone": "0812", "desa": desa().pk, "topic": ""},
     )
     reg = PendaftaranSarasehan.objects.get()
-    assert response.status_code == 302 and reg.email == "sumarni@example.org" and reg.status == S.TERDAFTAR
-    page = client.get(response.url)
-    body = page.content.decode()
+    assert response.status_code == 302 and response.url == reverse("sarasehan:check_email", args=[s.slug])
+    assert reg.email == "sumarni@example.org" and reg.status == S.MENUNGGU_KONFIRMASI
+    assert "Periksa email Anda" in client.get(response.url).content.decode()
+    body = OutboxEmail.objects.get(template="sarasehan_confirm", to=reg.email).body_text
+    assert emailed_registration(body) == reg
+    token = re.search(r"/sarasehan/pendaftaran/([^/\s]+)/", body).group(1)
+    pending = client.get(reverse("sarasehan:registration", args=[token])).content.decode()
+    assert "Konfirmasi pendaftaran" in pending and "<svg" not in pending
+    confirmed = client.post(reverse("sarasehan:registration_confirm", args=[token]), follow=True)
+    body = confirmed.content.decode()
     assert reg.code in body and "<svg" in body and "Batalkan pendaftaran" in body
+    reg.refresh_from_db()
+    assert reg.status == S.TERDAFTAR and reg.email_confirmed_at is not None
 
 
-def test_a_duplicate_registration_shows_a_clear_error_and_keeps_values(client):
+def test_a_guest_cannot_tell_whether_an_email_is_registered_and_its_owner_is_mailed(client):
     s = sarasehan()
-    register(s)
-    response = client.post(detail_url(s), {"name": "Tamu lagi", "email": "tamu0@example.org"})
+    owner = register(s)
+    taken = client.post(detail_url(s), {"name": "Orang lain", "email": "TAMU0@example.org"})
+    fresh = client.post(detail_url(s), {"name": "Orang baru", "email": "baru@example.org"})
+    assert (
+        (taken.status_code, taken.url)
+        == (fresh.status_code, fresh.url)
+        == (302, reverse("sarasehan:check_email", args=[s.slug]))
+    )
+    again = OutboxEmail.objects.get(template="sarasehan_existing", to=owner.email)
+    assert owner.code in again.body_text and emailed_registration(again.body_text) == owner
+    assert [a["filename"] for a in again.attachments] == ["qr.png"]
+    assert PendaftaranSarasehan.objects.filter(email=owner.email).count() == 1
+
+
+def test_a_signed_in_residents_duplicate_registration_shows_a_clear_error_and_keeps_values(client):
+    s = sarasehan()
+    warga = UserFactory()
+    services.pendaftaran_create(sarasehan_id=s.pk, name="", email="", user=warga)
+    client.force_login(warga)
+    response = client.post(detail_url(s), {"name": "Nama lain"})
     body = response.content.decode()
-    assert response.status_code == 200 and "sudah terdaftar" in body and 'value="Tamu lagi"' in body
+    assert response.status_code == 200 and "sudah terdaftar" in body and 'value="Nama lain"' in body
     assert PendaftaranSarasehan.objects.count() == 1
 
 
@@ -209,6 +237,7 @@ def test_the_checkin_page_has_fixed_queries_and_clear_messages(client, django_as
     s, other = sarasehan(), sarasehan(title="Lain")
     regs = register(s, 5)
     elsewhere = register(other, prefix="lain")
+    on_the_day(s)
     client.force_login(staff("petugas"))
     url = reverse("sarasehan:checkin", args=[s.slug])
     client.get(url)
@@ -229,6 +258,7 @@ def test_the_checkin_page_has_fixed_queries_and_clear_messages(client, django_as
 def test_staff_record_a_point_and_a_double_submit_records_it_once(client):
     s = sarasehan()
     reg = register(s)
+    on_the_day(s)
     services.pendaftaran_check_in(sarasehan_id=s.pk, code=reg.code, actor=None)
     opd = OpdFactory()
     client.force_login(staff("protokol"))
@@ -274,7 +304,7 @@ def test_the_case_panels_show_sarasehan_points(rf):
 
     from portal.kasus.panels import panels_for
 
-    s = sarasehan()
+    s = sarasehan(starts_in=dt.timedelta(minutes=30))
     poin = services.poin_record(sarasehan_id=s.pk, actor=None, speaker_name="Warga", content="Pupuk langka")
     request = rf.get("/")
     request.user = AnonymousUser()
