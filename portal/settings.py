@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "portal.akun",
     "portal.wilayah",
+    "portal.audit",
     "portal.kasus",
     "aspirasi",
     "audiensi",
