@@ -1,5 +1,6 @@
 """A merge keeps every report, its files and its reporter: three channels merged into one case."""
 
+import datetime as dt
 import importlib
 
 import pytest
@@ -45,7 +46,7 @@ def whatsapp_case(petugas):
 
 
 def sarasehan_case():
-    s = sarasehan()
+    s = sarasehan(starts_in=dt.timedelta(hours=1))  # points are raised on the day
     reg = register(s, prefix="forum")
     poin = sarasehan_services.poin_record(
         sarasehan_id=s.pk,
