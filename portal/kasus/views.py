@@ -74,7 +74,7 @@ def _request_info(kasus, user, data):
 
 def _dispose(kasus, user, data):
     services.kasus_dispose(kasus_id=kasus.pk, actor=user, opd=data["opd"], note=data["note"])
-    return _("Kasus telah didisposisikan ke %(opd)s.") % {"opd": data["opd"].nama}, kasus
+    return _("Kasus telah didisposisikan ke %(opd)s.") % {"opd": data["opd"].display_name}, kasus
 
 
 def _start(kasus, user, data):
@@ -259,9 +259,10 @@ def _render_staff_detail(request: HttpRequest, kasus: Kasus, *, bound: tuple[str
             {"action": action, "form": form, "url": url, "requested": request.GET.get("aksi") == action.slug}
         )
 
-    entries = list(selectors.timeline(kasus))
+    entries = selectors.present_entries(
+        list(selectors.timeline(kasus)), kasus, sees_identity=show_identity, staff_view=True
+    )
     for entry in entries:
-        entry.actor_label = selectors.staff_actor_label(entry, kasus, show_identity=show_identity)
         entry.show_message = True
 
     items = list(selectors.tindak_lanjut_of(kasus))
@@ -398,9 +399,10 @@ def staff_commitments(request: HttpRequest) -> HttpResponse:
 
 
 def _public_entries(kasus: Kasus, visibilities: tuple[str, ...], *, show_content: bool) -> list[Riwayat]:
-    entries = list(selectors.public_timeline(kasus, visibilities))
+    entries = list(selectors.timeline(kasus, visibilities))
+    # Residents' pages never name the reporter: the page may be a tracking link someone forwarded.
+    selectors.present_entries(entries, kasus, sees_identity=False, staff_view=False)
     for entry in entries:
-        entry.actor_label = selectors.public_actor_label(entry, kasus)
         entry.show_message = show_content
     return entries
 

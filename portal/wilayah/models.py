@@ -1,5 +1,13 @@
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+
+def in_reader_language(indonesian: str, english: str) -> str:
+    """The English name under English when there is one; Indonesian otherwise."""
+    if english and (get_language() or "").startswith("en"):
+        return english
+    return indonesian
 
 
 class Wilayah(models.Model):
@@ -39,6 +47,7 @@ class Opd(models.Model):
     """Organisasi Perangkat Daerah: an agency that acts on disposed cases."""
 
     nama = models.CharField(_("nama"), max_length=150, unique=True)
+    nama_en = models.CharField(_("nama (Inggris)"), max_length=150, blank=True, help_text=_("Kosong: sama."))
     singkatan = models.CharField(_("singkatan"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
     is_active = models.BooleanField(_("aktif"), default=True)
@@ -51,9 +60,14 @@ class Opd(models.Model):
     def __str__(self) -> str:
         return self.singkatan or self.nama
 
+    @property
+    def display_name(self) -> str:
+        return in_reader_language(self.nama, self.nama_en)
+
 
 class Kategori(models.Model):
     nama = models.CharField(_("nama"), max_length=100, unique=True)
+    nama_en = models.CharField(_("nama (Inggris)"), max_length=100, blank=True, help_text=_("Kosong: sama."))
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     default_opd = models.ForeignKey(
         Opd, verbose_name=_("OPD utama"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -68,11 +82,16 @@ class Kategori(models.Model):
     def __str__(self) -> str:
         return self.nama
 
+    @property
+    def display_name(self) -> str:
+        return in_reader_language(self.nama, self.nama_en)
+
 
 class Pejabat(models.Model):
     """An official residents can meet in an audiensi."""
 
     jabatan = models.CharField(_("jabatan"), max_length=100)
+    jabatan_en = models.CharField(_("jabatan (Inggris)"), max_length=100, blank=True, help_text=_("Kosong: sama."))
     nama = models.CharField(_("nama"), max_length=150)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     email = models.EmailField(_("email"), blank=True)
@@ -87,3 +106,7 @@ class Pejabat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.jabatan} ({self.nama})"
+
+    @property
+    def display_jabatan(self) -> str:
+        return in_reader_language(self.jabatan, self.jabatan_en)
