@@ -1,5 +1,6 @@
 """Case pages: the staff back-office, the resident's own cases and the public tracking page."""
 
+import csv
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -13,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -23,6 +25,7 @@ from portal.akun.access import staff_required
 from . import forms as f
 from . import selectors, services
 from .filters import KasusFilter
+from .kinds import kind_label
 from .models import Kasus, Riwayat, Status, TindakLanjut
 from .panels import panels_for
 
@@ -333,6 +336,38 @@ def staff_detail(request: HttpRequest, reference: str) -> HttpResponse:
         )
         return redirect("kasus:detail", kasus.merged_into.reference)
     return _render_staff_detail(request, kasus)
+
+
+@staff_required()
+def staff_timeline_csv(request: HttpRequest, reference: str) -> HttpResponse:
+    """The case's whole timeline as a spreadsheet, in the reader's language, naming whom this viewer may see."""
+    kasus = selectors.staff_kasus(request.user, reference)
+    entries = selectors.present_entries(
+        list(selectors.timeline(kasus)),
+        kasus,
+        sees_identity=selectors.sees_reporter_identity(request.user, kasus),
+        staff_view=True,
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{kasus.reference}-riwayat.csv"'
+    writer = csv.writer(response)
+    writer.writerow([_("Waktu"), _("Jenis"), _("Oleh"), _("Visibilitas"), _("Isi")])
+    for entry in entries:
+        writer.writerow(
+            [
+                timezone.localtime(entry.created_at).strftime("%Y-%m-%d %H:%M"),
+                kind_label(entry.kind),
+                _csv_safe(str(entry.actor_label)),
+                entry.get_visibility_display(),
+                _csv_safe(entry.body),
+            ]
+        )
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    # Spreadsheet formula injection: a cell starting with = + - @ is shown as text.
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 @require_POST
