@@ -58,7 +58,7 @@ class Opd(models.Model):
         verbose_name_plural = _("OPD")
 
     def __str__(self) -> str:
-        return self.singkatan or self.nama
+        return self.singkatan or self.display_name
 
     @property
     def display_name(self) -> str:
@@ -80,7 +80,7 @@ class Kategori(models.Model):
         verbose_name_plural = _("kategori")
 
     def __str__(self) -> str:
-        return self.nama
+        return self.display_name
 
     @property
     def display_name(self) -> str:
@@ -105,7 +105,7 @@ class Pejabat(models.Model):
         verbose_name_plural = _("pejabat")
 
     def __str__(self) -> str:
-        return f"{self.jabatan} ({self.nama})"
+        return f"{self.display_jabatan} ({self.nama})"
 
     @property
     def display_jabatan(self) -> str:
