@@ -98,3 +98,14 @@ def test_it_shows_an_entry_written_before_templates_as_it_was_stored():
         kasus=kasus, kind="kasus.autoclosed", visibility="publik", message="Teks lama.", created_at=timezone.now()
     )
     assert read(entry, "en") == read(entry, "id") == "Teks lama."
+
+
+def test_it_exports_the_timeline_in_the_readers_language(client):
+    kasus = open_kasus(reporter=UserFactory())
+    petugas = staff("petugas")
+    services.kasus_verify(kasus_id=kasus.pk, actor=petugas)
+    services.kasus_dispose(kasus_id=kasus.pk, actor=petugas, opd=Opd.objects.get(nama="Dinas Kesehatan"))
+    client.force_login(staff("petugas"))
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    export = client.get(reverse("kasus:timeline_csv", args=[kasus.reference])).content.decode()
+    assert "Case forwarded to Health Office for follow-up." in export and "Dinas Kesehatan" not in export
