@@ -11,8 +11,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
@@ -20,8 +21,9 @@ from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-if TYPE_CHECKING:
-    from .models import Riwayat
+from portal.wilayah.models import Kategori, Opd, Pejabat
+
+from .models import Channel, Riwayat
 
 # A template is a lazy string with %(name)s placeholders, or a function of the rendered params for kinds
 # whose wording depends on them. `message` (the text a person wrote) is always among the params.
@@ -142,16 +144,11 @@ def _date(value: str) -> str | None:
 
 
 def _channel(value: str) -> str | None:
-    from .models import Channel
-
     return str(Channel(value).label) if value in Channel.values else None
 
 
-def _rows(model_name: str, label: Callable[[Any], str]) -> Callable[[set], dict[Any, str]]:
+def _rows(model: type[Model], label: Callable[[Any], str]) -> Callable[[set], dict[Any, str]]:
     def resolve(values: set) -> dict[Any, str]:
-        from portal.wilayah import models
-
-        model = getattr(models, model_name)
         return {obj.pk: label(obj) for obj in model.objects.filter(pk__in=values)}
 
     return resolve
@@ -160,9 +157,9 @@ def _rows(model_name: str, label: Callable[[Any], str]) -> Callable[[set], dict[
 register_ref_type("datetime", _each(_datetime))
 register_ref_type("date", _each(_date))
 register_ref_type("channel", _each(_channel))
-register_ref_type("opd", _rows("Opd", lambda o: o.display_name))
-register_ref_type("kategori", _rows("Kategori", lambda k: k.display_name))
-register_ref_type("pejabat", _rows("Pejabat", lambda p: p.display_jabatan))
+register_ref_type("opd", _rows(Opd, lambda o: o.display_name))
+register_ref_type("kategori", _rows(Kategori, lambda k: k.display_name))
+register_ref_type("pejabat", _rows(Pejabat, lambda p: p.display_jabatan))
 
 
 def moment(value: dt.datetime) -> dict[str, Any]:

@@ -33,6 +33,7 @@ from .models import (
     TindakLanjut,
 )
 from .outbox import Attachment, outbox_enqueue
+from .selectors import actor_label
 
 if TYPE_CHECKING:
     from portal.akun.models import User
@@ -224,8 +225,6 @@ def _notify_staff(kasus: Kasus, recipients: dict[str, str], *, template: str, co
 def staff_actor(entry: Riwayat) -> Promise:
     """Who acted, as staff emails name them (in each recipient's language): never the reporter by name,
     as those emails carry no reporter identity."""
-    from .selectors import actor_label
-
     return lazy(actor_label, str)(entry, entry.kasus, sees_identity=False, staff_view=True)
 
 
