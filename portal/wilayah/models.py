@@ -32,7 +32,8 @@ class Wilayah(models.Model):
         verbose_name_plural = _("wilayah")
 
     def __str__(self) -> str:
-        return f"{self.get_tingkat_display()} {self.nama}"
+        # The level's word goes where the reader's language puts it: "Kecamatan Baturetno", "Baturetno District".
+        return _("%(tingkat)s %(nama)s") % {"tingkat": self.get_tingkat_display(), "nama": self.nama}
 
     @property
     def kecamatan(self) -> "Wilayah | None":

@@ -59,3 +59,12 @@ def test_it_offers_the_categories_of_the_aspirasi_form_in_the_readers_language(c
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     html = client.get("/aspirasi/kirim/").content.decode()
     assert ">Clean Water and Sanitation<" in html and "Air Bersih dan Sanitasi" not in html
+
+
+@pytest.mark.django_db
+def test_it_names_a_kecamatan_the_way_each_language_does():
+    kecamatan = Wilayah.objects.get(tingkat="kecamatan", nama="Baturetno")
+    with translation.override("id"):
+        assert str(kecamatan) == "Kecamatan Baturetno"
+    with translation.override("en"):
+        assert str(kecamatan) == "Baturetno District"
