@@ -7,17 +7,11 @@ class AspirasiConfig(AppConfig):
     verbose_name = _("Aspirasi")
 
     def ready(self) -> None:
-        from portal.kasus.kinds import register_kind_labels
+        from portal.kasus.kinds import register_kinds
         from portal.kasus.panels import register_panel
 
-        from . import panels
+        from . import kinds, panels
 
         register_panel(template="aspirasi/panel_staff.html", where="staff", context=panels.staff_context)
         register_panel(template="aspirasi/panel_public.html", where="public", context=panels.public_context)
-        register_kind_labels(
-            {
-                "aspirasi.submitted": _("Aspirasi dikirim"),
-                "aspirasi.recorded": _("Aspirasi dicatat petugas"),
-                "aspirasi.reroute_requested": _("OPD meminta pengalihan"),
-            }
-        )
+        register_kinds(kinds.KINDS)

@@ -14,7 +14,7 @@ from portal.akun.access import has_mfa
 from portal.kasus.calendar import WorkingCalendar
 from portal.kasus.models import Kasus, Riwayat, Status
 from portal.kasus.selectors import ALL_CASES_ROLES, sees_reporter_identity, viewer_is_reporter, viewer_sees_content
-from portal.wilayah.models import Wilayah
+from portal.wilayah.models import Wilayah, in_reader_language
 
 from .models import Aspirasi, Lampiran
 
@@ -145,8 +145,10 @@ def recent_public_cases(limit: int = 20) -> list[dict]:
             "title",
             "status",
             "kategori__nama",
+            "kategori__nama_en",
             "kecamatan__nama",
             "opd__nama",
+            "opd__nama_en",
             "opd__singkatan",
             "confirmed_at",
             "answered_at",
@@ -155,6 +157,9 @@ def recent_public_cases(limit: int = 20) -> list[dict]:
     )
     for row in rows:
         row["status_label"] = Status(row["status"]).label
+        # Reference data in the reader's language, under the keys the page and the CSV read.
+        row["kategori__nama"] = in_reader_language(row["kategori__nama"] or "", row.pop("kategori__nama_en") or "")
+        row["opd__nama"] = in_reader_language(row["opd__nama"] or "", row.pop("opd__nama_en") or "")
     return rows
 
 

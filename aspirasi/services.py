@@ -9,12 +9,11 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from portal import ratelimit
 from portal.kasus import services as kasus_services
+from portal.kasus.kinds import ref
 from portal.kasus.models import Channel, Kasus, Riwayat, Status
 from portal.kasus.services import KasusError
 from portal.wilayah.models import Kategori, Opd, Wilayah
@@ -34,11 +33,6 @@ STAFF_CHANNELS = (
     Channel.LANGSUNG,
     Channel.LAPOR,
 )
-
-
-def _lazy_format(text: Promise, **params) -> Promise:
-    """`text % params` translated when rendered: the timeline stores the portal's language, not the visitor's."""
-    return lazy(lambda: str(text) % {k: str(v) for k, v in params.items()}, str)()
 
 
 class RateLimited(KasusError):
@@ -191,11 +185,8 @@ def aspirasi_submit(
                 is_confidential=is_confidential,
                 confirmed=not needs_confirmation,
                 kind="aspirasi.submitted",
-                message=_lazy_format(
-                    gettext_lazy("%(jenis)s diterima melalui kanal %(channel)s."),
-                    jenis=Jenis(jenis).label,
-                    channel=Channel(channel).label,
-                ),
+                params={"jenis": ref("jenis", jenis)},
+                by_reporter=recorded_by is None,
                 data={"jenis": jenis, "recorded_by_staff": recorded_by is not None},
                 notify=False,
                 lapor_tracking_id=lapor_tracking_id,
@@ -224,10 +215,7 @@ def aspirasi_submit(
                     kind="aspirasi.recorded",
                     visibility=Visibility.INTERNAL,
                     actor=recorded_by,
-                    message=_lazy_format(
-                        gettext_lazy("Dicatat oleh petugas dari kanal %(channel)s dengan persetujuan warga."),
-                        channel=Channel(channel).label,
-                    ),
+                    params={"channel": ref("channel", channel)},
                     data={
                         "channel": channel,
                         "source_url": source_url,
@@ -328,7 +316,13 @@ def aspirasi_add_info(*, kasus_id: int, actor, message: str, files: list[CleanFi
             )
             kasus_services.notify_reporter(kasus, template="aspirasi_info_received")
             if kasus.opd_id and kasus.status not in (Status.BARU, Status.DIVERIFIKASI):
-                kasus_services.notify_opd(kasus, kasus.opd, template="aspirasi_info_received_opd")
+                entry = kasus.riwayat.filter(kind="kasus.info_received").latest("created_at", "id")
+                kasus_services.notify_opd(
+                    kasus,
+                    kasus.opd,
+                    template="aspirasi_info_received_opd",
+                    context={"actor": kasus_services.staff_actor(entry)},
+                )
     except BaseException:
         _delete_files(stored)
         raise
@@ -384,12 +378,11 @@ def aspirasi_request_reroute(*, kasus_id: int, actor, reason: str, suggested_opd
         kind="aspirasi.reroute_requested",
         visibility=Visibility.INTERNAL,
         actor=actor,
-        message=_lazy_format(
-            gettext_lazy("%(opd)s meminta kasus dialihkan%(to)s. Alasan: %(reason)s"),
-            opd=kasus.opd,
-            to=_lazy_format(gettext_lazy(" ke %(opd)s"), opd=suggested_opd.nama) if suggested_opd else "",
-            reason=reason.strip(),
-        ),
+        params={
+            "opd": ref("opd", kasus.opd_id, str(kasus.opd)),
+            "suggested_opd": ref("opd", suggested_opd.pk, suggested_opd.nama) if suggested_opd else "",
+            "reason": reason.strip(),
+        },
         data={"opd": kasus.opd_id, "suggested_opd": suggested_opd.pk if suggested_opd else None},
     )
     from portal.akun.models import User

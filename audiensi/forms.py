@@ -25,7 +25,8 @@ def slot_choices(slots: list[Slot]) -> list[tuple[str, str]]:
     return [
         (
             s.value,
-            f"{s.pejabat.jabatan} · {timezone.localtime(s.start):%d-%m-%Y %H:%M}-{timezone.localtime(s.end):%H:%M}",
+            f"{s.pejabat.display_jabatan} · "
+            f"{timezone.localtime(s.start):%d-%m-%Y %H:%M}-{timezone.localtime(s.end):%H:%M}",
         )
         for s in slots
     ]

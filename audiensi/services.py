@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from portal.akun.models import User
 from portal.kasus import services as kasus_services
 from portal.kasus.calendar import WorkingCalendar, add_working_days
+from portal.kasus.kinds import moment, ref, riwayat_text_lazy
 from portal.kasus.models import Channel, Kasus
 from portal.kasus.outbox import Attachment, outbox_enqueue
 from portal.kasus.services import KasusError, OpdSafeKasus, kasus_log, notify_opd
@@ -65,15 +66,8 @@ def _when(value: dt.datetime) -> str:
 
 
 def _text(render: Callable[[], str]) -> Promise:
-    """A timeline message rendered when shown, in the language active then: kasus_log stores it in the
-    portal's language whoever acts, the outbox renders it in each recipient's language."""
+    """Text rendered when shown, in the language active then: the outbox renders it in each recipient's language."""
     return lazy(render, str)()
-
-
-def _with_reason(text: str, reason: str) -> str:
-    if not reason:
-        return text
-    return text + " " + _("Alasan: %(reason)s") % {"reason": reason}
 
 
 # Signed links -------------------------------------------------------------------------------
@@ -119,12 +113,12 @@ def slot_check(
     rules = list(AturanMingguan.objects.filter(pejabat=pejabat, weekday=day.weekday()))
     slot = next((s for s in _day_slots(pejabat, day, rules) if s.start == start), None)
     if slot is None:
-        raise AudiensiError(_("Waktu itu bukan slot audiensi %(pejabat)s.") % {"pejabat": pejabat.jabatan})
+        raise AudiensiError(_("Waktu itu bukan slot audiensi %(pejabat)s.") % {"pejabat": pejabat.display_jabatan})
     blocking = _blocked_by_exception(slot, list(Pengecualian.objects.filter(pejabat=pejabat, date=day)))
     if blocking is not None:
         raise AudiensiError(
             _("%(pejabat)s berhalangan pada waktu itu (%(reason)s).")
-            % {"pejabat": pejabat.jabatan, "reason": blocking.reason}
+            % {"pejabat": pejabat.display_jabatan, "reason": blocking.reason}
         )
     _check_free(pejabat.pk, slot.start, slot.end, exclude_id=exclude_id)
     return slot.end
@@ -188,15 +182,33 @@ def _require_other_slot(audiensi: Audiensi, start: dt.datetime) -> None:
         raise AudiensiError(_("Pilih waktu yang berbeda dari jadwal sekarang."))
 
 
-def _log(audiensi: Audiensi, kind: str, message: str | Promise, *, actor, visibility: str = PELAPOR, data=None) -> None:
-    kasus_log(
+def _log(
+    audiensi: Audiensi,
+    kind: str,
+    params: dict | None = None,
+    *,
+    actor,
+    message: str = "",
+    by_reporter: bool = False,
+    visibility: str = PELAPOR,
+    data=None,
+) -> Promise:
+    """Write the entry; returns its text rendered when shown, for the emails that quote it."""
+    entry = kasus_log(
         kasus=audiensi.kasus,
         kind=kind,
         visibility=visibility,
         message=message,
+        params=params or {},
+        by_reporter=by_reporter,
         actor=actor,
         data={"audiensi": audiensi.pk, "status": audiensi.status, **(data or {})},
     )
+    return riwayat_text_lazy(entry)
+
+
+def _pejabat(pejabat: Pejabat) -> dict:
+    return ref("pejabat", pejabat.pk, pejabat.jabatan)
 
 
 def _notify(audiensi: Audiensi, template: str, *, message: str | Promise = "", attachments=None, links=()) -> None:
@@ -255,7 +267,7 @@ def audiensi_request(
     if not email_verified(user):
         raise AudiensiError(_("Verifikasi alamat email Anda terlebih dahulu sebelum mengajukan audiensi."))
     if not pejabat.is_active:
-        raise AudiensiError(_("%(pejabat)s tidak menerima audiensi saat ini.") % {"pejabat": pejabat.jabatan})
+        raise AudiensiError(_("%(pejabat)s tidak menerima audiensi saat ini.") % {"pejabat": pejabat.display_jabatan})
     if not topik.strip():
         raise AudiensiError(_("Topik audiensi wajib diisi."))
     if not 1 <= jumlah_peserta <= 10:
@@ -273,7 +285,7 @@ def audiensi_request(
     if open_count >= pengaturan.batas_permohonan_terbuka:
         raise AudiensiError(
             _("Anda masih memiliki %(n)s permohonan audiensi terbuka dengan %(pejabat)s. Tunggu keputusannya dulu.")
-            % {"n": open_count, "pejabat": pejabat.jabatan}
+            % {"n": open_count, "pejabat": pejabat.display_jabatan}
         )
     if kasus_reference.strip():
         kasus = kasus_reference_check(user=user, reference=kasus_reference)
@@ -305,13 +317,9 @@ def audiensi_request(
     _log(
         audiensi,
         "audiensi.requested",
-        _text(
-            lambda: (
-                _("Permohonan audiensi dengan %(pejabat)s pada %(when)s diajukan. Topik: %(topik)s")
-                % {"pejabat": pejabat.jabatan, "when": _when(start), "topik": audiensi.topik}
-            )
-        ),
+        {"pejabat": _pejabat(pejabat), "when": moment(start), "topik": audiensi.topik},
         actor=user,
+        by_reporter=True,
         data={"pejabat": pejabat.slug, "start": start.isoformat(), "jumlah_peserta": jumlah_peserta},
     )
     _notify(audiensi, "received", links=("batal", "jadwal-ulang"))
@@ -330,13 +338,12 @@ def audiensi_confirm(*, audiensi_id: int, actor, note: str = "") -> Audiensi:
     audiensi.status = Status.DIKONFIRMASI
     audiensi.expires_at = None
     audiensi.save(update_fields=["status", "expires_at", "updated_at"])
-    message = _text(
-        lambda: (
-            _("Audiensi dengan %(pejabat)s dikonfirmasi: %(when)s, di %(lokasi)s.")
-            % {"pejabat": audiensi.pejabat.jabatan, "when": _when(audiensi.start_at), "lokasi": audiensi.pejabat.lokasi}
-        )
-    )
-    _log(audiensi, "audiensi.confirmed", message, actor=actor, data={"note": note})
+    params = {
+        "pejabat": _pejabat(audiensi.pejabat),
+        "when": moment(audiensi.start_at),
+        "lokasi": audiensi.pejabat.lokasi,
+    }
+    _log(audiensi, "audiensi.confirmed", params, actor=actor, data={"note": note})
     _notify_confirmed(audiensi, note)
     return audiensi
 
@@ -357,16 +364,10 @@ def audiensi_propose(*, audiensi_id: int, actor, start: dt.datetime, reason: str
     audiensi.status = Status.DIUSULKAN
     audiensi.expires_at = _hold_until(settings_for(audiensi.pejabat), start, now)
     _save_slot(audiensi, ["start_at", "end_at", "status", "expires_at"])
-    message = _text(
-        lambda: (
-            _("Protokol mengusulkan jadwal lain: %(when)s (semula %(before)s). Alasan: %(reason)s")
-            % {"when": _when(start), "before": _when(previous), "reason": reason.strip()}
-        )
-    )
-    _log(
+    message = _log(
         audiensi,
         "audiensi.proposed",
-        message,
+        {"when": moment(start), "before": moment(previous), "reason": reason.strip()},
         actor=actor,
         data={"from": previous.isoformat(), "to": start.isoformat(), "reason": reason.strip()},
     )
@@ -385,20 +386,16 @@ def audiensi_respond(*, audiensi_id: int, actor, accept: bool) -> Audiensi:
         audiensi.status = Status.DIKONFIRMASI
         audiensi.expires_at = None
         audiensi.save(update_fields=["status", "expires_at", "updated_at"])
-        message = _text(
-            lambda: (
-                _("Pemohon menerima jadwal yang diusulkan. Audiensi dengan %(pejabat)s: %(when)s.")
-                % {"pejabat": audiensi.pejabat.jabatan, "when": _when(audiensi.start_at)}
-            )
+        params = {"pejabat": _pejabat(audiensi.pejabat), "when": moment(audiensi.start_at), "accepted_proposal": True}
+        message = _log(
+            audiensi, "audiensi.confirmed", params, actor=actor, by_reporter=True, data={"accepted_proposal": True}
         )
-        _log(audiensi, "audiensi.confirmed", message, actor=actor, data={"accepted_proposal": True})
         _notify_confirmed(audiensi, message)
     else:
         audiensi.status = Status.DIBATALKAN
         audiensi.expires_at = None
         audiensi.save(update_fields=["status", "expires_at", "updated_at"])
-        message = _text(lambda: _("Pemohon menolak jadwal yang diusulkan; permohonan audiensi dibatalkan."))
-        _log(audiensi, "audiensi.proposal_declined", message, actor=actor)
+        message = _log(audiensi, "audiensi.proposal_declined", actor=actor, by_reporter=True)
         _notify_cancelled(audiensi, message)
     return audiensi
 
@@ -411,7 +408,7 @@ def audiensi_handover_pejabat(*, audiensi_id: int, actor, pejabat: Pejabat, reas
     audiensi = _lock(audiensi_id)
     _require(audiensi, Status.MENUNGGU, Status.DIUSULKAN, Status.DIKONFIRMASI)
     if pejabat.pk == audiensi.pejabat_id:
-        raise AudiensiError(_("Audiensi ini sudah dengan %(pejabat)s.") % {"pejabat": pejabat.jabatan})
+        raise AudiensiError(_("Audiensi ini sudah dengan %(pejabat)s.") % {"pejabat": pejabat.display_jabatan})
     if audiensi.start_at <= timezone.now():
         raise AudiensiError(_("Waktu audiensi sudah lewat; usulkan jadwal lain."))
     _lock_pejabat(audiensi.pejabat_id, pejabat.pk)
@@ -421,16 +418,10 @@ def audiensi_handover_pejabat(*, audiensi_id: int, actor, pejabat: Pejabat, reas
     audiensi.status = Status.MENUNGGU
     audiensi.expires_at = _hold_until(settings_for(pejabat), audiensi.start_at, timezone.now())
     _save_slot(audiensi, ["pejabat", "status", "expires_at"])
-    message = _text(
-        lambda: (
-            _("Permohonan audiensi dialihkan dari %(from)s kepada %(to)s. Alasan: %(reason)s")
-            % {"from": previous.jabatan, "to": pejabat.jabatan, "reason": reason.strip()}
-        )
-    )
-    _log(
+    message = _log(
         audiensi,
         "audiensi.handed_over",
-        message,
+        {"from": _pejabat(previous), "to": _pejabat(pejabat), "reason": reason.strip()},
         actor=actor,
         data={"from_pejabat": previous.slug, "to_pejabat": pejabat.slug, "reason": reason.strip()},
     )
@@ -449,13 +440,13 @@ def audiensi_handover_opd(*, audiensi_id: int, actor, opd: Opd, reason: str) -> 
     audiensi.opd = opd
     audiensi.expires_at = None
     audiensi.save(update_fields=["status", "opd", "expires_at", "updated_at"])
-    message = _text(
-        lambda: (
-            _("Permohonan audiensi dialihkan kepada kepala %(opd)s, yang akan menghubungi Anda. Alasan: %(reason)s")
-            % {"opd": opd.nama, "reason": reason.strip()}
-        )
+    message = _log(
+        audiensi,
+        "audiensi.handed_to_opd",
+        {"opd": ref("opd", opd.pk, opd.nama), "reason": reason.strip()},
+        actor=actor,
+        data={"opd": opd.pk, "reason": reason.strip()},
     )
-    _log(audiensi, "audiensi.handed_to_opd", message, actor=actor, data={"opd": opd.pk, "reason": reason.strip()})
     _notify_cancelled(audiensi, message)
     notify_opd(audiensi.kasus, opd, template="audiensi_opd", context={"audiensi": audiensi, "reason": reason.strip()})
     return audiensi
@@ -470,8 +461,9 @@ def audiensi_decline(*, audiensi_id: int, actor, reason: str) -> Audiensi:
     audiensi.status = Status.DITOLAK
     audiensi.expires_at = None
     audiensi.save(update_fields=["status", "expires_at", "updated_at"])
-    message = _text(lambda: _("Permohonan audiensi ditolak. Alasan: %(reason)s") % {"reason": reason.strip()})
-    _log(audiensi, "audiensi.declined", message, actor=actor, data={"reason": reason.strip()})
+    message = _log(
+        audiensi, "audiensi.declined", {"reason": reason.strip()}, actor=actor, data={"reason": reason.strip()}
+    )
     _notify_cancelled(audiensi, message)
     return audiensi
 
@@ -495,12 +487,14 @@ def audiensi_cancel(*, audiensi_id: int, actor, reason: str = "", now: dt.dateti
     audiensi.status = Status.DIBATALKAN
     audiensi.expires_at = None
     audiensi.save(update_fields=["status", "expires_at", "updated_at"])
-    message = _text(
-        lambda: _with_reason(
-            _("Pemohon membatalkan audiensi %(when)s.") % {"when": _when(audiensi.start_at)}, reason.strip()
-        )
+    message = _log(
+        audiensi,
+        "audiensi.cancelled",
+        {"when": moment(audiensi.start_at), "reason": reason.strip()},
+        actor=actor,
+        by_reporter=True,
+        data={"reason": reason.strip()},
     )
-    _log(audiensi, "audiensi.cancelled", message, actor=actor, data={"reason": reason.strip()})
     _notify_cancelled(audiensi, message)
     return audiensi
 
@@ -522,18 +516,12 @@ def audiensi_reschedule(
     audiensi.status = Status.MENUNGGU
     audiensi.expires_at = _hold_until(settings_for(audiensi.pejabat), start, now)
     _save_slot(audiensi, ["start_at", "end_at", "status", "expires_at"])
-    message = _text(
-        lambda: _with_reason(
-            _("Pemohon meminta jadwal ulang: %(when)s (semula %(before)s).")
-            % {"when": _when(start), "before": _when(previous)},
-            reason.strip(),
-        )
-    )
-    _log(
+    message = _log(
         audiensi,
         "audiensi.reschedule_requested",
-        message,
+        {"when": moment(start), "before": moment(previous), "reason": reason.strip()},
         actor=actor,
+        by_reporter=True,
         data={"from": previous.isoformat(), "to": start.isoformat(), "reason": reason.strip()},
     )
     _notify(audiensi, "changed", message=message, links=("batal", "jadwal-ulang"))
@@ -557,8 +545,7 @@ def audiensi_expire_pending(*, now: dt.datetime | None = None) -> int:
                 continue
             audiensi.status = Status.KEDALUWARSA
             audiensi.save(update_fields=["status", "updated_at"])
-            message = _text(lambda: _("Permohonan audiensi kedaluwarsa karena belum ada keputusan; slotnya dilepas."))
-            _log(audiensi, "audiensi.expired", message, actor=None)
+            message = _log(audiensi, "audiensi.expired", actor=None)
             _notify_cancelled(audiensi, message)
             count += 1
     return count
@@ -581,13 +568,7 @@ def audiensi_send_reminders(*, now: dt.datetime | None = None) -> int:
                 continue
             audiensi.reminder_sent_at = now
             audiensi.save(update_fields=["reminder_sent_at", "updated_at"])
-            _log(
-                audiensi,
-                "audiensi.reminded",
-                _text(lambda: _("Pengingat audiensi besok dikirim ke pemohon.")),
-                actor=None,
-                visibility=INTERNAL,
-            )
+            _log(audiensi, "audiensi.reminded", actor=None, visibility=INTERNAL)
             _notify(audiensi, "reminder")
             count += 1
     return count
@@ -610,16 +591,10 @@ def audiensi_check_in(*, audiensi_id: int, actor, hadir: bool, note: str = "") -
     audiensi.status = Status.HADIR if hadir else Status.TIDAK_HADIR
     audiensi.checked_in_at = timezone.now()
     audiensi.save(update_fields=["status", "checked_in_at", "updated_at"])
-    kind = "audiensi.attended" if hadir else "audiensi.no_show"
-
-    def render() -> str:
-        if hadir:
-            text = _("Audiensi dengan %(pejabat)s terlaksana; pemohon hadir.") % {"pejabat": audiensi.pejabat.jabatan}
-        else:
-            text = _("Pemohon tidak hadir pada audiensi %(when)s.") % {"when": _when(audiensi.start_at)}
-        return f"{text} {note.strip()}" if note.strip() else text
-
-    _log(audiensi, kind, _text(render), actor=actor)
+    if hadir:
+        _log(audiensi, "audiensi.attended", {"pejabat": _pejabat(audiensi.pejabat)}, actor=actor, message=note.strip())
+    else:
+        _log(audiensi, "audiensi.no_show", {"when": moment(audiensi.start_at)}, actor=actor, message=note.strip())
     return audiensi
 
 
@@ -637,17 +612,12 @@ def audiensi_notulen_save(*, audiensi_id: int, actor, notulen: str, notulen_inte
     _log(
         audiensi,
         "audiensi.minutes",
-        _text(
-            lambda: (
-                _("Notulen audiensi dengan %(pejabat)s: %(notulen)s")
-                % {"pejabat": audiensi.pejabat.jabatan, "notulen": audiensi.notulen}
-            )
-        ),
+        {"pejabat": _pejabat(audiensi.pejabat), "notulen": audiensi.notulen},
         actor=actor,
         visibility=visibility,
     )
     if audiensi.notulen_internal:
-        _log(audiensi, "audiensi.minutes_internal", audiensi.notulen_internal, actor=actor, visibility=INTERNAL)
+        _log(audiensi, "audiensi.minutes_internal", actor=actor, message=audiensi.notulen_internal, visibility=INTERNAL)
     return audiensi
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from portal.akun import roles
 from portal.akun.access import staff_required
+from portal.kasus import selectors as kasus_selectors
 from portal.kasus.models import OPEN_STATUSES, Kasus, Riwayat
 from portal.wilayah.models import Pejabat
 
@@ -123,11 +124,13 @@ def mine_detail(request, pk: int):
         entries = Q(data__audiensi=audiensi.pk)
         if not kasus.is_confidential:
             entries |= Q(kasus=kasus, visibility="publik")
-    timeline = (
+    timeline = list(
         Riwayat.objects.filter(entries, visibility__in=["publik", "pelapor"])
-        .select_related("actor")
+        .select_related("actor__opd")
+        .prefetch_related("actor__groups")
         .order_by("created_at", "id")
     )
+    kasus_selectors.present_entries(timeline, kasus, sees_identity=False, staff_view=False)
     links = {}
     if audiensi.is_open:
         links = {
@@ -224,7 +227,7 @@ def staff_day(request):
     )
 
 
-def _staff_detail_context(audiensi: Audiensi, **overrides) -> dict:
+def _staff_detail_context(audiensi: Audiensi, user, **overrides) -> dict:
     # Each form is prefixed with its action so that field ids on the page are unique.
     ctx = {
         "audiensi": audiensi,
@@ -242,7 +245,12 @@ def _staff_detail_context(audiensi: Audiensi, **overrides) -> dict:
         "tindak_lanjut": audiensi.kasus.tindak_lanjut.filter(
             source_kind="audiensi", source_id=audiensi.pk
         ).select_related("opd"),
-        "timeline": Riwayat.objects.filter(kasus=audiensi.kasus, kind__startswith="audiensi.").select_related("actor"),
+        "timeline": kasus_selectors.present_entries(
+            list(kasus_selectors.timeline(audiensi.kasus).filter(kind__startswith="audiensi.")),
+            audiensi.kasus,
+            sees_identity=kasus_selectors.sees_reporter_identity(user, audiensi.kasus),
+            staff_view=True,
+        ),
         "can_act": True,
     }
     ctx.update(overrides)
@@ -253,7 +261,7 @@ def _staff_detail_context(audiensi: Audiensi, **overrides) -> dict:
 def staff_detail(request, pk: int):
     audiensi = get_object_or_404(Audiensi.objects.select_related("pejabat", "kasus", "pemohon", "opd"), pk=pk)
     can_act = roles.has_role(request.user, *PROTOKOL_WRITE)
-    return render(request, "audiensi/staff_detail.html", _staff_detail_context(audiensi, can_act=can_act))
+    return render(request, "audiensi/staff_detail.html", _staff_detail_context(audiensi, request.user, can_act=can_act))
 
 
 ACTIONS = {
@@ -319,9 +327,8 @@ def staff_action(request, pk: int, action: str):
         else:
             return redirect("audiensi:staff_detail", pk=pk)
     audiensi.refresh_from_db()
-    return render(
-        request, "audiensi/staff_detail.html", _staff_detail_context(audiensi, **{form_name: form}), status=400
-    )
+    context = _staff_detail_context(audiensi, request.user, **{form_name: form})
+    return render(request, "audiensi/staff_detail.html", context, status=400)
 
 
 @staff_required(*PROTOKOL_WRITE, readers=READERS)

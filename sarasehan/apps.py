@@ -7,18 +7,12 @@ class SarasehanConfig(AppConfig):
     verbose_name = _("Sarasehan")
 
     def ready(self) -> None:
-        from portal.kasus.kinds import register_kind_labels
+        from portal.kasus.kinds import register_kinds
         from portal.kasus.panels import register_panel
 
+        from . import kinds
         from .panels import public_panel, staff_panel
 
         register_panel(template="sarasehan/panel_staff.html", where="staff", context=staff_panel)
         register_panel(template="sarasehan/panel_public.html", where="public", context=public_panel)
-        register_kind_labels(
-            {
-                "sarasehan.registered": _("Didaftarkan ke sarasehan"),
-                "sarasehan.agenda": _("Masuk agenda sarasehan"),
-                "sarasehan.raised": _("Disampaikan di sarasehan"),
-                "sarasehan.answered": _("Dijawab di sarasehan"),
-            }
-        )
+        register_kinds(kinds.KINDS)

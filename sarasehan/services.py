@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from portal.kasus.kinds import day, moment, ref
 from portal.kasus.models import Channel, Kasus
 from portal.kasus.outbox import Attachment, outbox_enqueue
 from portal.kasus.services import (
@@ -296,21 +297,18 @@ def _topic_case(
         kasus = Kasus.objects.open().filter(pk=kasus_id, reporter=user).first() if user else None
         if kasus is None:
             raise SarasehanError(_("Kasus yang dipilih tidak ditemukan di antara kasus Anda yang masih berjalan."))
-        with _portal_language():
-            message = _("Pelapor akan menyampaikan kasus ini di sarasehan %(title)s.") % {"title": sarasehan.title}
         kasus_log(
             kasus=kasus,
             kind="sarasehan.registered",
             visibility="publik",
-            message=message,
+            params={"title": sarasehan.title, "own": True},
+            by_reporter=True,
             actor=user,
             data={"sarasehan": sarasehan.pk, "topic": topic},
         )
         return kasus
     if not topic:
         return None
-    with _portal_language():
-        message = _("Persoalan didaftarkan untuk disampaikan di sarasehan %(title)s.") % {"title": sarasehan.title}
     # A guest's email is not proven yet: the case waits outside the queue until they confirm it.
     return kasus_open(
         title=topic[:200],
@@ -325,7 +323,8 @@ def _topic_case(
         wilayah=desa or sarasehan.kecamatan,
         confirmed=user is not None,
         kind="sarasehan.registered",
-        message=message,
+        params={"title": sarasehan.title},
+        by_reporter=True,
         data={"sarasehan": sarasehan.pk},
     )
 
@@ -633,7 +632,7 @@ def pendaftaran_check_in(
     reg.save(update_fields=["checked_in_at", "checked_in_by"])
     if reg.kasus_id:
         # Coming to the door proves who they are: a guest's case enters the queue.
-        kasus_confirm(kasus_id=reg.kasus_id)
+        kasus_confirm(kasus_id=reg.kasus_id, actor=actor)
     return reg
 
 
@@ -718,16 +717,11 @@ def agenda_add_cases(*, sarasehan_id: int, actor, kasus_ids: list[int], invite: 
         if kasus.pk in present:
             continue
         item = AgendaSarasehan.objects.create(sarasehan=sarasehan, kasus=kasus)
-        with _portal_language():
-            message = _("Kasus ini masuk agenda sarasehan %(title)s, %(when)s.") % {
-                "title": sarasehan.title,
-                "when": timezone.localtime(sarasehan.starts_at).strftime("%d-%m-%Y %H:%M"),
-            }
         kasus_log(
             kasus=kasus,
             kind="sarasehan.agenda",
             visibility="publik",
-            message=message,
+            params={"title": sarasehan.title, "when": moment(sarasehan.starts_at)},
             actor=actor,
             data={"sarasehan": sarasehan.pk},
         )
@@ -799,12 +793,8 @@ def poin_record(
     # Dated by the event, whenever staff type it in.
     raised_on = timezone.localtime(sarasehan.starts_at).date()
     when = raised_on.strftime("%d-%m-%Y")
+    params = {"title": sarasehan.title, "when": day(raised_on), "content": content}
     with _portal_language():
-        message = _("Disampaikan di sarasehan %(title)s (%(when)s): %(content)s") % {
-            "title": sarasehan.title,
-            "when": when,
-            "content": content,
-        }
         source = _("Sarasehan %(title)s, %(when)s") % {"title": sarasehan.title, "when": when}
     data = {
         "sarasehan": sarasehan.pk,
@@ -825,8 +815,8 @@ def poin_record(
         if not kasus.is_open:
             raise SarasehanError(_("Kasus %(ref)s sudah tidak aktif.") % {"ref": kasus.reference})
         if kasus.confirmed_at is None:
-            kasus = kasus_confirm(kasus_id=kasus.pk)
-        kasus_log(kasus=kasus, kind="sarasehan.raised", visibility="publik", message=message, actor=actor, data=data)
+            kasus = kasus_confirm(kasus_id=kasus.pk, actor=actor)
+        kasus_log(kasus=kasus, kind="sarasehan.raised", visibility="publik", params=params, actor=actor, data=data)
     else:
         user = reg.user if reg and reg.user_id else None
         kasus = kasus_open(
@@ -842,7 +832,7 @@ def poin_record(
             kategori=kategori,
             wilayah=(reg.desa if reg and reg.desa_id else None) or sarasehan.kecamatan,
             kind="sarasehan.raised",
-            message=message,
+            params=params,
             data=data,
         )
     poin = PoinSarasehan.objects.create(
@@ -858,16 +848,14 @@ def poin_record(
         created_at=now or timezone.now(),
     )
     if opd_answered is not None or answer.strip():
-        with _portal_language():
-            answered = _("Dijawab di tempat oleh %(opd)s: %(answer)s") % {
-                "opd": opd_answered.nama if opd_answered else _("pejabat"),
-                "answer": answer.strip() or "-",
-            }
         kasus_log(
             kasus=kasus,
             kind="sarasehan.answered",
             visibility="publik",
-            message=answered,
+            params={
+                "opd": ref("opd", opd_answered.pk, opd_answered.nama) if opd_answered else "",
+                "answer": answer.strip() or "-",
+            },
             actor=actor,
             data={**data, "poin": poin.pk, "opd": opd_answered.pk if opd_answered else None},
         )

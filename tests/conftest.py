@@ -4,6 +4,7 @@ import shutil
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 
 from portal.celery import app as celery_app
 
@@ -48,6 +49,8 @@ def _isolated_side_effects(settings, tmp_path):
     cache.clear()
     yield
     cache.clear()
+    # A request's language stays active in the thread: the next test starts in the portal's language.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

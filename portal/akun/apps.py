@@ -6,3 +6,6 @@ class AkunConfig(AppConfig):
     name = "portal.akun"
     label = "akun"
     verbose_name = _("Akun")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401

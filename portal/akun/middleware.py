@@ -23,6 +23,35 @@ class LanguageMiddleware:
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
+        self._remember(request, response)
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+    def _remember(self, request, response) -> None:
+        """Keep the language the person chose across signing in and out.
+
+        Signing in sets the account's language; switching while signed in saves it to the account.
+        The choice lives in a cookie, not the session, so signing out (which flushes the session) keeps it.
+        """
+        from .services import user_set_language
+
+        account_language = getattr(request, "language_from_account", None)
+        if account_language:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                account_language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE or "Lax",
+            )
+            return
+        chosen = response.cookies.get(settings.LANGUAGE_COOKIE_NAME)
+        user = getattr(request, "user", None)
+        if chosen is None or chosen.value not in self.supported or user is None or not user.is_authenticated:
+            return
+        if user.language != chosen.value:
+            user_set_language(user=user, language=chosen.value)

@@ -21,13 +21,17 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 class RiwayatInline(admin.TabularInline):
     model = Riwayat
-    fields = ["created_at", "kind", "visibility", "actor", "message"]
+    fields = ["created_at", "kind", "visibility", "actor", "by_reporter", "text"]
     readonly_fields = fields
     extra = 0
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("teks"))
+    def text(self, obj: Riwayat) -> str:
+        return obj.text
 
 
 @admin.register(Kasus)

@@ -33,6 +33,7 @@ from portal.wilayah.models import Kategori, Opd, Wilayah
 
 from . import services
 from .calendar import WorkingCalendar, add_working_days
+from .kinds import ref
 from .models import (
     CLOSED_STATUSES,
     Channel,
@@ -801,21 +802,21 @@ STATUS_BY_AGE = [
 ]
 FIRST_NAMES = "Agus Budi Dwi Eko Endang Heru Joko Kartini Lestari Nur Puji Ratna Sri Sugeng Tri Wahyu Yuli".split()
 LAST_NAMES = "Hartono Kurniawan Lestari Nugroho Prasetyo Purnomo Rahayu Santoso Saputra Setiawan Susanti Wibowo".split()
-ENTRY_TEXT = {
-    "kasus.opened": (Visibility.PUBLIK, "Kasus dibuka melalui kanal {channel}."),
-    "kasus.verified": (Visibility.PUBLIK, "Kasus telah diverifikasi dan akan diteruskan ke OPD terkait."),
-    "kasus.rejected": (Visibility.PUBLIK, "Kasus ditolak. Alasan: di luar kewenangan pemerintah kabupaten."),
-    "kasus.info_requested": (Visibility.PELAPOR, "Mohon lengkapi lokasi dan kirimkan foto kondisi terkini."),
-    "kasus.disposed": (Visibility.PUBLIK, "Kasus diteruskan ke {opd} untuk ditindaklanjuti."),
-    "kasus.started": (Visibility.PUBLIK, "OPD mulai menindaklanjuti kasus ini."),
-    "kasus.answered": (Visibility.PUBLIK, "{answer}"),
-    "kasus.accepted": (Visibility.PUBLIK, "Pelapor menerima jawaban."),
-    "kasus.autoclosed": (
-        Visibility.PUBLIK,
-        "Kasus ditutup otomatis karena tidak ada tanggapan atas jawaban dalam 10 hari kerja.",
-    ),
-    "kasus.disputed": (Visibility.PUBLIK, "Perbaikan belum tuntas; masalah yang sama masih terjadi."),
+# The bulk timeline, shaped as kasus_log() writes it: kind -> (visibility, params, the words a person wrote).
+# "{answer}" is the kategori's answer; params "opd" and "channel" are filled per case.
+BULK_ENTRY = {
+    "kasus.opened": (Visibility.PUBLIK, {}, ""),
+    "kasus.verified": (Visibility.PUBLIK, {}, ""),
+    "kasus.rejected": (Visibility.PUBLIK, {"reason": "di luar kewenangan pemerintah kabupaten."}, ""),
+    "kasus.info_requested": (Visibility.PELAPOR, {}, "Mohon lengkapi lokasi dan kirimkan foto kondisi terkini."),
+    "kasus.disposed": (Visibility.PUBLIK, {}, ""),
+    "kasus.started": (Visibility.PUBLIK, {}, ""),
+    "kasus.answered": (Visibility.PUBLIK, {}, "{answer}"),
+    "kasus.accepted": (Visibility.PUBLIK, {}, ""),
+    "kasus.autoclosed": (Visibility.PUBLIK, {"days": 10}, ""),
+    "kasus.disputed": (Visibility.PUBLIK, {}, "Perbaikan belum tuntas; masalah yang sama masih terjadi."),
 }
+REPORTER_KINDS = {"kasus.accepted", "kasus.disputed"}
 BULK_WALK = {
     "baru": ["kasus.opened"],
     "diverifikasi": ["kasus.opened", "kasus.verified"],
@@ -928,7 +929,6 @@ def bulk_cases(n: int, *, seed: int | None = None, days: int = 730, progress=Non
     calendar = _FastCalendar(
         timezone.localdate(now) - dt.timedelta(days=days + 1), timezone.localdate(now) + dt.timedelta(days=90)
     )
-    channel_labels = {value: str(label) for value, label in Channel.choices}
     sla = {
         "verify": services.sla_days("verify_days"),
         "followup": services.sla_days("followup_days"),
@@ -1019,21 +1019,22 @@ def bulk_cases(n: int, *, seed: int | None = None, days: int = 730, progress=Non
             for kasus_id, (walk, times, opd_id, channel, slug) in zip(ids, walks, strict=True):
                 opd_nama = opd_by_pk[opd_id].nama if opd_id else ""
                 for kind, moment in zip(walk, times, strict=True):
-                    visibility, text = ENTRY_TEXT[kind]
+                    visibility, params, text = BULK_ENTRY[kind]
                     data = {"channel": channel, "bulk": True} if kind == "kasus.opened" else {}
+                    if kind == "kasus.opened":
+                        params = {"channel": ref("channel", channel)}
                     if kind == "kasus.disposed":
                         data = {"opd": opd_id, "opd_nama": opd_nama}
+                        params = {"opd": ref("opd", opd_id, opd_nama)}
                     entries.append(
                         {
                             "kasus_id": kasus_id,
                             "kind": kind,
                             "actor_id": petugas.pk if petugas and kind in STAFF_KINDS else None,
                             "visibility": visibility,
-                            "message": text.format(
-                                channel=channel_labels[channel],
-                                opd=opd_nama,
-                                answer=ANSWERS.get(slug, DEFAULT_ANSWER),
-                            ),
+                            "message": text.format(answer=ANSWERS.get(slug, DEFAULT_ANSWER)),
+                            "params": params,
+                            "by_reporter": kind in REPORTER_KINDS,
                             "data": data,
                             "created_at": moment,
                         }

@@ -280,7 +280,14 @@ class Riwayat(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("oleh"), null=True, blank=True, on_delete=models.SET_NULL
     )
     visibility = models.CharField(_("visibilitas"), max_length=10, choices=Visibility.choices)
+    # Only text a person wrote (an answer, a note, a reason); entries older than params hold their whole text here.
     message = models.TextField(_("pesan"), blank=True)
+    # The values the kind's message template is rendered with, in the reader's language (see kinds.py).
+    # Null on entries written before templates: their stored message is shown as it is.
+    params = models.JSONField(null=True, blank=True)
+    # Taken through the reporter's capabilities (tracking link, /kasus-saya/): shown as the reporter, never by name
+    # to whoever may not know who reported an anonymous case.
+    by_reporter = models.BooleanField(default=False)
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("waktu"), default=timezone.now)
 
@@ -292,6 +299,13 @@ class Riwayat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def text(self) -> str:
+        """The entry's text in the active language."""
+        from .kinds import riwayat_text
+
+        return riwayat_text(self)
 
 
 class TindakLanjut(models.Model):

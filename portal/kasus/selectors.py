@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from portal.akun import roles as r
 from portal.wilayah.models import Kategori, Opd, Wilayah
 
+from .kinds import riwayat_texts
 from .models import Kasus, Pengikut, Riwayat, TindakLanjut, late_q
 
 OWNER_SESSION_KEY = "kasus_owner"
@@ -190,15 +191,12 @@ def sees_reporter_contact(user, kasus: Kasus) -> bool:
 
 
 def timeline(kasus: Kasus, visibilities: tuple[str, ...] | None = None) -> QuerySet[Riwayat]:
-    qs = kasus.riwayat.select_related("actor__opd").order_by("created_at", "id")
+    """A case's entries with what actor_label() reads: actors, their OPD and their groups (roles)."""
+    qs = kasus.riwayat.select_related("actor__opd").prefetch_related(Prefetch("actor__groups"))
+    qs = qs.order_by("created_at", "id")
     if visibilities is not None:
         qs = qs.filter(visibility__in=visibilities)
     return qs
-
-
-def public_timeline(kasus: Kasus, visibilities: tuple[str, ...]) -> QuerySet[Riwayat]:
-    """Timeline for residents' and public pages; actors' groups are prefetched to label them by role."""
-    return timeline(kasus, visibilities).prefetch_related(Prefetch("actor__groups"))
 
 
 def tindak_lanjut_of(kasus: Kasus) -> QuerySet[TindakLanjut]:
@@ -241,7 +239,8 @@ def _cached_choices(name: str, build) -> list:
 
 def opd_choices() -> list[tuple[object, str]]:
     def build():
-        return [("", "---------")] + [(o.pk, o.nama) for o in Opd.objects.filter(is_active=True).order_by("nama")]
+        rows = Opd.objects.filter(is_active=True).order_by("nama")
+        return [("", "---------")] + [(o.pk, o.display_name) for o in rows]
 
     return _cached_choices("opd", build)
 
@@ -249,7 +248,7 @@ def opd_choices() -> list[tuple[object, str]]:
 def kategori_choices() -> list[tuple[object, str]]:
     def build():
         rows = Kategori.objects.filter(is_active=True).order_by("nama")
-        return [("", "---------")] + [(k.pk, k.nama) for k in rows]
+        return [("", "---------")] + [(k.pk, k.display_name) for k in rows]
 
     return _cached_choices("kategori", build)
 
@@ -271,29 +270,41 @@ def wilayah_choices() -> list:
     return _cached_choices("wilayah", build)
 
 
-# Public labels -------------------------------------------------------------------------------
+# Who acted ----------------------------------------------------------------------------------
 
 
-def public_actor_label(entry: Riwayat, kasus: Kasus) -> str:
-    """Who acted, without naming anyone: the reporter, an OPD, the regency's staff, or the system."""
+def _resident_name(entry: Riwayat, kasus: Kasus) -> str:
+    if entry.actor is not None:
+        return str(entry.actor)
+    return kasus.reporter_display() or _("Pelapor")
+
+
+def actor_label(entry: Riwayat, kasus: Kasus, *, sees_identity: bool, staff_view: bool) -> str:
+    """The one place that decides whose name a timeline entry shows, on every page, email and export.
+
+    An action taken through the reporter's capabilities (tracking link, /kasus-saya/) is "Pelapor" to
+    whoever may not know who reported, whoever was signed in; the portal's own periodic work is "Sistem";
+    staff see colleagues' names, the public sees the OPD or "Petugas Pemkab".
+    """
     actor = entry.actor
+    by_reporter = entry.by_reporter or (actor is not None and kasus.reporter_id == actor.pk)
+    if by_reporter:
+        return _resident_name(entry, kasus) if sees_identity else _("Pelapor")
     if actor is None:
         return _("Sistem")
-    if kasus.reporter_id and actor.pk == kasus.reporter_id:
-        return _("Pelapor")
+    roles = {g.name for g in actor.groups.all()}  # prefetched by timeline()
+    if not (actor.is_superuser or roles & set(r.STAFF_ROLES)):
+        return str(actor) if sees_identity else _("Warga")
+    if staff_view:
+        return str(actor)
     if actor.opd_id and actor.opd is not None:
-        return actor.opd.nama
-    names = {g.name for g in actor.groups.all()}
-    if actor.is_superuser or names & set(r.STAFF_ROLES):
-        return _("Petugas Pemkab")
-    return _("Warga")
+        return actor.opd.display_name
+    return _("Petugas Pemkab")
 
 
-def staff_actor_label(entry: Riwayat, kasus: Kasus, *, show_identity: bool) -> str:
-    """Staff see colleagues' names; the reporter is named only to those allowed to see the identity."""
-    actor = entry.actor
-    if actor is None:
-        return _("Sistem")
-    if kasus.reporter_id and actor.pk == kasus.reporter_id and not show_identity:
-        return _("Pelapor")
-    return str(actor)
+def present_entries(entries: list[Riwayat], kasus: Kasus, *, sees_identity: bool, staff_view: bool) -> list[Riwayat]:
+    """Give each entry its text in the active language (`body`) and who acted (`actor_label`), for this viewer."""
+    for entry, body in zip(entries, riwayat_texts(entries), strict=True):
+        entry.body = body
+        entry.actor_label = actor_label(entry, kasus, sees_identity=sees_identity, staff_view=staff_view)
+    return entries

@@ -1,7 +1,7 @@
 """Every write to a case. Each transition locks the row, checks, saves, logs and notifies on commit.
 
-Messages the system writes itself are lazy: the timeline stores them in the
-portal's language and each email renders them in its recipient's language.
+Timeline entries store a kind and params (kinds.py); their text is rendered when read, in the
+reader's language, and each email renders it in its recipient's language.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from portal.wilayah.models import Kategori, Opd, Wilayah
 
 from .calendar import add_working_days, working_days_between
+from .kinds import day, ref, riwayat_text_lazy
 from .models import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
@@ -46,6 +47,7 @@ from .models import (
     validate_lapor_tracking_id,
 )
 from .outbox import Attachment, outbox_enqueue
+from .selectors import actor_label
 
 if TYPE_CHECKING:
     from portal.akun.models import User
@@ -103,11 +105,6 @@ def allowed_actions(kasus: Kasus) -> set[str]:
     return {action for action, (sources, _to) in TRANSITIONS.items() if kasus.status in sources}
 
 
-def _lazy_format(text: Promise, **params: Any) -> Promise:
-    """`text % params`, translated when rendered rather than now."""
-    return lazy(lambda: str(text) % params, str)()
-
-
 def _check(kasus: Kasus, action: str) -> str | None:
     sources, target = TRANSITIONS[action]
     if kasus.status not in sources:
@@ -144,8 +141,15 @@ def kasus_log(
     message: str | Promise = "",
     actor: User | None = None,
     data: dict[str, Any] | None = None,
+    params: dict[str, Any] | None = None,
+    by_reporter: bool = False,
 ) -> Riwayat:
-    """Append one entry to the case timeline. The only way a Riwayat is written."""
+    """Append one entry to the case timeline. The only way a Riwayat is written.
+
+    `params` fill the kind's template (kinds.py) when the entry is read; `message` holds only what a
+    person wrote. A lazy `message` without params is stored in the portal's language, as before templates.
+    `by_reporter`: the action was taken through the reporter's capabilities, whoever is signed in.
+    """
     if "." not in kind:
         raise ValueError("riwayat kind must be namespaced, like 'kasus.disposed'")
     if visibility not in Visibility.values:
@@ -154,7 +158,14 @@ def kasus_log(
         with translation.override(settings.LANGUAGE_CODE):
             message = str(message)
     return Riwayat.objects.create(
-        kasus=kasus, kind=kind, visibility=visibility, message=message, actor=_user_or_none(actor), data=data or {}
+        kasus=kasus,
+        kind=kind,
+        visibility=visibility,
+        message=message,
+        params=params,
+        by_reporter=by_reporter,
+        actor=_user_or_none(actor),
+        data=data or {},
     )
 
 
@@ -278,6 +289,12 @@ def _notify_staff(kasus: Kasus, recipients: dict[str, str], *, template: str, co
         outbox_enqueue(to=to, template=template, context=safe, language=recipients[to], kasus=kasus)
 
 
+def staff_actor(entry: Riwayat) -> Promise:
+    """Who acted, as staff emails name them (in each recipient's language): never the reporter by name,
+    as those emails carry no reporter identity."""
+    return lazy(actor_label, str)(entry, entry.kasus, sees_identity=False, staff_view=True)
+
+
 def notify_opd(kasus: Kasus, opd: Opd, *, template: str, context: dict | None = None) -> None:
     """Email an OPD's address and its officers. Templates get no reporter identity, anonymous or not."""
     _notify_staff(kasus, _opd_recipients(opd), template=template, context={"opd": opd, **(context or {})})
@@ -335,10 +352,6 @@ def pengikut_add(
 # Opening ------------------------------------------------------------------------------------------
 
 
-def _label(channel: str) -> str | Promise:
-    return Channel(channel).label if channel in Channel.values else channel
-
-
 def _kecamatan_of(wilayah: Wilayah | None) -> Wilayah | None:
     return wilayah.kecamatan if wilayah is not None else None
 
@@ -362,12 +375,16 @@ def kasus_open(
     is_confidential: bool = False,
     confirmed: bool = True,
     kind: str = "kasus.opened",
-    message: str = "",
+    message: str | Promise = "",
+    params: dict | None = None,
+    by_reporter: bool = False,
     data: dict | None = None,
     notify: bool = True,
     lapor_tracking_id: str = "",
 ) -> Kasus:
-    """Open a case with its first timeline entry. Unconfirmed cases stay out of the queue."""
+    """Open a case with its first timeline entry. Unconfirmed cases stay out of the queue.
+
+    The entry is `kind` with `params` (the channel is always among them), or a `message` without params."""
     now = timezone.now()
     lapor_tracking_id = _clean_lapor_tracking_id(lapor_tracking_id)
     kasus = Kasus.objects.create(
@@ -406,8 +423,9 @@ def kasus_open(
         kasus=kasus,
         kind=kind,
         visibility=Visibility.PUBLIK,
-        message=message
-        or _lazy_format(gettext_lazy("Kasus dibuka melalui kanal %(channel)s."), channel=_label(channel)),
+        message=message,
+        params=None if message and params is None else {"channel": ref("channel", channel), **(params or {})},
+        by_reporter=by_reporter,
         actor=actor,
         data={"channel": channel, **(data or {})},
     )
@@ -420,8 +438,8 @@ CONFIRMED_BY_EMAIL = "email"
 
 
 @transaction.atomic
-def kasus_confirm(*, kasus_id: int, via: str = "") -> Kasus:
-    """A guest confirmed their case: the case enters the queue and its SLA clock starts.
+def kasus_confirm(*, kasus_id: int, actor: User | None = None, via: str = "") -> Kasus:
+    """A guest confirmed their case, or staff met them at the door: the case enters the queue, its clock starts.
 
     `via=CONFIRMED_BY_EMAIL` when they pressed the link emailed to them: the address is then proven theirs.
     """
@@ -436,7 +454,9 @@ def kasus_confirm(*, kasus_id: int, via: str = "") -> Kasus:
         kasus=kasus,
         kind="kasus.confirmed",
         visibility=Visibility.PUBLIK,
-        message=gettext_lazy("Email pelapor dikonfirmasi."),
+        params={},
+        actor=actor,
+        by_reporter=actor is None,
         data={"via": via} if via else None,
     )
     notify_reporter(kasus, template="kasus_opened")
@@ -496,8 +516,9 @@ def _link_guest_case(kasus_id: int, user: User, email: str) -> Kasus | None:
         kasus=kasus,
         kind="kasus.linked_account",
         visibility=Visibility.PELAPOR,
-        message=gettext_lazy("Kasus ini ditautkan ke akun pelapor setelah alamat emailnya terverifikasi."),
+        params={},
         actor=user,
+        by_reporter=True,
         data={"user": user.pk},
     )
     return kasus
@@ -506,20 +527,26 @@ def _link_guest_case(kasus_id: int, user: User, email: str) -> Kasus | None:
 # Transitions --------------------------------------------------------------------------------------
 
 
-def _transition(
+def _transition(kasus: Kasus, action: str, **kwargs: Any) -> Kasus:
+    return _transition_logged(kasus, action, **kwargs)[0]
+
+
+def _transition_logged(
     kasus: Kasus,
     action: str,
     *,
     actor: User | None,
     kind: str,
-    message: str | Promise,
+    message: str = "",
+    params: dict | None = None,
+    by_reporter: bool = False,
     visibility: str = Visibility.PUBLIK,
     data: dict | None = None,
     target: str | None = None,
     extra_fields: dict[str, Any] | None = None,
     notify_template: str | None = "kasus_status",
     notify_context: dict | None = None,
-) -> Kasus:
+) -> tuple[Kasus, Riwayat]:
     """Move a case the caller has locked: check, save, log, notify the reporter on commit."""
     to_status = _check(kasus, action) or target
     previous = kasus.status
@@ -536,19 +563,21 @@ def _transition(
     for name, value in changes.items():
         setattr(kasus, name, value)
     kasus.save(update_fields=[*changes, "updated_at"])
-    kasus_log(
+    entry = kasus_log(
         kasus=kasus,
         kind=kind,
         visibility=visibility,
         message=message,
+        params=params or {},
+        by_reporter=by_reporter,
         actor=actor,
         data={"from": previous, "to": to_status, **(data or {})},
     )
     if notify_template and visibility != Visibility.INTERNAL:
         # Public changes reach every follower; a message for the reporter alone reaches only them.
         notify = notify_followers if visibility == Visibility.PUBLIK else notify_reporter
-        notify(kasus, template=notify_template, context={"message": message, **(notify_context or {})})
-    return kasus
+        notify(kasus, template=notify_template, context={"message": riwayat_text_lazy(entry), **(notify_context or {})})
+    return kasus, entry
 
 
 @transaction.atomic
@@ -572,7 +601,7 @@ def kasus_verify(
         "verify",
         actor=actor,
         kind="kasus.verified",
-        message=note.strip() or gettext_lazy("Kasus telah diverifikasi dan akan diteruskan ke OPD terkait."),
+        message=note.strip(),
         extra_fields=extra,
     )
 
@@ -587,7 +616,7 @@ def kasus_reject(*, kasus_id: int, actor: User | None, reason: str) -> Kasus:
         "reject",
         actor=actor,
         kind="kasus.rejected",
-        message=_lazy_format(gettext_lazy("Kasus ditolak. Alasan: %(reason)s"), reason=reason),
+        params={"reason": reason},
         data={"reason": reason},
     )
 
@@ -638,6 +667,7 @@ def kasus_info_received(*, kasus_id: int, actor: User | None, message: str, data
         kind="kasus.info_received",
         visibility=Visibility.PELAPOR,
         message=message,
+        by_reporter=True,
         data=data,
         target=kasus.status_before_pause or Status.BARU,
         extra_fields={
@@ -665,7 +695,7 @@ def kasus_dispose(*, kasus_id: int, actor: User | None, opd: Opd, note: str = ""
         "dispose",
         actor=actor,
         kind="kasus.disposed",
-        message=_lazy_format(gettext_lazy("Kasus diteruskan ke %(opd)s untuk ditindaklanjuti."), opd=opd.nama),
+        params={"opd": ref("opd", opd.pk, opd.nama)},
         data={"opd": opd.pk, "opd_nama": opd.nama, "note": note, "previous_opd": previous_opd},
         extra_fields={"opd": opd, "due_at": add_working_days(timezone.now(), sla_days("followup_days"))},
     )
@@ -682,7 +712,7 @@ def kasus_start(*, kasus_id: int, actor: User | None, note: str = "") -> Kasus:
         "start",
         actor=actor,
         kind="kasus.started",
-        message=note.strip() or gettext_lazy("OPD mulai menindaklanjuti kasus ini."),
+        message=note.strip(),
     )
 
 
@@ -723,7 +753,8 @@ def kasus_accept(*, kasus_id: int, actor: User | None, rating: int, comment: str
         "accept",
         actor=actor,
         kind="kasus.accepted",
-        message=comment.strip() or gettext_lazy("Pelapor menerima jawaban."),
+        message=comment.strip(),
+        by_reporter=True,
         data={"rating": rating},
         extra_fields={"rating": rating},
         notify_template=None,
@@ -750,17 +781,18 @@ def kasus_dispute(*, kasus_id: int, actor: User | None, reason: str) -> Kasus:
             _("Batas waktu sanggahan (%(days)s hari kerja setelah jawaban) sudah lewat.")
             % {"days": sla_days("autoclose_days")}
         )
-    kasus = _transition(
+    kasus, entry = _transition_logged(
         kasus,
         "dispute",
         actor=actor,
         kind="kasus.disputed",
         message=reason,
+        by_reporter=True,
         extra_fields={"due_at": add_working_days(timezone.now(), sla_days("followup_days")), "answered_at": None},
         notify_template=None,
     )
     if kasus.opd_id:
-        notify_opd(kasus, kasus.opd, template="kasus_disputed", context={"reason": reason})
+        notify_opd(kasus, kasus.opd, template="kasus_disputed", context={"reason": reason, "actor": staff_actor(entry)})
     return kasus
 
 
@@ -777,10 +809,7 @@ def kasus_autoclose(*, kasus_id: int, now: dt.datetime | None = None) -> Kasus:
         "autoclose",
         actor=None,
         kind="kasus.autoclosed",
-        message=_lazy_format(
-            gettext_lazy("Kasus ditutup otomatis karena tidak ada tanggapan atas jawaban dalam %(days)s hari kerja."),
-            days=sla_days("autoclose_days"),
-        ),
+        params={"days": sla_days("autoclose_days")},
         extra_fields={"closed_at": now},
     )
 
@@ -813,7 +842,7 @@ def kasus_update_details(
         kasus=kasus,
         kind="kasus.updated",
         visibility=Visibility.INTERNAL,
-        message=gettext_lazy("Klasifikasi kasus diperbarui."),
+        params={},
         actor=actor,
         data={
             "before": before,
@@ -942,9 +971,7 @@ def kasus_link_lapor(*, kasus_id: int, actor: User | None, lapor_tracking_id: st
         kasus=kasus,
         kind="kasus.lapor_linked",
         visibility=Visibility.PELAPOR,
-        message=_lazy_format(gettext_lazy("Kasus ini tercatat di SP4N-LAPOR! dengan nomor %(id)s."), id=value)
-        if value
-        else gettext_lazy("Tautan ke SP4N-LAPOR! dihapus."),
+        params={"id": value},
         actor=actor,
         data={"from": previous, "to": value},
     )
@@ -1027,7 +1054,7 @@ def kasus_merge(*, kasus_id: int, into_id: int, actor: User | None, reason: str 
         "merge",
         actor=actor,
         kind="kasus.merged",
-        message=_lazy_format(gettext_lazy("Kasus ini digabung ke %(ref)s."), ref=target.reference),
+        params={"ref": target.reference},
         data={"into": target.pk, "into_reference": target.reference, "reason": reason, "moved": moved},
         extra_fields={"merged_into": target},
         notify_context={"target": target},
@@ -1036,7 +1063,7 @@ def kasus_merge(*, kasus_id: int, into_id: int, actor: User | None, reason: str 
         kasus=target,
         kind="kasus.merge_received",
         visibility=Visibility.PUBLIK,
-        message=_lazy_format(gettext_lazy("Kasus %(ref)s digabung ke kasus ini."), ref=source.reference),
+        params={"ref": source.reference},
         actor=actor,
         data={
             "from": source.pk,
@@ -1087,12 +1114,7 @@ def tindak_lanjut_add(
         kasus=kasus,
         kind="tindak_lanjut.added",
         visibility=Visibility.PUBLIK,
-        message=_lazy_format(
-            gettext_lazy("Tindak lanjut: %(desc)s (%(opd)s, tenggat %(due)s)."),
-            desc=description,
-            opd=opd.nama,
-            due=due_date.strftime("%d-%m-%Y"),
-        ),
+        params={"desc": description, "opd": ref("opd", opd.pk, opd.nama), "due": day(due_date)},
         actor=actor,
         data={"tindak_lanjut": item.pk, "opd": opd.pk, "due_date": due_date.isoformat(), "source": source},
     )
@@ -1127,9 +1149,7 @@ def tindak_lanjut_complete(*, tindak_lanjut_id: int, actor: User | None, evidenc
         kasus=item.kasus,
         kind="tindak_lanjut.done",
         visibility=Visibility.PUBLIK,
-        message=_lazy_format(
-            gettext_lazy("Tindak lanjut selesai: %(desc)s. %(evidence)s"), desc=item.description, evidence=evidence
-        ),
+        params={"desc": item.description, "evidence": evidence},
         actor=actor,
         data={"tindak_lanjut": item.pk},
     )
@@ -1163,19 +1183,18 @@ def _escalate(kasus_id: int, now: dt.datetime) -> bool:
         # If the case is still late this many working days later, the next level is told.
         kasus.next_escalation_at = add_working_days(now, sla_days("escalate_after_days"))
         roles = ["petugas"]
-        message = gettext_lazy("Kasus melewati batas waktu layanan.")
     else:
         kasus.next_escalation_at = None
         roles = ["petugas", "pimpinan"]
-        message = gettext_lazy("Kasus masih terlambat setelah batas kedua; dieskalasi ke pimpinan.")
     kasus.save(update_fields=["escalation_level", "escalated_at", "next_escalation_at", "updated_at"])
-    kasus_log(
+    entry = kasus_log(
         kasus=kasus,
         kind="kasus.overdue",
         visibility=Visibility.INTERNAL,
-        message=message,
+        params={"level": kasus.escalation_level},
         data={"level": kasus.escalation_level},
     )
+    message = riwayat_text_lazy(entry)
     recipients = _role_recipients(roles)
     if kasus.opd_id:
         recipients.update(_opd_recipients(kasus.opd))

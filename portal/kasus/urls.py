@@ -19,5 +19,6 @@ urlpatterns = [
         views.staff_tindak_lanjut_done,
         name="tindak_lanjut_done",
     ),
+    path("petugas/kasus/<str:reference>/riwayat.csv", views.staff_timeline_csv, name="timeline_csv"),
     path("petugas/kasus/<str:reference>/<slug:slug>/", views.staff_action, name="action"),
 ]

@@ -1,5 +1,6 @@
 """Case pages: the staff back-office, the resident's own cases and the public tracking page."""
 
+import csv
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -12,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -24,6 +26,7 @@ from portal.akun.access import staff_required
 from . import forms as f
 from . import selectors, services
 from .filters import KasusFilter
+from .kinds import kind_label
 from .models import Kasus, Riwayat, Status, TindakLanjut
 from .panels import panels_for
 
@@ -75,7 +78,7 @@ def _request_info(kasus, user, data):
 
 def _dispose(kasus, user, data):
     services.kasus_dispose(kasus_id=kasus.pk, actor=user, opd=data["opd"], note=data["note"])
-    return _("Kasus telah didisposisikan ke %(opd)s.") % {"opd": data["opd"].nama}, kasus
+    return _("Kasus telah didisposisikan ke %(opd)s.") % {"opd": data["opd"].display_name}, kasus
 
 
 def _start(kasus, user, data):
@@ -275,9 +278,10 @@ def _render_staff_detail(request: HttpRequest, kasus: Kasus, *, bound: tuple[str
             {"action": action, "form": form, "url": url, "requested": request.GET.get("aksi") == action.slug}
         )
 
-    entries = list(selectors.timeline(kasus))
+    entries = selectors.present_entries(
+        list(selectors.timeline(kasus)), kasus, sees_identity=show_identity, staff_view=True
+    )
     for entry in entries:
-        entry.actor_label = selectors.staff_actor_label(entry, kasus, show_identity=show_identity)
         entry.show_message = True
 
     items = list(selectors.tindak_lanjut_of(kasus))
@@ -350,6 +354,38 @@ def staff_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return _render_staff_detail(request, kasus)
 
 
+@staff_required()
+def staff_timeline_csv(request: HttpRequest, reference: str) -> HttpResponse:
+    """The case's whole timeline as a spreadsheet, in the reader's language, naming whom this viewer may see."""
+    kasus = selectors.staff_kasus(request.user, reference)
+    entries = selectors.present_entries(
+        list(selectors.timeline(kasus)),
+        kasus,
+        sees_identity=selectors.sees_reporter_identity(request.user, kasus),
+        staff_view=True,
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{kasus.reference}-riwayat.csv"'
+    writer = csv.writer(response)
+    writer.writerow([_("Waktu"), _("Jenis"), _("Oleh"), _("Visibilitas"), _("Isi")])
+    for entry in entries:
+        writer.writerow(
+            [
+                timezone.localtime(entry.created_at).strftime("%Y-%m-%d %H:%M"),
+                kind_label(entry.kind),
+                _csv_safe(str(entry.actor_label)),
+                entry.get_visibility_display(),
+                _csv_safe(entry.body),
+            ]
+        )
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    # Spreadsheet formula injection: a cell starting with = + - @ is shown as text.
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
 @require_POST
 @staff_required()
 def staff_action(request: HttpRequest, reference: str, slug: str) -> HttpResponse:
@@ -414,9 +450,10 @@ def staff_commitments(request: HttpRequest) -> HttpResponse:
 
 
 def _public_entries(kasus: Kasus, visibilities: tuple[str, ...], *, show_content: bool) -> list[Riwayat]:
-    entries = list(selectors.public_timeline(kasus, visibilities))
+    entries = list(selectors.timeline(kasus, visibilities))
+    # Residents' pages never name the reporter: the page may be a tracking link someone forwarded.
+    selectors.present_entries(entries, kasus, sees_identity=False, staff_view=False)
     for entry in entries:
-        entry.actor_label = selectors.public_actor_label(entry, kasus)
         entry.show_message = show_content
     return entries
 

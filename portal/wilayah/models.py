@@ -1,5 +1,13 @@
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+
+def in_reader_language(indonesian: str, english: str) -> str:
+    """The English name under English when there is one; Indonesian otherwise."""
+    if english and (get_language() or "").startswith("en"):
+        return english
+    return indonesian
 
 
 class Wilayah(models.Model):
@@ -24,7 +32,8 @@ class Wilayah(models.Model):
         verbose_name_plural = _("wilayah")
 
     def __str__(self) -> str:
-        return f"{self.get_tingkat_display()} {self.nama}"
+        # The level's word goes where the reader's language puts it: "Kecamatan Baturetno", "Baturetno District".
+        return _("%(tingkat)s %(nama)s") % {"tingkat": self.get_tingkat_display(), "nama": self.nama}
 
     @property
     def kecamatan(self) -> "Wilayah | None":
@@ -39,6 +48,7 @@ class Opd(models.Model):
     """Organisasi Perangkat Daerah: an agency that acts on disposed cases."""
 
     nama = models.CharField(_("nama"), max_length=150, unique=True)
+    nama_en = models.CharField(_("nama (Inggris)"), max_length=150, blank=True, help_text=_("Kosong: sama."))
     singkatan = models.CharField(_("singkatan"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
     is_active = models.BooleanField(_("aktif"), default=True)
@@ -49,11 +59,16 @@ class Opd(models.Model):
         verbose_name_plural = _("OPD")
 
     def __str__(self) -> str:
-        return self.singkatan or self.nama
+        return self.singkatan or self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return in_reader_language(self.nama, self.nama_en)
 
 
 class Kategori(models.Model):
     nama = models.CharField(_("nama"), max_length=100, unique=True)
+    nama_en = models.CharField(_("nama (Inggris)"), max_length=100, blank=True, help_text=_("Kosong: sama."))
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     default_opd = models.ForeignKey(
         Opd, verbose_name=_("OPD utama"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -66,13 +81,18 @@ class Kategori(models.Model):
         verbose_name_plural = _("kategori")
 
     def __str__(self) -> str:
-        return self.nama
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return in_reader_language(self.nama, self.nama_en)
 
 
 class Pejabat(models.Model):
     """An official residents can meet in an audiensi."""
 
     jabatan = models.CharField(_("jabatan"), max_length=100)
+    jabatan_en = models.CharField(_("jabatan (Inggris)"), max_length=100, blank=True, help_text=_("Kosong: sama."))
     nama = models.CharField(_("nama"), max_length=150)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     email = models.EmailField(_("email"), blank=True)
@@ -86,4 +106,8 @@ class Pejabat(models.Model):
         verbose_name_plural = _("pejabat")
 
     def __str__(self) -> str:
-        return f"{self.jabatan} ({self.nama})"
+        return f"{self.display_jabatan} ({self.nama})"
+
+    @property
+    def display_jabatan(self) -> str:
+        return in_reader_language(self.jabatan, self.jabatan_en)

@@ -78,3 +78,54 @@ def load_reference(Opd, Kategori, Pejabat) -> None:
         Pejabat.objects.get_or_create(
             slug=slug, defaults={"jabatan": jabatan, "nama": nama, "lokasi": lokasi, "urutan": urutan}
         )
+
+
+# English names where they differ from the Indonesian; loaded by a later migration.
+OPD_EN = {
+    "Dinas Kesehatan": "Health Office",
+    "Dinas Pendidikan dan Kebudayaan": "Education and Culture Office",
+    "Dinas Pekerjaan Umum dan Penataan Ruang": "Public Works and Spatial Planning Office",
+    "Dinas Perumahan dan Kawasan Permukiman": "Housing and Settlements Office",
+    "Dinas Sosial": "Social Affairs Office",
+    "Dinas Kependudukan dan Pencatatan Sipil": "Population and Civil Registration Office",
+    "Badan Penanggulangan Bencana Daerah": "Regional Disaster Management Agency",
+    "Dinas Lingkungan Hidup": "Environment Office",
+    "Dinas Perhubungan": "Transportation Office",
+    "Dinas Pertanian dan Pangan": "Agriculture and Food Office",
+    "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu": "Investment and One-Stop Services Office",
+    "Dinas Komunikasi dan Informatika": "Communication and Informatics Office",
+    "Dinas Tenaga Kerja, Koperasi dan UKM": "Manpower, Cooperatives and SMEs Office",
+    "Satuan Polisi Pamong Praja": "Civil Service Police Unit",
+    "Badan Pengelolaan Pendapatan Daerah": "Regional Revenue Agency",
+    "Rumah Sakit Umum Daerah dr. Soediran Mangun Sumarso": "dr. Soediran Mangun Sumarso Regional General Hospital",
+}
+
+KATEGORI_EN = {
+    "infrastruktur-jalan": "Infrastructure and Roads",
+    "kesehatan": "Health",
+    "pendidikan": "Education",
+    "administrasi-kependudukan": "Civil Registration",
+    "bantuan-sosial": "Social Assistance",
+    "bencana": "Disasters and Emergencies",
+    "lingkungan": "Environment and Waste",
+    "air-bersih": "Clean Water and Sanitation",
+    "transportasi": "Transport",
+    "pertanian": "Agriculture and Food",
+    "perizinan": "Permits and Investment",
+    "ketenagakerjaan-umkm": "Employment and Small Businesses",
+    "ketertiban": "Public Order",
+    "pajak-daerah": "Regional Taxes",
+    "lainnya": "Other",
+}
+
+PEJABAT_EN = {"bupati": "Regent of Wonogiri", "wakil-bupati": "Vice Regent of Wonogiri"}
+
+
+def load_english_names(Opd, Kategori, Pejabat) -> None:
+    """Fill blank English names only: an administrator's own translation is kept."""
+    for nama, english in OPD_EN.items():
+        Opd.objects.filter(nama=nama, nama_en="").update(nama_en=english)
+    for slug, english in KATEGORI_EN.items():
+        Kategori.objects.filter(slug=slug, nama_en="").update(nama_en=english)
+    for slug, english in PEJABAT_EN.items():
+        Pejabat.objects.filter(slug=slug, jabatan_en="").update(jabatan_en=english)

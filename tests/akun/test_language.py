@@ -1,4 +1,5 @@
 import pytest
+from allauth.account.models import EmailAddress
 from django.conf import settings
 
 from tests.factories import UserFactory
@@ -27,3 +28,37 @@ def test_it_follows_the_language_saved_in_the_profile(client):
     client.post("/akun/profil/", {"full_name": user.full_name, "phone": "", "language": "id"})
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "id"
     assert client.get("/")["Content-Language"] == "id"
+
+
+PASSWORD = "rahasia-yang-panjang-123"  # noqa: S105 - a test account's
+
+
+def sign_in(client, user):
+    password = PASSWORD
+    user.set_password(password)
+    user.save()
+    EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+    return client.post("/akun/login/", {"login": user.email, "password": password})
+
+
+@pytest.mark.django_db
+def test_it_speaks_the_accounts_language_on_signing_in(client):
+    user = UserFactory(language="en")
+    client.post("/i18n/setlang/", {"language": "id", "next": "/"})
+    response = sign_in(client, user)
+    assert response.status_code == 302
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    assert client.get("/")["Content-Language"] == "en"
+
+
+@pytest.mark.django_db
+def test_it_keeps_the_language_chosen_while_signed_in_through_signing_out_and_in(client):
+    user = UserFactory(language="id")
+    sign_in(client, user)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    user.refresh_from_db()
+    assert user.language == "en"
+    client.post("/akun/logout/")
+    assert client.get("/")["Content-Language"] == "en"
+    sign_in(client, user)
+    assert client.get("/")["Content-Language"] == "en"

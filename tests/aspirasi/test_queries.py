@@ -36,7 +36,7 @@ def test_it_renders_the_tracking_page_in_fixed_queries(client, django_assert_max
     opd = OpdFactory()
     kasus = answered_case(UserFactory(), opd)
     url = reverse("kasus:track_detail", args=[kasus.tracking_token])
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = client.get(url)
     html = response.content.decode()
     assert "foto2.jpg" in html and reverse("aspirasi:accept", args=[kasus.tracking_token]) in html

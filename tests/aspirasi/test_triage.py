@@ -197,7 +197,7 @@ def test_it_rejects_with_a_reason_and_merges_duplicates_with_their_files(client)
     staff_post(client, dup, "gabung", {"into_reference": first.reference, "reason": "Sama"})
     spam.refresh_from_db()
     dup.refresh_from_db()
-    assert spam.status == "ditolak" and "Spam" in Riwayat.objects.filter(kasus=spam).last().message
+    assert spam.status == "ditolak" and "Spam" in Riwayat.objects.filter(kasus=spam).last().text
     assert dup.status == "digabung" and dup.merged_into == first
     assert Lampiran.objects.filter(kasus=first).count() == 3 and Aspirasi.objects.filter(kasus=first).count() == 2
 
@@ -278,4 +278,4 @@ def test_it_writes_the_reroute_request_in_indonesian_whoever_asks(client):
         with pytest.raises(services.KasusError, match="Explain why"):
             aspirasi_services.aspirasi_request_reroute(kasus_id=kasus.pk, actor=officer, reason=" ")
     entry = Riwayat.objects.get(kasus=kasus, kind="aspirasi.reroute_requested")
-    assert entry.message == (f"{opd} meminta kasus dialihkan ke Dinas Tujuan Uji. Alasan: Ranah jalan kabupaten")
+    assert entry.text == (f"{opd.nama} meminta kasus dialihkan ke Dinas Tujuan Uji. Alasan: Ranah jalan kabupaten")

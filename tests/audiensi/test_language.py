@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def message(audiensi, kind: str) -> str:
-    return Riwayat.objects.get(kasus=audiensi.kasus, kind=kind).message
+    return Riwayat.objects.get(kasus=audiensi.kasus, kind=kind).text
 
 
 def in_indonesian(value) -> str:

@@ -216,7 +216,7 @@ def test_it_declines_only_with_a_reason():
     audiensi.refresh_from_db()
     assert audiensi.status == Status.DITOLAK
     entry = Riwayat.objects.get(kasus=audiensi.kasus, kind="audiensi.declined")
-    assert "Sudah ditangani OPD" in entry.message
+    assert "Sudah ditangani OPD" in entry.text
 
 
 def test_it_lets_the_resident_cancel_until_the_cutoff():

@@ -120,7 +120,7 @@ def test_it_cancels_through_the_signed_link(client):
     audiensi.refresh_from_db()
     assert audiensi.status == Status.DIBATALKAN
     entry = Riwayat.objects.get(kasus=audiensi.kasus, kind="audiensi.cancelled")
-    assert entry.actor == audiensi.pemohon and "Berhalangan" in entry.message
+    assert entry.actor == audiensi.pemohon and "Berhalangan" in entry.text
 
 
 def test_it_refuses_a_tampered_link_with_a_clear_page(client):

@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from portal.kasus import services
+from portal.kasus.kinds import riwayat_text
 from portal.kasus.models import Kasus, OutboxEmail, Riwayat
 from tests.factories import UserFactory, kasus_at, open_kasus, staff
 
@@ -30,7 +31,7 @@ def test_petugas_attach_a_lapor_number_from_the_case_page_and_the_reporter_sees_
     assert kasus.lapor_tracking_id == "7788990"
     entry = kasus.riwayat.last()
     assert (entry.kind, entry.visibility, entry.actor) == ("kasus.lapor_linked", "pelapor", petugas)
-    assert entry.data == {"from": "", "to": "7788990"} and "7788990" in entry.message
+    assert entry.data == {"from": "", "to": "7788990"} and "7788990" in riwayat_text(entry)
     assert OutboxEmail.objects.count() == emails  # a note on the timeline, not a status change worth a mail
 
     client.force_login(warga)

@@ -119,7 +119,7 @@ def test_it_merges_a_case_moving_its_commitments_and_logging_on_both():
     assert merged.kind == "kasus.merged" and merged.data["moved"] == {"kasus.tindaklanjut": 1}
     received = target.riwayat.last()
     assert received.kind == "kasus.merge_received" and received.data["from_reference"] == source.reference
-    assert target.reference in merged.message and source.reference in received.message
+    assert target.reference in merged.text and source.reference in received.text
     notice = OutboxEmail.objects.filter(pk__gt=0).order_by("pk")[outbox_before:]
     assert [(e.to, e.template) for e in notice] == [(warga.email, "kasus_status")]
 
@@ -252,8 +252,8 @@ def test_it_keeps_the_timeline_in_the_portal_language_whatever_the_staff_member_
     kasus = open_kasus()
     with translation.override("en"):
         services.kasus_verify(kasus_id=kasus.pk, actor=None)
-    assert kasus.riwayat.last().message == "Kasus telah diverifikasi dan akan diteruskan ke OPD terkait."
-    opened = kasus.riwayat.first().message
+    assert kasus.riwayat.last().text == "Kasus telah diverifikasi dan akan diteruskan ke OPD terkait."
+    opened = kasus.riwayat.first().text
     assert opened == "Kasus dibuka melalui kanal Formulir web."
 
 

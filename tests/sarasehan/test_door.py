@@ -4,8 +4,10 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
+from portal.kasus.kinds import riwayat_text
 from sarasehan import services
 from sarasehan.models import PendaftaranSarasehan, PoinSarasehan
 from tests.factories import staff
@@ -87,8 +89,10 @@ def test_a_point_raised_is_dated_by_the_sarasehan_not_by_when_it_was_typed(setti
     move(s, starts_at=starts, ends_at=starts + dt.timedelta(hours=2))
     poin = services.poin_record(sarasehan_id=s.pk, actor=staff(), speaker_name="Pak Karto", content="Pupuk langka")
     raised = poin.kasus.riwayat.get(kind="sarasehan.raised")
-    assert f"({tomorrow:%d-%m-%Y})" in raised.message
-    assert f"({timezone.localdate():%d-%m-%Y})" not in raised.message
+    with translation.override("id"):
+        text = riwayat_text(raised)
+    assert date_format(tomorrow, "j F Y") in text
+    assert date_format(timezone.localdate(), "j F Y") not in text
     assert raised.data["raised_on"] == tomorrow.isoformat()
 
 

@@ -263,7 +263,7 @@ def test_a_point_raised_opens_a_case_on_the_sarasehan_channel_with_a_commitment(
     kinds = list(kasus.riwayat.values_list("kind", flat=True))
     assert kinds == ["sarasehan.raised", "sarasehan.answered", "tindak_lanjut.added"]
     raised = kasus.riwayat.first()
-    assert raised.data["sarasehan"] == s.pk and s.title in raised.message
+    assert raised.data["sarasehan"] == s.pk and s.title in raised.text
     tl = TindakLanjut.objects.get(kasus=kasus)
     assert (tl.source_kind, tl.source_id) == ("sarasehan", s.pk) and poin.tindak_lanjut == tl
     assert emails("kasus_opened", reg.email).exists()

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def messages(kasus, kind: str) -> list[str]:
-    return list(Riwayat.objects.filter(kasus=kasus, kind=kind).values_list("message", flat=True))
+    return [entry.text for entry in Riwayat.objects.filter(kasus=kasus, kind=kind)]
 
 
 def test_it_writes_registration_and_agenda_entries_in_indonesian_for_an_english_actor():

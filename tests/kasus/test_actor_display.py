@@ -1,0 +1,112 @@
+"""Who a timeline entry names: the reporter's actions are "Pelapor", never "Sistem", never a hidden identity."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.kasus import services
+from portal.kasus.models import Kasus
+from tests.aspirasi.factories import submit
+from tests.factories import OpdFactory, UserFactory, staff
+
+pytestmark = pytest.mark.django_db
+
+NAME = "Siti Rahmawati Anonim"
+
+
+def actors(html: str) -> list[str]:
+    return [part.split("</span>", 1)[0] for part in html.split('<span class="actor">')[1:]]
+
+
+def anonymous_guest_case_acted_on_by_a_signed_in_resident(client, capture) -> Kasus:
+    """A guest's anonymous aspirasi; later its reporter, signed in, answers and disputes through the tracking link."""
+    opd = OpdFactory()
+    kasus = submit(is_anonymous=True).kasus
+    services.kasus_request_info(kasus_id=kasus.pk, actor=staff("petugas"), question="Di RT berapa?")
+    client.force_login(UserFactory(full_name=NAME))
+    client.post(reverse("aspirasi:add_info", args=[kasus.tracking_token]), {"message": "RT 03 RW 01."})
+    petugas = staff("petugas")
+    services.kasus_verify(kasus_id=kasus.pk, actor=petugas)
+    services.kasus_dispose(kasus_id=kasus.pk, actor=petugas, opd=opd)
+    officer = staff("opd", opd=opd)
+    services.kasus_start(kasus_id=kasus.pk, actor=officer)
+    services.kasus_answer(kasus_id=kasus.pk, actor=officer, answer="Sudah ditambal.")
+    with capture(execute=True):
+        response = client.post(reverse("aspirasi:dispute", args=[kasus.tracking_token]), {"reason": "Masih berlubang."})
+    assert response.status_code == 302
+    kasus.refresh_from_db()
+    kasus.officer = officer
+    return kasus
+
+
+def test_it_shows_the_opd_page_the_reporter_not_the_signed_in_residents_name(
+    client, django_capture_on_commit_callbacks
+):
+    kasus = anonymous_guest_case_acted_on_by_a_signed_in_resident(client, django_capture_on_commit_callbacks)
+    client.force_login(kasus.officer)
+    html = client.get(reverse("kasus:detail", args=[kasus.reference])).content.decode()
+    assert NAME not in html
+    assert actors(html).count("Pelapor") == 3  # the submission, the added information, the dispute
+
+
+def test_it_names_the_reporter_in_the_opd_email_without_their_name(client, django_capture_on_commit_callbacks):
+    kasus = anonymous_guest_case_acted_on_by_a_signed_in_resident(client, django_capture_on_commit_callbacks)
+    (email,) = [m for m in mail.outbox if kasus.officer.email in m.to and "Masih berlubang." in m.body]
+    assert "Oleh: Pelapor" in email.body
+    assert NAME not in email.body
+
+
+def test_it_exports_the_timeline_with_the_reporter_not_their_name(client, django_capture_on_commit_callbacks):
+    kasus = anonymous_guest_case_acted_on_by_a_signed_in_resident(client, django_capture_on_commit_callbacks)
+    client.force_login(kasus.officer)
+    response = client.get(reverse("kasus:timeline_csv", args=[kasus.reference]))
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    by_kind = {row[1]: row[2] for row in rows[1:]}
+    assert by_kind["Informasi tambahan diterima"] == "Pelapor"
+    assert by_kind["Jawaban disanggah"] == "Pelapor"
+    assert NAME not in response.content.decode()
+
+
+def test_it_shows_the_name_to_petugas_who_may_see_the_identity(client, django_capture_on_commit_callbacks):
+    kasus = anonymous_guest_case_acted_on_by_a_signed_in_resident(client, django_capture_on_commit_callbacks)
+    client.force_login(staff("petugas"))
+    html = client.get(reverse("kasus:detail", args=[kasus.reference])).content.decode()
+    assert NAME in actors(html)
+
+
+def test_it_credits_a_guests_accept_to_the_reporter_never_to_the_system(client):
+    opd = OpdFactory()
+    kasus = submit(reporter_name="Budi Santoso").kasus
+    petugas = staff("petugas")
+    services.kasus_verify(kasus_id=kasus.pk, actor=petugas)
+    services.kasus_dispose(kasus_id=kasus.pk, actor=petugas, opd=opd)
+    officer = staff("opd", opd=opd)
+    services.kasus_start(kasus_id=kasus.pk, actor=officer)
+    services.kasus_answer(kasus_id=kasus.pk, actor=officer, answer="Selesai.")
+    client.post(reverse("aspirasi:accept", args=[kasus.tracking_token]), {"rating": "5", "comment": "Terima kasih"})
+
+    public = client.get(reverse("kasus:track_detail", args=[kasus.tracking_token])).content.decode()
+    assert actors(public)[-1] == "Pelapor"
+    client.force_login(staff("petugas"))
+    staff_html = client.get(reverse("kasus:detail", args=[kasus.reference])).content.decode()
+    assert actors(staff_html)[0] == actors(staff_html)[-1] == "Budi Santoso"  # submitted and accepted
+    assert "Sistem" not in actors(staff_html)
+
+
+def test_it_keeps_sistem_for_the_portals_own_periodic_work(client):
+    kasus = submit(reporter=UserFactory()).kasus
+    opd = OpdFactory()
+    services.kasus_verify(kasus_id=kasus.pk, actor=None)
+    services.kasus_dispose(kasus_id=kasus.pk, actor=None, opd=opd)
+    services.kasus_start(kasus_id=kasus.pk, actor=None)
+    services.kasus_answer(kasus_id=kasus.pk, actor=staff("opd", opd=opd), answer="Selesai.")
+    services.kasus_autoclose_answered(now=timezone.now() + dt.timedelta(days=60))
+    client.force_login(staff("petugas"))
+    html = client.get(reverse("kasus:detail", args=[kasus.reference])).content.decode()
+    assert actors(html)[-1] == "Sistem"
