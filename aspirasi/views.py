@@ -23,6 +23,7 @@ from .forms import (
     AcceptForm,
     AnswerForm,
     AspirasiForm,
+    DesaOptionsForm,
     DisputeForm,
     InfoForm,
     RerouteForm,
@@ -100,8 +101,9 @@ def submit(request):
                 return redirect("aspirasi:sent")
     else:
         initial = {}
-        if request.GET.get("kecamatan", "").isdigit():
-            initial["kecamatan"] = request.GET["kecamatan"]
+        preset = DesaOptionsForm(request.GET)
+        if preset.is_valid() and preset.cleaned_data["kecamatan"]:
+            initial["kecamatan"] = preset.cleaned_data["kecamatan"]
         form = AspirasiForm(user=user, wilayah_options=options, initial=initial)
     return render(request, "aspirasi/submit.html", {"form": form, "wilayah_options": options})
 
@@ -109,8 +111,11 @@ def submit(request):
 @require_GET
 def desa_options(request):
     """htmx: the desa/kelurahan <option>s of one kecamatan."""
-    kec = request.GET.get("kecamatan", "")
-    desa = Wilayah.objects.filter(parent_id=kec, tingkat__in=["desa", "kelurahan"]) if kec.isdigit() else []
+    form = DesaOptionsForm(request.GET)
+    if not form.is_valid():
+        return render(request, "aspirasi/_desa_options.html", {"desa_list": []}, status=400)
+    kec = form.cleaned_data["kecamatan"]
+    desa = Wilayah.objects.filter(parent_id=kec, tingkat__in=["desa", "kelurahan"]) if kec else []
     return render(request, "aspirasi/_desa_options.html", {"desa_list": desa})
 
 

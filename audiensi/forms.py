@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal import bounds
 from portal.wilayah.models import Opd, Pejabat
 
 from . import services
@@ -37,6 +38,7 @@ class AjukanForm(forms.Form):
     ringkasan = forms.CharField(
         label=_("Uraian singkat"),
         required=False,
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Untuk kasus baru: apa masalahnya dan apa yang Anda harapkan."),
     )
@@ -44,6 +46,7 @@ class AjukanForm(forms.Form):
     anggota = forms.CharField(
         label=_("Nama anggota rombongan"),
         required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Satu nama per baris, selain Anda sendiri."),
     )
@@ -130,24 +133,43 @@ class CheckInForm(forms.Form):
 class NotulenForm(forms.Form):
     notulen = forms.CharField(
         label=_("Notulen (publik)"),
+        max_length=bounds.TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Tampil di halaman pelacakan kasus bila kasus tidak rahasia."),
     )
     notulen_internal = forms.CharField(
-        label=_("Catatan internal"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Catatan internal"),
+        required=False,
+        max_length=bounds.TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class TindakLanjutForm(forms.Form):
-    description = forms.CharField(label=_("Tindak lanjut yang dijanjikan"), widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("Tindak lanjut yang dijanjikan"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     opd = forms.ModelChoiceField(label=_("OPD penanggung jawab"), queryset=Opd.objects.filter(is_active=True))
-    due_date = forms.DateField(label=_("Tenggat"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = bounds.DateField(label=_("Tenggat"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class PengaturanForm(forms.ModelForm):
     class Meta:
         model = PengaturanAudiensi
         fields = ["min_hari_kerja", "max_hari", "batas_permohonan_terbuka", "masa_tahan_hari_kerja"]
+
+    # Sane ranges: the booking window and holds are computed with these, day by day.
+    RANGES = {
+        "min_hari_kerja": (0, 60),
+        "max_hari": (1, 366),
+        "batas_permohonan_terbuka": (1, 10),
+        "masa_tahan_hari_kerja": (1, 30),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, (low, high) in self.RANGES.items():
+            bounds.limit_integer(self.fields[name], low, high)
 
 
 class AturanForm(forms.ModelForm):
@@ -159,16 +181,21 @@ class AturanForm(forms.ModelForm):
             "end_time": forms.TimeInput(attrs={"type": "time"}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bounds.limit_integer(self.fields["slot_minutes"], 5, 480)
+        bounds.limit_integer(self.fields["buffer_minutes"], 0, 240)
+
 
 class PengecualianForm(forms.Form):
-    date = forms.DateField(label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = bounds.DateField(label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(label=_("Mulai"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
     end_time = forms.TimeField(label=_("Selesai"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
     reason = forms.CharField(label=_("Keterangan"), max_length=200)
 
 
 class DayForm(forms.Form):
-    tanggal = forms.DateField(label=_("Tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    tanggal = bounds.DateField(label=_("Tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def day(self) -> dt.date:
         if self.is_valid() and self.cleaned_data.get("tanggal"):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal import bounds
 from portal.akun import roles
 from portal.akun.access import staff_required
 from portal.kasus.models import OPEN_STATUSES, Kasus, Riwayat
@@ -219,11 +220,14 @@ def staff_list(request):
 
 @staff_required(*PROTOKOL_READ)
 def staff_day(request):
-    day = forms.DayForm(request.GET).day()
+    asked = forms.DayForm(request.GET)
+    day = asked.day()
+    form = forms.DayForm(initial={"tanggal": day}) if asked.is_valid() else asked
     return render(
         request,
         "audiensi/staff_day.html",
-        {"day": day, "audiensi_list": selectors.audiensi_for_day(day), "form": forms.DayForm(initial={"tanggal": day})},
+        {"day": day, "audiensi_list": selectors.audiensi_for_day(day), "form": form},
+        status=200 if asked.is_valid() else 400,
     )
 
 
@@ -372,7 +376,7 @@ def availability(request, slug: str):
 def _posted_id(request) -> int:
     """The row id a delete button posts; anything else names no row (the service then refuses)."""
     value = request.POST.get("id", "")
-    return int(value) if value.isdigit() else 0
+    return int(value) if value.isascii() and value.isdigit() and int(value) <= bounds.ID_MAX else 0
 
 
 def _availability_op(request, op: str, pejabat: Pejabat, pengaturan: PengaturanAudiensi, ctx: dict) -> bool:

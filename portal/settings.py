@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "portal.akun.middleware.LanguageMiddleware",
+    "portal.input_middleware.MalformedInputMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"

@@ -15,6 +15,7 @@ class KasusFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Cari"),
         method="filter_text",
+        max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Nomor, judul atau ringkasan")}),
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices, empty_label=_("Semua status"))
