@@ -85,3 +85,16 @@ def limit_length(field: forms.CharField, high: int) -> None:
     field.max_length = high
     field.validators.append(MaxLengthValidator(high))
     field.widget.attrs["maxlength"] = str(high)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses ids out of range before the `pk__in` query, which Django does not guard as it does `pk=`."""
+
+    def _check_values(self, value):
+        for item in value:
+            text = str(item)
+            if not (text.isascii() and text.isdigit() and int(text) <= ID_MAX):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
+                )
+        return super()._check_values(value)

@@ -27,7 +27,7 @@ class SarasehanForm(forms.ModelForm):
     kecamatan = forms.ModelChoiceField(
         label=_("Kecamatan"), queryset=Wilayah.objects.filter(tingkat="kecamatan"), required=False
     )
-    pejabat = forms.ModelMultipleChoiceField(
+    pejabat = bounds.ModelMultipleChoiceField(
         label=_("Pejabat yang hadir"),
         queryset=Pejabat.objects.filter(is_active=True),
         required=False,

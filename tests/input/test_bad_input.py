@@ -135,3 +135,18 @@ def test_it_refuses_a_tindak_lanjut_due_in_year_9999(client):
     assert response.status_code == 400
     assert "due_date" in response.context["tl_form"].errors
     assert not TindakLanjut.objects.exists()
+
+
+def test_it_shows_a_form_error_for_a_thirty_digit_pejabat_on_a_sarasehan(client):
+    client.force_login(staff("protokol"))
+    response = client.post(reverse("sarasehan:staff_create"), sarasehan_post(pejabat=THIRTY_DIGITS))
+    assert response.status_code == 200
+    assert "pejabat" in response.context["form"].errors
+    assert not Sarasehan.objects.exists()
+
+
+def test_it_keeps_the_staff_queue_search_short(client):
+    client.force_login(staff("petugas"))
+    response = client.get("/petugas/", {"q": "x" * 100_000})
+    assert response.status_code == 200
+    assert "q" in response.context["filter"].form.errors
