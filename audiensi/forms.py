@@ -8,7 +8,7 @@ from portal import bounds
 from portal.wilayah.models import Opd, Pejabat
 
 from . import services
-from .models import AturanMingguan, PengaturanAudiensi
+from .models import ATURAN_RANGES, PENGATURAN_RANGES, AturanMingguan, PengaturanAudiensi
 from .selectors import Slot, parse_slot_value
 
 
@@ -158,17 +158,9 @@ class PengaturanForm(forms.ModelForm):
         model = PengaturanAudiensi
         fields = ["min_hari_kerja", "max_hari", "batas_permohonan_terbuka", "masa_tahan_hari_kerja"]
 
-    # Sane ranges: the booking window and holds are computed with these, day by day.
-    RANGES = {
-        "min_hari_kerja": (0, 60),
-        "max_hari": (1, 366),
-        "batas_permohonan_terbuka": (1, 10),
-        "masa_tahan_hari_kerja": (1, 30),
-    }
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, (low, high) in self.RANGES.items():
+        for name, (low, high) in PENGATURAN_RANGES.items():
             bounds.limit_integer(self.fields[name], low, high)
 
 
@@ -183,8 +175,8 @@ class AturanForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        bounds.limit_integer(self.fields["slot_minutes"], 5, 480)
-        bounds.limit_integer(self.fields["buffer_minutes"], 0, 240)
+        for name, (low, high) in ATURAN_RANGES.items():
+            bounds.limit_integer(self.fields[name], low, high)
 
 
 class PengecualianForm(forms.Form):

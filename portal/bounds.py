@@ -17,6 +17,21 @@ ID_MAX = 2**63 - 1
 TEXT_MAX = 20_000
 
 
+def validate_year(value) -> None:
+    """Model-level too, so that the admin's forms keep to the same years."""
+    if value is not None and not (YEAR_MIN <= value.year <= YEAR_MAX):
+        raise ValidationError(
+            _("Tahun harus antara %(min)s dan %(max)s."),
+            code="year_out_of_range",
+            params={"min": YEAR_MIN, "max": YEAR_MAX},
+        )
+
+
+def between(low: int, high: int) -> list:
+    """Validators of an integer model field with a sane range (also in the admin)."""
+    return [MinValueValidator(low), MaxValueValidator(high)]
+
+
 class _YearRange:
     """Dates and times between YEAR_MIN and YEAR_MAX, also in the browser's date picker."""
 
@@ -35,12 +50,7 @@ class _YearRange:
 
     def validate(self, value):
         super().validate(value)
-        if value is not None and not (YEAR_MIN <= value.year <= YEAR_MAX):
-            raise ValidationError(
-                _("Tahun harus antara %(min)s dan %(max)s."),
-                code="year_out_of_range",
-                params={"min": YEAR_MIN, "max": YEAR_MAX},
-            )
+        validate_year(value)
 
 
 class DateField(_YearRange, forms.DateField):

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from portal import bounds
 from portal.wilayah.models import Kategori, Opd, Pejabat, Wilayah
 
-from .models import PendaftaranSarasehan, Sarasehan
+from .models import CAPACITY_MAX, PendaftaranSarasehan, Sarasehan
 
 
 def _desa_choices():
@@ -67,7 +67,7 @@ class SarasehanForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        bounds.limit_integer(self.fields["capacity"], 1, 100_000)
+        bounds.limit_integer(self.fields["capacity"], 1, CAPACITY_MAX)
         bounds.limit_length(self.fields["description"], 5000)
         bounds.limit_length(self.fields["agenda"], 5000)
 

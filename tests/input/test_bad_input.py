@@ -7,7 +7,7 @@ from audiensi.models import Audiensi, PengaturanAudiensi
 from portal.kasus.models import Kasus, TindakLanjut
 from sarasehan.models import Sarasehan
 from tests.audiensi.factories import open_availability, request_audiensi, slots_of
-from tests.factories import OpdFactory, UserFactory, kecamatan, open_kasus, staff
+from tests.factories import OpdFactory, PejabatFactory, UserFactory, kecamatan, open_kasus, staff
 from tests.sarasehan.factories import sarasehan
 
 pytestmark = pytest.mark.django_db
@@ -150,3 +150,14 @@ def test_it_keeps_the_staff_queue_search_short(client):
     response = client.get("/petugas/", {"q": "x" * 100_000})
     assert response.status_code == 200
     assert "q" in response.context["filter"].form.errors
+
+
+def test_it_refuses_booking_settings_out_of_range_in_the_admin_too(client):
+    pejabat = PejabatFactory()
+    client.force_login(staff("admin", is_staff=True, is_superuser=True))
+    data = {"pejabat": str(pejabat.pk), "min_hari_kerja": "2147483647", "max_hari": "30"}
+    data.update({"batas_permohonan_terbuka": "1", "masa_tahan_hari_kerja": "2"})
+    response = client.post("/admin/audiensi/pengaturanaudiensi/add/", data)
+    assert response.status_code == 200
+    assert "min_hari_kerja" in response.context["adminform"].form.errors
+    assert not PengaturanAudiensi.objects.exists()
