@@ -8,7 +8,7 @@ from portal import bounds
 from portal.wilayah.models import Opd, Pejabat
 
 from . import services
-from .models import ATURAN_RANGES, PENGATURAN_RANGES, AturanMingguan, PengaturanAudiensi
+from .models import ATURAN_RANGES, PENGATURAN_RANGES, AturanMingguan, PengaturanAudiensi, Status
 from .selectors import Slot, parse_slot_value
 
 
@@ -184,6 +184,17 @@ class PengecualianForm(forms.Form):
     start_time = forms.TimeField(label=_("Mulai"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
     end_time = forms.TimeField(label=_("Selesai"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
     reason = forms.CharField(label=_("Keterangan"), max_length=200)
+
+
+class StaffListFilterForm(forms.Form):
+    """The query string of the protokol's list; a value out of shape filters nothing."""
+
+    status = forms.ChoiceField(choices=Status.choices, required=False)
+    pejabat = forms.SlugField(max_length=100, required=False)
+
+    def value(self, name: str) -> str:
+        self.is_valid()  # each field that passes still filters
+        return self.cleaned_data.get(name, "")
 
 
 class DayForm(forms.Form):

@@ -197,10 +197,8 @@ def link(request, token: str):
 
 @staff_required(*PROTOKOL_READ)
 def staff_list(request):
-    status = request.GET.get("status", "")
-    if status not in Status.values:
-        status = ""
-    pejabat_slug = request.GET.get("pejabat", "")
+    filters = forms.StaffListFilterForm(request.GET)
+    status, pejabat_slug = filters.value("status"), filters.value("pejabat")
     qs = selectors.audiensi_for_protokol(status=status, pejabat_slug=pejabat_slug)
     if not status:
         qs = qs.filter(status__in=[Status.MENUNGGU, Status.DIUSULKAN, Status.DIKONFIRMASI])

@@ -32,7 +32,7 @@ def between(low: int, high: int) -> list:
     return [MinValueValidator(low), MaxValueValidator(high)]
 
 
-class _YearRange:
+class YearRange:
     """Dates and times between YEAR_MIN and YEAR_MAX, also in the browser's date picker."""
 
     def widget_attrs(self, widget):
@@ -53,11 +53,11 @@ class _YearRange:
         validate_year(value)
 
 
-class DateField(_YearRange, forms.DateField):
+class DateField(YearRange, forms.DateField):
     pass
 
 
-class DateTimeField(_YearRange, forms.DateTimeField):
+class DateTimeField(YearRange, forms.DateTimeField):
     pass
 
 

@@ -161,3 +161,12 @@ def test_it_refuses_booking_settings_out_of_range_in_the_admin_too(client):
     assert response.status_code == 200
     assert "min_hari_kerja" in response.context["adminform"].form.errors
     assert not PengaturanAudiensi.objects.exists()
+
+
+def test_it_ignores_a_malformed_pejabat_filter_but_keeps_the_status(client):
+    audiensi = request_audiensi(open_availability())
+    client.force_login(staff("protokol"))
+    response = client.get("/petugas/audiensi/", {"status": "menunggu", "pejabat": "x" * 100_000})
+    assert response.status_code == 200
+    assert response.context["status"] == "menunggu" and response.context["pejabat_slug"] == ""
+    assert list(response.context["page"]) == [audiensi]
