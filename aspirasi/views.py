@@ -176,7 +176,10 @@ def _reporter_case(request, token) -> Kasus:
 def _back_to(request, kasus: Kasus) -> str:
     """Back to the page the form was on (tracking page or /kasus-saya/), never to another site."""
     url = request.POST.get("next", "")
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=False):
+    # A path only: redirect() would take any other text for a view name to reverse.
+    if url.startswith("/") and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=False
+    ):
         return url
     return reverse("kasus:track_detail", args=[kasus.tracking_token])
 

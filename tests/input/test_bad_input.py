@@ -7,7 +7,7 @@ from audiensi.models import Audiensi, PengaturanAudiensi
 from portal.kasus.models import Kasus, TindakLanjut
 from sarasehan.models import Sarasehan
 from tests.audiensi.factories import open_availability, request_audiensi, slots_of
-from tests.factories import OpdFactory, PejabatFactory, UserFactory, kecamatan, open_kasus, staff
+from tests.factories import OpdFactory, PejabatFactory, UserFactory, kasus_at, kecamatan, open_kasus, staff
 from tests.sarasehan.factories import sarasehan
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +170,15 @@ def test_it_ignores_a_malformed_pejabat_filter_but_keeps_the_status(client):
     assert response.status_code == 200
     assert response.context["status"] == "menunggu" and response.context["pejabat_slug"] == ""
     assert list(response.context["page"]) == [audiensi]
+
+
+@pytest.mark.parametrize("next_value", ["9999-12-31T23:59", THIRTY_DIGITS])
+def test_it_sends_the_reporter_back_to_the_case_when_next_is_not_a_path(client, next_value):
+    warga = UserFactory()
+    kasus = kasus_at("dijawab", reporter=warga)
+    client.force_login(warga)
+    response = client.post(
+        reverse("aspirasi:dispute", args=[kasus.tracking_token]), {"reason": "Belum diperbaiki.", "next": next_value}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("kasus:track_detail", args=[kasus.tracking_token])

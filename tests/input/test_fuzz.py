@@ -14,10 +14,10 @@ import json
 import random
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from urllib.parse import quote_plus, urljoin, urlsplit
+from urllib.parse import parse_qsl, quote_plus, urljoin, urlsplit
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from aspirasi.models import Aspirasi, Lampiran
@@ -62,7 +62,11 @@ MUTATIONS = {
     "invalid_utf8": INVALID_UTF8,
     "missing": MISSING,
 }
-TYPED = {"date": ["year_1", "year_9999"], "datetime-local": ["year_1", "year_9999"], "number": ["huge_int"]}
+TYPED = {
+    "date": ["year_1", "year_9999"],
+    "datetime-local": ["year_1", "year_9999"],
+    "number": ["huge_int", "int32_overflow"],
+}
 
 
 @dataclass
@@ -89,6 +93,7 @@ class FormParser(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         a = {k: v or "" for k, v in attrs}
+        self.query_string_links(a)
         if tag == "form":
             action = urljoin(self.page, a.get("action") or self.page)
             self.form = Form(self.page, action, a.get("method", "get").lower())
@@ -110,6 +115,16 @@ class FormParser(HTMLParser):
             self.select_value = a.get("value", "")
         elif tag == "textarea":
             self.textarea, self.text = a["name"], ""
+
+    def query_string_links(self, a: dict) -> None:
+        """Links and htmx requests carrying a query string are GET forms too."""
+        if a.get("hx-get"):
+            fields = [(a["name"], "1")] if a.get("name") else []
+            self.forms.append(Form(self.page, urljoin(self.page, a["hx-get"]), "get", fields))
+        elif "?" in a.get("href", ""):
+            url = urljoin(self.page, a["href"])
+            query = parse_qsl(urlsplit(url).query, keep_blank_values=True)
+            self.forms.append(Form(self.page, url.split("?")[0], "get", query))
 
     def handle_data(self, data):
         if self.textarea:
@@ -179,7 +194,7 @@ def world(django_user_model):
     lampiran = Lampiran.objects.filter(kasus=with_photo).first() or Lampiran.objects.first()
     pejabat = open_availability()
     audiensi = request_audiensi(pejabat, user=warga)
-    event = sarasehan(actor=users["protokol"])
+    event = sarasehan(actor=users["protokol"], kecamatan=routed.kecamatan)
     reg = register(event)
     by_name = {
         "kasus:mine_detail": {"reference": routed.reference},
@@ -208,6 +223,9 @@ def world(django_user_model):
     # Cases further along show the OPD's and the resident's forms.
     extra = [reverse("kasus:detail", args=[k.reference]) for k in (routed, answered)]
     extra.append(reverse("kasus:mine_detail", args=[answered.reference]))
+    # Query strings views read that no page writes: the door's QR code link and a preset kecamatan.
+    extra.append(reverse("sarasehan:checkin", args=[event.slug]) + "?kode=" + reg.code)
+    extra.append(reverse("aspirasi:submit") + "?kecamatan=1")
     return users, by_name, by_slug_namespace, extra
 
 
@@ -245,7 +263,7 @@ class Fuzzer:
         before = self.counts() if method != "GET" else None
         body = encode(pairs)
         if method == "GET":
-            response = self.client.get(f"{urlsplit(url).path}?{body}")
+            response = self.client.get(f"{urlsplit(url).path}?{body or urlsplit(url).query}")
         else:
             content_type = "application/x-www-form-urlencoded"
             if charset != "utf-8":
@@ -274,10 +292,11 @@ class Fuzzer:
                 value = MUTATIONS[kind]
                 pairs = [(n, value if n == name else v) for n, v in form.fields if not (n == name and value is MISSING)]
                 self.send(method, form.action, pairs, label=f"{name}={kind}")
-        # Then each value in every field at once: a form validates all its fields.
+        # Then each value in every field people type in at once: a form validates all its fields.
+        # Hidden fields (which form of the page, the CSRF token) keep their value, so the form is reached.
         for kind, value in [*MUTATIONS.items(), ("100,000 characters", LONG)]:
-            keep = "csrfmiddlewaretoken"
-            pairs = [] if value is MISSING else [(n, v if n == keep else value) for n, v in form.fields]
+            hidden = {n for n, t in form.types.items() if t == "hidden"}
+            pairs = [] if value is MISSING else [(n, v if n in hidden else value) for n, v in form.fields]
             self.send(method, form.action, pairs, label=f"every field={kind}")
         self.send("PUT" if method == "POST" else "POST", form.action, form.fields, label="wrong method")
         if method == "POST":
@@ -299,6 +318,8 @@ def test_no_form_or_filter_answers_bad_input_with_a_server_error(client, world, 
         for url in urls:
             response = fuzzer.send("GET", url, [], label=f"page as {role}")
             pages += 1
+            if "?" in url:
+                forms.append(Form(url, url.split("?")[0], "get", parse_qsl(urlsplit(url).query)))
             if response.status_code == 200 and "html" in response.get("Content-Type", ""):
                 parser = FormParser(url)
                 parser.feed(response.content.decode())
@@ -314,7 +335,10 @@ def test_no_form_or_filter_answers_bad_input_with_a_server_error(client, world, 
                 continue
             seen.add(key)
             forms_tried += 1
-            fuzzer.fuzz(form)
+            # Each form meets the same objects: what an accepted submission changed is rolled back.
+            with transaction.atomic():
+                fuzzer.fuzz(form)
+                transaction.set_rollback(True)
     summary = {
         "seed": SEED,
         "pages": pages,
