@@ -182,3 +182,8 @@ def test_it_sends_the_reporter_back_to_the_case_when_next_is_not_a_path(client, 
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("kasus:track_detail", args=[kasus.tracking_token])
+
+
+def test_it_refuses_nul_in_the_path(client):
+    response = client.get("/lacak/abc%00def/")
+    assert response.status_code == 400
