@@ -187,3 +187,19 @@ def test_it_sends_the_reporter_back_to_the_case_when_next_is_not_a_path(client, 
 def test_it_refuses_nul_in_the_path(client):
     response = client.get("/lacak/abc%00def/")
     assert response.status_code == 400
+
+
+def test_it_refuses_an_out_of_range_year_in_the_admin_date_drill_down(client):
+    client.force_login(staff("admin", is_staff=True, is_superuser=True))
+    response = client.get("/admin/kasus/harilibur/", {"date__year": "2147483648"})
+    assert response.status_code in (200, 302)
+
+
+def test_it_shows_the_admin_user_form_again_when_the_desa_is_no_id(client):
+    user = UserFactory()
+    client.force_login(staff("admin", is_staff=True, is_superuser=True))
+    data = {"email": user.email, "full_name": "Nama", "wilayah": "0001-01-01", "language": "id"}
+    data.update({"date_joined_0": "2026-01-01", "date_joined_1": "08:00:00"})
+    response = client.post(f"/admin/akun/user/{user.pk}/change/", data)
+    assert response.status_code == 200
+    assert "wilayah" in response.context["adminform"].form.errors
