@@ -3,6 +3,8 @@ from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AutocompleteSelect
 
+from portal.bounds import ID_MAX
+
 
 class PortalAdminSite(admin.AdminSite):
     """The Django admin for reference data and users: staff with two-factor sign-in only."""
@@ -24,7 +26,7 @@ class _IdsOnlyAutocompleteSelect(AutocompleteSelect):
     """Re-showing a refused form must not query with a value that is no id: Django's widget raises."""
 
     def optgroups(self, name, value, attr=None):
-        ids = [v for v in value if str(v).isascii() and str(v).isdigit() and int(v) < 2**63]
+        ids = [v for v in value if str(v).isascii() and str(v).isdigit() and int(v) <= ID_MAX]
         return super().optgroups(name, ids, attr)
 
 

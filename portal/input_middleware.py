@@ -1,4 +1,8 @@
-"""Refuse request input Django cannot read as text before any view or CSRF check parses it."""
+"""Refuse request input Django cannot read as text before any view or CSRF check parses it.
+
+Listed last in MIDDLEWARE so the 400 page has the visitor's language and account; it still runs
+before CsrfViewMiddleware reads the body, which happens in process_view.
+"""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
