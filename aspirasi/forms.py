@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from portal import bounds
 from portal.kasus.models import Channel, validate_lapor_tracking_id
 from portal.wilayah.models import Kategori, Opd, Wilayah
 
@@ -99,12 +100,14 @@ class AspirasiForm(AttachmentsMixin, forms.Form):
     reporter_name = forms.CharField(label=_("Nama"), max_length=150, required=False)
     reporter_email = forms.EmailField(
         label=_("Email"),
+        max_length=254,
         required=False,
         help_text=_("Kami kirim tautan konfirmasi ke email ini; laporan masuk antrean setelah Anda mengekliknya."),
     )
     reporter_phone = forms.RegexField(
         label=_("Nomor telepon/WhatsApp (opsional)"),
         regex=r"^\+?[0-9 ()-]{8,20}$",
+        max_length=20,
         required=False,
         error_messages={"invalid": _("Nomor telepon tidak valid.")},
     )
@@ -112,10 +115,13 @@ class AspirasiForm(AttachmentsMixin, forms.Form):
         label=_("Saya telah membaca dan menyetujui pemrosesan data pribadi di atas."),
         error_messages={"required": _("Persetujuan diperlukan agar laporan dapat diproses.")},
     )
-    idempotency_key = forms.RegexField(regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput)
+    idempotency_key = forms.RegexField(regex=r"^[0-9a-f]{32}$", max_length=32, widget=forms.HiddenInput)
     # Honeypot: invisible to people, filled in by naive bots.
     website = forms.CharField(
-        required=False, label=_("Jangan diisi"), widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"})
+        required=False,
+        max_length=200,
+        label=_("Jangan diisi"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
     guest_fields = ("reporter_name", "reporter_email", "reporter_phone")
@@ -256,3 +262,9 @@ class RerouteForm(forms.Form):
         required=False,
         empty_label=_("— tidak tahu —"),
     )
+
+
+class DesaOptionsForm(forms.Form):
+    """The query string of the htmx desa/kelurahan list."""
+
+    kecamatan = forms.IntegerField(required=False, min_value=1, max_value=bounds.ID_MAX)

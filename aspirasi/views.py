@@ -31,6 +31,7 @@ from .forms import (
     AcceptForm,
     AnswerForm,
     AspirasiForm,
+    DesaOptionsForm,
     DisputeForm,
     InfoForm,
     RerouteForm,
@@ -86,8 +87,9 @@ def submit(request):
                 return redirect("aspirasi:sent")
     else:
         initial = {}
-        if request.GET.get("kecamatan", "").isdigit():
-            initial["kecamatan"] = request.GET["kecamatan"]
+        preset = DesaOptionsForm(request.GET)
+        if preset.is_valid() and preset.cleaned_data["kecamatan"]:
+            initial["kecamatan"] = preset.cleaned_data["kecamatan"]
         form = AspirasiForm(user=user, wilayah_options=options, initial=initial)
     return render(request, "aspirasi/submit.html", {"form": form, "wilayah_options": options})
 
@@ -95,8 +97,11 @@ def submit(request):
 @require_GET
 def desa_options(request):
     """htmx: the desa/kelurahan <option>s of one kecamatan."""
-    kec = request.GET.get("kecamatan", "")
-    desa = Wilayah.objects.filter(parent_id=kec, tingkat__in=["desa", "kelurahan"]) if kec.isdigit() else []
+    form = DesaOptionsForm(request.GET)
+    if not form.is_valid():
+        return render(request, "aspirasi/_desa_options.html", {"desa_list": []}, status=400)
+    kec = form.cleaned_data["kecamatan"]
+    desa = Wilayah.objects.filter(parent_id=kec, tingkat__in=["desa", "kelurahan"]) if kec else []
     return render(request, "aspirasi/_desa_options.html", {"desa_list": desa})
 
 
@@ -157,7 +162,10 @@ def _reporter_case(request, token) -> Kasus:
 def _back_to(request, kasus: Kasus) -> str:
     """Back to the page the form was on (tracking page or /kasus-saya/), never to another site."""
     url = request.POST.get("next", "")
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=False):
+    # A path only: redirect() would take any other text for a view name to reverse.
+    if url.startswith("/") and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=False
+    ):
         return url
     return reverse("kasus:track_detail", args=[kasus.tracking_token])
 

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from portal.admin_site import BoundedDateHierarchyMixin
+
 from .models import AturanMingguan, Audiensi, PengaturanAudiensi, Pengecualian
 
 
@@ -15,14 +17,14 @@ class AturanMingguanAdmin(admin.ModelAdmin):
 
 
 @admin.register(Pengecualian)
-class PengecualianAdmin(admin.ModelAdmin):
+class PengecualianAdmin(BoundedDateHierarchyMixin, admin.ModelAdmin):
     list_display = ["pejabat", "date", "start_time", "end_time", "reason"]
     list_filter = ["pejabat"]
     date_hierarchy = "date"
 
 
 @admin.register(Audiensi)
-class AudiensiAdmin(admin.ModelAdmin):
+class AudiensiAdmin(BoundedDateHierarchyMixin, admin.ModelAdmin):
     """Read-only: every change goes through the services so that the case timeline records it."""
 
     list_display = ["pejabat", "start_at", "status", "kasus", "pemohon"]

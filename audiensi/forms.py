@@ -4,10 +4,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal import bounds
 from portal.wilayah.models import Opd, Pejabat
 
 from . import services
-from .models import AturanMingguan, PengaturanAudiensi
+from .models import ATURAN_RANGES, PENGATURAN_RANGES, AturanMingguan, PengaturanAudiensi, Status
 from .selectors import Slot, parse_slot_value
 
 
@@ -38,6 +39,7 @@ class AjukanForm(forms.Form):
     ringkasan = forms.CharField(
         label=_("Uraian singkat"),
         required=False,
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Untuk kasus baru: apa masalahnya dan apa yang Anda harapkan."),
     )
@@ -45,6 +47,7 @@ class AjukanForm(forms.Form):
     anggota = forms.CharField(
         label=_("Nama anggota rombongan"),
         required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Satu nama per baris, selain Anda sendiri."),
     )
@@ -131,24 +134,35 @@ class CheckInForm(forms.Form):
 class NotulenForm(forms.Form):
     notulen = forms.CharField(
         label=_("Notulen (publik)"),
+        max_length=bounds.TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Tampil di halaman pelacakan kasus bila kasus tidak rahasia."),
     )
     notulen_internal = forms.CharField(
-        label=_("Catatan internal"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Catatan internal"),
+        required=False,
+        max_length=bounds.TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class TindakLanjutForm(forms.Form):
-    description = forms.CharField(label=_("Tindak lanjut yang dijanjikan"), widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("Tindak lanjut yang dijanjikan"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     opd = forms.ModelChoiceField(label=_("OPD penanggung jawab"), queryset=Opd.objects.filter(is_active=True))
-    due_date = forms.DateField(label=_("Tenggat"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = bounds.DateField(label=_("Tenggat"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class PengaturanForm(forms.ModelForm):
     class Meta:
         model = PengaturanAudiensi
         fields = ["min_hari_kerja", "max_hari", "batas_permohonan_terbuka", "masa_tahan_hari_kerja"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, (low, high) in PENGATURAN_RANGES.items():
+            bounds.limit_integer(self.fields[name], low, high)
 
 
 class AturanForm(forms.ModelForm):
@@ -160,16 +174,32 @@ class AturanForm(forms.ModelForm):
             "end_time": forms.TimeInput(attrs={"type": "time"}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, (low, high) in ATURAN_RANGES.items():
+            bounds.limit_integer(self.fields[name], low, high)
+
 
 class PengecualianForm(forms.Form):
-    date = forms.DateField(label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = bounds.DateField(label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(label=_("Mulai"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
     end_time = forms.TimeField(label=_("Selesai"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
     reason = forms.CharField(label=_("Keterangan"), max_length=200)
 
 
+class StaffListFilterForm(forms.Form):
+    """The query string of the protokol's list; a value out of shape filters nothing."""
+
+    status = forms.ChoiceField(choices=Status.choices, required=False)
+    pejabat = forms.SlugField(max_length=100, required=False)
+
+    def value(self, name: str) -> str:
+        self.is_valid()  # each field that passes still filters
+        return self.cleaned_data.get(name, "")
+
+
 class DayForm(forms.Form):
-    tanggal = forms.DateField(label=_("Tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    tanggal = bounds.DateField(label=_("Tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def day(self) -> dt.date:
         if self.is_valid() and self.cleaned_data.get("tanggal"):

@@ -5,6 +5,17 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.bounds import between
+
+# Sane ranges of the booking rules: the booking window and holds are computed with them day by day.
+PENGATURAN_RANGES = {
+    "min_hari_kerja": (0, 60),
+    "max_hari": (1, 366),
+    "batas_permohonan_terbuka": (1, 10),
+    "masa_tahan_hari_kerja": (1, 30),
+}
+ATURAN_RANGES = {"slot_minutes": (5, 480), "buffer_minutes": (0, 240)}
+
 
 def new_feed_token() -> str:
     return secrets.token_urlsafe(24)
@@ -19,19 +30,23 @@ class PengaturanAudiensi(models.Model):
     min_hari_kerja = models.PositiveSmallIntegerField(
         _("paling cepat (hari kerja ke depan)"),
         default=2,
+        validators=between(*PENGATURAN_RANGES["min_hari_kerja"]),
         help_text=_("Slot paling cepat dapat dipesan pada hari kerja ke-N setelah hari ini."),
     )
     max_hari = models.PositiveSmallIntegerField(
         _("paling lambat (hari kalender ke depan)"),
         default=30,
+        validators=between(*PENGATURAN_RANGES["max_hari"]),
     )
     batas_permohonan_terbuka = models.PositiveSmallIntegerField(
         _("batas permohonan terbuka per warga"),
         default=1,
+        validators=between(*PENGATURAN_RANGES["batas_permohonan_terbuka"]),
     )
     masa_tahan_hari_kerja = models.PositiveSmallIntegerField(
         _("masa tahan permohonan (hari kerja)"),
         default=2,
+        validators=between(*PENGATURAN_RANGES["masa_tahan_hari_kerja"]),
         help_text=_("Permohonan yang belum diputuskan protokol dalam waktu ini kedaluwarsa dan slotnya dilepas."),
     )
     feed_token = models.CharField(max_length=64, unique=True, default=new_feed_token, editable=False)
@@ -62,8 +77,12 @@ class AturanMingguan(models.Model):
     weekday = models.PositiveSmallIntegerField(_("hari"), choices=Hari.choices)
     start_time = models.TimeField(_("mulai"))
     end_time = models.TimeField(_("selesai"))
-    slot_minutes = models.PositiveSmallIntegerField(_("lama slot (menit)"), default=30)
-    buffer_minutes = models.PositiveSmallIntegerField(_("jeda antar slot (menit)"), default=10)
+    slot_minutes = models.PositiveSmallIntegerField(
+        _("lama slot (menit)"), default=30, validators=between(*ATURAN_RANGES["slot_minutes"])
+    )
+    buffer_minutes = models.PositiveSmallIntegerField(
+        _("jeda antar slot (menit)"), default=10, validators=between(*ATURAN_RANGES["buffer_minutes"])
+    )
 
     class Meta:
         verbose_name = _("aturan mingguan")

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal import bounds
 from portal.akun import roles
 from portal.akun.access import staff_required
 from portal.kasus import selectors as kasus_selectors
@@ -196,10 +197,8 @@ def link(request, token: str):
 
 @staff_required(*PROTOKOL_WRITE, readers=READERS)
 def staff_list(request):
-    status = request.GET.get("status", "")
-    if status not in Status.values:
-        status = ""
-    pejabat_slug = request.GET.get("pejabat", "")
+    filters = forms.StaffListFilterForm(request.GET)
+    status, pejabat_slug = filters.value("status"), filters.value("pejabat")
     qs = selectors.audiensi_for_protokol(status=status, pejabat_slug=pejabat_slug)
     if not status:
         qs = qs.filter(status__in=[Status.MENUNGGU, Status.DIUSULKAN, Status.DIKONFIRMASI])
@@ -219,11 +218,14 @@ def staff_list(request):
 
 @staff_required(*PROTOKOL_WRITE, readers=READERS)
 def staff_day(request):
-    day = forms.DayForm(request.GET).day()
+    asked = forms.DayForm(request.GET)
+    day = asked.day()
+    form = forms.DayForm(initial={"tanggal": day}) if asked.is_valid() else asked
     return render(
         request,
         "audiensi/staff_day.html",
-        {"day": day, "audiensi_list": selectors.audiensi_for_day(day), "form": forms.DayForm(initial={"tanggal": day})},
+        {"day": day, "audiensi_list": selectors.audiensi_for_day(day), "form": form},
+        status=200 if asked.is_valid() else 400,
     )
 
 
@@ -373,7 +375,7 @@ def availability(request, slug: str):
 def _posted_id(request) -> int:
     """The row id a delete button posts; anything else names no row (the service then refuses)."""
     value = request.POST.get("id", "")
-    return int(value) if value.isdigit() else 0
+    return int(value) if value.isascii() and value.isdigit() and int(value) <= bounds.ID_MAX else 0
 
 
 def _availability_op(request, op: str, pejabat: Pejabat, pengaturan: PengaturanAudiensi, ctx: dict) -> bool:

@@ -1,5 +1,9 @@
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.widgets import AutocompleteSelect
+
+from portal.bounds import ID_MAX
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -16,3 +20,31 @@ class PortalAdminSite(admin.AdminSite):
 
 class PortalAdminConfig(AdminConfig):
     default_site = "portal.admin_site.PortalAdminSite"
+
+
+class _IdsOnlyAutocompleteSelect(AutocompleteSelect):
+    """Re-showing a refused form must not query with a value that is no id: Django's widget raises."""
+
+    def optgroups(self, name, value, attr=None):
+        ids = [v for v in value if str(v).isascii() and str(v).isdigit() and int(v) <= ID_MAX]
+        return super().optgroups(name, ids, attr)
+
+
+class IdsOnlyAutocompleteMixin:
+    """For a ModelAdmin whose autocomplete fields point at integer primary keys."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = _IdsOnlyAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class BoundedDateHierarchyMixin:
+    """Django's date drill-down turns ?<field>__year=2147483648 into an OverflowError: refuse it first."""
+
+    def get_changelist_instance(self, request):
+        for part in ("year", "month", "day") if self.date_hierarchy else ():
+            value = request.GET.get(f"{self.date_hierarchy}__{part}")
+            if value is not None and not (value.isascii() and value.isdigit() and len(value) <= 4):
+                raise IncorrectLookupParameters(value)
+        return super().get_changelist_instance(request)

@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "portal.akun.middleware.LanguageMiddleware",
+    "portal.input_middleware.MalformedInputMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"

@@ -1,9 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal import bounds
 from portal.wilayah.models import Kategori, Opd, Pejabat, Wilayah
 
-from .models import PendaftaranSarasehan, Sarasehan
+from .models import CAPACITY_MAX, PendaftaranSarasehan, Sarasehan
 
 
 def _desa_choices():
@@ -26,7 +27,7 @@ class SarasehanForm(forms.ModelForm):
     kecamatan = forms.ModelChoiceField(
         label=_("Kecamatan"), queryset=Wilayah.objects.filter(tingkat="kecamatan"), required=False
     )
-    pejabat = forms.ModelMultipleChoiceField(
+    pejabat = bounds.ModelMultipleChoiceField(
         label=_("Pejabat yang hadir"),
         queryset=Pejabat.objects.filter(is_active=True),
         required=False,
@@ -57,15 +58,27 @@ class SarasehanForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
             "agenda": forms.Textarea(attrs={"rows": 4}),
         }
+        field_classes = {
+            "starts_at": bounds.DateTimeField,
+            "ends_at": bounds.DateTimeField,
+            "registration_opens_at": bounds.DateTimeField,
+            "registration_closes_at": bounds.DateTimeField,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bounds.limit_integer(self.fields["capacity"], 1, CAPACITY_MAX)
+        bounds.limit_length(self.fields["description"], 5000)
+        bounds.limit_length(self.fields["agenda"], 5000)
 
 
 class CancelSarasehanForm(forms.Form):
-    reason = forms.CharField(label=_("Alasan pembatalan"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Alasan pembatalan"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class PendaftaranForm(forms.Form):
     name = forms.CharField(label=_("Nama lengkap"), max_length=150)
-    email = forms.EmailField(label=_("Email"))
+    email = forms.EmailField(label=_("Email"), max_length=254)
     phone = forms.CharField(label=_("Nomor telepon/WhatsApp"), max_length=20, required=False)
     desa = DesaChoiceField(label=_("Desa/kelurahan"), queryset=Wilayah.objects.none(), required=False)
     topic = forms.CharField(
@@ -82,6 +95,7 @@ class PendaftaranForm(forms.Form):
     )
     website = forms.CharField(  # honeypot: people never see it, form-filling bots do
         required=False,
+        max_length=200,
         label=_("Jangan diisi"),
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
@@ -120,7 +134,7 @@ class CheckInForm(forms.Form):
 class WalkInForm(forms.Form):
     name = forms.CharField(label=_("Nama"), max_length=150)
     phone = forms.CharField(label=_("Nomor telepon"), max_length=20, required=False)
-    email = forms.EmailField(label=_("Email (opsional)"), required=False)
+    email = forms.EmailField(label=_("Email (opsional)"), max_length=254, required=False)
     desa = DesaChoiceField(label=_("Desa/kelurahan"), queryset=Wilayah.objects.none(), required=False)
 
     def __init__(self, *args, **kwargs):
@@ -135,7 +149,9 @@ class PoinForm(forms.Form):
     speaker_name = forms.CharField(
         label=_("Atau nama penyampai"), max_length=150, required=False, help_text=_("Bila tidak terdaftar.")
     )
-    content = forms.CharField(label=_("Persoalan yang disampaikan"), widget=forms.Textarea(attrs={"rows": 3}))
+    content = forms.CharField(
+        label=_("Persoalan yang disampaikan"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     kasus_reference = forms.CharField(
         label=_("Nomor kasus yang sudah ada (opsional)"),
         max_length=20,
@@ -148,17 +164,22 @@ class PoinForm(forms.Form):
     opd_answered = forms.ModelChoiceField(
         label=_("OPD yang menjawab di tempat"), queryset=Opd.objects.filter(is_active=True), required=False
     )
-    answer = forms.CharField(label=_("Jawaban di tempat"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    answer = forms.CharField(
+        label=_("Jawaban di tempat"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
     followup = forms.CharField(
-        label=_("Tindak lanjut yang dijanjikan"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Tindak lanjut yang dijanjikan"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
     followup_opd = forms.ModelChoiceField(
         label=_("OPD penanggung jawab"), queryset=Opd.objects.filter(is_active=True), required=False
     )
-    followup_due = forms.DateField(
+    followup_due = bounds.DateField(
         label=_("Tenggat"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    token = forms.CharField(widget=forms.HiddenInput)
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args, sarasehan=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -177,7 +198,7 @@ class PoinForm(forms.Form):
 
 
 class NotulenForm(forms.Form):
-    notulen = forms.CharField(label=_("Notulen"), widget=forms.Textarea(attrs={"rows": 12}))
+    notulen = forms.CharField(label=_("Notulen"), max_length=bounds.TEXT_MAX, widget=forms.Textarea(attrs={"rows": 12}))
 
 
 class AgendaFilterForm(forms.Form):
@@ -185,3 +206,10 @@ class AgendaFilterForm(forms.Form):
         label=_("Kecamatan"), queryset=Wilayah.objects.filter(tingkat="kecamatan"), required=False
     )
     kategori = forms.ModelChoiceField(label=_("Kategori"), queryset=Kategori.objects.all(), required=False)
+
+
+class AgendaAddForm(forms.Form):
+    """The cases ticked on the agenda page."""
+
+    kasus = bounds.IdListField()
+    invite = forms.BooleanField(required=False)

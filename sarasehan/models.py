@@ -7,9 +7,12 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.bounds import between, validate_year
+
 # No 0/O, 1/I/L: codes are read aloud and typed at the door.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
+CAPACITY_MAX = 100_000
 
 
 def new_code() -> str:
@@ -52,13 +55,13 @@ class Sarasehan(models.Model):
         related_name="+",
         limit_choices_to={"tingkat": "kecamatan"},
     )
-    starts_at = models.DateTimeField(_("mulai"))
-    ends_at = models.DateTimeField(_("selesai"))
-    capacity = models.PositiveIntegerField(_("kapasitas"))
+    starts_at = models.DateTimeField(_("mulai"), validators=[validate_year])
+    ends_at = models.DateTimeField(_("selesai"), validators=[validate_year])
+    capacity = models.PositiveIntegerField(_("kapasitas"), validators=between(1, CAPACITY_MAX))
     # Seats taken by online registrations; the database refuses more than capacity.
     confirmed_count = models.PositiveIntegerField(_("kursi terisi"), default=0, editable=False)
-    registration_opens_at = models.DateTimeField(_("pendaftaran dibuka"))
-    registration_closes_at = models.DateTimeField(_("pendaftaran ditutup"))
+    registration_opens_at = models.DateTimeField(_("pendaftaran dibuka"), validators=[validate_year])
+    registration_closes_at = models.DateTimeField(_("pendaftaran ditutup"), validators=[validate_year])
     pejabat = models.ManyToManyField("wilayah.Pejabat", verbose_name=_("pejabat yang hadir"), blank=True)
     agenda = models.TextField(_("agenda"), blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAF)

@@ -14,6 +14,7 @@ from portal.kasus.models import Kasus
 
 from . import selectors, services
 from .forms import (
+    AgendaAddForm,
     AgendaFilterForm,
     CancelSarasehanForm,
     CheckInForm,
@@ -348,16 +349,21 @@ def staff_notulen(request, slug):
 def staff_agenda(request, slug):
     sarasehan = _staff_sarasehan(slug)
     if request.method == "POST":
-        ids = [int(x) for x in request.POST.getlist("kasus") if x.isdigit()]
-        try:
-            added = services.agenda_add_cases(
-                sarasehan_id=sarasehan.pk, actor=request.user, kasus_ids=ids, invite=bool(request.POST.get("invite"))
-            )
-        except services.SarasehanError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("%(n)s kasus ditambahkan ke agenda.") % {"n": added})
-        return redirect("sarasehan:staff_detail", slug)
+        form = AgendaAddForm(request.POST)
+        if form.is_valid():
+            try:
+                added = services.agenda_add_cases(
+                    sarasehan_id=sarasehan.pk,
+                    actor=request.user,
+                    kasus_ids=form.cleaned_data["kasus"],
+                    invite=form.cleaned_data["invite"],
+                )
+            except services.SarasehanError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("%(n)s kasus ditambahkan ke agenda.") % {"n": added})
+            return redirect("sarasehan:staff_detail", slug)
+        messages.error(request, _("Pilihan kasus tidak valid."))
     initial = {"kecamatan": sarasehan.kecamatan_id} if not request.GET else None
     filters = AgendaFilterForm(request.GET or None, initial=initial)
     cases = Kasus.objects.open().confirmed().select_related("kategori", "wilayah")
@@ -371,7 +377,12 @@ def staff_agenda(request, slug):
     if kategori:
         cases = cases.filter(kategori=kategori)
     cases = cases.exclude(agenda_sarasehan__sarasehan=sarasehan).order_by("-created_at")[:200]
-    return render(request, "sarasehan/staff_agenda.html", {"sarasehan": sarasehan, "filters": filters, "cases": cases})
+    return render(
+        request,
+        "sarasehan/staff_agenda.html",
+        {"sarasehan": sarasehan, "filters": filters, "cases": cases},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @staff_required(*DOOR, readers=READERS)

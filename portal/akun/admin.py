@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_site import IdsOnlyAutocompleteMixin
+
 from .models import User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(IdsOnlyAutocompleteMixin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "opd", "is_active", "is_staff"]
     list_filter = ["groups", "opd", "is_active", "is_staff"]

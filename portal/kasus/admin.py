@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from portal.admin_site import BoundedDateHierarchyMixin
 from portal.akun.roles import ADMIN, has_role
 
 from .models import HariLibur, Kasus, OutboxEmail, Riwayat, TindakLanjut
@@ -60,7 +61,7 @@ class TindakLanjutAdmin(ReadOnlyAdmin):
 
 
 @admin.register(HariLibur)
-class HariLiburAdmin(admin.ModelAdmin):
+class HariLiburAdmin(BoundedDateHierarchyMixin, admin.ModelAdmin):
     list_display = ["date", "name"]
     date_hierarchy = "date"
 

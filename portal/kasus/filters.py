@@ -14,6 +14,7 @@ class KasusFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Cari"),
         method="filter_text",
+        max_length=200,
         widget=forms.TextInput(
             attrs={"type": "search", "placeholder": _("Nomor kasus atau SP4N-LAPOR!, judul atau ringkasan")}
         ),

@@ -5,6 +5,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal import bounds
 from portal.wilayah.models import Kategori, Opd, Wilayah
 
 from .models import Priority, validate_lapor_tracking_id
@@ -17,7 +18,7 @@ def _text(rows: int = 3) -> forms.Textarea:
 class ActionForm(forms.Form):
     """A staff action. The hidden token makes a double submit harmless."""
 
-    idem = forms.CharField(widget=forms.HiddenInput, required=False)
+    idem = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args, choices: dict[str, list] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,7 +66,7 @@ class NoteForm(ActionForm):
 class TindakLanjutForm(ActionForm):
     description = forms.CharField(label=_("Uraian tindak lanjut"), widget=_text(), max_length=2000)
     opd = forms.ModelChoiceField(label=_("OPD penanggung jawab"), queryset=Opd.objects.filter(is_active=True))
-    due_date = forms.DateField(label=_("Tenggat"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    due_date = bounds.DateField(label=_("Tenggat"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 class TindakLanjutDoneForm(ActionForm):
@@ -109,7 +110,7 @@ class TrackForm(forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={"placeholder": "KSS-2026-000123", "autocomplete": "off"}),
     )
-    email = forms.EmailField(label=_("Email yang Anda pakai saat melapor"))
+    email = forms.EmailField(label=_("Email yang Anda pakai saat melapor"), max_length=254)
 
 
 class KodeAksesForm(forms.Form):

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from portal.admin_site import IdsOnlyAutocompleteMixin
+
 from .models import Kategori, Opd, Pejabat, Wilayah
 
 
 @admin.register(Wilayah)
-class WilayahAdmin(admin.ModelAdmin):
+class WilayahAdmin(IdsOnlyAutocompleteMixin, admin.ModelAdmin):
     list_display = ["kode", "nama", "tingkat", "parent"]
     list_filter = ["tingkat"]
     search_fields = ["kode", "nama"]
