@@ -6,12 +6,13 @@ import logging
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from aspirasi.selectors import public_cases
 from portal.akun.models import User
-from portal.kasus.models import Kasus, Pengikut
+from portal.kasus.models import Kasus, Pengikut, Riwayat
 from portal.kasus.outbox import outbox_enqueue
 from portal.kasus.services import pengikut_add
 from portal.wilayah.models import Kategori, Wilayah
@@ -42,9 +43,12 @@ def langganan_add(
     email: str = "",
     language: str = "id",
 ) -> LanggananWilayah:
-    """Follow a place for a confirmed address; following it again only updates the frequency."""
+    """Follow a place for a confirmed address (a user's verified email, or a guest's confirmed by the link);
+    following it again only updates the frequency."""
     if wilayah.tingkat not in PLACE_LEVELS:
         raise ValueError("only a kecamatan, desa or kelurahan can be followed")
+    if user is not None and not has_verified_email(user):
+        raise NotConfirmed
     owner = {"user": user} if user is not None else {"user": None, "email": email.strip().lower()}
     with transaction.atomic():
         row, created = LanggananWilayah.objects.select_for_update().get_or_create(
@@ -151,17 +155,24 @@ def _describe(target: dict) -> str:
 # Digests ------------------------------------------------------------------------------------------
 
 
-def digest_cases(row: LanggananWilayah, *, until: dt.datetime):
-    """New verified, non-confidential cases in the subscription's place since its last digest."""
+def digest_cases(row: LanggananWilayah, *, until: dt.datetime) -> QuerySet[Kasus]:
+    """Public cases in the subscription's place verified since its last digest.
+
+    Every case that becomes public passes through verification, so its `kasus.verified` entry dates it; a case
+    confirmed by its reporter earlier but verified after the last digest is still new.
+    """
     place = (
         {"kecamatan_id": row.wilayah_id}
         if row.wilayah.tingkat == Wilayah.Tingkat.KECAMATAN
         else {"wilayah_id": row.wilayah_id}
     )
-    qs = public_cases().filter(**place, confirmed_at__gt=row.last_sent_at, confirmed_at__lte=until)
+    verified = Riwayat.objects.filter(
+        kasus=OuterRef("pk"), kind="kasus.verified", created_at__gt=row.last_sent_at, created_at__lte=until
+    )
+    qs = public_cases().filter(Exists(verified), **place)
     if row.kategori_id:
         qs = qs.filter(kategori_id=row.kategori_id)
-    return qs.select_related("kategori", "kecamatan", "wilayah").order_by("confirmed_at")
+    return qs.select_related("kategori", "kecamatan", "wilayah").order_by("confirmed_at", "pk")
 
 
 def digest_send_due(*, now: dt.datetime | None = None) -> int:

@@ -75,15 +75,16 @@ def follow_place(request: HttpRequest) -> HttpResponse:
                 "frekuensi": data["frekuensi"],
             }
             return _guest_request(request, data["email"], target)
-        if not services.has_verified_email(request.user):
+        try:
+            services.langganan_add(
+                wilayah=form.place,
+                kategori=data["kategori"],
+                frekuensi=data["frekuensi"],
+                user=request.user,
+                language=request.user.language,
+            )
+        except services.NotConfirmed:
             return _not_confirmed(request)
-        services.langganan_add(
-            wilayah=form.place,
-            kategori=data["kategori"],
-            frekuensi=data["frekuensi"],
-            user=request.user,
-            language=request.user.language,
-        )
         messages.success(request, _("Anda mengikuti %(place)s.") % {"place": form.place})
         return redirect("akun_profile")
     return render(request, "ikuti/follow_place.html", {"form": form}, status=400 if form.is_bound else 200)

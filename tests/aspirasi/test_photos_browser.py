@@ -2,11 +2,21 @@
 
 import pytest
 
-from tests.test_browser_csp import assert_clean, watched  # noqa: F401 - `watched` is a fixture
+from tests.test_browser_csp import RECORD_VIOLATIONS, assert_clean
 
 from .factories import jpeg_bytes, pdf_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture
+def watched(browser_page):
+    """The page, keeping CSP violations and console errors for `assert_clean`."""
+    errors: list[str] = []
+    browser_page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    browser_page.add_init_script(RECORD_VIOLATIONS)
+    browser_page.console_errors = errors
+    return browser_page
 
 
 def test_chosen_photos_show_as_thumbnails_and_pdfs_by_name(watched):

@@ -6,7 +6,8 @@ from django.utils import timezone
 
 from portal.ikuti.models import LanggananWilayah
 from portal.ikuti.services import digest_send_due
-from portal.kasus.models import Kasus, OutboxEmail
+from portal.kasus import services
+from portal.kasus.models import OutboxEmail, Riwayat
 from portal.wilayah.models import Wilayah
 from tests.aspirasi.factories import submit
 from tests.factories import KategoriFactory, UserFactory, desa
@@ -73,11 +74,22 @@ def test_the_next_digest_lists_only_cases_since_the_last_one():
     assert second.reference in latest and first.reference not in latest
 
 
+def test_a_case_sent_before_the_last_digest_but_verified_after_it_is_new():
+    row = subscription(frekuensi="harian", last_sent_at=long_ago())
+    waiting = submit(reporter=UserFactory(), title="Menunggu verifikasi").kasus
+    digest_send_due(now=timezone.now())
+    row.refresh_from_db()
+    assert row.last_sent_at > waiting.confirmed_at
+    services.kasus_verify(kasus_id=waiting.pk, actor=None)
+    digest_send_due(now=timezone.now() + dt.timedelta(days=1))
+    assert "Menunggu verifikasi" in OutboxEmail.objects.get(template="ikuti_digest").body_text
+
+
 def test_weekly_digests_go_out_on_mondays_only():
     row = subscription(frekuensi="mingguan", last_sent_at=MONDAY - dt.timedelta(days=8))
     public_case()
     LanggananWilayah.objects.filter(pk=row.pk).update(last_sent_at=MONDAY - dt.timedelta(days=8))
-    Kasus.objects.update(confirmed_at=MONDAY - dt.timedelta(days=2))
+    Riwayat.objects.filter(kind="kasus.verified").update(created_at=MONDAY - dt.timedelta(days=2))
     assert digest_send_due(now=TUESDAY) == 0
     assert digest_send_due(now=MONDAY) == 1
 
