@@ -66,6 +66,7 @@ def test_a_case_update_to_a_follower_carries_a_one_click_unsubscribe_that_works(
     to_reporter = next(m for m in mail.outbox if m.to == [kasus.reporter.email])
     assert "List-Unsubscribe" not in to_reporter.extra_headers  # the reporter's own case is not optional
     header = to_follower.extra_headers["List-Unsubscribe"]
+    assert header.strip("<>") in to_follower.body and "/berhenti/" not in to_reporter.body
     assert to_follower.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert mail_client.post(path_of(header.strip("<>"))).status_code == 200
     assert not Pengikut.objects.filter(kasus=kasus, user=follower).exists()
