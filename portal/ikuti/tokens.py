@@ -7,6 +7,8 @@ from django.urls import reverse
 CONFIRM_SALT = "ikuti.konfirmasi"
 UNSUBSCRIBE_SALT = "ikuti.berhenti"
 CONFIRM_MAX_AGE = 3 * 24 * 3600
+# Every signed link expires (tests/test_signed_links.py); each email carries a fresh one, so a year is ample.
+UNSUBSCRIBE_MAX_AGE = 365 * 24 * 3600
 
 
 def confirm_token(payload: dict) -> str:
@@ -23,16 +25,13 @@ def confirm_payload(token: str) -> dict | None:
 
 
 def unsubscribe_token(kind: str, key: int, email: str) -> str:
-    """`kind` is "k" (a case, key = its id) or "w" (a place subscription, key = its id).
-
-    No expiry: an unsubscribe link in an old email must keep working.
-    """
+    """`kind` is "k" (a case, key = its id) or "w" (a place subscription, key = its id)."""
     return signing.dumps([kind, key, email.lower()], salt=UNSUBSCRIBE_SALT)
 
 
 def unsubscribe_payload(token: str) -> tuple[str, int, str] | None:
     try:
-        kind, key, email = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        kind, key, email = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_MAX_AGE)
     except (signing.BadSignature, TypeError, ValueError):
         return None
     if kind not in ("k", "w") or not isinstance(key, int) or not isinstance(email, str):

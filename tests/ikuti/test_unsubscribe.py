@@ -49,6 +49,14 @@ def test_a_forged_unsubscribe_token_changes_nothing(mail_client):
     assert LanggananWilayah.objects.filter(pk=row.pk).exists()
 
 
+def test_an_unsubscribe_link_older_than_a_year_is_refused(mail_client, monkeypatch):
+    row = subscription()
+    url = path_of(unsubscribe_url("w", row.pk, row.email))
+    monkeypatch.setattr("portal.ikuti.tokens.UNSUBSCRIBE_MAX_AGE", -1)
+    assert mail_client.post(url).status_code == 400
+    assert LanggananWilayah.objects.filter(pk=row.pk).exists()
+
+
 def test_a_token_for_one_address_does_not_unsubscribe_another(mail_client):
     row = subscription(email="pemilik@example.org")
     mail_client.post(path_of(unsubscribe_url("w", row.pk, "orang.lain@example.org")))
