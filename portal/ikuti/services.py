@@ -1,7 +1,6 @@
 """Writes for following: every follow needs a confirmed address; guests confirm by a signed link first."""
 
 import datetime as dt
-import logging
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -19,8 +18,6 @@ from portal.wilayah.models import Kategori, Wilayah
 
 from .models import LanggananWilayah
 from .tokens import CONFIRM_MAX_AGE, confirm_payload, confirm_token, unsubscribe_headers, unsubscribe_url
-
-logger = logging.getLogger(__name__)
 
 PLACE_LEVELS = (Wilayah.Tingkat.KECAMATAN, Wilayah.Tingkat.DESA, Wilayah.Tingkat.KELURAHAN)
 DIGEST_LIMIT = 50
