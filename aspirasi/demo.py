@@ -9,7 +9,7 @@ from PIL import Image, ImageDraw
 
 from portal.kasus.models import Channel, Kasus, Riwayat, Status
 
-from .files import CleanFile
+from .files import CleanFile, make_thumbnail
 from .models import CONSENT_VERSION, Aspirasi, Jenis, Lampiran
 from .services import lampiran_store
 
@@ -29,7 +29,10 @@ def _photo(label: str) -> CleanFile:
     ImageDraw.Draw(im).text((20, 20), label, fill=(255, 255, 255))
     out = io.BytesIO()
     im.save(out, "JPEG", quality=80)
-    return CleanFile(name="foto-lokasi.jpg", content=out.getvalue(), content_type="image/jpeg")
+    content = out.getvalue()
+    return CleanFile(
+        name="foto-lokasi.jpg", content=content, content_type="image/jpeg", thumbnail=make_thumbnail(content)
+    )
 
 
 def _pdf(reference: str) -> CleanFile:

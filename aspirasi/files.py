@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_FILES = 5
+# The longer side of the thumbnail shown on the tracking and staff pages.
+THUMBNAIL_PX = 320
 MAX_BYTES = 10 * 1024 * 1024
 # 40 megapixels is more than any phone camera; anything larger is refused before it is decoded.
 MAX_PIXELS = 40_000_000
@@ -70,6 +72,8 @@ class CleanFile:
     name: str
     content: bytes
     content_type: str
+    # A small JPEG of an image, stored beside it; empty for a PDF.
+    thumbnail: bytes = b""
 
     @property
     def size(self) -> int:
@@ -147,6 +151,22 @@ def _reencode_image(data: bytes, content_type: str, label: str) -> bytes:
         )
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise FileRefused(_("%(name)s: gambar rusak atau tidak dapat dibaca.") % {"name": label})
+
+
+def make_thumbnail(data: bytes) -> bytes:
+    """A JPEG at most THUMBNAIL_PX on its longer side, from an image `_reencode_image` already checked."""
+    with Image.open(io.BytesIO(data)) as im:
+        im.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
+        if im.mode in ("RGBA", "LA", "P"):
+            # JPEG has no transparency: transparent parts become white, as on the page.
+            rgba = im.convert("RGBA")
+            im = Image.new("RGB", rgba.size, (255, 255, 255))
+            im.paste(rgba, mask=rgba.getchannel("A"))
+        elif im.mode != "RGB":
+            im = im.convert("RGB")
+        out = io.BytesIO()
+        im.save(out, "JPEG", quality=80)
+        return out.getvalue()
 
 
 def _is_action(value) -> bool:
@@ -254,10 +274,13 @@ def clean_upload(upload) -> CleanFile:
             _("%(name)s: jenis berkas tidak diterima. Hanya foto JPEG, PNG, atau dokumen PDF.") % {"name": label}
         )
     if content_type == "application/pdf":
-        data = _rewrite_pdf(data, label)
-    else:
-        data = _reencode_image(data, content_type, label)
-    return CleanFile(name=safe_name(label, content_type), content=data, content_type=content_type)
+        return CleanFile(
+            name=safe_name(label, content_type), content=_rewrite_pdf(data, label), content_type=content_type
+        )
+    data = _reencode_image(data, content_type, label)
+    return CleanFile(
+        name=safe_name(label, content_type), content=data, content_type=content_type, thumbnail=make_thumbnail(data)
+    )
 
 
 def clean_uploads(uploads) -> tuple[list[CleanFile], list[str]]:

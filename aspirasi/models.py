@@ -116,3 +116,8 @@ class Lampiran(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+    @property
+    def thumbnail_name(self) -> str:
+        """Where an image's thumbnail is stored: beside the file, under the same random name."""
+        return f"{self.file.name}.kecil.jpg"

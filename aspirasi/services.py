@@ -92,6 +92,8 @@ def lampiran_store(
         stored.append(item)
         try:
             item.file.save(f.name, ContentFile(f.content), save=False)
+            if f.thumbnail:
+                item.file.storage.save(item.thumbnail_name, ContentFile(f.thumbnail))
         except BaseException:
             _delete_files(stored)
             raise
@@ -103,6 +105,7 @@ def _delete_files(items: list[Lampiran]) -> None:
     for item in items:
         if item.file.name:
             item.file.storage.delete(item.file.name)
+            item.file.storage.delete(item.thumbnail_name)
 
 
 # Submitting ---------------------------------------------------------------------------------------------------------

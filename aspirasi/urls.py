@@ -9,6 +9,21 @@ urlpatterns = [
     path("aspirasi/terkirim/", views.sent, name="sent"),
     path("aspirasi/konfirmasi/<str:token>/", views.confirm, name="confirm"),
     path("aspirasi/lampiran/<int:pk>/", views.lampiran_download, name="lampiran"),
+    # Before the token route: "tampil" and "kecil" are never tracking tokens (those are 32 characters).
+    path("aspirasi/lampiran/<int:pk>/tampil/", views.lampiran_download, {"view": "tampil"}, name="lampiran_tampil"),
+    path("aspirasi/lampiran/<int:pk>/kecil/", views.lampiran_download, {"view": "kecil"}, name="lampiran_kecil"),
+    path(
+        "aspirasi/lampiran/<int:pk>/<str:token>/tampil/",
+        views.lampiran_download,
+        {"view": "tampil"},
+        name="lampiran_token_tampil",
+    ),
+    path(
+        "aspirasi/lampiran/<int:pk>/<str:token>/kecil/",
+        views.lampiran_download,
+        {"view": "kecil"},
+        name="lampiran_token_kecil",
+    ),
     path("aspirasi/lampiran/<int:pk>/<str:token>/", views.lampiran_download, name="lampiran_token"),
     path("aspirasi/lacak/<str:token>/informasi/", views.add_info, name="add_info"),
     path("aspirasi/lacak/<str:token>/terima/", views.accept, name="accept"),

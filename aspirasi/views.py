@@ -2,7 +2,7 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -131,18 +131,28 @@ def confirm(request, token):
 
 
 @never_cache
-def lampiran_download(request, pk, token=None):
-    """One file, for staff within their scope or for a resident it belongs to (selectors.resident_files)."""
+def lampiran_download(request: HttpRequest, pk: int, token: str | None = None, view: str = "") -> FileResponse:
+    """One file, for staff within their scope or for a resident it belongs to (selectors.resident_files).
+
+    `view` "tampil" shows an image inline and "kecil" its thumbnail: only images, which were re-encoded at
+    upload, are ever served inline; a PDF is always a download.
+    """
     lampiran = get_object_or_404(Lampiran.objects.select_related("kasus__reporter"), pk=pk)
     as_resident = selectors.resident_may_download(request, lampiran)
     if not (as_resident or selectors.staff_may_download(request, lampiran)):
         raise Http404
+    if view and not lampiran.is_image:
+        raise Http404
     filename = lampiran.original_name
     if selectors.identity_hidden_from(request.user, lampiran.kasus) and not as_resident:
         filename = f"lampiran-{lampiran.pk}.{lampiran.extension}"  # the original name may carry the reporter's
-    response = FileResponse(
-        lampiran.file.open("rb"), as_attachment=True, filename=filename, content_type=lampiran.content_type
-    )
+    storage = lampiran.file.storage
+    # An image stored before thumbnails existed is shown whole.
+    if view == "kecil" and storage.exists(lampiran.thumbnail_name):
+        content, content_type = storage.open(lampiran.thumbnail_name, "rb"), "image/jpeg"
+    else:
+        content, content_type = lampiran.file.open("rb"), lampiran.content_type
+    response = FileResponse(content, as_attachment=not view, filename=filename, content_type=content_type)
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "portal.wilayah",
     "portal.audit",
     "portal.kasus",
+    "portal.ikuti",
     "aspirasi",
     "audiensi",
     "sarasehan",
@@ -192,6 +193,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sarasehan-reminders": {"task": "sarasehan.tasks.sarasehan_reminders", "schedule": crontab(minute="*/15")},
     "sarasehan-release-holds": {"task": "sarasehan.tasks.sarasehan_release_holds", "schedule": crontab(minute="*/5")},
+    # Daily place digests; the weekly ones go out with Monday's run.
+    "ikuti-digest": {"task": "portal.ikuti.tasks.langganan_digest", "schedule": crontab(hour=6, minute=0)},
 }
 
 # Sarasehan: how long an unconfirmed guest's seat is held, how early the door opens on the day,
@@ -226,7 +229,8 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        # blob: shows thumbnails of the photos a resident chooses before they are sent.
+        "img-src": ["'self'", "data:", "blob:"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],

@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("kiriman-terlalu-besar/", limits.too_large_page, name="too_large"),
     path("", include("portal.kasus.urls")),
+    path("", include("portal.ikuti.urls")),
     path("", include("aspirasi.urls")),
     path("", include("audiensi.urls")),
     path("", include("sarasehan.urls")),

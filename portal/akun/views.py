@@ -5,6 +5,9 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from portal.ikuti.models import LanggananWilayah
+from portal.ikuti.selectors import following_of
+
 from . import roles as r
 from .forms import ProfileForm
 from .services import user_update_profile
@@ -26,5 +29,10 @@ def profile(request):
     else:
         form = ProfileForm(initial={"full_name": user.full_name, "phone": user.phone, "language": user.language})
     role_labels = [label for name, label in r.ROLE_LABELS.items() if name in r.user_roles(user)]
-    context = {"form": form, "role_labels": role_labels}
+    context = {
+        "form": form,
+        "role_labels": role_labels,
+        "following": following_of(user),
+        "frekuensi_choices": LanggananWilayah.Frekuensi.choices,
+    }
     return render(request, "akun/profile.html", context, status=400 if form.is_bound else 200)

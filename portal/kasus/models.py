@@ -377,6 +377,8 @@ class OutboxEmail(models.Model):
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
     attachments = models.JSONField(default=list, blank=True)
+    # Extra message headers, e.g. RFC 8058 List-Unsubscribe on follower updates and digests.
+    headers = models.JSONField(default=dict, blank=True)
     template = models.CharField(max_length=100)
     kasus = models.ForeignKey(Kasus, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)

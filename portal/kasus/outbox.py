@@ -17,6 +17,8 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from portal.ikuti.tokens import unsubscribe_headers, unsubscribe_url
+
 from .models import Kasus, OutboxEmail
 
 logger = logging.getLogger(__name__)
@@ -50,14 +52,20 @@ def outbox_enqueue(
     language: str = "id",
     kasus: Kasus | None = None,
     attachments: list[Attachment] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> OutboxEmail | None:
     """Render `email/<template>{_subject.txt,.txt,.html}` in the recipient's language and store it.
 
     Must be called inside the transaction that makes the change; the send is
-    queued only when that transaction commits.
+    queued only when that transaction commits. A case update sent to a follower (`is_follower` in the
+    context, as notify_followers sets it) carries a one-click unsubscribe from that case.
     """
     if not to:
         return None
+    headers = dict(headers or {})
+    if kasus is not None and context.get("is_follower"):
+        headers.update(unsubscribe_headers("k", kasus.pk, to))
+        context = {**context, "unsubscribe_url": unsubscribe_url("k", kasus.pk, to)}
     ctx = {"site_url": settings.SITE_URL, "portal_name": settings.PORTAL_NAME, "sla": settings.PORTAL_SLA, **context}
     with translation.override(language or settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string(f"email/{template}_subject.txt", ctx).split())
@@ -74,6 +82,7 @@ def outbox_enqueue(
         template=template,
         kasus=kasus,
         attachments=[a.as_json() for a in attachments or []],
+        headers=headers,
     )
     transaction.on_commit(lambda: outbox_dispatch(row.pk))
     return row
@@ -107,7 +116,11 @@ def outbox_deliver(*, outbox_id: int) -> bool:
         if row is None:
             return False
         message = EmailMultiAlternatives(
-            subject=row.subject, body=row.body_text, from_email=settings.DEFAULT_FROM_EMAIL, to=[row.to]
+            subject=row.subject,
+            body=row.body_text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[row.to],
+            headers=row.headers or None,
         )
         if row.body_html:
             message.attach_alternative(row.body_html, "text/html")
