@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "aspirasi",
     "audiensi",
     "sarasehan",
+    "skm",
+    "akuntabilitas",
 ]
 
 MIDDLEWARE = [
@@ -191,6 +193,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sarasehan-reminders": {"task": "sarasehan.tasks.sarasehan_reminders", "schedule": crontab(minute="*/15")},
     "sarasehan-release-holds": {"task": "sarasehan.tasks.sarasehan_release_holds", "schedule": crontab(minute="*/5")},
+    "skm-send-invitations": {"task": "skm.tasks.skm_send_invitations", "schedule": crontab(minute=20)},
 }
 
 # Sarasehan: how long an unconfirmed guest's seat is held, how early the door opens on the day,

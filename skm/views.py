@@ -1,0 +1,43 @@
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import selectors, services
+from .forms import PeriodForm, SurveiForm
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def survei(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        undangan = selectors.undangan_for_token(token)
+    except selectors.LinkExpired:
+        return render(request, "skm/closed.html", {"expired": True}, status=410)
+    if undangan is None:
+        raise Http404
+    if undangan.used_at is not None:
+        return render(request, "skm/closed.html", {"expired": False}, status=410)
+    form = SurveiForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.skm_submit(undangan_id=undangan.pk, answers=form.cleaned_data)
+        except services.SurveiError:
+            return render(request, "skm/closed.html", {"expired": False}, status=410)
+        return render(request, "skm/thanks.html")
+    return render(request, "skm/survei.html", {"form": form, "undangan": undangan})
+
+
+@require_GET
+def ikm(request: HttpRequest) -> HttpResponse:
+    form = PeriodForm(request.GET or None)
+    start, end = form.period()
+    return render(
+        request,
+        "skm/ikm.html",
+        {
+            "form": form,
+            "summary": selectors.ikm_summary(start=start, end=end),
+            "units": selectors.ikm_by_unit(start=start, end=end),
+        },
+    )
