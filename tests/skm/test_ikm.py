@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from skm.ikm import compute_ikm, grade_of
 from skm.selectors import ikm_by_unit, ikm_summary
-
 from tests.factories import OpdFactory
 
 from .factories import answer
@@ -37,7 +36,8 @@ WORKED_TOTALS = [13, 12, 11, 16, 12, 14, 15, 10, 12]
 
 def test_the_worked_example_gives_ikm_79_86_grade_b():
     ikm = compute_ikm(respondents=4, totals=WORKED_TOTALS)
-    assert ikm.nrr == tuple(Decimal(v) for v in ["3.25", "3.00", "2.75", "4.00", "3.00", "3.50", "3.75", "2.50", "3.00"])
+    expected_nrr = ["3.25", "3.00", "2.75", "4.00", "3.00", "3.50", "3.75", "2.50", "3.00"]
+    assert ikm.nrr == tuple(Decimal(v) for v in expected_nrr)
     assert ikm.nrr_tertimbang == Decimal("3.194")
     assert ikm.ikm == Decimal("79.86")
     assert (ikm.grade, str(ikm.mutu)) == ("B", "Baik")
