@@ -4,6 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,10 +36,16 @@ class Invitee:
     what: str  # how the email names the service
 
 
+def _not_invited(unit: str) -> Exists:
+    return ~Exists(UndanganSurvei.objects.filter(unit=unit, event_id=OuterRef("pk")))
+
+
 def _closed_cases(since: dt.datetime, now: dt.datetime) -> list[Invitee]:
     # Ditutup: accepted by the reporter or closed by itself after the answer; rejected and merged cases are not.
-    rows = Kasus.objects.filter(status=Status.DITUTUP, closed_at__gte=since, closed_at__lte=now).select_related(
-        "reporter"
+    rows = (
+        Kasus.objects.filter(status=Status.DITUTUP, closed_at__gte=since, closed_at__lte=now)
+        .filter(_not_invited(Unit.OPD))
+        .select_related("reporter")
     )
     return [
         Invitee(Unit.OPD, k.pk, k.contact_email(), k.reporter_language, k.pk, k.opd_id, k.reference)
@@ -48,8 +55,10 @@ def _closed_cases(since: dt.datetime, now: dt.datetime) -> list[Invitee]:
 
 
 def _attended_audiensi(since: dt.datetime, now: dt.datetime) -> list[Invitee]:
-    rows = Audiensi.objects.filter(status=AudiensiStatus.HADIR, end_at__gte=since, end_at__lte=now).select_related(
-        "pemohon", "kasus"
+    rows = (
+        Audiensi.objects.filter(status=AudiensiStatus.HADIR, end_at__gte=since, end_at__lte=now)
+        .filter(_not_invited(Unit.AUDIENSI))
+        .select_related("pemohon")
     )
     return [
         Invitee(Unit.AUDIENSI, a.pk, a.pemohon.email, a.pemohon.language, a.kasus_id, None, a.topik)
@@ -64,6 +73,7 @@ def _sarasehan_attendees(since: dt.datetime, now: dt.datetime) -> list[Invitee]:
             checked_in_at__isnull=False, sarasehan__ends_at__gte=since, sarasehan__ends_at__lte=now
         )
         .exclude(email="")
+        .filter(_not_invited(Unit.SARASEHAN))
         .select_related("sarasehan")
     )
     return [Invitee(Unit.SARASEHAN, p.pk, p.email, p.language, None, None, p.sarasehan.title) for p in rows]
@@ -72,20 +82,15 @@ def _sarasehan_attendees(since: dt.datetime, now: dt.datetime) -> list[Invitee]:
 def skm_send_invitations(*, now: dt.datetime | None = None) -> int:
     """Invite whoever finished a service within LOOKBACK and was not invited for it yet. Idempotent.
 
-    Each invitation and its email are written in one transaction; the unique (unit, event, email) row makes
-    a second run, or two overlapping runs, send nothing twice.
+    Events already invited are left out in the query; each invitation and its email are written in one
+    transaction, and the unique (unit, event, email) row makes two overlapping runs send nothing twice.
     """
     now = now or timezone.now()
     since = now - LOOKBACK
     invitees = _closed_cases(since, now) + _attended_audiensi(since, now) + _sarasehan_attendees(since, now)
-    known = set(
-        UndanganSurvei.objects.filter(created_at__gte=since - LOOKBACK).values_list("unit", "event_id", "email")
-    )
     sent = 0
     for person in invitees:
         email = person.email.strip().lower()
-        if (person.unit, person.event_id, email) in known:
-            continue
         try:
             with transaction.atomic():
                 undangan = UndanganSurvei.objects.create(
@@ -105,7 +110,6 @@ def skm_send_invitations(*, now: dt.datetime | None = None) -> int:
                 )
         except IntegrityError:
             continue  # another run invited this person for this event meanwhile
-        known.add((person.unit, person.event_id, email))
         sent += 1
     return sent
 

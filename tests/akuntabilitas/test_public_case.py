@@ -69,3 +69,15 @@ def test_it_shows_the_case_commitments_and_links_back_to_the_tracker(client):
     assert "Tambal jalan desa" in text
     assert "Terlambat" in text
     assert reverse("akuntabilitas:janji") in text
+
+
+def test_the_public_case_page_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    petugas = staff("petugas")
+    short = reported("didisposisikan", actor=petugas)
+    long = reported("ditutup", actor=petugas)
+    for kasus in (short, long):
+        client.get(reverse("akuntabilitas:kasus", args=[kasus.reference]))  # warm the session
+    with django_assert_max_num_queries(8) as few:
+        client.get(reverse("akuntabilitas:kasus", args=[short.reference]))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("akuntabilitas:kasus", args=[long.reference]))
