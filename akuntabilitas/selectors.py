@@ -132,11 +132,12 @@ TRACKER_STATUS_LABELS = {
 def public_kasus(reference: str) -> Kasus:
     kasus = (
         public_cases()
-        .select_related("kategori", "kecamatan", "opd")
+        .select_related("kategori", "kecamatan", "opd", "merged_into")
         .only(
             "reference", "title", "status", "created_at", "confirmed_at", "answered_at", "closed_at", "due_at",
             "merged_into_id", "kategori__nama", "kategori__nama_en", "kecamatan__nama", "opd__nama", "opd__nama_en",
-            "opd__singkatan", "reporter_id", "is_confidential",
+            "opd__singkatan", "reporter_id", "is_confidential", "merged_into__reference",
+            "merged_into__is_confidential", "merged_into__status", "merged_into__confirmed_at",
         )
         .filter(reference=reference.strip().upper()[:20])
         .first()
@@ -144,6 +145,14 @@ def public_kasus(reference: str) -> Kasus:
     if kasus is None:
         raise Http404
     return kasus
+
+
+def public_survivor(kasus: Kasus) -> str:
+    """The reference of the case this one was merged into, when that case has a public page too."""
+    survivor = kasus.merged_into
+    if survivor is None or survivor.is_confidential or survivor.confirmed_at is None:
+        return ""
+    return "" if survivor.status in NOT_PUBLIC_STATUSES else survivor.reference
 
 
 def public_timeline(kasus: Kasus) -> list[Riwayat]:

@@ -36,7 +36,8 @@ def janji(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "items": items,
-            "share": selectors.kept_share(qs),
+            # The share describes the OPD and kecamatan chosen, whatever status is shown.
+            "share": selectors.kept_share(selectors.public_commitments(**{**filters, "status": ""})),
             "query": query.urlencode(),
         },
     )
@@ -64,5 +65,10 @@ def kasus(request: HttpRequest, reference: str) -> HttpResponse:
     return render(
         request,
         "akuntabilitas/kasus.html",
-        {"kasus": item, "entries": selectors.public_timeline(item), "commitments": commitments},
+        {
+            "kasus": item,
+            "entries": selectors.public_timeline(item),
+            "commitments": commitments,
+            "survivor": selectors.public_survivor(item),
+        },
     )

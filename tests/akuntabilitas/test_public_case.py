@@ -81,3 +81,19 @@ def test_the_public_case_page_runs_a_fixed_number_of_queries(client, django_asse
         client.get(reverse("akuntabilitas:kasus", args=[short.reference]))
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("akuntabilitas:kasus", args=[long.reference]))
+
+
+def test_a_merged_case_links_to_the_public_case_it_joined(client):
+    survivor = reported("didisposisikan")
+    merged = reported("diverifikasi")
+    services.kasus_merge(kasus_id=merged.pk, into_id=survivor.pk, actor=staff())
+    text = client.get(reverse("akuntabilitas:kasus", args=[merged.reference])).content.decode()
+    assert reverse("akuntabilitas:kasus", args=[survivor.reference]) in text
+
+
+def test_a_merged_case_does_not_link_to_a_confidential_survivor(client):
+    survivor = reported("didisposisikan", is_confidential=True)
+    merged = reported("diverifikasi")
+    services.kasus_merge(kasus_id=merged.pk, into_id=survivor.pk, actor=staff())
+    text = client.get(reverse("akuntabilitas:kasus", args=[merged.reference])).content.decode()
+    assert reverse("akuntabilitas:kasus", args=[survivor.reference]) not in text

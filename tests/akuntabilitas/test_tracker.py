@@ -126,3 +126,11 @@ def test_the_downloads_hold_the_same_rows_without_personal_data(client):
     everything = csv_response.content.decode() + str(values) + page_text(client)
     for personal in (REPORTER["reporter_name"], REPORTER["reporter_email"], PHONE):
         assert personal not in everything
+
+
+def test_the_share_kept_ignores_the_status_shown(client):
+    kasus = public_case()
+    promise(kasus, days=2, done=True)
+    promise(kasus, days=-1)
+    share = client.get(reverse("akuntabilitas:janji"), {"status": "terlambat"}).context["share"]
+    assert (share.kept, share.late, share.percent) == (1, 1, 50)
