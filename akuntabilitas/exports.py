@@ -1,8 +1,8 @@
-"""The tracker as open data: CSV and XLSX with the same columns, no personal data."""
+"""Public tables as open data: CSV and XLSX with the same columns, no personal data."""
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -66,25 +66,33 @@ def _rows(batch: list[TindakLanjut], today) -> Iterator[list[str]]:
         ]
 
 
-def as_csv(qs) -> HttpResponse:
+def csv_response(filename: str, head: list[str], body: Iterable[list]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="janji-tindak-lanjut.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     writer = csv.writer(response)
-    writer.writerow(header())
-    writer.writerows(rows(qs))
+    writer.writerow(head)
+    writer.writerows(body)
     return response
 
 
-def as_xlsx(qs) -> HttpResponse:
+def xlsx_response(filename: str, sheet_name: str, head: list[str], body: Iterable[list]) -> HttpResponse:
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Janji tindak lanjut")[:31])
-    sheet.append(header())
-    for row in rows(qs):
+    sheet = workbook.create_sheet(sheet_name[:31])  # Excel's limit on sheet names
+    sheet.append(head)
+    for row in body:
         sheet.append(row)
     out = io.BytesIO()
     workbook.save(out)
     response = HttpResponse(
         out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = 'attachment; filename="janji-tindak-lanjut.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     return response
+
+
+def as_csv(qs) -> HttpResponse:
+    return csv_response("janji-tindak-lanjut", header(), rows(qs))
+
+
+def as_xlsx(qs) -> HttpResponse:
+    return xlsx_response("janji-tindak-lanjut", _("Janji tindak lanjut"), header(), rows(qs))

@@ -1,10 +1,14 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from akuntabilitas import exports
+
 from . import selectors, services
 from .forms import PeriodForm, SurveiForm
+from .models import UNSUR
 
 
 @never_cache
@@ -28,10 +32,38 @@ def survei(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "skm/survei.html", {"form": form, "undangan": undangan})
 
 
+def _table(units: list[selectors.IkmSummary]) -> tuple[list[str], list[list]]:
+    head = [_("Unit layanan"), _("Responden")] + [f"{code.upper()} {label}" for code, label in UNSUR]
+    head += [_("IKM"), _("Mutu pelayanan")]
+    body = []
+    for row in units:
+        body.append(
+            [row.label, row.respondents]
+            + [float(value) for value in row.ikm.nrr]
+            + [float(row.ikm.ikm), f"{row.ikm.grade} ({row.ikm.mutu})"]
+        )
+    return head, body
+
+
+@require_GET
+def ikm_csv(request: HttpRequest) -> HttpResponse:
+    start, end = PeriodForm(request.GET or None).period()
+    head, body = _table(selectors.ikm_by_unit(start=start, end=end))
+    return exports.csv_response(f"ikm-{start:%Y%m%d}-{end:%Y%m%d}", head, body)
+
+
+@require_GET
+def ikm_xlsx(request: HttpRequest) -> HttpResponse:
+    start, end = PeriodForm(request.GET or None).period()
+    head, body = _table(selectors.ikm_by_unit(start=start, end=end))
+    return exports.xlsx_response(f"ikm-{start:%Y%m%d}-{end:%Y%m%d}", _("IKM per unit"), head, body)
+
+
 @require_GET
 def ikm(request: HttpRequest) -> HttpResponse:
     form = PeriodForm(request.GET or None)
     start, end = form.period()
+    query = request.GET.urlencode()
     return render(
         request,
         "skm/ikm.html",
@@ -39,5 +71,6 @@ def ikm(request: HttpRequest) -> HttpResponse:
             "form": form,
             "summary": selectors.ikm_summary(start=start, end=end),
             "units": selectors.ikm_by_unit(start=start, end=end),
+            "query": query,
         },
     )

@@ -1,10 +1,13 @@
 """/transparansi/ikm/: the IKM of a period, overall and per unit, for everyone."""
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from tests.factories import OpdFactory
 
@@ -40,3 +43,16 @@ def test_bad_periods_fall_back_to_this_year(client, params):
     response = client.get(reverse("skm:ikm"), params)
     assert response.status_code == 200
     assert response.context["summary"].start == timezone.localdate().replace(month=1, day=1)
+
+
+def test_the_downloads_hold_the_per_unit_table(client):
+    opd = OpdFactory(nama="Dinas Uji Unduhan")
+    answer([4] * 9, opd=opd)
+    answer([2] * 9, unit="audiensi")
+    rows = list(csv.reader(io.StringIO(client.get(reverse("skm:ikm_csv")).content.decode())))
+    assert [row[0] for row in rows[1:]] == ["Dinas Uji Unduhan", "Audiensi"]
+    assert [row[-2] for row in rows[1:]] == ["100.0", "50.0"]
+    sheet = load_workbook(io.BytesIO(client.get(reverse("skm:ikm_xlsx")).content)).active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert [row[-2] for row in values[1:]] == [100.0, 50.0]
+    assert [row[1] for row in values[1:]] == [1, 1]
