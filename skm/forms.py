@@ -2,6 +2,7 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .models import UNSUR, ResponsSurvei
@@ -58,6 +59,20 @@ class PeriodForm(forms.Form):
             raise forms.ValidationError(_("Periode paling panjang lima tahun."))
         data["mulai"], data["sampai"] = start, end
         return data
+
+    @staticmethod
+    def presets() -> list[tuple[Promise, dt.date, dt.date]]:
+        """(label, start, end) of the periods readers ask for most."""
+        today = timezone.localdate()
+        month = today.replace(day=1)
+        last_month_end = month - dt.timedelta(days=1)
+        year = today.replace(month=1, day=1)
+        return [
+            (_("Bulan ini"), month, today),
+            (_("Bulan lalu"), last_month_end.replace(day=1), last_month_end),
+            (_("Tahun ini"), year, today),
+            (_("Tahun lalu"), year.replace(year=year.year - 1), year - dt.timedelta(days=1)),
+        ]
 
     def period(self) -> tuple[dt.date, dt.date]:
         """The cleaned period, or this year so far when the input was invalid."""

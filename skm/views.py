@@ -72,5 +72,6 @@ def ikm(request: HttpRequest) -> HttpResponse:
             "summary": selectors.ikm_summary(start=start, end=end),
             "units": selectors.ikm_by_unit(start=start, end=end),
             "query": query,
+            "presets": form.presets(),
         },
     )

@@ -56,3 +56,11 @@ def test_the_downloads_hold_the_per_unit_table(client):
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert [row[-2] for row in values[1:]] == [100.0, 50.0]
     assert [row[1] for row in values[1:]] == [1, 1]
+
+
+def test_the_last_month_link_shows_last_month(client):
+    response = client.get(reverse("skm:ikm"))
+    _label, start, end = response.context["presets"][1]
+    assert f"?mulai={start:%Y-%m-%d}&amp;sampai={end:%Y-%m-%d}" in response.content.decode()
+    assert (end + dt.timedelta(days=1)).day == 1 and start.day == 1
+    assert client.get(reverse("skm:ikm"), {"mulai": start, "sampai": end}).context["summary"].start == start
