@@ -86,7 +86,7 @@ def kept_share(qs: QuerySet[TindakLanjut], *, today: dt.date | None = None) -> K
 
 
 def where_promised(items: list[TindakLanjut]) -> dict[int, str]:
-    """Per tindak lanjut id, the audiensi (with its pejabat) or sarasehan it was promised at. Two queries at most."""
+    """Per tindak lanjut id, the audiensi or sarasehan it was promised at, with its pejabat. Three queries at most."""
     ids = {"audiensi": set(), "sarasehan": set()}
     for item in items:
         if item.source_kind in ids and item.source_id:
@@ -104,11 +104,14 @@ def where_promised(items: list[TindakLanjut]) -> dict[int, str]:
             }
     sarasehan = {}
     if ids["sarasehan"]:
-        for s in Sarasehan.objects.filter(pk__in=ids["sarasehan"]).only("title", "starts_at"):
-            sarasehan[s.pk] = _("Sarasehan %(title)s, %(date)s") % {
+        rows = Sarasehan.objects.filter(pk__in=ids["sarasehan"]).only("title", "starts_at").prefetch_related("pejabat")
+        for s in rows:
+            label = _("Sarasehan %(title)s, %(date)s") % {
                 "title": s.title,
                 "date": timezone.localtime(s.starts_at).strftime("%d-%m-%Y"),
             }
+            pejabat = ", ".join(p.display_jabatan for p in s.pejabat.all())
+            sarasehan[s.pk] = f"{label} ({pejabat})" if pejabat else label
     found = {"audiensi": audiensi, "sarasehan": sarasehan}
     return {item.pk: found.get(item.source_kind, {}).get(item.source_id, "") for item in items}
 

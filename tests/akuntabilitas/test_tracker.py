@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 
 from portal.kasus import services
 from tests.audiensi.factories import open_availability, request_audiensi
-from tests.factories import OpdFactory, kasus_at, kecamatan, staff
+from tests.factories import OpdFactory, PejabatFactory, kasus_at, kecamatan, staff
+from tests.sarasehan.factories import sarasehan
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +135,11 @@ def test_the_share_kept_ignores_the_status_shown(client):
     promise(kasus, days=-1)
     share = client.get(reverse("akuntabilitas:janji"), {"status": "terlambat"}).context["share"]
     assert (share.kept, share.late, share.percent) == (1, 1, 50)
+
+
+def test_it_names_the_sarasehan_and_its_pejabat_the_promise_was_made_at(client):
+    forum = sarasehan(title="Sarasehan Air Bersih")
+    forum.pejabat.add(PejabatFactory(jabatan="Wakil Bupati Uji"))
+    promise(public_case(), days=3, source_kind="sarasehan", source_id=forum.pk)
+    assert "Sarasehan Air Bersih" in page_text(client)
+    assert "(Wakil Bupati Uji)" in page_text(client)
