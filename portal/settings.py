@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "aspirasi",
     "audiensi",
     "sarasehan",
+    "skm",
+    "akuntabilitas",
 ]
 
 MIDDLEWARE = [
@@ -195,6 +197,7 @@ CELERY_BEAT_SCHEDULE = {
     "sarasehan-release-holds": {"task": "sarasehan.tasks.sarasehan_release_holds", "schedule": crontab(minute="*/5")},
     # Daily place digests; the weekly ones go out with Monday's run.
     "ikuti-digest": {"task": "portal.ikuti.tasks.langganan_digest", "schedule": crontab(hour=6, minute=0)},
+    "skm-send-invitations": {"task": "skm.tasks.skm_send_invitations", "schedule": crontab(minute=20)},
 }
 
 # Sarasehan: how long an unconfirmed guest's seat is held, how early the door opens on the day,

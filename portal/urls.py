@@ -18,5 +18,7 @@ urlpatterns = [
     path("", include("aspirasi.urls")),
     path("", include("audiensi.urls")),
     path("", include("sarasehan.urls")),
+    path("", include("skm.urls")),
+    path("", include("akuntabilitas.urls")),
     path("admin/", admin.site.urls),
 ]
