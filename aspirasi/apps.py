@@ -7,6 +7,7 @@ class AspirasiConfig(AppConfig):
     verbose_name = _("Aspirasi")
 
     def ready(self) -> None:
+        from portal.kasus import titik
         from portal.kasus.kinds import register_kinds
         from portal.kasus.panels import register_panel
 
@@ -15,3 +16,4 @@ class AspirasiConfig(AppConfig):
         register_panel(template="aspirasi/panel_staff.html", where="staff", context=panels.staff_context)
         register_panel(template="aspirasi/panel_public.html", where="public", context=panels.public_context)
         register_kinds(kinds.KINDS)
+        register_kinds(titik.KINDS)

@@ -240,3 +240,8 @@ def _count_on_time(pairs: list[tuple[dt.datetime | None, dt.datetime]], days: in
                 worked += 1
         on_time += worked <= days
     return on_time
+
+
+def desa_by_kode() -> dict[str, Wilayah]:
+    """Each desa/kelurahan by its Kemendagri code, from the cached options (the pin's desa, no query)."""
+    return {d.kode: d for _kec, desa_list in wilayah_options() for d in desa_list}
