@@ -21,7 +21,7 @@ Ring = tuple[tuple[float, float], ...]  # (lng, lat) pairs, GeoJSON order
 class Desa:
     kode: str
     nama: str
-    centroid: tuple[float, float]  # (lat, lng)
+    centroid: tuple[float, float]  # (lat, lng), always inside the desa (see _inside_point)
     bbox: tuple[float, float, float, float]  # min_lng, min_lat, max_lng, max_lat
     polygons: tuple[tuple[Ring, ...], ...]  # each polygon: outer ring, then holes
 
@@ -46,6 +46,25 @@ def _in_ring(ring: Ring, x: float, y: float) -> bool:
     return inside
 
 
+def _inside_point(polygons: tuple[tuple[Ring, ...], ...], lat: float) -> tuple[float, float]:
+    """A point inside a concave desa whose geometric centroid falls in its neighbour (two in the shipped data):
+    the middle of the widest stretch of the outer ring along the centroid's latitude. Maps draw a desa's cases
+    there, and the pin test expects a desa's own point to land in it."""
+    best = (0.0, lat, 0.0)
+    for outer, *_holes in polygons:
+        crossings = []
+        x1, y1 = outer[-1]
+        for x2, y2 in outer:
+            if (y2 > lat) != (y1 > lat):
+                crossings.append((x1 - x2) * (lat - y2) / (y1 - y2) + x2)
+            x1, y1 = x2, y2
+        crossings.sort()
+        for left, right in zip(crossings[::2], crossings[1::2], strict=False):
+            if right - left > best[0]:
+                best = (right - left, lat, (left + right) / 2)
+    return best[1], best[2]
+
+
 def _polygons(geometry: dict) -> tuple[tuple[Ring, ...], ...]:
     parts = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
     return tuple(tuple(tuple((float(p[0]), float(p[1])) for p in ring) for ring in part) for part in parts)
@@ -68,7 +87,10 @@ def desa_list() -> tuple[Desa, ...]:
             max(p[1] for p in points),
         )
         lng, lat = props["centroid"]
-        result.append(Desa(props["kode"], props["nama"], (float(lat), float(lng)), bbox, polygons))
+        desa = Desa(props["kode"], props["nama"], (float(lat), float(lng)), bbox, polygons)
+        if not desa.contains(float(lat), float(lng)):
+            desa = Desa(desa.kode, desa.nama, _inside_point(polygons, float(lat)), bbox, polygons)
+        result.append(desa)
     return tuple(result)
 
 
