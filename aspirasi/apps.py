@@ -14,6 +14,7 @@ class AspirasiConfig(AppConfig):
         from . import kinds, panels
 
         register_panel(template="aspirasi/panel_staff.html", where="staff", context=panels.staff_context)
+        register_panel(template="aspirasi/panel_place.html", where="staff", context=panels.place_context)
         register_panel(template="aspirasi/panel_public.html", where="public", context=panels.public_context)
         register_kinds(kinds.KINDS)
         register_kinds(titik.KINDS)

@@ -53,8 +53,8 @@
       document.body.dispatchEvent(new CustomEvent("pin-placed"));
     });
     var locate = box.querySelector("[data-peta-locate]");
-    if (!navigator.geolocation) { locate.hidden = true; }
-    locate.addEventListener("click", function () {
+    if (locate && !navigator.geolocation) { locate.hidden = true; }
+    if (locate) locate.addEventListener("click", function () {
       navigator.geolocation.getCurrentPosition(function (pos) {
         place(L.latLng(pos.coords.latitude, pos.coords.longitude), true);
         map.setZoom(15);
@@ -69,6 +69,7 @@
     }
 
     // The server answers with the desa under the pin: select it (and its kecamatan); the resident may change it.
+    if (!kec || !desa) { return; }  // the staff panel moves the pin only
     document.body.addEventListener("htmx:afterSwap", function (e) {
       if (e.detail.target === desa && pendingDesa) {
         desa.value = pendingDesa; pendingDesa = null; return;

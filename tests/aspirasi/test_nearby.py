@@ -124,3 +124,13 @@ def test_a_confidential_case_cannot_be_followed_through_this_door(client):
     client.force_login(UserFactory())
     client.post(reverse("aspirasi:follow_instead", args=[kasus.pk]))
     assert not Pengikut.objects.filter(kasus=kasus, reason=Pengikut.Reason.FOLLOW).exists()
+
+
+def test_petugas_see_the_nearby_cases_on_a_new_case(client):
+    from tests.factories import staff
+
+    earlier = pinned(at=north_of_centre(80), title="Gorong-gorong ambrol")
+    new = pinned("baru", title="Gorong-gorong ambrol lagi")
+    client.force_login(staff("petugas"))
+    html = client.get(reverse("kasus:detail", args=[new.reference])).content.decode()
+    assert "Sudah dilaporkan di sekitar" in html and earlier.reference in html
