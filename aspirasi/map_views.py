@@ -1,11 +1,13 @@
 """The map pages: the pin's desa and nearby cases on the aspirasi form, the staff map of the queue, the public map."""
 
+import hashlib
 import json
 from functools import cache, wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache as django_cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,10 +18,13 @@ from portal.akun.access import staff_required
 from portal.kasus import selectors as kasus_selectors
 from portal.kasus import titik
 from portal.kasus.filters import KasusFilter
+from portal.kasus.models import OPEN_STATUSES
 from portal.kasus.services import KasusError
 from portal.wilayah import geo
 
 from . import maps, nearby, selectors, services
+
+MAP_CACHE_SECONDS = 60
 
 
 def allow_geolocation(view):
@@ -131,7 +136,14 @@ def staff_map(request: HttpRequest) -> HttpResponse:
         queryset=kasus_selectors.staff_queue(user),
         hide_opd=kasus_selectors.is_opd_only(user),
     )
-    clusters = maps.desa_clusters(filterset.qs)
+    cases = filterset.qs
+    if not request.GET.get("status"):
+        # Without a status filter the map shows what is still being handled, not years of closed cases.
+        cases = cases.filter(status__in=OPEN_STATUSES)
+    scope = user.opd_id if kasus_selectors.is_opd_only(user) else "all"
+    # An overview a minute old is fine; the aggregate over a large queue is not paid on every view.
+    key = "aspirasi:staff_map:" + hashlib.sha256(f"{scope}:{request.GET.urlencode()}".encode()).hexdigest()
+    clusters = django_cache.get_or_set(key, lambda: maps.desa_clusters(cases), MAP_CACHE_SECONDS)
     query = request.GET.copy()
     query.pop("kecamatan", None)
     query.pop("page", None)
@@ -150,8 +162,11 @@ def staff_map(request: HttpRequest) -> HttpResponse:
 
 
 def public_map(request: HttpRequest) -> HttpResponse:
-    points = maps.public_points()
-    clusters = maps.desa_clusters(selectors.public_cases(), with_late=False)
+    points, clusters = django_cache.get_or_set(
+        "aspirasi:public_map",
+        lambda: (maps.public_points(), maps.desa_clusters(selectors.public_cases(), with_late=False)),
+        MAP_CACHE_SECONDS * 5,
+    )
     return render(
         request,
         "aspirasi/public_map.html",
