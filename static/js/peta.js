@@ -5,6 +5,7 @@
 
   function baseMap(el) {
     var map = L.map(el, { zoomSnap: 0.5, attributionControl: true });
+    el.leafletMap = map;  // the browser tests find a known place on the screen through it
     map.setView([-7.85, 110.95], 10);
     if (el.dataset.tileUrl) {
       L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution || "", maxZoom: 19 }).addTo(map);
