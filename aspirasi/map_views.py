@@ -10,6 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache as django_cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
@@ -75,8 +76,9 @@ def nearby_context(params, *, exclude_id: int | None = None) -> dict:
             return {**context, "outside": True, "outside_message": titik.OUTSIDE_REGENCY}
         desa = selectors.desa_by_kode().get(found.kode)
         context["desa"] = desa
-        if desa is not None and not desa_id.isdigit():
-            desa_id = str(desa.pk)
+        if desa is not None:
+            # "The same desa" is the pin's: the select may still hold the previous choice while the pin moves.
+            desa_id = str(desa["pk"])
     else:
         lat = lng = None
     context["cases"] = nearby.nearby_cases(
@@ -141,21 +143,36 @@ def staff_map(request: HttpRequest) -> HttpResponse:
         # Without a status filter the map shows what is still being handled, not years of closed cases.
         cases = cases.filter(status__in=OPEN_STATUSES)
     scope = user.opd_id if kasus_selectors.is_opd_only(user) else "all"
-    # An overview a minute old is fine; the aggregate over a large queue is not paid on every view.
-    key = "aspirasi:staff_map:" + hashlib.sha256(f"{scope}:{request.GET.urlencode()}".encode()).hexdigest()
-    clusters = django_cache.get_or_set(key, lambda: maps.desa_clusters(cases), MAP_CACHE_SECONDS)
     query = request.GET.copy()
     query.pop("kecamatan", None)
     query.pop("page", None)
+
+    def build() -> tuple[list[dict], str]:
+        rows = maps.clusters_json(maps.desa_clusters(cases))
+        # Each marker links to its only case, or to the queue of its kecamatan with the same filter.
+        queue_url = reverse("kasus:queue") + "?" + (query.urlencode() + "&" if query else "") + "kecamatan="
+        case_url = reverse("kasus:detail", args=["__ref__"])
+        for row in rows:
+            row["href"] = (
+                case_url.replace("__ref__", row["reference"])
+                if row["reference"]
+                else f"{queue_url}{row['kecamatan_id'] or ''}"
+            )
+        # Read by static/js/peta.js from a data- attribute (escaped by the template): no inline script.
+        return rows, json.dumps(rows)
+
+    filter_cache_key = f"{scope}:{request.GET.urlencode()}"
+    # An overview a minute old is fine; the aggregate over a large queue is not paid on every view.
+    key = "aspirasi:staff_map:" + hashlib.sha256(filter_cache_key.encode()).hexdigest()
+    rows, rows_json = django_cache.get_or_set(key, build, MAP_CACHE_SECONDS)
     return render(
         request,
         "aspirasi/staff_map.html",
         {
             "filter": filterset,
-            "clusters": clusters,
-            # Read by static/js/peta.js from a data- attribute (escaped by the template): no inline script.
-            "clusters_json": json.dumps(maps.clusters_json(clusters)),
-            "query": query.urlencode(),
+            "filter_cache_key": filter_cache_key,
+            "clusters": rows,
+            "clusters_json": rows_json,
             "map": map_config(),
         },
     )

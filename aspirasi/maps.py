@@ -1,6 +1,6 @@
 """Reads behind the staff and public maps: cases aggregated per desa in one query, drawn at its centroid."""
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Count, Min, QuerySet
@@ -71,7 +71,7 @@ def desa_clusters(cases: QuerySet[Kasus], *, with_late: bool = True) -> list[Clu
 
 
 def clusters_json(clusters: list[Cluster]) -> list[dict]:
-    return [asdict(c) for c in clusters]
+    return [dict(vars(c)) for c in clusters]
 
 
 def public_points() -> list[dict]:

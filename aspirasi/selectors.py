@@ -242,6 +242,11 @@ def _count_on_time(pairs: list[tuple[dt.datetime | None, dt.datetime]], days: in
     return on_time
 
 
-def desa_by_kode() -> dict[str, Wilayah]:
-    """Each desa/kelurahan by its Kemendagri code, from the cached options (the pin's desa, no query)."""
-    return {d.kode: d for _kec, desa_list in wilayah_options() for d in desa_list}
+def desa_by_kode() -> dict[str, dict]:
+    """Each desa/kelurahan's id, name and kecamatan by its Kemendagri code (the pin's desa): cached an hour."""
+    return cache.get_or_set("aspirasi:desa_by_kode", _desa_by_kode, 3600)
+
+
+def _desa_by_kode() -> dict[str, dict]:
+    rows = Wilayah.objects.filter(tingkat__in=["desa", "kelurahan"]).values("kode", "pk", "nama", "parent_id")
+    return {row.pop("kode"): row for row in rows}

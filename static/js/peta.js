@@ -95,10 +95,8 @@
         radius: Math.min(8 + Math.sqrt(c.count) * 2, 30), color: late ? "#b00020" : "#1d5c87", weight: late ? 3 : 1,
         fillOpacity: 0.6
       }).addTo(map);
-      var href = c.reference ? el.dataset.caseUrl.replace("__ref__", encodeURIComponent(c.reference))
-        : el.dataset.queueUrl + (c.kecamatan_id || "");
       var a = document.createElement("a");
-      a.href = href;
+      a.href = c.href;
       a.textContent = c.nama + ": " + c.count + (late ? " (" + el.dataset.lateLabel + " " + c.late + ")" : "");
       m.bindPopup(a);
       m.bindTooltip(String(c.count), { permanent: true, direction: "center", className: "peta-count" });
