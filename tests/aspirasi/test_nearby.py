@@ -134,3 +134,16 @@ def test_petugas_see_the_nearby_cases_on_a_new_case(client):
     client.force_login(staff("petugas"))
     html = client.get(reverse("kasus:detail", args=[new.reference])).content.decode()
     assert "Sudah dilaporkan di sekitar" in html and earlier.reference in html
+
+
+@pytest.mark.postgres
+def test_trigram_similarity_finds_a_reworded_title_and_not_an_unrelated_one():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT similarity('Jalan rusak berlubang di Krajan', 'jalan berlubang krajan')")
+        assert cursor.fetchone()[0] >= 0.3
+    same = pinned(at=north_of_centre(2000), title="Jalan rusak berlubang di Krajan")
+    pinned(at=north_of_centre(2000), title="Pungutan liar di kantor desa")
+    found = nearby_cases(wilayah_id=giritirto().pk, title="jalan berlubang krajan")
+    assert refs(found) == {same.reference}
