@@ -101,7 +101,7 @@ def nearby_fragment(request: HttpRequest) -> HttpResponse:
 def follow_instead(request: HttpRequest, pk: int) -> HttpResponse:
     """Follow a case already reported instead of sending a duplicate. Needs an account with a confirmed email."""
     if not request.user.is_authenticated:
-        return redirect_to_login(request.build_absolute_uri("/aspirasi/kirim/"))
+        return redirect_to_login(reverse("aspirasi:submit"))
     try:
         kasus = services.aspirasi_follow_instead(kasus_id=pk, user=request.user)
     except KasusError as exc:
