@@ -46,3 +46,18 @@ def test_a_resident_pins_the_place_sees_a_case_nearby_and_follows_it(browser_pag
     assert Pengikut.objects.filter(kasus=earlier, user=resident, reason=Pengikut.Reason.FOLLOW).exists()
     assert Kasus.objects.count() == 1
     assert csp_errors == []
+
+
+def test_the_public_map_draws_the_cases_without_breaking_the_csp(browser_page):
+    from .test_maps import aspirasi_case
+
+    kasus = aspirasi_case(wilayah=giritirto(), titik=north_of_centre(100))
+    page = browser_page
+    csp_errors = []
+    page.on("console", lambda msg: csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto("/transparansi/peta/")
+    page.wait_for_function("() => document.querySelectorAll('[data-peta] path.leaflet-interactive').length > 294")
+    page.locator("[data-peta] path.leaflet-interactive").last.click(force=True)
+    page.locator(".leaflet-popup-content").get_by_text(kasus.reference).wait_for()
+    assert csp_errors == []
