@@ -74,6 +74,9 @@ class CleanFile:
     content_type: str
     # A small JPEG of an image, stored beside it; empty for a PDF.
     thumbnail: bytes = b""
+    # Where the photo was taken (lat, lng) per its EXIF GPS block, read before re-encoding drops it: offered to
+    # the resident as the pin, never stored with the file.
+    gps: tuple[float, float] | None = None
 
     @property
     def size(self) -> int:
@@ -105,6 +108,27 @@ def safe_name(filename: str, content_type: str) -> str:
 
 def _max_pixels() -> int:
     return getattr(settings, "ASPIRASI_MAX_IMAGE_PIXELS", MAX_PIXELS)
+
+
+def _gps_degrees(value, ref) -> float:
+    degrees, minutes, seconds = (float(part) for part in value)
+    result = degrees + minutes / 60 + seconds / 3600
+    return -result if ref in ("S", "W") else result
+
+
+def read_gps(data: bytes) -> tuple[float, float] | None:
+    """The EXIF GPS position of a JPEG as (lat, lng), or None when it has none or it cannot be read."""
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            gps = im.getexif().get_ifd(0x8825)  # GPSInfo
+        if not all(key in gps for key in (1, 2, 3, 4)):
+            return None
+        lat, lng = _gps_degrees(gps[2], gps[1]), _gps_degrees(gps[4], gps[3])
+    except (OSError, ValueError, TypeError, ZeroDivisionError, SyntaxError):
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        return None
+    return lat, lng
 
 
 def _reencode_image(data: bytes, content_type: str, label: str) -> bytes:
@@ -277,9 +301,14 @@ def clean_upload(upload) -> CleanFile:
         return CleanFile(
             name=safe_name(label, content_type), content=_rewrite_pdf(data, label), content_type=content_type
         )
+    gps = read_gps(data) if content_type == "image/jpeg" else None
     data = _reencode_image(data, content_type, label)
     return CleanFile(
-        name=safe_name(label, content_type), content=data, content_type=content_type, thumbnail=make_thumbnail(data)
+        name=safe_name(label, content_type),
+        content=data,
+        content_type=content_type,
+        thumbnail=make_thumbnail(data),
+        gps=gps,
     )
 
 

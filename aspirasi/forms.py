@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import bounds
 from portal.kasus.models import Channel, validate_lapor_tracking_id
+from portal.kasus.titik import OUTSIDE_REGENCY
+from portal.wilayah import geo
 from portal.wilayah.models import Kategori, Opd, Wilayah
 
 from . import files
@@ -48,10 +50,14 @@ class WilayahField(forms.TypedChoiceField):
 
     def __init__(self, *, options, **kwargs):
         self.by_id = {}
+        self.by_kode = {}
+        self.kecamatan_by_id = {}
         choices = [("", _("— pilih desa/kelurahan (boleh dikosongkan) —"))]
         for kec, desa_list in options:
             choices.append((kec.nama, [(str(d.pk), d.nama) for d in desa_list]))
             self.by_id.update({d.pk: d for d in desa_list})
+            self.by_kode.update({d.kode: d for d in desa_list})
+            self.kecamatan_by_id[kec.pk] = kec
         super().__init__(choices=choices, coerce=int, empty_value=None, **kwargs)
 
     def clean(self, value):
@@ -86,6 +92,9 @@ class AspirasiForm(AttachmentsMixin, forms.Form):
         required=False,
         help_text=_("Nama jalan, dusun, RT/RW, atau patokan terdekat."),
     )
+    # The pin, placed on the map by JavaScript; without it the form works on the desa select alone.
+    titik_lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    titik_lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
     lampiran = AttachmentsField()
     is_anonymous = forms.BooleanField(
         label=_("Anonim: sembunyikan identitas saya dari OPD dan publik"),
@@ -132,7 +141,18 @@ class AspirasiForm(AttachmentsMixin, forms.Form):
         self.user = user if getattr(user, "is_authenticated", False) else None
         self.fields["desa"] = WilayahField(options=wilayah_options, label=_("Desa/kelurahan"), required=False)
         self.order_fields(
-            ["jenis", "title", "description", "kategori", "kecamatan", "desa", "address_detail", "lampiran"]
+            [
+                "jenis",
+                "title",
+                "description",
+                "kategori",
+                "titik_lat",
+                "titik_lng",
+                "kecamatan",
+                "desa",
+                "address_detail",
+                "lampiran",
+            ]
         )
         if self.user is not None:
             for name in self.guest_fields:
@@ -151,8 +171,39 @@ class AspirasiForm(AttachmentsMixin, forms.Form):
     def kecamatan_options(self):
         return self.fields["kecamatan"].queryset
 
+    def clean_titik(self, data: dict) -> None:
+        """A pin outside the regency is refused; inside, its desa fills an empty choice (the resident's wins)."""
+        lat, lng = data.get("titik_lat"), data.get("titik_lng")
+        if lat is None or lng is None:
+            data["titik"] = None
+            return
+        found = geo.desa_at(lat, lng)
+        if found is None:
+            self.add_error("titik_lat", OUTSIDE_REGENCY)
+            data["titik"] = None
+            return
+        data["titik"] = (lat, lng)
+        field = self.fields["desa"]
+        desa = field.by_kode.get(found.kode)
+        chosen_kec = data.get("kecamatan")
+        if desa is not None and data.get("desa") is None and (chosen_kec is None or chosen_kec.pk == desa.parent_id):
+            data["desa"], data["kecamatan"] = desa, field.kecamatan_by_id.get(desa.parent_id)
+            # Shown pre-selected on the next render, where the resident can correct it.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("desa")] = str(desa.pk)
+            self.data[self.add_prefix("kecamatan")] = str(desa.parent_id)
+
+    @property
+    def photo_gps(self) -> tuple[float, float] | None:
+        """The first uploaded photo's GPS position inside the regency, offered as the pin (never set silently)."""
+        for item in (getattr(self, "cleaned_data", None) or {}).get("lampiran") or []:
+            if item.gps is not None and geo.desa_at(*item.gps) is not None:
+                return item.gps
+        return None
+
     def clean(self):
         data = super().clean()
+        self.clean_titik(data)
         kec, desa = data.get("kecamatan"), data.get("desa")
         if desa is not None:
             if kec is not None and desa.parent_id != kec.pk:

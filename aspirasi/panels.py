@@ -6,8 +6,9 @@ from portal.akun import roles
 from portal.kasus.models import Kasus, Status
 from portal.kasus.selectors import sees_reporter_contact, viewer_is_reporter, viewer_may_act
 
-from . import selectors
+from . import nearby, selectors
 from .forms import ANSWER_PREFIX, REROUTE_PREFIX, AcceptForm, AnswerForm, DisputeForm, InfoForm, RerouteForm
+from .map_views import map_config
 
 REROUTE_STATUSES = (Status.DIDISPOSISIKAN, Status.DITINDAKLANJUTI, Status.DIBUKA_KEMBALI)
 
@@ -59,3 +60,20 @@ def public_context(kasus: Kasus, request: HttpRequest) -> dict | None:
         # While answered, due_at is the end of the dispute window (10 working days after the answer).
         "dispute_until": kasus.due_at if answered else None,
     }
+
+
+def place_context(kasus: Kasus, request: HttpRequest) -> dict | None:
+    """The case's pin (petugas set or move it) and, on a new case, the cases already reported nearby to merge."""
+    user = request.user
+    if not roles.has_role(user, roles.PETUGAS):
+        return None
+    cases = []
+    if kasus.status == Status.BARU:
+        cases = nearby.nearby_cases(
+            lat=kasus.titik_lat,
+            lng=kasus.titik_lng,
+            wilayah_id=kasus.wilayah_id,
+            title=kasus.title,
+            exclude_id=kasus.pk,
+        )
+    return {"nearby_cases": cases, "map": map_config(), "is_new": kasus.status == Status.BARU}

@@ -240,3 +240,13 @@ def _count_on_time(pairs: list[tuple[dt.datetime | None, dt.datetime]], days: in
                 worked += 1
         on_time += worked <= days
     return on_time
+
+
+def desa_by_kode() -> dict[str, dict]:
+    """Each desa/kelurahan's id, name and kecamatan by its Kemendagri code (the pin's desa): cached an hour."""
+    return cache.get_or_set("aspirasi:desa_by_kode", _desa_by_kode, 3600)
+
+
+def _desa_by_kode() -> dict[str, dict]:
+    rows = Wilayah.objects.filter(tingkat__in=["desa", "kelurahan"]).values("kode", "pk", "nama", "parent_id")
+    return {row.pop("kode"): row for row in rows}

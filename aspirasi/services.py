@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from portal import ratelimit
 from portal.kasus import services as kasus_services
+from portal.kasus import titik as kasus_titik
 from portal.kasus.kinds import ref
 from portal.kasus.models import Channel, Kasus, Riwayat, Status
 from portal.kasus.services import KasusError
@@ -20,6 +21,7 @@ from portal.wilayah.models import Kategori, Opd, Wilayah
 
 from .files import CleanFile
 from .models import CONSENT_VERSION, Aspirasi, Jenis, Lampiran
+from .nearby import shown_cases
 
 Visibility = Riwayat.Visibility
 
@@ -142,13 +144,14 @@ def aspirasi_submit(
     recorded_by=None,
     consent: bool = True,
     client_ip: str | None = None,
+    titik: tuple[float, float] | None = None,
 ) -> Submitted:
     """Create the case, the aspirasi, its files and the first timeline entry in one transaction.
 
     A signed-in resident's case (or one recorded by staff) is confirmed at once; a guest who gave an email
     confirms through a signed link first; a guest with no contact at all is confirmed at once and keeps
     only the tracking link. The same idempotency key returns the first submission. With `client_ip` the
-    submission counts against the rate limit per IP address and per email.
+    submission counts against the rate limit per IP address and per email. `titik` is the pin (lat, lng).
     """
     if not consent:
         raise KasusError(_("Persetujuan pemrosesan data pribadi diperlukan."))
@@ -194,6 +197,8 @@ def aspirasi_submit(
                 notify=False,
                 lapor_tracking_id=lapor_tracking_id,
             )
+            if titik is not None:
+                kasus_titik.titik_set(kasus=kasus, lat=titik[0], lng=titik[1])
             aspirasi = Aspirasi.objects.create(
                 kasus=kasus,
                 origin_kasus=kasus,
@@ -408,3 +413,13 @@ def aspirasi_request_reroute(*, kasus_id: int, actor, reason: str, suggested_opd
 def _check_opd(kasus: Kasus, actor) -> None:
     if actor.opd_id is None or kasus.opd_id != actor.opd_id:
         raise KasusError(_("Kasus ini tidak didisposisikan ke OPD Anda."))
+
+
+def aspirasi_follow_instead(*, kasus_id: int, user) -> Kasus:
+    """A resident about to send a duplicate follows the case already reported instead (its public updates)."""
+    with transaction.atomic():
+        kasus = shown_cases().select_for_update().filter(pk=kasus_id).first()
+        if kasus is None:
+            raise KasusError(_("Kasus ini tidak dapat diikuti."))
+        kasus_services.pengikut_add(kasus=kasus, user=user, language=getattr(user, "language", "") or "id")
+    return kasus

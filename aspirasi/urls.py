@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import map_views, views
 
 app_name = "aspirasi"
 urlpatterns = [
@@ -30,6 +30,12 @@ urlpatterns = [
     path("aspirasi/lacak/<str:token>/sanggah/", views.dispute, name="dispute"),
     path("aspirasi/transparansi/", views.transparency, name="transparency"),
     path("aspirasi/transparansi.csv", views.transparency_csv, name="transparency_csv"),
+    path("aspirasi/kirim/sekitar/", map_views.nearby_fragment, name="nearby"),
+    path("aspirasi/ikuti/<int:pk>/", map_views.follow_instead, name="follow_instead"),
+    path("peta/desa.geojson", map_views.desa_geojson, name="desa_geojson"),
+    path("transparansi/peta/", map_views.public_map, name="public_map"),
+    path("petugas/peta/", map_views.staff_map, name="staff_map"),
+    path("petugas/aspirasi/<str:reference>/titik/", map_views.move_pin, name="move_pin"),
     path("petugas/aspirasi/catat/", views.record, name="record"),
     path("petugas/aspirasi/<str:reference>/jawab/", views.answer, name="answer"),
     path("petugas/aspirasi/<str:reference>/alihkan/", views.reroute, name="reroute"),

@@ -37,12 +37,27 @@ from .forms import (
     RerouteForm,
     StaffRecordForm,
 )
+from .map_views import allow_geolocation, map_config, nearby_context
 from .models import Lampiran
 
 SENT_SESSION_KEY = "aspirasi_sent"
 
 
+# The no-JavaScript "check for reports nearby" button: validates and shows the list, sends nothing.
+CHECK_BUTTON = "cek_sekitar"
+
+
+def _form_context(form, options) -> dict:
+    """The pin's map, the photo's GPS offered as the pin, and the cases already reported near the choice."""
+    context = {"form": form, "wilayah_options": options, "map": map_config(), "photo_gps": None, "nearby": None}
+    if form.is_bound:
+        context["photo_gps"] = form.photo_gps
+        context["nearby"] = nearby_context(form.data)
+    return context
+
+
 @never_cache
+@allow_geolocation
 @require_http_methods(["GET", "POST"])
 def submit(request):
     options = selectors.wilayah_options()
@@ -53,7 +68,7 @@ def submit(request):
             # Look like success to the bot; store nothing.
             request.session.pop(SENT_SESSION_KEY, None)
             return redirect("aspirasi:sent")
-        if form.is_valid():
+        if form.is_valid() and CHECK_BUTTON not in request.POST:
             data = form.cleaned_data
             try:
                 result = services.aspirasi_submit(
@@ -74,6 +89,7 @@ def submit(request):
                     idempotency_key=data["idempotency_key"],
                     client_ip=client_address(request),
                     consent=data["consent"],
+                    titik=data["titik"],
                 )
             except KasusError as exc:
                 form.add_error(None, str(exc))
@@ -91,7 +107,7 @@ def submit(request):
         if preset.is_valid() and preset.cleaned_data["kecamatan"]:
             initial["kecamatan"] = preset.cleaned_data["kecamatan"]
         form = AspirasiForm(user=user, wilayah_options=options, initial=initial)
-    return render(request, "aspirasi/submit.html", {"form": form, "wilayah_options": options})
+    return render(request, "aspirasi/submit.html", _form_context(form, options))
 
 
 @require_GET
@@ -306,6 +322,7 @@ def reroute(request, reference):
 
 
 @never_cache
+@allow_geolocation
 @staff_required("petugas")
 @require_http_methods(["GET", "POST"])
 def record(request):
@@ -334,6 +351,7 @@ def record(request):
                     lapor_tracking_id=data["lapor_tracking_id"],
                     recorded_by=request.user,
                     consent=data["consent"],
+                    titik=data["titik"],
                 )
             except KasusError as exc:
                 form.add_error(None, str(exc))
@@ -344,7 +362,7 @@ def record(request):
                 return redirect("kasus:detail", reference=result.kasus.reference)
     else:
         form = StaffRecordForm(wilayah_options=options)
-    return render(request, "aspirasi/record.html", {"form": form, "wilayah_options": options})
+    return render(request, "aspirasi/record.html", _form_context(form, options))
 
 
 # Transparency -------------------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ Set DATABASE_URL and REDIS_URL for the production shape.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -240,6 +241,15 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+# An optional street-map tile layer under the vector map (off by default): a Leaflet URL template like
+# https://tile.example.org/{z}/{x}/{y}.png and its attribution. Its origin is added to the CSP's img-src.
+MAP_TILE_URL = env("MAP_TILE_URL", default="")
+MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="")
+if MAP_TILE_URL:
+    _tiles = urlsplit(MAP_TILE_URL.replace("{s}.", ""))
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
+    if "{s}." in MAP_TILE_URL:
+        CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://*.{_tiles.netloc}")
 # Browser features the portal never uses (portal.middleware.PrivacyHeadersMiddleware).
 PERMISSIONS_POLICY = (
     "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), fullscreen=(), "
@@ -247,6 +257,8 @@ PERMISSIONS_POLICY = (
     "payment=(), picture-in-picture=(), publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), "
     "xr-spatial-tracking=()"
 )
+# The aspirasi form's "use my location" button asks the browser for it, on that page only.
+PERMISSIONS_POLICY_GEOLOCATION = PERMISSIONS_POLICY.replace("geolocation=()", "geolocation=(self)")
 
 LOGGING = {
     "version": 1,

@@ -92,6 +92,9 @@ PRIVATE = {
 }
 
 
+ASKS_FOR_LOCATION = {"aspirasi form"}
+
+
 def get(client, who, url):
     if who is not None:
         client.force_login(who())
@@ -104,7 +107,9 @@ def get(client, who, url):
 def test_every_kind_of_page_has_the_csp_and_permissions_policy(client, page):
     response = get(client, *{**PUBLIC, **PRIVATE}[page])
     assert "default-src 'self'" in response["Content-Security-Policy"]
-    assert "camera=()" in response["Permissions-Policy"] and "geolocation=()" in response["Permissions-Policy"]
+    # Only the aspirasi form's "use my location" may ask the browser for the position.
+    geolocation = "geolocation=(self)" if page in ASKS_FOR_LOCATION else "geolocation=()"
+    assert "camera=()" in response["Permissions-Policy"] and geolocation in response["Permissions-Policy"]
 
 
 @pytest.mark.parametrize("page", [*PUBLIC, *PRIVATE])

@@ -143,6 +143,9 @@ class Kasus(models.Model):
         _("nomor SP4N-LAPOR!"), max_length=40, blank=True, validators=[validate_lapor_tracking_id]
     )
     rating = models.PositiveSmallIntegerField(_("penilaian"), null=True, blank=True)
+    # The pin (WGS 84), written only through portal.kasus.titik; plain numbers, no PostGIS (portal/wilayah/geo.py).
+    titik_lat = models.FloatField(_("lintang"), null=True, blank=True, editable=False)
+    titik_lng = models.FloatField(_("bujur"), null=True, blank=True, editable=False)
 
     confirmed_at = models.DateTimeField(_("dikonfirmasi"), null=True, blank=True)
     answered_at = models.DateTimeField(_("dijawab pada"), null=True, blank=True)
@@ -161,6 +164,17 @@ class Kasus(models.Model):
             models.Index(fields=["kecamatan", "status", "-created_at"], name="kasus_kec_status_created"),
             models.Index(fields=["opd", "status", "-created_at"], name="kasus_opd_status_created"),
             models.Index(fields=["due_at"], name="kasus_due_at"),
+            # "Already reported nearby": a latitude band, then the longitude inside the same index.
+            models.Index(
+                fields=["titik_lat", "titik_lng"], condition=models.Q(titik_lat__isnull=False), name="kasus_titik"
+            ),
+            # The maps count confirmed cases per desa (late ones too) and "similar title in the same desa" reads
+            # one desa's open cases: both from this index.
+            models.Index(
+                fields=["wilayah", "status", "due_at"],
+                condition=models.Q(confirmed_at__isnull=False),
+                name="kasus_confirmed_wilayah",
+            ),
             # The queue counts confirmed cases only: small partial indexes answer its counts without the table.
             models.Index(
                 fields=["status"], condition=models.Q(confirmed_at__isnull=False), name="kasus_confirmed_status"

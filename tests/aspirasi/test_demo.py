@@ -16,3 +16,14 @@ def test_it_adds_aspirasi_to_demo_cases_once():
     assert set(Aspirasi.objects.values_list("kasus_id", flat=True)) == {k.pk for k in demo}
     assert not Aspirasi.objects.filter(kasus=other).exists()
     assert Lampiran.objects.filter(role="submission").count() == 2
+
+
+@pytest.mark.django_db
+def test_demo_cases_get_a_pin_near_their_desa_so_the_maps_show_them():
+    from portal.wilayah import geo
+
+    kasus = open_kasus(data={"demo": "d1"})
+    seed_demo(stdout=io.StringIO())
+    kasus.refresh_from_db()
+    lat, lng = geo.centroid_of(kasus.wilayah.kode)
+    assert geo.distance_m(lat, lng, kasus.titik_lat, kasus.titik_lng) < 500
