@@ -1,9 +1,14 @@
+from functools import wraps
+
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.db import models
+from django.shortcuts import render
 
-from portal.bounds import ID_MAX
+from portal import bounds
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -12,10 +17,32 @@ class PortalAdminSite(admin.AdminSite):
     site_header = "Portal Aspirasi & Audiensi"
     site_title = "Portal Aspirasi & Audiensi"
 
+    # Longer searches are no search; SQLite refuses LIKE patterns past 50,000 characters.
+    search_max = 200
+
     def has_permission(self, request):
         from portal.akun.access import has_mfa  # the admin app loads before allauth's models
 
         return super().has_permission(request) and has_mfa(request.user)
+
+    def admin_view(self, view, cacheable=False):
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(inner)
+        def bounded(request, *args, **kwargs):
+            if len(request.GET.get(SEARCH_VAR, "")) > self.search_max:
+                return render(request, "400.html", status=400)
+            return inner(request, *args, **kwargs)
+
+        return bounded
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """Every model's many-to-many choices refuse ids out of range before querying (SQLite overflows)."""
+        super().register(model_or_iterable, admin_class, **options)
+        for model in [model_or_iterable] if isinstance(model_or_iterable, type) else model_or_iterable:
+            if model in self._registry:  # a swapped model (auth.User) is not registered
+                m2m = self._registry[model].formfield_overrides.setdefault(models.ManyToManyField, {})
+                m2m.setdefault("form_class", bounds.ModelMultipleChoiceField)
 
 
 class PortalAdminConfig(AdminConfig):
@@ -26,7 +53,7 @@ class _IdsOnlyAutocompleteSelect(AutocompleteSelect):
     """Re-showing a refused form must not query with a value that is no id: Django's widget raises."""
 
     def optgroups(self, name, value, attr=None):
-        ids = [v for v in value if str(v).isascii() and str(v).isdigit() and int(v) <= ID_MAX]
+        ids = [v for v in value if str(v).isascii() and str(v).isdigit() and int(v) <= bounds.ID_MAX]
         return super().optgroups(name, ids, attr)
 
 

@@ -203,3 +203,19 @@ def test_it_shows_the_admin_user_form_again_when_the_desa_is_no_id(client):
     response = client.post(f"/admin/akun/user/{user.pk}/change/", data)
     assert response.status_code == 200
     assert "wilayah" in response.context["adminform"].form.errors
+
+
+def test_it_refuses_an_admin_search_of_100000_characters(client):
+    client.force_login(staff("admin", is_staff=True, is_superuser=True))
+    response = client.get("/admin/kasus/kasus/", {"q": "x" * 100_000})
+    assert response.status_code == 400
+
+
+def test_it_shows_a_form_error_for_a_thirty_digit_group_in_the_admin(client):
+    user = UserFactory()
+    client.force_login(staff("admin", is_staff=True, is_superuser=True))
+    data = {"email": user.email, "full_name": "Nama", "language": "id", "groups": THIRTY_DIGITS}
+    data.update({"date_joined_0": "2026-01-01", "date_joined_1": "08:00:00"})
+    response = client.post(f"/admin/akun/user/{user.pk}/change/", data)
+    assert response.status_code == 200
+    assert "groups" in response.context["adminform"].form.errors

@@ -222,6 +222,8 @@ def world(django_user_model):
         "sarasehan:registration_cancel": {"token": registration_token(reg)},
     }
     by_slug_namespace = {"sarasehan": event.slug}
+    # A case's reference and tracking token fit most URLs naming a case; others are listed above.
+    by_name[""] = {"reference": routed.reference, "token": answered.tracking_token}
     # Cases further along show the OPD's and the resident's forms.
     extra = [reverse("kasus:detail", args=[k.reference]) for k in (routed, answered)]
     extra.append(reverse("kasus:mine_detail", args=[answered.reference]))
@@ -242,7 +244,7 @@ def urls_to_visit(by_name: dict, by_slug_namespace: dict, extra: list[str]) -> t
     for name, kwargs in patterns():
         if skipped(name) or name in UNREACHABLE:
             continue
-        values = dict(by_name.get(name, {}))
+        values = {**by_name[""], **by_name.get(name, {})}
         if "slug" in kwargs and "slug" not in values:
             values["slug"] = by_slug_namespace.get(name.split(":")[0], "")
         try:
