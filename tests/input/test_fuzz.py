@@ -25,8 +25,10 @@ from aspirasi.models import Aspirasi, Lampiran
 from aspirasi.services import confirm_token
 from audiensi.models import Audiensi, PengaturanAudiensi
 from audiensi.services import link_token
+from portal.ikuti.services import langganan_add
 from portal.kasus import services as kasus_services
 from portal.kasus.models import Kasus, OutboxEmail, Riwayat
+from portal.wilayah.models import Kategori
 from sarasehan.models import PendaftaranSarasehan, Sarasehan
 from sarasehan.selectors import registration_token
 from tests.aspirasi.factories import submit
@@ -198,6 +200,8 @@ def world(django_user_model):
     audiensi = request_audiensi(pejabat, user=warga)
     event = sarasehan(actor=users["protokol"], kecamatan=routed.kecamatan)
     reg = register(event)
+    place = langganan_add(wilayah=routed.kecamatan, email="ikut@example.org")
+    kategori = Kategori.objects.order_by("pk").first()
     by_name = {
         "kasus:mine_detail": {"reference": routed.reference},
         "kasus:track_detail": {"token": answered.tracking_token},
@@ -207,6 +211,16 @@ def world(django_user_model):
         "aspirasi:confirm": {"token": confirm_token(guest)},
         "aspirasi:lampiran": {"pk": lampiran.pk},
         "aspirasi:lampiran_token": {"pk": lampiran.pk, "token": with_photo.tracking_token},
+        "aspirasi:lampiran_tampil": {"pk": lampiran.pk},
+        "aspirasi:lampiran_kecil": {"pk": lampiran.pk},
+        "aspirasi:lampiran_token_tampil": {"pk": lampiran.pk, "token": with_photo.tracking_token},
+        "aspirasi:lampiran_token_kecil": {"pk": lampiran.pk, "token": with_photo.tracking_token},
+        "aspirasi:follow_instead": {"pk": routed.pk},
+        "ikuti:place_frequency": {"pk": place.pk},
+        "ikuti:place_remove": {"pk": place.pk},
+        "ikuti:kasus_remove": {"kasus_id": routed.pk},
+        "ikuti:feed_kecamatan": {"kode": routed.kecamatan.kode},
+        "ikuti:feed_kategori": {"slug": kategori.slug},
         "aspirasi:add_info": {"token": answered.tracking_token},
         "aspirasi:accept": {"token": answered.tracking_token},
         "aspirasi:dispute": {"token": answered.tracking_token},
