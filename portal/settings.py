@@ -54,6 +54,9 @@ MIDDLEWARE = [
     # Headers first, so that every response carries them, the 413 below included; neither reads the body.
     "csp.middleware.CSPMiddleware",
     "portal.middleware.PrivacyHeadersMiddleware",
+    # The request id and its log line cover every answer below; the probes skip host checks (portal.health).
+    "portal.observability.RequestIdMiddleware",
+    "portal.health.HealthCheckMiddleware",
     "portal.limits.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -90,6 +93,8 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# A connection kept across requests is tested before reuse, so a database restart costs one request, not many.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
@@ -182,6 +187,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_BEAT_SCHEDULE = {
     "outbox-retry": {"task": "portal.kasus.tasks.outbox_retry_pending", "schedule": 60.0},
+    "beat-heartbeat": {"task": "portal.kasus.tasks.beat_heartbeat", "schedule": 60.0},
     "kasus-sla-sweep": {"task": "portal.kasus.tasks.kasus_sla_sweep", "schedule": crontab(minute="*/15")},
     "audiensi-expire-pending": {"task": "audiensi.tasks.audiensi_expire_pending", "schedule": crontab(minute="*/10")},
     "audiensi-reminders": {"task": "audiensi.tasks.audiensi_send_reminders", "schedule": crontab(minute=0)},
@@ -240,9 +246,26 @@ PERMISSIONS_POLICY = (
     "xr-spatial-tracking=()"
 )
 
+# /readyz fails when the oldest pending email or beat's last heartbeat is older than this (seconds).
+READYZ_OUTBOX_MAX_AGE = env.int("READYZ_OUTBOX_MAX_AGE", default=900)
+READYZ_BEAT_MAX_AGE = env.int("READYZ_BEAT_MAX_AGE", default=180)
+
+# One JSON object a line (portal.observability): a request line, a task line, and every warning or error.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "portal.observability.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
+    "loggers": {
+        "portal.request": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "portal.task": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
+
+# Errors go to Sentry only when a DSN is set, with personal data scrubbed (portal.observability).
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from portal.observability import configure_sentry
+
+    configure_sentry(SENTRY_DSN, environment=env("SENTRY_ENVIRONMENT", default="production"))
