@@ -171,6 +171,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Each step of an SMTP conversation gives up after this long, well within the outbox lease (portal.kasus.outbox).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Portal Aspirasi <noreply@wonogirikab.go.id>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
