@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "portal.akun",
     "portal.wilayah",
     "portal.audit",
+    "portal.ops",
     "portal.kasus",
     "aspirasi",
     "audiensi",
@@ -247,6 +248,9 @@ PERMISSIONS_POLICY = (
     "payment=(), picture-in-picture=(), publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), "
     "xr-spatial-tracking=()"
 )
+
+# Where `manage.py backup` writes its folders unless told (--output); keep it off the database's disk.
+BACKUP_DIR = env("BACKUP_DIR", default=str(BASE_DIR / "backups"))
 
 # /readyz fails when the oldest pending email or beat's last heartbeat is older than this (seconds).
 READYZ_OUTBOX_MAX_AGE = env.int("READYZ_OUTBOX_MAX_AGE", default=900)
