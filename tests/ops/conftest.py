@@ -1,11 +1,14 @@
-"""Real servers for the fault tests: an SMTP server (aiosmtpd) whose answers a test scripts."""
+"""Real servers for the fault tests: an SMTP server (aiosmtpd) whose answers a test scripts, a Redis of their own."""
 
 import asyncio
 import email
 import socket
+import subprocess
 import threading
+import time
 
 import pytest
+import redis
 from aiosmtpd.controller import Controller
 
 
@@ -65,3 +68,38 @@ def smtp_server(settings):
     handler.port = controller.port
     yield handler
     controller.stop()
+
+
+class OwnRedis:
+    """A redis-server of this test's own on a free port, stopped and started again by the test."""
+
+    def __init__(self, workdir) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.workdir = workdir
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        self.process = subprocess.Popen(command, cwd=self.workdir, stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                if redis.Redis.from_url(self.url, socket_connect_timeout=0.2).ping():
+                    return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    server = OwnRedis(tmp_path)
+    server.start()
+    yield server
+    server.stop()
