@@ -1,11 +1,15 @@
 """Real servers for the fault tests: an SMTP server (aiosmtpd) whose answers a test scripts, a Redis of their own."""
 
 import asyncio
+import contextlib
 import email
+import shutil
 import socket
 import subprocess
+import tempfile
 import threading
 import time
+from pathlib import Path
 
 import pytest
 import redis
@@ -103,3 +107,54 @@ def own_redis(tmp_path):
     server.start()
     yield server
     server.stop()
+
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def as_postgres(*command: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(["runuser", "-u", "postgres", "--", *command], capture_output=True, text=True, **kwargs)
+
+
+class OwnPostgres:
+    """A PostgreSQL cluster of this test run's own (initdb in a temporary folder), restarted by the test."""
+
+    def __init__(self) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="portal-pg-", dir="/tmp"))
+        shutil.chown(self.dir, "postgres", "postgres")
+        self.data = self.dir / "data"
+        self.port = free_port()
+
+    def pg_ctl(self, *args: str) -> None:
+        options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off"
+        result = as_postgres(
+            str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.dir / "log"), "-o", options, *args
+        )
+        if result.returncode:
+            raise RuntimeError(result.stdout + result.stderr)
+
+    def create(self) -> None:
+        result = as_postgres(
+            str(PG_BIN / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8"
+        )
+        if result.returncode:
+            raise RuntimeError(result.stdout + result.stderr)
+        self.pg_ctl("start", "-w")
+
+    def url(self, dbname: str) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{dbname}"
+
+    def destroy(self) -> None:
+        with contextlib.suppress(RuntimeError):
+            self.pg_ctl("stop", "-m", "immediate", "-w")
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@pytest.fixture
+def own_postgres():
+    if not PG_BIN.exists() or shutil.which("runuser") is None:
+        pytest.fail("the PostgreSQL restart test needs PostgreSQL 15's server binaries and runuser")
+    cluster = OwnPostgres()
+    cluster.create()
+    yield cluster
+    cluster.destroy()
