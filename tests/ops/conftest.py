@@ -109,7 +109,8 @@ def own_redis(tmp_path):
     server.stop()
 
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+# The newest server installed (Debian: /usr/lib/postgresql/<major>/bin).
+PG_BIN = max(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name), default=Path("/nonexistent"))
 
 
 def as_postgres(*command: str, **kwargs) -> subprocess.CompletedProcess:
@@ -153,7 +154,7 @@ class OwnPostgres:
 @pytest.fixture
 def own_postgres():
     if not PG_BIN.exists() or shutil.which("runuser") is None:
-        pytest.fail("the PostgreSQL restart test needs PostgreSQL 15's server binaries and runuser")
+        pytest.fail("the PostgreSQL restart test needs the PostgreSQL server binaries and runuser")
     cluster = OwnPostgres()
     cluster.create()
     yield cluster
