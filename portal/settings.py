@@ -186,6 +186,8 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
+# Workers log through LOGGING (one JSON object a line) rather than Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Publishing must fail fast when the broker is down: the outbox row waits in
 # the database and the periodic retry sends it later.
 CELERY_TASK_PUBLISH_RETRY = False

@@ -1,6 +1,7 @@
 """A Celery worker killed in the middle of sending: no email lost, none sent twice."""
 
 import datetime as dt
+import json
 import os
 import signal
 import subprocess
@@ -16,6 +17,7 @@ from django.utils import timezone
 from portal.kasus.models import OutboxEmail
 from portal.kasus.outbox import outbox_enqueue, outbox_pending_ids
 from portal.kasus.tasks import outbox_retry_pending
+from portal.observability import request_id_var
 from tests.factories import open_kasus
 from tests.kasus.test_worker import purge_queue, redis_url, worker_database_url
 
@@ -80,7 +82,11 @@ def test_a_worker_killed_while_sending_loses_no_email_and_sends_none_twice(eager
     OutboxEmail.objects.filter(pk=leased.pk).update(lease_until=timezone.now() - dt.timedelta(seconds=1))
     worker = start_worker(broker, smtp_server.port, log)
     try:
-        outbox_retry_pending(older_than_seconds=0)  # beat's next run: every pending email is queued again
+        token = request_id_var.set("retry-run-0001")
+        try:
+            outbox_retry_pending(older_than_seconds=0)  # beat's next run: every pending email is queued again
+        finally:
+            request_id_var.reset(token)
         wait_for(
             lambda: OutboxEmail.objects.filter(state=OutboxEmail.State.SENT).count() == len(addresses),
             20,
@@ -97,4 +103,10 @@ def test_a_worker_killed_while_sending_loses_no_email_and_sends_none_twice(eager
             worker.wait()
     received = smtp_server.message_ids()
     assert len(received) == len(set(received)) == len(addresses)
+    # The worker's task lines are JSON and carry the request id of the run that queued them (the first sends,
+    # queued outside any request, may still be in the queue and carry none).
+    task_lines = [json.loads(ln) for ln in log.read_text().splitlines() if '"logger": "portal.task"' in ln]
+    sends = [ln for ln in task_lines if ln["task"] == "portal.kasus.tasks.outbox_send" and ln["state"] == "SUCCESS"]
+    assert {ln["request_id"] for ln in sends} <= {"-", "retry-run-0001"}
+    assert any(ln["request_id"] == "retry-run-0001" for ln in sends)
     assert sorted(m["To"] for m in smtp_server.received) == addresses
