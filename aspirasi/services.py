@@ -1,6 +1,7 @@
 """Every write of the aspirasi channel. Case transitions go through portal.kasus.services."""
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -22,6 +23,8 @@ from portal.wilayah.models import Kategori, Opd, Wilayah
 from .files import CleanFile
 from .models import CONSENT_VERSION, Aspirasi, Jenis, Lampiran
 from .nearby import shown_cases
+
+logger = logging.getLogger(__name__)
 
 Visibility = Riwayat.Visibility
 
@@ -92,15 +95,35 @@ def lampiran_store(
             uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         stored.append(item)
+        # The name is random (lampiran_upload_to), so a partly written file under it is ours to remove:
+        # the file system storage leaves one behind when the disk fills or turns read-only mid-write.
+        storage, name = item.file.storage, item.file.field.generate_filename(item, f.name)
         try:
-            item.file.save(f.name, ContentFile(f.content), save=False)
+            item.file = storage.save(name, ContentFile(f.content), max_length=item.file.field.max_length)
             if f.thumbnail:
-                item.file.storage.save(item.thumbnail_name, ContentFile(f.thumbnail))
+                storage.save(item.thumbnail_name, ContentFile(f.thumbnail))
+        except OSError:
+            _delete_files(stored)
+            _delete_quietly(storage, name)
+            logger.exception("attachment storage failed")
+            raise KasusError(
+                _(
+                    "Lampiran tidak dapat disimpan karena gangguan penyimpanan di server. Laporan Anda belum "
+                    "terkirim; silakan coba lagi nanti."
+                )
+            )
         except BaseException:
             _delete_files(stored)
             raise
     Lampiran.objects.bulk_create(stored)
     return stored
+
+
+def _delete_quietly(storage, name: str) -> None:
+    try:
+        storage.delete(name)
+    except OSError:
+        logger.warning("could not remove a partly written attachment", exc_info=True)
 
 
 def _delete_files(items: list[Lampiran]) -> None:

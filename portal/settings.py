@@ -24,6 +24,9 @@ if DEBUG or EMBEDDED_DEFAULT:
     SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production")
 else:
     SECRET_KEY = env("SECRET_KEY")
+# Rotating the key: the new one in SECRET_KEY, the old one here until sessions and links signed with it have
+# expired (README, operator's guide).
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
@@ -45,6 +48,7 @@ INSTALLED_APPS = [
     "portal.akun",
     "portal.wilayah",
     "portal.audit",
+    "portal.ops",
     "portal.kasus",
     "portal.ikuti",
     "aspirasi",
@@ -58,6 +62,9 @@ MIDDLEWARE = [
     # Headers first, so that every response carries them, the 413 below included; neither reads the body.
     "csp.middleware.CSPMiddleware",
     "portal.middleware.PrivacyHeadersMiddleware",
+    # The request id and its log line cover every answer below; the probes skip host checks (portal.health).
+    "portal.observability.RequestIdMiddleware",
+    "portal.health.HealthCheckMiddleware",
     "portal.limits.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -95,6 +102,8 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# A connection kept across requests is tested before reuse, so a database restart costs one request, not many.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
@@ -171,6 +180,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Each step of an SMTP conversation gives up after this long, well within the outbox lease (portal.kasus.outbox).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Portal Aspirasi <noreply@wonogirikab.go.id>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -180,6 +191,8 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
+# Workers log through LOGGING (one JSON object a line) rather than Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Publishing must fail fast when the broker is down: the outbox row waits in
 # the database and the periodic retry sends it later.
 CELERY_TASK_PUBLISH_RETRY = False
@@ -187,6 +200,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_BEAT_SCHEDULE = {
     "outbox-retry": {"task": "portal.kasus.tasks.outbox_retry_pending", "schedule": 60.0},
+    "beat-heartbeat": {"task": "portal.kasus.tasks.beat_heartbeat", "schedule": 60.0},
     "kasus-sla-sweep": {"task": "portal.kasus.tasks.kasus_sla_sweep", "schedule": crontab(minute="*/15")},
     "audiensi-expire-pending": {"task": "audiensi.tasks.audiensi_expire_pending", "schedule": crontab(minute="*/10")},
     "audiensi-reminders": {"task": "audiensi.tasks.audiensi_send_reminders", "schedule": crontab(minute=0)},
@@ -260,9 +274,29 @@ PERMISSIONS_POLICY = (
 # The aspirasi form's "use my location" button asks the browser for it, on that page only.
 PERMISSIONS_POLICY_GEOLOCATION = PERMISSIONS_POLICY.replace("geolocation=()", "geolocation=(self)")
 
+# Where `manage.py backup` writes its folders unless told (--output); keep it off the database's disk.
+BACKUP_DIR = env("BACKUP_DIR", default=str(BASE_DIR / "backups"))
+
+# /readyz fails when the oldest pending email or beat's last heartbeat is older than this (seconds).
+READYZ_OUTBOX_MAX_AGE = env.int("READYZ_OUTBOX_MAX_AGE", default=900)
+READYZ_BEAT_MAX_AGE = env.int("READYZ_BEAT_MAX_AGE", default=180)
+
+# One JSON object a line (portal.observability): a request line, a task line, and every warning or error.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "portal.observability.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
+    "loggers": {
+        "portal.request": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "portal.task": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
+
+# Errors go to Sentry only when a DSN is set, with personal data scrubbed (portal.observability).
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from portal.observability import configure_sentry
+
+    configure_sentry(SENTRY_DSN, environment=env("SENTRY_ENVIRONMENT", default="production"))

@@ -6,6 +6,8 @@ from portal import limits, views
 
 # The admin signs in through allauth, so two-factor sign-in applies there too.
 admin.site.login = secure_admin_login(admin.site.login)
+# The 500 page shows the request id; a lost database connection answers 503 "try again" instead.
+handler500 = "portal.observability.server_error"
 
 urlpatterns = [
     path("", views.home, name="home"),

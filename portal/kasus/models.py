@@ -400,6 +400,12 @@ class OutboxEmail(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # After a temporary failure the next try waits (growing backoff); a sender holds the row until
+    # lease_until, so a crashed worker's row is tried again once its lease ends, never by two at once.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    # Why a failed email will not be tried again (the mail server refused the address, or attempts ran out).
+    failed_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("email keluar")

@@ -7,15 +7,19 @@ the periodic task `outbox_retry_pending` sends it later.
 import base64
 import datetime as dt
 import logging
+import smtplib
 import time
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import F, Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from portal.ikuti.tokens import unsubscribe_headers, unsubscribe_url
 
@@ -24,6 +28,11 @@ from .models import Kasus, OutboxEmail
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
+# Temporary failures wait 1, 2, 4 … minutes, at most an hour, between tries (ten tries span about 8.5 hours).
+BACKOFF_BASE_SECONDS = 60
+BACKOFF_MAX_SECONDS = 3600
+# Longer than any SMTP conversation can last (EMAIL_TIMEOUT per step): a live sender never loses its lease.
+LEASE_SECONDS = 300
 # After a failed publish, skip the broker for this long: a request that notifies
 # several people waits for one connect timeout, not one per email.
 BROKER_PAUSE_SECONDS = 30.0
@@ -109,37 +118,83 @@ def outbox_dispatch(outbox_id: int, *, force: bool = False) -> bool:
     return True
 
 
+def _claim(outbox_id: int) -> OutboxEmail | None:
+    """Take the lease on a pending email that is due, or None when it is sent, failed, leased or waiting.
+
+    One conditional UPDATE: of two workers claiming at once, the second finds the lease taken.
+    """
+    now = timezone.now()
+    claimed = (
+        OutboxEmail.objects.filter(pk=outbox_id, state=OutboxEmail.State.PENDING)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+        .update(lease_until=now + dt.timedelta(seconds=LEASE_SECONDS), attempts=F("attempts") + 1)
+    )
+    return OutboxEmail.objects.get(pk=outbox_id) if claimed else None
+
+
+def _message(row: OutboxEmail) -> EmailMultiAlternatives:
+    # A Message-ID of the row's own: were the mail server to accept a message whose acknowledgement a killed
+    # worker never recorded, the copy sent again is recognisable as the same message.
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    message = EmailMultiAlternatives(
+        subject=row.subject,
+        body=row.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[row.to],
+        headers={
+            **(row.headers or {}),
+            "Message-ID": f"<outbox-{row.pk}-{int(row.created_at.timestamp())}@{domain}>",
+        },
+    )
+    if row.body_html:
+        message.attach_alternative(row.body_html, "text/html")
+    for att in row.attachments:
+        message.attach(att["filename"], base64.b64decode(att["content"]), att["mimetype"])
+    return message
+
+
+def permanent_refusal(exc: Exception) -> bool:
+    """A 5xx answer about this recipient or this message: trying again would be refused again."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _reply in exc.recipients.values())
+    return isinstance(exc, smtplib.SMTPDataError) and exc.smtp_code >= 500
+
+
+def backoff_seconds(attempts: int) -> int:
+    return min(BACKOFF_BASE_SECONDS * 2 ** (attempts - 1), BACKOFF_MAX_SECONDS)
+
+
 def outbox_deliver(*, outbox_id: int) -> bool:
-    """Send one pending email. Returns True when it was sent by this call."""
-    with transaction.atomic():
-        row = OutboxEmail.objects.select_for_update().filter(pk=outbox_id, state=OutboxEmail.State.PENDING).first()
-        if row is None:
-            return False
-        message = EmailMultiAlternatives(
-            subject=row.subject,
-            body=row.body_text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[row.to],
-            headers=row.headers or None,
-        )
-        if row.body_html:
-            message.attach_alternative(row.body_html, "text/html")
-        for att in row.attachments:
-            message.attach(att["filename"], base64.b64decode(att["content"]), att["mimetype"])
-        try:
-            message.send()
-        except Exception as exc:  # noqa: BLE001 - record any transport failure and retry later
-            row.attempts += 1
-            row.last_error = str(exc)[:1000]
-            if row.attempts >= MAX_ATTEMPTS:
-                row.state = OutboxEmail.State.FAILED
-            row.save(update_fields=["attempts", "last_error", "state"])
-            return False
-        row.state = OutboxEmail.State.SENT
-        row.attempts += 1
-        row.sent_at = timezone.now()
-        row.save(update_fields=["state", "attempts", "sent_at"])
-        return True
+    """Send one pending email that is due. Returns True when it was sent by this call.
+
+    The row is claimed with a lease before the mail server is contacted and marked sent right after it
+    accepts; the SMTP conversation holds no database transaction open.
+    """
+    row = _claim(outbox_id)
+    if row is None:
+        return False
+    try:
+        _message(row).send()
+    except Exception as exc:  # noqa: BLE001 - record any transport failure and retry later
+        now = timezone.now()
+        row.last_error = str(exc)[:1000]
+        row.lease_until = None
+        if permanent_refusal(exc):
+            row.state = OutboxEmail.State.FAILED
+            row.failed_reason = str(exc)[:300]
+        elif row.attempts >= MAX_ATTEMPTS:
+            row.state = OutboxEmail.State.FAILED
+            row.failed_reason = _("Gagal %(count)d kali; server email tidak dapat dihubungi.") % {"count": row.attempts}
+        else:
+            row.next_attempt_at = now + dt.timedelta(seconds=backoff_seconds(row.attempts))
+        row.save(update_fields=["last_error", "lease_until", "state", "failed_reason", "next_attempt_at"])
+        logger.warning("outbox email %s not sent (attempt %s): %s", row.pk, row.attempts, type(exc).__name__)
+        return False
+    OutboxEmail.objects.filter(pk=row.pk).update(
+        state=OutboxEmail.State.SENT, sent_at=timezone.now(), lease_until=None, next_attempt_at=None
+    )
+    return True
 
 
 def outbox_requeue(*, outbox_ids: list[int]) -> int:
@@ -150,16 +205,22 @@ def outbox_requeue(*, outbox_ids: list[int]) -> int:
             .filter(pk__in=outbox_ids, state=OutboxEmail.State.FAILED)
             .values_list("pk", flat=True)
         )
-        OutboxEmail.objects.filter(pk__in=ids).update(state=OutboxEmail.State.PENDING, attempts=0)
+        OutboxEmail.objects.filter(pk__in=ids).update(
+            state=OutboxEmail.State.PENDING, attempts=0, next_attempt_at=None, failed_reason=""
+        )
         for outbox_id in ids:
             transaction.on_commit(lambda outbox_id=outbox_id: outbox_dispatch(outbox_id))
     return len(ids)
 
 
 def outbox_pending_ids(*, older_than_seconds: int = 30, limit: int = 500) -> list[int]:
-    cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
+    """Pending emails due for a try: not waiting out a backoff, not held by a live lease."""
+    now = timezone.now()
+    cutoff = now - dt.timedelta(seconds=older_than_seconds)
     return list(
         OutboxEmail.objects.filter(state=OutboxEmail.State.PENDING, created_at__lte=cutoff)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )

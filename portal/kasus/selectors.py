@@ -14,7 +14,7 @@ from portal.akun import roles as r
 from portal.wilayah.models import Kategori, Opd, Wilayah
 
 from .kinds import riwayat_texts
-from .models import Kasus, Pengikut, Riwayat, TindakLanjut, late_q
+from .models import Kasus, OutboxEmail, Pengikut, Riwayat, TindakLanjut, late_q
 
 OWNER_SESSION_KEY = "kasus_owner"
 ACT_SESSION_KEY = "kasus_act"
@@ -188,6 +188,15 @@ def sees_reporter_identity(user, kasus: Kasus) -> bool:
 def sees_reporter_contact(user, kasus: Kasus) -> bool:
     """Email and phone: never for OPD staff, whose work goes through the portal."""
     return sees_reporter_identity(user, kasus) and not is_opd_only(user)
+
+
+def failed_emails(kasus: Kasus) -> list[OutboxEmail]:
+    """Emails about the case the mail server refused for good or that ran out of attempts, newest first."""
+    return list(
+        OutboxEmail.objects.filter(kasus=kasus, state=OutboxEmail.State.FAILED)
+        .only("to", "subject", "created_at", "failed_reason")
+        .order_by("-created_at")[:20]
+    )
 
 
 def timeline(kasus: Kasus, visibilities: tuple[str, ...] | None = None) -> QuerySet[Riwayat]:

@@ -21,6 +21,14 @@ def outbox_retry_pending(older_than_seconds: int = 30) -> int:
 
 
 @shared_task(ignore_result=True)
+def beat_heartbeat() -> None:
+    """Run by beat every minute: /readyz reports beat as stopped when the last run is too old."""
+    from portal.health import record_beat_heartbeat
+
+    record_beat_heartbeat()
+
+
+@shared_task(ignore_result=True)
 def kasus_sla_sweep() -> dict:
     """Escalate overdue cases and close answered ones whose dispute window passed. Idempotent."""
     return {

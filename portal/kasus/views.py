@@ -299,6 +299,7 @@ def _render_staff_detail(request: HttpRequest, kasus: Kasus, *, bound: tuple[str
         "show_identity": show_identity,
         "show_contact": selectors.sees_reporter_contact(user, kasus),
         "panels": panels,
+        "failed_emails": selectors.failed_emails(kasus),
     }
     return render(request, "kasus/staff_detail.html", context, status=400 if bound else 200)
 
