@@ -1,0 +1,290 @@
+"""The figures of the dashboard, the monthly report and /transparansi/, computed from the cases.
+
+One scope (the regency, or one OPD) and one period per call; the result is plain JSON (ids and
+numbers, no labels, no personal data) so it can be stored in `Angka` and rendered in any language.
+
+Definitions (the same everywhere):
+- incoming: confirmed cases whose confirmation falls in the period, merged ones included (they came in);
+- backlog, late now, escalated: open cases at `now`; late is `late_q()`;
+- verified within the deadline: first `kasus.verified` entry in the period, no later than SLA verify_days
+  working days after confirmation;
+- answered on time: first `kasus.answered` entry in the period, no later than SLA followup_days working days
+  after the last `kasus.disposed` entry before it (the deadline the OPD was given);
+- days to answer: working days from confirmation to the first answer;
+- reopened: of the cases first answered in the period, those with a `kasus.disputed` entry.
+OPD, kategori and kecamatan are the case's current ones.
+"""
+
+import datetime as dt
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from aspirasi.models import Aspirasi
+from portal.kasus.calendar import WorkingCalendar
+from portal.kasus.models import OPEN_STATUSES, Channel, Kasus, Riwayat, TindakLanjut, late_q
+
+AGE_BUCKETS = ((0, 7), (8, 30), (31, 90), (91, None))  # calendar days since confirmation
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date  # inclusive
+
+    @property
+    def key(self) -> str:
+        return f"{self.start:%Y%m%d}-{self.end:%Y%m%d}"
+
+    def bounds(self) -> tuple[dt.datetime, dt.datetime]:
+        """[start, end) as aware datetimes at local midnight."""
+        tz = timezone.get_current_timezone()
+        start = dt.datetime.combine(self.start, dt.time.min, tzinfo=tz)
+        end = dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        return start, end
+
+    def is_month(self) -> bool:
+        return self.start.day == 1 and (self.end + dt.timedelta(days=1)).day == 1 and self.start.month == self.end.month
+
+    def previous(self) -> "Period":
+        """The period just before, of the same length (a calendar month: the month before)."""
+        if self.is_month():
+            last = self.start - dt.timedelta(days=1)
+            return month_period(last.year, last.month)
+        length = self.end - self.start
+        end = self.start - dt.timedelta(days=1)
+        return Period(end - length, end)
+
+
+def month_period(year: int, month: int) -> Period:
+    start = dt.date(year, month, 1)
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return Period(start, following - dt.timedelta(days=1))
+
+
+def deadline(calendar: WorkingCalendar, start: dt.datetime, days: int) -> dt.datetime:
+    """`portal.kasus.calendar.add_working_days` on a calendar loaded once for many cases."""
+    day = timezone.localtime(start).date()
+    remaining = days
+    while remaining > 0:
+        day += dt.timedelta(days=1)
+        if calendar.is_working_day(day):
+            remaining -= 1
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
+
+
+def working_days(calendar: WorkingCalendar, start: dt.datetime, end: dt.datetime) -> int:
+    """`portal.kasus.calendar.working_days_between` on a calendar loaded once."""
+    day, last = timezone.localtime(start).date(), timezone.localtime(end).date()
+    count = 0
+    while day < last:
+        day += dt.timedelta(days=1)
+        if calendar.is_working_day(day):
+            count += 1
+    return count
+
+
+def scope_cases(opd_id: int | None) -> QuerySet[Kasus]:
+    cases = Kasus.objects.confirmed()
+    return cases.filter(opd_id=opd_id) if opd_id else cases
+
+
+def _first_entries(cases: QuerySet[Kasus], kind: str, start: dt.datetime, end: dt.datetime) -> dict[int, dt.datetime]:
+    """Case id -> its first entry of `kind`, for the cases whose first one falls in [start, end)."""
+    rows = (
+        Riwayat.objects.filter(kind=kind, kasus__in=cases)
+        .values("kasus_id")
+        .annotate(at=Min("created_at"))
+        .filter(at__gte=start, at__lt=end)
+        .values_list("kasus_id", "at")
+    )
+    return dict(rows)
+
+
+def answers(cases: QuerySet[Kasus], start: dt.datetime, end: dt.datetime) -> list[dict]:
+    """One row per case first answered in [start, end): when, whether on time, working days, reopened."""
+    first = _first_entries(cases, "kasus.answered", start, end)
+    if not first:
+        return []
+    ids = list(first)
+    disposed: dict[int, list[dt.datetime]] = defaultdict(list)
+    for kasus_id, at in Riwayat.objects.filter(kind="kasus.disposed", kasus_id__in=ids).values_list(
+        "kasus_id", "created_at"
+    ):
+        disposed[kasus_id].append(at)
+    reopened = set(Riwayat.objects.filter(kind="kasus.disputed", kasus_id__in=ids).values_list("kasus_id", flat=True))
+    info = {
+        row["pk"]: row
+        for row in Kasus.objects.filter(pk__in=ids).values("pk", "opd_id", "kecamatan_id", "confirmed_at", "rating")
+    }
+    earliest = min(min(first.values()), min(r["confirmed_at"] for r in info.values()))
+    calendar = WorkingCalendar(timezone.localtime(earliest).date(), timezone.localtime(end).date())
+    followup = settings.PORTAL_SLA["followup_days"]
+    rows = []
+    for kasus_id, answered_at in first.items():
+        case = info[kasus_id]
+        before = [at for at in disposed.get(kasus_id, ()) if at <= answered_at]
+        disposed_at = max(before) if before else None
+        rows.append(
+            {
+                "id": kasus_id,
+                "opd": case["opd_id"],
+                "kecamatan": case["kecamatan_id"],
+                "at": answered_at,
+                "on_time": None if disposed_at is None else answered_at <= deadline(calendar, disposed_at, followup),
+                "days": working_days(calendar, case["confirmed_at"], answered_at),
+                "reopened": kasus_id in reopened,
+                "rating": case["rating"],
+            }
+        )
+    return rows
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _levels(rows: list[dict]) -> dict:
+    judged = [r for r in rows if r["on_time"] is not None]
+    ratings = [r["rating"] for r in rows if r["rating"]]
+    return {
+        "answered": len(rows),
+        "on_time": sum(1 for r in judged if r["on_time"]),
+        "on_time_pct": _share(sum(1 for r in judged if r["on_time"]), len(judged)),
+        "median_days": statistics.median([r["days"] for r in rows]) if rows else None,
+        "reopened": sum(1 for r in rows if r["reopened"]),
+        "reopened_pct": _share(sum(1 for r in rows if r["reopened"]), len(rows)),
+        "rating": round(sum(ratings) / len(ratings), 2) if ratings else None,
+    }
+
+
+def _verified(cases: QuerySet[Kasus], start: dt.datetime, end: dt.datetime) -> dict:
+    first = _first_entries(cases, "kasus.verified", start, end)
+    if not first:
+        return {"verified": 0, "verified_in_time": 0, "verified_in_time_pct": None}
+    confirmed = dict(Kasus.objects.filter(pk__in=list(first)).values_list("pk", "confirmed_at"))
+    calendar = WorkingCalendar(timezone.localtime(min(confirmed.values())).date(), timezone.localtime(end).date())
+    days = settings.PORTAL_SLA["verify_days"]
+    in_time = sum(1 for pk, at in first.items() if at <= deadline(calendar, confirmed[pk], days))
+    return {"verified": len(first), "verified_in_time": in_time, "verified_in_time_pct": _share(in_time, len(first))}
+
+
+def _counts(qs: QuerySet, field: str) -> dict[str, int]:
+    return {str(k if k is not None else ""): n for k, n in qs.values_list(field).annotate(n=Count("pk")).order_by()}
+
+
+def _months_back(end: dt.date, n: int) -> list[Period]:
+    months, year, month = [], end.year, end.month
+    for _ in range(n):
+        months.append(month_period(year, month))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months[::-1]
+
+
+def _tindak_lanjut(opd_id: int | None, period: Period, today: dt.date) -> dict[str, dict]:
+    qs = TindakLanjut.objects.filter(due_date__range=(period.start, period.end))
+    if opd_id:
+        qs = qs.filter(opd_id=opd_id)
+    per: dict[str, Counter] = defaultdict(Counter)
+    for opd, status, due, done_at in qs.values_list("opd_id", "status", "due_date", "done_at"):
+        row = per[str(opd)]
+        row["promised"] += 1
+        done_day = timezone.localtime(done_at).date() if done_at else None
+        if status == TindakLanjut.Status.SELESAI and done_day and done_day <= due:
+            row["done_on_time"] += 1
+        elif (status == TindakLanjut.Status.SELESAI) or due < today:
+            row["late"] += 1
+        else:
+            row["open"] += 1
+    return {opd: dict(counter) for opd, counter in per.items()}
+
+
+def compute(period: Period, *, opd_id: int | None = None, now: dt.datetime | None = None) -> dict:
+    """Every figure of one scope and period, as of `now`."""
+    now = now or timezone.now()
+    start, end = period.bounds()
+    cases = scope_cases(opd_id)
+    incoming = cases.filter(confirmed_at__gte=start, confirmed_at__lt=end)
+    first_jenis = Aspirasi.objects.filter(origin_kasus=OuterRef("pk")).order_by("pk").values("jenis")[:1]
+
+    open_cases = cases.filter(status__in=OPEN_STATUSES)
+    today = timezone.localtime(now).date()
+    ages = {}
+    for low, high in AGE_BUCKETS:
+        q = Q(confirmed_at__lte=now - dt.timedelta(days=low))
+        if high is not None:
+            q &= Q(confirmed_at__gt=now - dt.timedelta(days=high + 1))
+        ages[f"{low}-{high or ''}"] = q
+    backlog = open_cases.aggregate(
+        total=Count("pk"),
+        late=Count("pk", filter=late_q(now)),
+        escalated=Count("pk", filter=Q(escalation_level__gt=0)),
+        **{f"age_{key}": Count("pk", filter=q) for key, q in ages.items()},
+    )
+
+    trend = _months_back(period.end, 12)
+    window_start = min(start, trend[0].bounds()[0])
+    window_end = max(end, trend[-1].bounds()[1])
+    answered_all = answers(cases, window_start, window_end)
+    answered = [r for r in answered_all if start <= r["at"] < end]
+
+    by_opd: dict[str, list[dict]] = defaultdict(list)
+    by_kec: dict[str, list[dict]] = defaultdict(list)
+    for row in answered:
+        by_opd[str(row["opd"] or "")].append(row)
+        by_kec[str(row["kecamatan"] or "")].append(row)
+    received_opd = _counts(incoming, "opd_id")
+    late_opd = _counts(cases.filter(late_q(now)), "opd_id")
+    opd_keys = sorted(set(received_opd) | set(by_opd) | set(late_opd))
+    received_kec = _counts(incoming, "kecamatan_id")
+    late_kec = _counts(cases.filter(late_q(now)), "kecamatan_id")
+    kec_keys = sorted(set(received_kec) | set(by_kec) | set(late_kec))
+    received_kat = _counts(incoming, "kategori_id")
+    late_kat = _counts(cases.filter(late_q(now)), "kategori_id")
+
+    trend_incoming = []
+    for month in trend:
+        m_start, m_end = month.bounds()
+        in_month = [r for r in answered_all if m_start <= r["at"] < m_end]
+        trend_incoming.append(
+            {
+                "month": month.start.isoformat(),
+                "incoming": cases.filter(confirmed_at__gte=m_start, confirmed_at__lt=m_end).count(),
+                "on_time_pct": _levels(in_month)["on_time_pct"],
+            }
+        )
+
+    return {
+        "period": [period.start.isoformat(), period.end.isoformat()],
+        "opd": opd_id,
+        "incoming": incoming.count(),
+        "by_channel": {c: n for c, n in _counts(incoming, "channel").items() if c in Channel.values},
+        "by_jenis": {
+            str(k or ""): n
+            for k, n in incoming.annotate(jenis=Subquery(first_jenis))
+            .values_list("jenis")
+            .annotate(n=Count("pk"))
+            .order_by()
+        },
+        "backlog": backlog,
+        "backlog_by_status": _counts(open_cases, "status"),
+        "levels": {**_levels(answered), **_verified(cases, start, end)},
+        "per_opd": {
+            key: {"received": received_opd.get(key, 0), "late": late_opd.get(key, 0), **_levels(by_opd.get(key, []))}
+            for key in opd_keys
+        },
+        "per_kategori": {
+            key: {"received": received_kat.get(key, 0), "late": late_kat.get(key, 0)}
+            for key in sorted(set(received_kat) | set(late_kat))
+        },
+        "per_kecamatan": {
+            key: {"received": received_kec.get(key, 0), "late": late_kec.get(key, 0), **_levels(by_kec.get(key, []))}
+            for key in kec_keys
+        },
+        "tindak_lanjut": _tindak_lanjut(opd_id, period, today),
+        "trend": trend_incoming,
+    }

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dasbor"
+urlpatterns = [
+    path("petugas/dasbor/", views.dashboard, name="dashboard"),
+    path("petugas/laporan/", views.laporan, name="laporan"),
+    path("transparansi/", views.transparansi, name="transparansi"),
+]
