@@ -11,6 +11,7 @@ import io
 from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from reportlab.graphics.shapes import Drawing, Polygon
@@ -147,19 +148,28 @@ def _title(period: Period) -> str:
     return _("Laporan bulanan aspirasi %(month)s") % {"month": date_format(period.start, "F Y")}
 
 
+def _cell(value: object) -> object:
+    """A value openpyxl can store; text that a spreadsheet would run as a formula stays text."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
 def build_xlsx(period: Period) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
     for title, header, rows in report_tables(period):
         sheet = workbook.create_sheet(title[:31])
-        sheet.append(header)
+        sheet.append([_cell(v) for v in header])
         for row in rows:
-            sheet.append(row)
+            sheet.append([_cell(v) for v in row])
     header, rows = case_rows(period)
     sheet = workbook.create_sheet(_("Data kasus")[:31])
     sheet.append(header)
     for row in rows:
-        sheet.append(row)
+        sheet.append([_cell(v) for v in row])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
