@@ -15,6 +15,7 @@ Definitions (the same everywhere):
 OPD, kategori and kecamatan are the case's current ones.
 """
 
+import bisect
 import datetime as dt
 import statistics
 from collections import Counter, defaultdict
@@ -66,26 +67,30 @@ def month_period(year: int, month: int) -> Period:
     return Period(start, following - dt.timedelta(days=1))
 
 
-def deadline(calendar: WorkingCalendar, start: dt.datetime, days: int) -> dt.datetime:
-    """`portal.kasus.calendar.add_working_days` on a calendar loaded once for many cases."""
-    day = timezone.localtime(start).date()
-    remaining = days
-    while remaining > 0:
-        day += dt.timedelta(days=1)
-        if calendar.is_working_day(day):
-            remaining -= 1
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
+class WorkdayIndex:
+    """The working days between two dates, loaded once: the calendar's answers in O(log n) for many cases.
 
+    Gives exactly what `portal.kasus.calendar.add_working_days` and `working_days_between` give.
+    """
 
-def working_days(calendar: WorkingCalendar, start: dt.datetime, end: dt.datetime) -> int:
-    """`portal.kasus.calendar.working_days_between` on a calendar loaded once."""
-    day, last = timezone.localtime(start).date(), timezone.localtime(end).date()
-    count = 0
-    while day < last:
-        day += dt.timedelta(days=1)
-        if calendar.is_working_day(day):
-            count += 1
-    return count
+    def __init__(self, first: dt.date, last: dt.date):
+        # Deadlines reach past `last`: keep two months of margin.
+        last = last + dt.timedelta(days=62)
+        calendar = WorkingCalendar(first, last)
+        every_day = (first + dt.timedelta(days=i) for i in range((last - first).days + 1))
+        self.days = [day for day in every_day if calendar.is_working_day(day)]
+
+    def _after(self, day: dt.date) -> int:
+        """How many indexed working days fall on or before `day`."""
+        return bisect.bisect_right(self.days, day)
+
+    def deadline(self, start: dt.datetime, days: int) -> dt.datetime:
+        day = self.days[self._after(timezone.localtime(start).date()) + days - 1]
+        return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
+
+    def between(self, start: dt.datetime, end: dt.datetime) -> int:
+        first, last = timezone.localtime(start).date(), timezone.localtime(end).date()
+        return max(0, self._after(last) - self._after(first))
 
 
 def scope_cases(opd_id: int | None) -> QuerySet[Kasus]:
@@ -122,7 +127,8 @@ def answers(cases: QuerySet[Kasus], start: dt.datetime, end: dt.datetime) -> lis
         for row in Kasus.objects.filter(pk__in=ids).values("pk", "opd_id", "kecamatan_id", "confirmed_at", "rating")
     }
     earliest = min(min(first.values()), min(r["confirmed_at"] for r in info.values()))
-    calendar = WorkingCalendar(timezone.localtime(earliest).date(), timezone.localtime(end).date())
+    earliest = min([earliest, *(at for times in disposed.values() for at in times)])
+    index = WorkdayIndex(timezone.localtime(earliest).date(), timezone.localtime(end).date())
     followup = settings.PORTAL_SLA["followup_days"]
     rows = []
     for kasus_id, answered_at in first.items():
@@ -135,8 +141,8 @@ def answers(cases: QuerySet[Kasus], start: dt.datetime, end: dt.datetime) -> lis
                 "opd": case["opd_id"],
                 "kecamatan": case["kecamatan_id"],
                 "at": answered_at,
-                "on_time": None if disposed_at is None else answered_at <= deadline(calendar, disposed_at, followup),
-                "days": working_days(calendar, case["confirmed_at"], answered_at),
+                "on_time": None if disposed_at is None else answered_at <= index.deadline(disposed_at, followup),
+                "days": index.between(case["confirmed_at"], answered_at),
                 "reopened": kasus_id in reopened,
                 "rating": case["rating"],
             }
@@ -167,9 +173,9 @@ def _verified(cases: QuerySet[Kasus], start: dt.datetime, end: dt.datetime) -> d
     if not first:
         return {"verified": 0, "verified_in_time": 0, "verified_in_time_pct": None}
     confirmed = dict(Kasus.objects.filter(pk__in=list(first)).values_list("pk", "confirmed_at"))
-    calendar = WorkingCalendar(timezone.localtime(min(confirmed.values())).date(), timezone.localtime(end).date())
+    index = WorkdayIndex(timezone.localtime(min(confirmed.values())).date(), timezone.localtime(end).date())
     days = settings.PORTAL_SLA["verify_days"]
-    in_time = sum(1 for pk, at in first.items() if at <= deadline(calendar, confirmed[pk], days))
+    in_time = sum(1 for pk, at in first.items() if at <= index.deadline(confirmed[pk], days))
     return {"verified": len(first), "verified_in_time": in_time, "verified_in_time_pct": _share(in_time, len(first))}
 
 
@@ -201,6 +207,35 @@ def _tindak_lanjut(opd_id: int | None, period: Period, today: dt.date) -> dict[s
         else:
             row["open"] += 1
     return {opd: dict(counter) for opd, counter in per.items()}
+
+
+def _meetings(start: dt.datetime, end: dt.datetime, now: dt.datetime) -> dict:
+    """Audiensi by outcome and sarasehan held in [start, end): the regency's face-to-face channels."""
+    from audiensi.models import Audiensi
+    from audiensi.models import Status as AudiensiStatus
+    from sarasehan.models import PendaftaranSarasehan, PoinSarasehan, Sarasehan
+
+    meetings = Audiensi.objects.filter(start_at__gte=start, start_at__lt=end)
+    audiensi = meetings.aggregate(
+        confirmed=Count(
+            "pk",
+            filter=Q(status__in=[AudiensiStatus.DIKONFIRMASI, AudiensiStatus.HADIR, AudiensiStatus.TIDAK_HADIR]),
+        ),
+        held=Count("pk", filter=Q(status=AudiensiStatus.HADIR)),
+        no_show=Count("pk", filter=Q(status=AudiensiStatus.TIDAK_HADIR)),
+    )
+    audiensi["requested"] = Audiensi.objects.filter(created_at__gte=start, created_at__lt=end).count()
+    held = Sarasehan.objects.filter(status=Sarasehan.Status.TERBIT, ends_at__gte=start, ends_at__lt=min(end, now))
+    points = PoinSarasehan.objects.filter(sarasehan__in=held)
+    return {
+        "audiensi": audiensi,
+        "sarasehan": {
+            "held": held.count(),
+            "attendance": PendaftaranSarasehan.objects.filter(sarasehan__in=held, checked_in_at__isnull=False).count(),
+            "points": points.count(),
+            "answered_on_the_spot": points.exclude(answer="").count(),
+        },
+    }
 
 
 def compute(period: Period, *, opd_id: int | None = None, now: dt.datetime | None = None) -> dict:
@@ -287,4 +322,6 @@ def compute(period: Period, *, opd_id: int | None = None, now: dt.datetime | Non
         },
         "tindak_lanjut": _tindak_lanjut(opd_id, period, today),
         "trend": trend_incoming,
+        # Audiensi and sarasehan are the regency's, not an OPD's: an OPD's dashboard leaves them out.
+        "meetings": None if opd_id else _meetings(start, end, now),
     }
