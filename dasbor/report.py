@@ -48,6 +48,11 @@ def report_tables(period: Period) -> list[tuple[str, list[str], list[list]]]:
         [_("Terbuka sekarang"), data["backlog"]["total"]],
         [_("Terlambat sekarang"), data["backlog"]["late"]],
         [_("Dieskalasi"), data["backlog"]["escalated"]],
+        [_("Audiensi terlaksana"), data["meetings"]["audiensi"]["held"]],
+        [_("Audiensi: pemohon tidak hadir"), data["meetings"]["audiensi"]["no_show"]],
+        [_("Sarasehan terlaksana"), data["meetings"]["sarasehan"]["held"]],
+        [_("Persoalan disampaikan di sarasehan"), data["meetings"]["sarasehan"]["points"]],
+        [_("Dijawab di tempat"), data["meetings"]["sarasehan"]["answered_on_the_spot"]],
     ]
     level_header = [_("Diterima"), _("Dijawab"), _("Tepat waktu (%)"), _("Median hari"), _("Terlambat sekarang")]
     oldest = selectors.oldest_open()
