@@ -54,8 +54,8 @@ class PeriodForm(forms.Form):
             return Period(data["dari"], data["sampai"])
         return month_period(today.year, today.month)
 
-    def measure(self) -> str:
-        return (self.cleaned_data.get("peta") if self.is_valid() else "") or "per_10k"
+    def measure(self, default: str) -> str:
+        return (self.cleaned_data.get("peta") if self.is_valid() else "") or default
 
 
 class MonthForm(forms.Form):

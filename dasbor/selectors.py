@@ -134,6 +134,12 @@ def labelled(data: dict) -> dict:
     }
 
 
+def default_measure() -> str:
+    """Shade by cases per 10,000 residents once populations are entered; until then by the on-time share."""
+    has_population = Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KECAMATAN, penduduk__isnull=False).exists()
+    return "per_10k" if has_population else "on_time_pct"
+
+
 def map_shapes(rows: list[dict], measure: str) -> dict:
     """The kecamatan map with each shape's value of `measure` ("per_10k" or "on_time_pct") and a shade 0–4."""
     peta = kecamatan_map()

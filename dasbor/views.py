@@ -58,7 +58,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "median_days": _delta(levels["median_days"], before["median_days"]),
         "reopened": _delta(levels["reopened_pct"], before["reopened_pct"]),
     }
-    measure = form.measure()
+    measure = form.measure(selectors.default_measure())
     context = {
         "form": form,
         "period": period,
@@ -108,7 +108,7 @@ def transparansi(request: HttpRequest) -> HttpResponse:
     period = form.period(month_period(today.year, today.month))
     current = selectors.figures(period)
     data = selectors.labelled(current.data)
-    measure = PeriodForm(request.GET or None).measure()
+    measure = PeriodForm(request.GET or None).measure(selectors.default_measure())
     context = {
         "period": period,
         "data": data,

@@ -113,3 +113,20 @@ def test_staff_download_a_months_report(client, cases):
     xlsx = client.get(reverse("dasbor:laporan"), {"bulan": "2026-10", "format": "xlsx"})
     assert xlsx.status_code == 200 and xlsx.content.startswith(b"PK")
     assert client.get(reverse("dasbor:laporan")).status_code == 200
+
+
+def test_the_opd_league_table_sorts_by_the_chosen_column(client, cases):
+    client.force_login(staff("pimpinan"))
+    query = {"periode": "rentang", "dari": "2026-09-01", "sampai": "2026-11-30", "urut": "received"}
+    rows = client.get(reverse("dasbor:dashboard"), query).context["opd_rows"]
+    assert [r["received"] for r in rows] == sorted((r["received"] for r in rows), reverse=True)
+    assert f"?opd={rows[0]['key']}" in client.get(reverse("dasbor:dashboard"), query).content.decode()
+
+
+def test_the_map_is_shaded_by_the_on_time_share_until_populations_are_entered(client, cases):
+    from portal.wilayah.models import Wilayah
+
+    assert selectors.default_measure() == "per_10k"  # the generated set enters one kecamatan's population
+    Wilayah.objects.update(penduduk=None)
+    assert selectors.default_measure() == "on_time_pct"
+    assert client.get(reverse("dasbor:transparansi")).context["measure"] == "on_time_pct"
