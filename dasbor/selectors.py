@@ -15,8 +15,8 @@ from portal.wilayah.peta import kecamatan_map
 from .figures import AGE_BUCKETS, Period, compute, month_period
 from .models import Angka
 
-# Figures older than this are recomputed on the next read; the periodic task keeps the common ones younger.
-MAX_AGE = dt.timedelta(minutes=30)
+# Figures older than this are recomputed on the next read; the hourly task keeps the common ones younger.
+MAX_AGE = dt.timedelta(minutes=90)
 
 
 @dataclass(frozen=True)

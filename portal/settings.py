@@ -192,7 +192,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sarasehan-reminders": {"task": "sarasehan.tasks.sarasehan_reminders", "schedule": crontab(minute="*/15")},
     "sarasehan-release-holds": {"task": "sarasehan.tasks.sarasehan_release_holds", "schedule": crontab(minute="*/5")},
-    "dasbor-refresh": {"task": "dasbor.tasks.dasbor_refresh", "schedule": crontab(minute="*/10")},
+    "dasbor-refresh": {"task": "dasbor.tasks.dasbor_refresh", "schedule": crontab(minute=5)},
     # Daily; the task itself acts only on the first working day of the month (holidays move it).
     "dasbor-monthly-report": {"task": "dasbor.tasks.dasbor_monthly_report", "schedule": crontab(hour=6, minute=0)},
 }
