@@ -34,8 +34,11 @@ def _next_month(period: Period) -> Period:
     return month_period(following.year, following.month)
 
 
-def report_tables(period: Period) -> list[tuple[str, list[str], list[list]]]:
-    """The report's tables, (title, header, rows), shared by the PDF and the workbook."""
+def report_tables(period: Period, *, public: bool = False) -> list[tuple[str, list[str], list[list]]]:
+    """The report's tables, (title, header, rows), shared by the PDF and the workbooks.
+
+    `public`: only the figures, as /transparansi/ shows them (no case list, no promises).
+    """
     data = selectors.labelled(selectors.figures(period).data)
     levels = data["levels"]
     summary = [
@@ -55,9 +58,7 @@ def report_tables(period: Period) -> list[tuple[str, list[str], list[list]]]:
         [_("Dijawab di tempat"), data["meetings"]["sarasehan"]["answered_on_the_spot"]],
     ]
     level_header = [_("Diterima"), _("Dijawab"), _("Tepat waktu (%)"), _("Median hari"), _("Terlambat sekarang")]
-    oldest = selectors.oldest_open()
-    promises = selectors.promises_due(_next_month(period))
-    return [
+    tables = [
         (_("Ringkasan"), [_("Angka"), _("Nilai")], summary),
         (_("Per kanal"), [_("Kanal"), _("Kasus masuk")], [[c["name"], c["count"]] for c in data["channels"]]),
         (_("Per jenis"), [_("Jenis"), _("Kasus masuk")], [[j["name"], j["count"]] for j in data["jenis"]]),
@@ -90,6 +91,13 @@ def report_tables(period: Period) -> list[tuple[str, list[str], list[list]]]:
                 for r in data["tindak_lanjut_rows"]
             ],
         ),
+    ]
+    if public:
+        return tables
+    oldest = selectors.oldest_open()
+    promises = selectors.promises_due(_next_month(period))
+    return [
+        *tables,
         (
             _("Sepuluh kasus terbuka tertua"),
             [_("Nomor"), _("Judul"), _("Status"), _("Dikonfirmasi"), _("OPD")],
@@ -153,23 +161,38 @@ def _title(period: Period) -> str:
     return _("Laporan bulanan aspirasi %(month)s") % {"month": date_format(period.start, "F Y")}
 
 
+def spreadsheet_safe(value: str) -> str:
+    """Text a spreadsheet would run as a formula (= + - @ first) stays text."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
 def _cell(value: object) -> object:
-    """A value openpyxl can store; text that a spreadsheet would run as a formula stays text."""
+    """A value openpyxl can store, formulas neutralised."""
     if isinstance(value, Promise):
         value = str(value)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+    return spreadsheet_safe(value) if isinstance(value, str) else value
 
 
-def build_xlsx(period: Period) -> bytes:
+def _workbook(tables: list[tuple[str, list[str], list[list]]]) -> Workbook:
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for title, header, rows in report_tables(period):
+    for title, header, rows in tables:
         sheet = workbook.create_sheet(title[:31])
         sheet.append([_cell(v) for v in header])
         for row in rows:
             sheet.append([_cell(v) for v in row])
+    return workbook
+
+
+def build_public_xlsx(period: Period) -> bytes:
+    """The figures of /transparansi/, one sheet per table."""
+    out = io.BytesIO()
+    _workbook(report_tables(period, public=True)).save(out)
+    return out.getvalue()
+
+
+def build_xlsx(period: Period) -> bytes:
+    workbook = _workbook(report_tables(period))
     header, rows = case_rows(period)
     sheet = workbook.create_sheet(_("Data kasus")[:31])
     sheet.append(header)

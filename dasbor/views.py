@@ -1,4 +1,6 @@
-from django.http import HttpRequest, HttpResponse
+import csv
+
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -101,11 +103,43 @@ def laporan(request: HttpRequest) -> HttpResponse:
     return render(request, "dasbor/laporan.html", {"months": selectors.last_months(today, 12), "period": period})
 
 
+def _public_period(request: HttpRequest):
+    today = timezone.localdate()
+    return MonthForm(request.GET or None).period(month_period(today.year, today.month))
+
+
+def transparansi_xlsx(request: HttpRequest) -> HttpResponse:
+    """Open data: every table of /transparansi/ for the month, one sheet each."""
+    period = _public_period(request)
+    response = HttpResponse(
+        report.build_public_xlsx(period),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="transparansi-{period.start:%Y-%m}.xlsx"'
+    return response
+
+
+def transparansi_csv(request: HttpRequest) -> HttpResponse:
+    """Open data: one table of /transparansi/ for the month (`tabel`: its position on the page)."""
+    period = _public_period(request)
+    tables = report.report_tables(period, public=True)
+    index = request.GET.get("tabel", "0")
+    if not index.isdigit() or int(index) >= len(tables):
+        raise Http404
+    _title, header, rows = tables[int(index)]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="transparansi-{period.start:%Y-%m}-{index}.csv"'
+    writer = csv.writer(response)
+    writer.writerow([str(h) for h in header])
+    for row in rows:
+        writer.writerow(["" if v is None else report.spreadsheet_safe(str(v)) for v in row])
+    return response
+
+
 def transparansi(request: HttpRequest) -> HttpResponse:
     """Public: any month's service levels per OPD and kecamatan, the map, and the recent public cases."""
     today = timezone.localdate()
-    form = MonthForm(request.GET or None)
-    period = form.period(month_period(today.year, today.month))
+    period = _public_period(request)
     current = selectors.figures(period)
     data = selectors.labelled(current.data)
     measure = PeriodForm(request.GET or None).measure(selectors.default_measure())
@@ -119,6 +153,7 @@ def transparansi(request: HttpRequest) -> HttpResponse:
         "cases": aspirasi_selectors.recent_public_cases(),
         "opd_columns": OPD_COLUMNS,
         "opd_rows": data["opd_rows"],
+        "downloads": [title for title, _header, _rows in report.report_tables(period, public=True)],
         "channel_max": max([c["count"] for c in data["channels"]] + [1]),
         "trend_max": max([t["incoming"] for t in data["trend"]] + [1]),
     }

@@ -130,3 +130,19 @@ def test_the_map_is_shaded_by_the_on_time_share_until_populations_are_entered(cl
     Wilayah.objects.update(penduduk=None)
     assert selectors.default_measure() == "on_time_pct"
     assert client.get(reverse("dasbor:transparansi")).context["measure"] == "on_time_pct"
+
+
+def test_the_public_tables_download_as_csv_and_xlsx_without_personal_data(client, cases):
+    page = client.get(reverse("dasbor:transparansi"), {"bulan": "2026-10"})
+    assert "angka.xlsx?bulan=2026-10" in page.content.decode()
+    xlsx = client.get(reverse("dasbor:transparansi_xlsx"), {"bulan": "2026-10"})
+    workbook = load_workbook(io.BytesIO(xlsx.content))
+    assert "Sepuluh kasus terbuka tertua" not in workbook.sheetnames
+    channels = list(workbook["Per kanal"].iter_rows(min_row=2, values_only=True))
+    assert sum(n for _name, n in channels) == selectors.figures(OCTOBER).data["incoming"]
+    csv = client.get(reverse("dasbor:transparansi_csv"), {"bulan": "2026-10", "tabel": "3"}).content.decode()
+    assert csv.startswith("OPD,Diterima")
+    for value in personal_data(cases):
+        assert value not in csv
+    assert client.get(reverse("dasbor:transparansi_csv"), {"tabel": "99"}).status_code == 404
+    assert client.get(reverse("dasbor:transparansi_csv"), {"tabel": "x"}).status_code == 404
