@@ -98,35 +98,41 @@ def scope_cases(opd_id: int | None) -> QuerySet[Kasus]:
     return cases.filter(opd_id=opd_id) if opd_id else cases
 
 
-def _first_entries(cases: QuerySet[Kasus], kind: str, start: dt.datetime, end: dt.datetime) -> dict[int, dt.datetime]:
-    """Case id -> its first entry of `kind`, for the cases whose first one falls in [start, end)."""
-    rows = (
+CASE_FIELDS = ("kasus__opd_id", "kasus__kecamatan_id", "kasus__confirmed_at", "kasus__rating")
+
+
+def _first_entries(cases: QuerySet[Kasus], kind: str, start: dt.datetime, end: dt.datetime) -> QuerySet:
+    """The cases whose first entry of `kind` falls in [start, end): kasus_id, the case's fields, its time `at`.
+
+    The case's fields depend on kasus_id alone, so grouping by them too groups by case.
+    """
+    return (
         Riwayat.objects.filter(kind=kind, kasus__in=cases)
-        .values("kasus_id")
+        .values("kasus_id", *CASE_FIELDS)
         .annotate(at=Min("created_at"))
         .filter(at__gte=start, at__lt=end)
-        .values_list("kasus_id", "at")
     )
-    return dict(rows)
 
 
 def answers(cases: QuerySet[Kasus], start: dt.datetime, end: dt.datetime) -> list[dict]:
     """One row per case first answered in [start, end): when, whether on time, working days, reopened."""
-    first = _first_entries(cases, "kasus.answered", start, end)
-    if not first:
+    first_qs = _first_entries(cases, "kasus.answered", start, end)
+    # The case's fields come with the grouped row, and the related entries through a subquery:
+    # no list of ids travels to the database (a year at a million cases is hundreds of thousands).
+    info = {row["kasus_id"]: row for row in first_qs}
+    if not info:
         return []
-    ids = list(first)
+    answered_ids = _first_entries(cases, "kasus.answered", start, end).values_list("kasus_id", flat=True)
     disposed: dict[int, list[dt.datetime]] = defaultdict(list)
-    for kasus_id, at in Riwayat.objects.filter(kind="kasus.disposed", kasus_id__in=ids).values_list(
+    for kasus_id, at in Riwayat.objects.filter(kind="kasus.disposed", kasus_id__in=answered_ids).values_list(
         "kasus_id", "created_at"
     ):
         disposed[kasus_id].append(at)
-    reopened = set(Riwayat.objects.filter(kind="kasus.disputed", kasus_id__in=ids).values_list("kasus_id", flat=True))
-    info = {
-        row["pk"]: row
-        for row in Kasus.objects.filter(pk__in=ids).values("pk", "opd_id", "kecamatan_id", "confirmed_at", "rating")
-    }
-    earliest = min(min(first.values()), min(r["confirmed_at"] for r in info.values()))
+    reopened = set(
+        Riwayat.objects.filter(kind="kasus.disputed", kasus_id__in=answered_ids).values_list("kasus_id", flat=True)
+    )
+    first = {kasus_id: row["at"] for kasus_id, row in info.items()}
+    earliest = min(min(first.values()), min(r["kasus__confirmed_at"] for r in info.values()))
     earliest = min([earliest, *(at for times in disposed.values() for at in times)])
     index = WorkdayIndex(timezone.localtime(earliest).date(), timezone.localtime(end).date())
     followup = settings.PORTAL_SLA["followup_days"]
@@ -138,13 +144,13 @@ def answers(cases: QuerySet[Kasus], start: dt.datetime, end: dt.datetime) -> lis
         rows.append(
             {
                 "id": kasus_id,
-                "opd": case["opd_id"],
-                "kecamatan": case["kecamatan_id"],
+                "opd": case["kasus__opd_id"],
+                "kecamatan": case["kasus__kecamatan_id"],
                 "at": answered_at,
                 "on_time": None if disposed_at is None else answered_at <= index.deadline(disposed_at, followup),
-                "days": index.between(case["confirmed_at"], answered_at),
+                "days": index.between(case["kasus__confirmed_at"], answered_at),
                 "reopened": kasus_id in reopened,
-                "rating": case["rating"],
+                "rating": case["kasus__rating"],
             }
         )
     return rows
@@ -169,10 +175,11 @@ def _levels(rows: list[dict]) -> dict:
 
 
 def _verified(cases: QuerySet[Kasus], start: dt.datetime, end: dt.datetime) -> dict:
-    first = _first_entries(cases, "kasus.verified", start, end)
-    if not first:
+    rows = list(_first_entries(cases, "kasus.verified", start, end))
+    if not rows:
         return {"verified": 0, "verified_in_time": 0, "verified_in_time_pct": None}
-    confirmed = dict(Kasus.objects.filter(pk__in=list(first)).values_list("pk", "confirmed_at"))
+    first = {row["kasus_id"]: row["at"] for row in rows}
+    confirmed = {row["kasus_id"]: row["kasus__confirmed_at"] for row in rows}
     index = WorkdayIndex(timezone.localtime(min(confirmed.values())).date(), timezone.localtime(end).date())
     days = settings.PORTAL_SLA["verify_days"]
     in_time = sum(1 for pk, at in first.items() if at <= index.deadline(confirmed[pk], days))
