@@ -79,17 +79,18 @@ class WorkdayIndex:
         calendar = WorkingCalendar(first, last)
         every_day = (first + dt.timedelta(days=i) for i in range((last - first).days + 1))
         self.days = [day for day in every_day if calendar.is_working_day(day)]
+        self.tz = timezone.get_current_timezone()  # looked up once: per case it costs more than the rest
 
     def _after(self, day: dt.date) -> int:
         """How many indexed working days fall on or before `day`."""
         return bisect.bisect_right(self.days, day)
 
     def deadline(self, start: dt.datetime, days: int) -> dt.datetime:
-        day = self.days[self._after(timezone.localtime(start).date()) + days - 1]
-        return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
+        day = self.days[self._after(start.astimezone(self.tz).date()) + days - 1]
+        return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=self.tz)
 
     def between(self, start: dt.datetime, end: dt.datetime) -> int:
-        first, last = timezone.localtime(start).date(), timezone.localtime(end).date()
+        first, last = start.astimezone(self.tz).date(), end.astimezone(self.tz).date()
         return max(0, self._after(last) - self._after(first))
 
 
@@ -288,10 +289,15 @@ def compute(period: Period, *, opd_id: int | None = None, now: dt.datetime | Non
     received_kat = _counts(incoming, "kategori_id")
     late_kat = _counts(cases.filter(late_q(now)), "kategori_id")
 
+    tz = timezone.get_current_timezone()
+    by_month: dict[tuple[int, int], list[dict]] = defaultdict(list)
+    for row in answered_all:
+        local = row["at"].astimezone(tz)
+        by_month[(local.year, local.month)].append(row)
     trend_incoming = []
     for month in trend:
         m_start, m_end = month.bounds()
-        in_month = [r for r in answered_all if m_start <= r["at"] < m_end]
+        in_month = by_month.get((month.start.year, month.start.month), [])
         trend_incoming.append(
             {
                 "month": month.start.isoformat(),
