@@ -1,5 +1,6 @@
 import csv
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -47,8 +48,10 @@ def _delta(current: float | None, previous: float | None) -> float | None:
 def dashboard(request: HttpRequest) -> HttpResponse:
     form = PeriodForm(request.GET or None)
     period = form.period()
-    # OPD staff see their own OPD's figures only, whatever the query string says.
+    # OPD staff see their own OPD's figures only, whatever the query string says; without an OPD, none.
     opd_id = request.user.opd_id if is_opd_only(request.user) else None
+    if is_opd_only(request.user) and opd_id is None:
+        raise PermissionDenied
     current = selectors.figures(period, opd_id=opd_id)
     previous = selectors.figures(period.previous(), opd_id=opd_id).data
     data = selectors.labelled(current.data)

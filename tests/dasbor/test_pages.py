@@ -146,3 +146,8 @@ def test_the_public_tables_download_as_csv_and_xlsx_without_personal_data(client
         assert value not in csv
     assert client.get(reverse("dasbor:transparansi_csv"), {"tabel": "99"}).status_code == 404
     assert client.get(reverse("dasbor:transparansi_csv"), {"tabel": "x"}).status_code == 404
+
+
+def test_opd_staff_without_an_opd_see_no_figures_rather_than_the_regencys(client):
+    client.force_login(staff("opd", opd=None))
+    assert client.get(reverse("dasbor:dashboard")).status_code == 403
