@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import map_views, views
 
@@ -28,7 +29,12 @@ urlpatterns = [
     path("aspirasi/lacak/<str:token>/informasi/", views.add_info, name="add_info"),
     path("aspirasi/lacak/<str:token>/terima/", views.accept, name="accept"),
     path("aspirasi/lacak/<str:token>/sanggah/", views.dispute, name="dispute"),
-    path("aspirasi/transparansi/", views.transparency, name="transparency"),
+    # The transparency page grew into /transparansi/; old links and bookmarks land there.
+    path(
+        "aspirasi/transparansi/",
+        RedirectView.as_view(pattern_name="dasbor:transparansi", permanent=True, query_string=True),
+        name="transparency",
+    ),
     path("aspirasi/transparansi.csv", views.transparency_csv, name="transparency_csv"),
     path("aspirasi/kirim/sekitar/", map_views.nearby_fragment, name="nearby"),
     path("aspirasi/ikuti/<int:pk>/", map_views.follow_instead, name="follow_instead"),

@@ -368,14 +368,6 @@ def record(request):
 # Transparency -------------------------------------------------------------------------------------------------------
 
 
-def transparency(request):
-    return render(
-        request,
-        "aspirasi/transparency.html",
-        {"stats": selectors.monthly_stats(), "cases": selectors.recent_public_cases()},
-    )
-
-
 def transparency_csv(request):
     """Open data: the recent public cases, no personal data."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "sarasehan",
     "skm",
     "akuntabilitas",
+    "dasbor",
 ]
 
 MIDDLEWARE = [
@@ -213,6 +214,9 @@ CELERY_BEAT_SCHEDULE = {
     # Daily place digests; the weekly ones go out with Monday's run.
     "ikuti-digest": {"task": "portal.ikuti.tasks.langganan_digest", "schedule": crontab(hour=6, minute=0)},
     "skm-send-invitations": {"task": "skm.tasks.skm_send_invitations", "schedule": crontab(minute=20)},
+    "dasbor-refresh": {"task": "dasbor.tasks.dasbor_refresh", "schedule": crontab(minute=5)},
+    # Daily; the task itself acts only on the first working day of the month (holidays move it).
+    "dasbor-monthly-report": {"task": "dasbor.tasks.dasbor_monthly_report", "schedule": crontab(hour=6, minute=0)},
 }
 
 # Sarasehan: how long an unconfirmed guest's seat is held, how early the door opens on the day,

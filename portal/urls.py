@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("sarasehan.urls")),
     path("", include("skm.urls")),
     path("", include("akuntabilitas.urls")),
+    path("", include("dasbor.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -7,7 +7,7 @@ from .models import Kategori, Opd, Pejabat, Wilayah
 
 @admin.register(Wilayah)
 class WilayahAdmin(IdsOnlyAutocompleteMixin, admin.ModelAdmin):
-    list_display = ["kode", "nama", "tingkat", "parent"]
+    list_display = ["kode", "nama", "tingkat", "parent", "penduduk"]
     list_filter = ["tingkat"]
     search_fields = ["kode", "nama"]
     list_select_related = ["parent"]

@@ -25,6 +25,8 @@ class Wilayah(models.Model):
     parent = models.ForeignKey(
         "self", verbose_name=_("induk"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
+    # Residents of a kecamatan, for "cases per 10,000 residents"; empty shows "—" rather than a guess.
+    penduduk = models.PositiveIntegerField(_("jumlah penduduk"), null=True, blank=True)
 
     class Meta:
         ordering = ["kode"]

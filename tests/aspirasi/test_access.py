@@ -128,7 +128,7 @@ def test_it_keeps_anonymous_and_confidential_cases_off_the_public_pages(client):
     anon = anonymous_case(opd)
     secret = submit(reporter=UserFactory(), is_confidential=True, title="Dugaan korupsi dana desa").kasus
     services.kasus_verify(kasus_id=secret.pk, actor=None)
-    page = client.get(reverse("aspirasi:transparency")).content.decode()
+    page = client.get(reverse("dasbor:transparansi")).content.decode()
     csv = client.get(reverse("aspirasi:transparency_csv")).content.decode()
     for text in (page, csv):
         assert anon.reference in text  # the case is public, its reporter is not

@@ -46,7 +46,7 @@ def test_it_shows_verified_public_cases_without_personal_data(client):
     unverified = submit(reporter=UserFactory(), title="Belum diverifikasi").kasus
     rejected = submit(reporter=UserFactory(), title="Iklan obat").kasus
     services.kasus_reject(kasus_id=rejected.pk, actor=None, reason="Spam")
-    html = client.get(reverse("aspirasi:transparency")).content.decode()
+    html = client.get(reverse("dasbor:transparansi")).content.decode()
     assert "Jembatan retak" in html and named.reference in html
     assert unverified.title not in html and "Iklan obat" not in html
     assert "Sutrisno" not in html and named.reporter.email not in html and named.summary not in html

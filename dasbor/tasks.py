@@ -1,0 +1,24 @@
+from celery import shared_task
+from django.utils import timezone
+
+from portal.wilayah.models import Opd
+
+from . import selectors, services
+
+
+@shared_task(ignore_result=True)
+def dasbor_refresh() -> int:
+    """Recompute the figures the pages open on, for the regency and every OPD, so no view waits for them."""
+    today = timezone.localdate()
+    scopes = [None, *Opd.objects.filter(is_active=True).values_list("pk", flat=True)]
+    count = 0
+    for period in selectors.standard_periods(today):
+        for opd_id in scopes:
+            selectors.refresh(period, opd_id=opd_id)
+            count += 1
+    return count
+
+
+@shared_task(ignore_result=True)
+def dasbor_monthly_report() -> int:
+    return services.laporan_send_if_due()
