@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "portal.wilayah",
     "portal.audit",
     "portal.kasus",
+    "portal.demo",
     "aspirasi",
     "audiensi",
     "sarasehan",

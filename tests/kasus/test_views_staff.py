@@ -164,7 +164,7 @@ def test_it_lets_readers_see_every_case(client, role):
 def anonymous_case(opd):
     reporter = UserFactory(full_name="Sutarni Rahasia", email="sutarni@example.org", phone="081299990000")
     kasus = kasus_at("didisposisikan", opd=opd, reporter=reporter, is_anonymous=True, actor=reporter)
-    services.kasus_log(kasus=kasus, kind="aspirasi.comment", visibility="publik", message="Tambahan", actor=reporter)
+    services.kasus_log(kasus=kasus, kind="kasus.info_received", visibility="publik", message="Tambahan", actor=reporter)
     return kasus
 
 

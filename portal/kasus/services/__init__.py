@@ -17,6 +17,7 @@ from ._base import (
     Visibility,
     allowed_actions,
     kasus_log,
+    riwayat_fields,
     sla_days,
 )
 from .details import kasus_note_add, kasus_update_details
@@ -95,6 +96,7 @@ __all__ = [
     "notify_opd",
     "notify_reporter",
     "pengikut_add",
+    "riwayat_fields",
     "sla_days",
     "staff_actor",
     "tindak_lanjut_add",

@@ -10,6 +10,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ..kinds import registered_kinds
 from ..models import (
     OPEN_STATUSES,
     Kasus,
@@ -102,6 +103,40 @@ def _next_reference(year: int) -> str:
     return f"KSS-{year}-{seq.last:06d}"
 
 
+def riwayat_fields(
+    *,
+    kind: str,
+    visibility: str,
+    message: str | Promise = "",
+    actor: User | None = None,
+    data: dict[str, Any] | None = None,
+    params: dict[str, Any] | None = None,
+    by_reporter: bool = False,
+) -> dict[str, Any]:
+    """The checked fields of one timeline entry: what kasus_log saves, and what the bulk seeder inserts.
+
+    Refuses a kind no app registered (kinds.py, the apps' `kinds.KINDS`) and an unknown visibility.
+    """
+    if "." not in kind:
+        raise ValueError("riwayat kind must be namespaced, like 'kasus.disposed'")
+    if kind not in registered_kinds():
+        raise ValueError(f"unregistered riwayat kind {kind!r}: register it in the app's kinds.py")
+    if visibility not in Visibility.values:
+        raise ValueError(f"unknown visibility {visibility!r}")
+    if isinstance(message, Promise):
+        with translation.override(settings.LANGUAGE_CODE):
+            message = str(message)
+    return {
+        "kind": kind,
+        "visibility": visibility,
+        "message": message,
+        "params": params,
+        "by_reporter": by_reporter,
+        "actor": _user_or_none(actor),
+        "data": data or {},
+    }
+
+
 def kasus_log(
     *,
     kasus: Kasus,
@@ -119,20 +154,13 @@ def kasus_log(
     person wrote. A lazy `message` without params is stored in the portal's language, as before templates.
     `by_reporter`: the action was taken through the reporter's capabilities, whoever is signed in.
     """
-    if "." not in kind:
-        raise ValueError("riwayat kind must be namespaced, like 'kasus.disposed'")
-    if visibility not in Visibility.values:
-        raise ValueError(f"unknown visibility {visibility!r}")
-    if isinstance(message, Promise):
-        with translation.override(settings.LANGUAGE_CODE):
-            message = str(message)
-    return Riwayat.objects.create(
-        kasus=kasus,
+    fields = riwayat_fields(
         kind=kind,
         visibility=visibility,
         message=message,
+        actor=actor,
+        data=data,
         params=params,
         by_reporter=by_reporter,
-        actor=_user_or_none(actor),
-        data=data or {},
     )
+    return Riwayat.objects.create(kasus=kasus, **fields)

@@ -5,7 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test import override_settings
 from django.utils.translation import gettext as _
 
-from portal.kasus import demo_data
+from portal.demo import bulk
+from portal.demo import data as demo_data
 
 
 class Command(BaseCommand):
@@ -49,7 +50,7 @@ class Command(BaseCommand):
             )
         if cases:
             started = time.monotonic()
-            demo_data.bulk_cases(cases, seed=seed, progress=self._progress(cases))
+            bulk.bulk_cases(cases, seed=seed, progress=self._progress(cases))
             self.stdout.write(
                 _("Kasus massal: %(n)d dibuat dalam %(s).1f detik.") % {"n": cases, "s": time.monotonic() - started}
             )
