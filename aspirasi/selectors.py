@@ -9,21 +9,18 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 
-from portal.akun import roles
 from portal.akun.access import has_mfa
 from portal.kasus.calendar import WorkingCalendar
 from portal.kasus.models import Kasus, Riwayat, Status
-from portal.kasus.selectors import ALL_CASES_ROLES, sees_reporter_identity, viewer_is_reporter, viewer_sees_content
+from portal.kasus.selectors import (
+    sees_reporter_identity,
+    staff_can_view,
+    viewer_is_reporter,
+    viewer_sees_content,
+)
 from portal.wilayah.models import Wilayah, in_reader_language
 
 from .models import Aspirasi, Lampiran
-
-
-def staff_can_view(user, kasus: Kasus) -> bool:
-    """The back-office rule of portal.kasus.selectors.staff_cases, for a case already loaded."""
-    if roles.has_role(user, *ALL_CASES_ROLES):
-        return True
-    return roles.has_role(user, roles.OPD) and kasus.opd_id is not None and kasus.opd_id == user.opd_id
 
 
 def identity_hidden_from(user, kasus: Kasus) -> bool:

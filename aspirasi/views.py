@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.akun import roles
 from portal.akun.access import staff_required
 from portal.kasus.models import Kasus
 from portal.kasus.selectors import (
@@ -257,7 +258,7 @@ def _staff_action(request, reference, form, action, title, success, call):
     )
 
 
-@staff_required("opd")
+@staff_required(roles.OPD)
 @require_POST
 def answer(request, reference):
     def call(kasus, data):
@@ -275,7 +276,7 @@ def answer(request, reference):
     )
 
 
-@staff_required("opd")
+@staff_required(roles.OPD)
 @require_POST
 def reroute(request, reference):
     def call(kasus, data):
@@ -296,7 +297,7 @@ def reroute(request, reference):
 
 
 @never_cache
-@staff_required("petugas")
+@staff_required(roles.PETUGAS)
 @require_http_methods(["GET", "POST"])
 def record(request):
     options = selectors.wilayah_options()

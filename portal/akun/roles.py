@@ -1,5 +1,6 @@
 """Roles are Django groups, created by a migration. A user has at most one staff role."""
 
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 PETUGAS = "petugas"
@@ -41,3 +42,9 @@ def is_staff_member(user) -> bool:
 
 def is_warga(user) -> bool:
     return getattr(user, "is_authenticated", False) and not is_staff_member(user)
+
+
+def role_recipients(*roles: str) -> dict[str, str]:
+    """Email address -> language of every active user holding one of `roles`: the one way to email staff roles."""
+    users = get_user_model().objects.filter(groups__name__in=roles, is_active=True).distinct()
+    return {email.lower(): language for email, language in users.values_list("email", "language") if email}

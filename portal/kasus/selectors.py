@@ -1,7 +1,10 @@
 """Reads of the case record reused by several views."""
 
+from __future__ import annotations
+
 import time
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 from django.db.models import Prefetch, Q, QuerySet
@@ -15,6 +18,11 @@ from portal.wilayah.models import Kategori, Opd, Wilayah
 
 from .kinds import riwayat_texts
 from .models import Kasus, Pengikut, Riwayat, TindakLanjut, late_q
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from portal.akun.models import User
 
 OWNER_SESSION_KEY = "kasus_owner"
 ACT_SESSION_KEY = "kasus_act"
@@ -116,12 +124,27 @@ def is_opd_only(user) -> bool:
     return r.OPD in roles and not roles & set(ALL_CASES_ROLES)
 
 
-def staff_cases(user) -> QuerySet[Kasus]:
+# The staff-scope rule, one place: petugas, protokol, pimpinan and admin see every case; an OPD officer
+# sees the cases disposed to their OPD. staff_cases() is it as a query, staff_can_view() for a loaded case.
+
+
+def is_own_opd_case(user: User | AnonymousUser, kasus: Kasus) -> bool:
+    """The user is an officer of the OPD the case is disposed to: the one who answers it."""
+    opd_id = getattr(user, "opd_id", None)
+    return r.OPD in r.user_roles(user) and opd_id is not None and kasus.opd_id == opd_id
+
+
+def staff_can_view(user: User | AnonymousUser, kasus: Kasus) -> bool:
+    """The rule of staff_cases(), for a case already loaded (its confirmation aside)."""
+    return bool(r.user_roles(user) & set(ALL_CASES_ROLES)) or is_own_opd_case(user, kasus)
+
+
+def staff_cases(user: User | AnonymousUser) -> QuerySet[Kasus]:
     """Confirmed cases this staff member may open: everything, or only their OPD's for OPD staff."""
     qs = Kasus.objects.confirmed()
     if r.user_roles(user) & set(ALL_CASES_ROLES):
         return qs
-    if r.OPD in r.user_roles(user) and user.opd_id:
+    if r.OPD in r.user_roles(user) and getattr(user, "opd_id", None):
         return qs.filter(opd_id=user.opd_id)
     return qs.none()
 

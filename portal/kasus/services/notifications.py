@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.functional import Promise, lazy
 
+from portal.akun import roles
 from portal.wilayah.models import Opd
 
 from ..models import (
@@ -123,14 +124,9 @@ def notify_followers(
 def _opd_recipients(opd: Opd) -> dict[str, str]:
     """Email address -> language of an OPD's shared address and its active officers."""
     recipients = {opd.email.lower(): settings.LANGUAGE_CODE} if opd.email else {}
-    officers = get_user_model().objects.filter(opd=opd, is_active=True, groups__name="opd")
+    officers = get_user_model().objects.filter(opd=opd, is_active=True, groups__name=roles.OPD)
     recipients.update({email.lower(): language for email, language in officers.values_list("email", "language")})
     return recipients
-
-
-def _role_recipients(roles: list[str]) -> dict[str, str]:
-    users = get_user_model().objects.filter(groups__name__in=roles, is_active=True).distinct()
-    return {email.lower(): language for email, language in users.values_list("email", "language")}
 
 
 def _notify_staff(kasus: Kasus, recipients: dict[str, str], *, template: str, context: dict) -> None:

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from portal.akun import roles
+
 from ..calendar import add_working_days
 from ..kinds import riwayat_text_lazy
 from ..models import (
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
     pass
 
 from ._base import KasusError, Visibility, _lock, kasus_log, sla_days
-from .notifications import _notify_staff, _opd_recipients, _role_recipients
+from .notifications import _notify_staff, _opd_recipients
 from .transitions import kasus_autoclose
 
 MAX_ESCALATION_LEVEL = 2
@@ -49,10 +51,10 @@ def _escalate(kasus_id: int, now: dt.datetime) -> bool:
     if kasus.escalation_level < MAX_ESCALATION_LEVEL:
         # If the case is still late this many working days later, the next level is told.
         kasus.next_escalation_at = add_working_days(now, sla_days("escalate_after_days"))
-        roles = ["petugas"]
+        staff_roles = [roles.PETUGAS]
     else:
         kasus.next_escalation_at = None
-        roles = ["petugas", "pimpinan"]
+        staff_roles = [roles.PETUGAS, roles.PIMPINAN]
     kasus.save(update_fields=["escalation_level", "escalated_at", "next_escalation_at", "updated_at"])
     entry = kasus_log(
         kasus=kasus,
@@ -62,7 +64,7 @@ def _escalate(kasus_id: int, now: dt.datetime) -> bool:
         data={"level": kasus.escalation_level},
     )
     message = riwayat_text_lazy(entry)
-    recipients = _role_recipients(roles)
+    recipients = roles.role_recipients(*staff_roles)
     if kasus.opd_id:
         recipients.update(_opd_recipients(kasus.opd))
     _notify_staff(kasus, recipients, template="kasus_overdue", context={"message": message, "opd": kasus.opd})
