@@ -19,6 +19,7 @@ from portal.kasus.selectors import (
     viewer_sees_content,
 )
 from portal.wilayah.models import Wilayah, in_reader_language
+from portal.wilayah.options import wilayah_groups
 
 from .models import Aspirasi, Lampiran
 
@@ -68,19 +69,8 @@ def resident_may_download(request: HttpRequest, lampiran: Lampiran) -> bool:
 
 
 def wilayah_options() -> list[tuple[Wilayah, list[Wilayah]]]:
-    """Every kecamatan with its desa/kelurahan for a grouped <select>: one query, then cached for ten minutes."""
-    return cache.get_or_set("aspirasi:wilayah_options", _wilayah_options, 600)
-
-
-def _wilayah_options() -> list[tuple[Wilayah, list[Wilayah]]]:
-    rows = list(Wilayah.objects.filter(tingkat__in=["kecamatan", "desa", "kelurahan"]).order_by("nama"))
-    groups: dict[int, tuple[Wilayah, list[Wilayah]]] = {
-        w.pk: (w, []) for w in rows if w.tingkat == Wilayah.Tingkat.KECAMATAN
-    }
-    for w in rows:
-        if w.parent_id in groups:
-            groups[w.parent_id][1].append(w)
-    return sorted(groups.values(), key=lambda g: g[0].nama)
+    """Every kecamatan with its desa/kelurahan for a grouped <select>, by name (portal.wilayah.options)."""
+    return wilayah_groups(order="nama")
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db.models import Prefetch, Q, QuerySet
@@ -14,7 +14,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from portal.akun import roles as r
-from portal.wilayah.models import Kategori, Opd, Wilayah
+from portal.wilayah.models import Kategori, Opd
+from portal.wilayah.options import wilayah_groups
 
 from .kinds import riwayat_texts
 from .models import Kasus, Pengikut, Riwayat, TindakLanjut, late_q
@@ -276,19 +277,18 @@ def kategori_choices() -> list[tuple[object, str]]:
     return _cached_choices("kategori", build)
 
 
-def wilayah_choices() -> list:
-    """Kecamatan and their desa/kelurahan as option groups, in Kemendagri code order."""
+def wilayah_choices() -> list[tuple[Any, Any]]:
+    """Kecamatan and their desa/kelurahan as option groups, in Kemendagri code order (portal.wilayah.options)."""
 
-    def build():
-        groups: dict[int, tuple[str, list]] = {}
-        rows = Wilayah.objects.filter(tingkat__in=["kecamatan", "desa", "kelurahan"]).order_by("kode")
-        for w in rows.values("pk", "nama", "tingkat", "parent_id"):
-            if w["tingkat"] == "kecamatan":
-                label = _("Kecamatan %(nama)s (seluruhnya)") % {"nama": w["nama"]}
-                groups[w["pk"]] = (w["nama"], [(w["pk"], label)])
-            elif w["parent_id"] in groups:
-                groups[w["parent_id"]][1].append((w["pk"], w["nama"]))
-        return [("", "---------")] + [(_("Kec. %(nama)s") % {"nama": name}, opts) for name, opts in groups.values()]
+    def build() -> list[tuple[Any, Any]]:
+        groups = [
+            (
+                _("Kec. %(nama)s") % {"nama": kec.nama},
+                [(kec.pk, _("Kecamatan %(nama)s (seluruhnya)") % {"nama": kec.nama})] + [(d.pk, d.nama) for d in desa],
+            )
+            for kec, desa in wilayah_groups(order="kode")
+        ]
+        return [("", "---------"), *groups]
 
     return _cached_choices("wilayah", build)
 
