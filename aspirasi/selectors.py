@@ -1,11 +1,14 @@
 """Reads of the aspirasi channel reused by several views and panels."""
 
+from __future__ import annotations
+
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -23,8 +26,13 @@ from portal.wilayah.options import wilayah_groups
 
 from .models import Aspirasi, Lampiran
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def identity_hidden_from(user, kasus: Kasus) -> bool:
+    from portal.akun.models import User
+
+
+def identity_hidden_from(user: User | AnonymousUser, kasus: Kasus) -> bool:
     """An anonymous reporter's identity is shown only to petugas."""
     return not sees_reporter_identity(user, kasus)
 
@@ -83,7 +91,7 @@ class Report:
     hide_identity: bool = False
 
 
-def kasus_reports(kasus: Kasus, user) -> tuple[list[Report], list[Lampiran]]:
+def kasus_reports(kasus: Kasus, user: User | AnonymousUser) -> tuple[list[Report], list[Lampiran]]:
     """Every report on the case (its own and those merged into it) with the files its reporter sent,
     and the files of no report (answers). Two queries, none for a case without a report."""
     rows = list(
@@ -112,7 +120,7 @@ def kasus_reports(kasus: Kasus, user) -> tuple[list[Report], list[Lampiran]]:
 PUBLIC_HIDDEN_STATUSES = (Status.BARU, Status.DITOLAK, Status.DIGABUNG, Status.MENUNGGU_INFORMASI)
 
 
-def public_cases():
+def public_cases() -> QuerySet[Kasus]:
     """Verified, non-confidential aspirasi cases: what may appear on a public page."""
     return (
         Kasus.objects.confirmed()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from portal import ratelimit
 from portal.akun import roles
+from portal.akun.models import User
 from portal.kasus import services as kasus_services
 from portal.kasus.kinds import ref
 from portal.kasus.models import Channel, Kasus, Riwayat, Status
@@ -366,7 +367,7 @@ def aspirasi_answer(*, kasus_id: int, actor, answer: str, files: list[CleanFile]
 
 
 @transaction.atomic
-def aspirasi_request_reroute(*, kasus_id: int, actor, reason: str, suggested_opd: Opd | None = None) -> Riwayat:
+def aspirasi_request_reroute(*, kasus_id: int, actor: User, reason: str, suggested_opd: Opd | None = None) -> Riwayat:
     """The OPD says the case belongs elsewhere; the petugas decides and re-disposes."""
     if not reason.strip():
         raise KasusError(_("Jelaskan mengapa kasus ini bukan kewenangan OPD Anda."))

@@ -1,8 +1,9 @@
 import csv
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -260,8 +261,8 @@ def _staff_action(request, reference, form, action, title, success, call):
 
 @staff_required(roles.OPD)
 @require_POST
-def answer(request, reference):
-    def call(kasus, data):
+def answer(request: HttpRequest, reference: str) -> HttpResponse:
+    def call(kasus: Kasus, data: dict[str, Any]) -> None:
         services.aspirasi_answer(kasus_id=kasus.pk, actor=request.user, answer=data["answer"], files=data["lampiran"])
 
     form = AnswerForm(request.POST, request.FILES, prefix=ANSWER_PREFIX)
@@ -278,8 +279,8 @@ def answer(request, reference):
 
 @staff_required(roles.OPD)
 @require_POST
-def reroute(request, reference):
-    def call(kasus, data):
+def reroute(request: HttpRequest, reference: str) -> HttpResponse:
+    def call(kasus: Kasus, data: dict[str, Any]) -> None:
         services.aspirasi_request_reroute(
             kasus_id=kasus.pk, actor=request.user, reason=data["reason"], suggested_opd=data["suggested_opd"]
         )
@@ -299,7 +300,7 @@ def reroute(request, reference):
 @never_cache
 @staff_required(roles.PETUGAS)
 @require_http_methods(["GET", "POST"])
-def record(request):
+def record(request: HttpRequest) -> HttpResponse:
     options = selectors.wilayah_options()
     if request.method == "POST":
         form = StaffRecordForm(request.POST, request.FILES, wilayah_options=options)

@@ -1,7 +1,16 @@
 """Roles are Django groups, created by a migration. A user has at most one staff role."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from portal.akun.models import User
 
 PETUGAS = "petugas"
 PROTOKOL = "protokol"
@@ -19,7 +28,7 @@ ROLE_LABELS = {
 }
 
 
-def user_roles(user) -> frozenset[str]:
+def user_roles(user: User | AnonymousUser) -> frozenset[str]:
     """The user's role names, cached on the user object for the request."""
     if not getattr(user, "is_authenticated", False):
         return frozenset()
@@ -32,15 +41,15 @@ def user_roles(user) -> frozenset[str]:
     return cached
 
 
-def has_role(user, *roles: str) -> bool:
+def has_role(user: User | AnonymousUser, *roles: str) -> bool:
     return bool(user_roles(user) & set(roles))
 
 
-def is_staff_member(user) -> bool:
+def is_staff_member(user: User | AnonymousUser) -> bool:
     return bool(user_roles(user) & set(STAFF_ROLES))
 
 
-def is_warga(user) -> bool:
+def is_warga(user: User | AnonymousUser) -> bool:
     return getattr(user, "is_authenticated", False) and not is_staff_member(user)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from portal.akun import roles
@@ -176,7 +177,7 @@ def _timeline_rows(
 class _FastCalendar:
     """add_working_days for many dates with one query: a sorted list of working days."""
 
-    def __init__(self, start: dt.date, end: dt.date):
+    def __init__(self, start: dt.date, end: dt.date) -> None:
         cal = WorkingCalendar(start, end)
         self.days = [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
         self.days = [d for d in self.days if cal.is_working_day(d)]
@@ -210,7 +211,7 @@ def _reserve_references(years: Counter) -> dict[int, int]:
     return first
 
 
-def _insert_rows(model, rows: list[dict], *, returning_ids: bool = False) -> list[int]:
+def _insert_rows(model: type[Model], rows: list[dict], *, returning_ids: bool = False) -> list[int]:
     """Insert rows given as {attname: value}: COPY on PostgreSQL, bulk_create elsewhere. Returns new ids if asked.
 
     COPY skips the ORM's per-row work, which is most of the time at 100,000 cases. Columns a

@@ -11,6 +11,7 @@ import hashlib
 import secrets
 import time
 from dataclasses import dataclass, replace
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa import app_settings as mfa_settings
@@ -20,7 +21,9 @@ from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_tot
 from allauth.mfa.utils import decrypt
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.management.base import OutputWrapper
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from portal.akun import roles
@@ -510,7 +513,7 @@ def _case_specs() -> list[_Spec]:
     return specs
 
 
-def _demo_case_ids():
+def _demo_case_ids() -> QuerySet[Riwayat, dict[str, Any]]:
     return Riwayat.objects.filter(kind="kasus.opened", data__has_key="demo").values("kasus_id")
 
 
@@ -712,7 +715,7 @@ def _backdate(pk: int, spec: _Spec) -> None:
         kasus.tindak_lanjut.update(due_date=timezone.localdate(last) + dt.timedelta(days=7))
 
 
-def run_app_demos(stdout) -> list[str]:
+def run_app_demos(stdout: OutputWrapper) -> list[str]:
     """Call `<app>.demo.seed_demo(stdout=...)` for every installed app that has one, in INSTALLED_APPS order."""
     import importlib
     import importlib.util

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
+from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -98,17 +100,17 @@ def remember_owner(request: HttpRequest, kasus: Kasus) -> None:
 REPORTER_REASONS = (Pengikut.Reason.REPORTER, Pengikut.Reason.MERGED_REPORTER)
 
 
-def _reported_or_merged_reporter(user) -> Q:
+def _reported_or_merged_reporter(user: User | AnonymousUser) -> Q:
     followed = Pengikut.objects.filter(user=user, reason__in=REPORTER_REASONS).values("kasus_id")
     return Q(reporter=user) | Q(pk__in=followed)
 
 
-def resident_cases(user) -> QuerySet[Kasus]:
+def resident_cases(user: User | AnonymousUser) -> QuerySet[Kasus]:
     """/kasus-saya/: the cases a resident reported; one merged into another shows as the case it lives on in."""
     return Kasus.objects.filter(merged_into__isnull=True).filter(_reported_or_merged_reporter(user))
 
 
-def resident_kasus(user, reference: str) -> Kasus:
+def resident_kasus(user: User | AnonymousUser, reference: str) -> Kasus:
     """One of the resident's cases (a merged one too: its page points to where it went on), or 404."""
     qs = Kasus.objects.select_related("kategori", "kecamatan", "opd", "merged_into")
     try:
@@ -120,7 +122,7 @@ def resident_kasus(user, reference: str) -> Kasus:
 # Back-office -----------------------------------------------------------------------------------
 
 
-def is_opd_only(user) -> bool:
+def is_opd_only(user: User | AnonymousUser) -> bool:
     roles = r.user_roles(user)
     return r.OPD in roles and not roles & set(ALL_CASES_ROLES)
 
@@ -150,7 +152,7 @@ def staff_cases(user: User | AnonymousUser) -> QuerySet[Kasus]:
     return qs.none()
 
 
-def staff_queue(user) -> QuerySet[Kasus]:
+def staff_queue(user: User | AnonymousUser) -> QuerySet[Kasus]:
     """The queue's cases with what its rows show; order them with OverdueFirst."""
     return staff_cases(user).select_related("kategori", "kecamatan", "opd", "reporter")
 
@@ -162,7 +164,7 @@ class OverdueFirst:
     each follow an index (due_at for the few overdue cases, created_at for the rest) read one page.
     """
 
-    def __init__(self, queryset: QuerySet[Kasus], now=None):
+    def __init__(self, queryset: QuerySet[Kasus], now: dt.datetime | None = None) -> None:
         late = late_q(now)
         self._all = queryset
         self._overdue = queryset.filter(late).order_by("-created_at", "-pk")
@@ -178,7 +180,7 @@ class OverdueFirst:
     def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: int | slice) -> Any:
         if not isinstance(index, slice):
             return self[index : index + 1][0]
         start, stop = index.start or 0, index.stop if index.stop is not None else self.count()
@@ -191,7 +193,7 @@ class OverdueFirst:
         return rows
 
 
-def staff_kasus(user, reference: str) -> Kasus:
+def staff_kasus(user: User | AnonymousUser, reference: str) -> Kasus:
     """One case for the staff page, or 404 when it is outside the viewer's scope."""
     # Few joins on purpose: with eight, PostgreSQL spends longer planning than running the query.
     qs = staff_cases(user).select_related("kategori", "wilayah", "kecamatan", "opd", "reporter")
@@ -201,7 +203,7 @@ def staff_kasus(user, reference: str) -> Kasus:
         raise Http404(_("Kasus tidak ditemukan."))
 
 
-def sees_reporter_identity(user, kasus: Kasus) -> bool:
+def sees_reporter_identity(user: User | AnonymousUser, kasus: Kasus) -> bool:
     """Petugas see every identity; pimpinan/protokol/admin see it unless anonymous; OPD staff never when anonymous."""
     roles = r.user_roles(user)
     if r.PETUGAS in roles:
@@ -209,7 +211,7 @@ def sees_reporter_identity(user, kasus: Kasus) -> bool:
     return not kasus.is_anonymous
 
 
-def sees_reporter_contact(user, kasus: Kasus) -> bool:
+def sees_reporter_contact(user: User | AnonymousUser, kasus: Kasus) -> bool:
     """Email and phone: never for OPD staff, whose work goes through the portal."""
     return sees_reporter_identity(user, kasus) and not is_opd_only(user)
 
@@ -227,7 +229,9 @@ def tindak_lanjut_of(kasus: Kasus) -> QuerySet[TindakLanjut]:
     return kasus.tindak_lanjut.select_related("opd").order_by("due_date", "id")
 
 
-def commitments(user, *, opd_id: int | None = None, status: str = "terbuka") -> QuerySet[TindakLanjut]:
+def commitments(
+    user: User | AnonymousUser, *, opd_id: int | None = None, status: str = "terbuka"
+) -> QuerySet[TindakLanjut]:
     """Tindak lanjut of the cases this staff member may open, earliest deadline (so the late ones) first."""
     qs = TindakLanjut.objects.filter(kasus__in=staff_cases(user)).select_related("kasus", "opd")
     if opd_id:
@@ -252,7 +256,7 @@ def kasus_for_tracking(reference: str) -> Kasus | None:
 CHOICES_TTL = 5 * 60
 
 
-def _cached_choices(name: str, build) -> list:
+def _cached_choices(name: str, build: Callable[[], list]) -> list:
     key = f"kasus:choices:{name}:{get_language()}"
     choices = cache.get(key)
     if choices is None:
@@ -262,7 +266,7 @@ def _cached_choices(name: str, build) -> list:
 
 
 def opd_choices() -> list[tuple[object, str]]:
-    def build():
+    def build() -> list[tuple[object, str]]:
         rows = Opd.objects.filter(is_active=True).order_by("nama")
         return [("", "---------")] + [(o.pk, o.display_name) for o in rows]
 
@@ -270,7 +274,7 @@ def opd_choices() -> list[tuple[object, str]]:
 
 
 def kategori_choices() -> list[tuple[object, str]]:
-    def build():
+    def build() -> list[tuple[object, str]]:
         rows = Kategori.objects.filter(is_active=True).order_by("nama")
         return [("", "---------")] + [(k.pk, k.display_name) for k in rows]
 

@@ -41,7 +41,7 @@ class OpdSafeKasus:
         }
     )
 
-    def __init__(self, kasus: Kasus):
+    def __init__(self, kasus: Kasus) -> None:
         self._kasus = kasus
 
     def __getattr__(self, name: str) -> Any:

@@ -1,7 +1,9 @@
 import time
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test import override_settings
 from django.utils.translation import gettext as _
 
@@ -15,7 +17,7 @@ class Command(BaseCommand):
         "setiap aplikasi. Aman dijalankan berulang."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--cases",
             type=int,
@@ -30,7 +32,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=None, help=_("Benih acak untuk --cases (hasil berulang)."))
 
-    def handle(self, *args, cases: int, totp_code: bool, seed: int | None, **options):
+    def handle(self, *args: Any, cases: int, totp_code: bool, seed: int | None, **options: Any) -> None:
         embedded = demo_data.is_embedded_default()
         if totp_code:
             self._print_codes(embedded)
@@ -60,7 +62,7 @@ class Command(BaseCommand):
                 self.stdout.write(_("Data demo %(app)s selesai.") % {"app": app})
         self._print_accounts(accounts, embedded)
 
-    def _progress(self, total: int):
+    def _progress(self, total: int) -> Callable[[int], None]:
         def report(done: int) -> None:
             if done == total or done % 50_000 == 0:
                 self.stdout.write(_("  %(done)d/%(total)d kasus massal") % {"done": done, "total": total})
