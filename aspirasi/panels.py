@@ -4,7 +4,13 @@ from django.http import HttpRequest
 
 from portal.akun import roles
 from portal.kasus.models import Kasus, Status
-from portal.kasus.selectors import sees_reporter_contact, viewer_is_reporter, viewer_may_act
+from portal.kasus.selectors import (
+    is_own_opd_case,
+    sees_reporter_contact,
+    staff_can_view,
+    viewer_is_reporter,
+    viewer_may_act,
+)
 
 from . import nearby, selectors
 from .forms import ANSWER_PREFIX, REROUTE_PREFIX, AcceptForm, AnswerForm, DisputeForm, InfoForm, RerouteForm
@@ -15,13 +21,13 @@ REROUTE_STATUSES = (Status.DIDISPOSISIKAN, Status.DITINDAKLANJUTI, Status.DIBUKA
 
 def staff_context(kasus: Kasus, request: HttpRequest) -> dict | None:
     user = request.user
-    if not selectors.staff_can_view(user, kasus):
+    if not staff_can_view(user, kasus):
         return None
     reports, other_files = selectors.kasus_reports(kasus, user)
     if not reports:
         return None
-    own_opd = roles.has_role(user, roles.OPD) and kasus.opd_id is not None and kasus.opd_id == user.opd_id
     # As on the case page, only the OPD the case is disposed to answers it.
+    own_opd = is_own_opd_case(user, kasus)
     can_answer = own_opd and kasus.status == Status.DITINDAKLANJUTI
     return {
         "reports": reports,

@@ -1,32 +1,38 @@
 """Reads of the aspirasi channel reused by several views and panels."""
 
+from __future__ import annotations
+
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 
-from portal.akun import roles
 from portal.akun.access import has_mfa
 from portal.kasus.calendar import WorkingCalendar
 from portal.kasus.models import Kasus, Riwayat, Status
-from portal.kasus.selectors import ALL_CASES_ROLES, sees_reporter_identity, viewer_is_reporter, viewer_sees_content
+from portal.kasus.selectors import (
+    sees_reporter_identity,
+    staff_can_view,
+    viewer_is_reporter,
+    viewer_sees_content,
+)
 from portal.wilayah.models import Wilayah, in_reader_language
+from portal.wilayah.options import wilayah_groups
 
 from .models import Aspirasi, Lampiran
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def staff_can_view(user, kasus: Kasus) -> bool:
-    """The back-office rule of portal.kasus.selectors.staff_cases, for a case already loaded."""
-    if roles.has_role(user, *ALL_CASES_ROLES):
-        return True
-    return roles.has_role(user, roles.OPD) and kasus.opd_id is not None and kasus.opd_id == user.opd_id
+    from portal.akun.models import User
 
 
-def identity_hidden_from(user, kasus: Kasus) -> bool:
+def identity_hidden_from(user: User | AnonymousUser, kasus: Kasus) -> bool:
     """An anonymous reporter's identity is shown only to petugas."""
     return not sees_reporter_identity(user, kasus)
 
@@ -71,19 +77,8 @@ def resident_may_download(request: HttpRequest, lampiran: Lampiran) -> bool:
 
 
 def wilayah_options() -> list[tuple[Wilayah, list[Wilayah]]]:
-    """Every kecamatan with its desa/kelurahan for a grouped <select>: one query, then cached for ten minutes."""
-    return cache.get_or_set("aspirasi:wilayah_options", _wilayah_options, 600)
-
-
-def _wilayah_options() -> list[tuple[Wilayah, list[Wilayah]]]:
-    rows = list(Wilayah.objects.filter(tingkat__in=["kecamatan", "desa", "kelurahan"]).order_by("nama"))
-    groups: dict[int, tuple[Wilayah, list[Wilayah]]] = {
-        w.pk: (w, []) for w in rows if w.tingkat == Wilayah.Tingkat.KECAMATAN
-    }
-    for w in rows:
-        if w.parent_id in groups:
-            groups[w.parent_id][1].append(w)
-    return sorted(groups.values(), key=lambda g: g[0].nama)
+    """Every kecamatan with its desa/kelurahan for a grouped <select>, by name (portal.wilayah.options)."""
+    return wilayah_groups(order="nama")
 
 
 @dataclass
@@ -96,7 +91,7 @@ class Report:
     hide_identity: bool = False
 
 
-def kasus_reports(kasus: Kasus, user) -> tuple[list[Report], list[Lampiran]]:
+def kasus_reports(kasus: Kasus, user: User | AnonymousUser) -> tuple[list[Report], list[Lampiran]]:
     """Every report on the case (its own and those merged into it) with the files its reporter sent,
     and the files of no report (answers). Two queries, none for a case without a report."""
     rows = list(
@@ -125,7 +120,7 @@ def kasus_reports(kasus: Kasus, user) -> tuple[list[Report], list[Lampiran]]:
 PUBLIC_HIDDEN_STATUSES = (Status.BARU, Status.DITOLAK, Status.DIGABUNG, Status.MENUNGGU_INFORMASI)
 
 
-def public_cases():
+def public_cases() -> QuerySet[Kasus]:
     """Verified, non-confidential aspirasi cases: what may appear on a public page."""
     return (
         Kasus.objects.confirmed()

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import ratelimit
+from portal.akun import roles
+from portal.akun.models import User
 from portal.kasus import services as kasus_services
 from portal.kasus import titik as kasus_titik
 from portal.kasus.kinds import ref
@@ -396,7 +398,7 @@ def aspirasi_answer(*, kasus_id: int, actor, answer: str, files: list[CleanFile]
 
 
 @transaction.atomic
-def aspirasi_request_reroute(*, kasus_id: int, actor, reason: str, suggested_opd: Opd | None = None) -> Riwayat:
+def aspirasi_request_reroute(*, kasus_id: int, actor: User, reason: str, suggested_opd: Opd | None = None) -> Riwayat:
     """The OPD says the case belongs elsewhere; the petugas decides and re-disposes."""
     if not reason.strip():
         raise KasusError(_("Jelaskan mengapa kasus ini bukan kewenangan OPD Anda."))
@@ -416,12 +418,12 @@ def aspirasi_request_reroute(*, kasus_id: int, actor, reason: str, suggested_opd
         },
         data={"opd": kasus.opd_id, "suggested_opd": suggested_opd.pk if suggested_opd else None},
     )
-    from portal.akun.models import User
     from portal.kasus.outbox import outbox_enqueue
 
-    for email in User.objects.filter(groups__name="petugas", is_active=True).values_list("email", flat=True):
+    for email, language in sorted(roles.role_recipients(roles.PETUGAS).items()):
         outbox_enqueue(
             to=email,
+            language=language,
             template="aspirasi_reroute_requested",
             context={
                 "kasus": kasus_services.OpdSafeKasus(kasus),

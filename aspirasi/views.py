@@ -1,4 +1,5 @@
 import csv
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.akun import roles
 from portal.akun.access import staff_required
 from portal.kasus.models import Kasus
 from portal.kasus.selectors import (
@@ -283,10 +285,10 @@ def _staff_action(request, reference, form, action, title, success, call):
     )
 
 
-@staff_required("opd")
+@staff_required(roles.OPD)
 @require_POST
-def answer(request, reference):
-    def call(kasus, data):
+def answer(request: HttpRequest, reference: str) -> HttpResponse:
+    def call(kasus: Kasus, data: dict[str, Any]) -> None:
         services.aspirasi_answer(kasus_id=kasus.pk, actor=request.user, answer=data["answer"], files=data["lampiran"])
 
     form = AnswerForm(request.POST, request.FILES, prefix=ANSWER_PREFIX)
@@ -301,10 +303,10 @@ def answer(request, reference):
     )
 
 
-@staff_required("opd")
+@staff_required(roles.OPD)
 @require_POST
-def reroute(request, reference):
-    def call(kasus, data):
+def reroute(request: HttpRequest, reference: str) -> HttpResponse:
+    def call(kasus: Kasus, data: dict[str, Any]) -> None:
         services.aspirasi_request_reroute(
             kasus_id=kasus.pk, actor=request.user, reason=data["reason"], suggested_opd=data["suggested_opd"]
         )
@@ -323,9 +325,9 @@ def reroute(request, reference):
 
 @never_cache
 @allow_geolocation
-@staff_required("petugas")
+@staff_required(roles.PETUGAS)
 @require_http_methods(["GET", "POST"])
-def record(request):
+def record(request: HttpRequest) -> HttpResponse:
     options = selectors.wilayah_options()
     if request.method == "POST":
         form = StaffRecordForm(request.POST, request.FILES, wilayah_options=options)

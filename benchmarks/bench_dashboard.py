@@ -24,14 +24,15 @@ BUDGET_MS = 200.0
 def prepare(cases: int):
     from django.db import connection
 
-    from portal.kasus import demo_data
+    from portal.demo import bulk
+    from portal.demo import data as demo_data
     from portal.kasus.models import Kasus
 
     accounts = demo_data.ensure_accounts(embedded=False)
     existing = Kasus.objects.count()
     if existing < cases:
         started = time.monotonic()
-        demo_data.bulk_cases(cases - existing, seed=2026, progress=lambda done: print(f"  {done} cases", end="\r"))
+        bulk.bulk_cases(cases - existing, seed=2026, progress=lambda done: print(f"  {done} cases", end="\r"))
         print(f"seeded {cases - existing} cases in {time.monotonic() - started:.1f} s")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE kasus_kasus, kasus_riwayat")

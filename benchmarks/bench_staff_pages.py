@@ -25,14 +25,15 @@ BUDGET_MS = 100.0
 def prepare(cases: int):
     from django.db import connection
 
-    from portal.kasus import demo_data
+    from portal.demo import bulk
+    from portal.demo import data as demo_data
     from portal.kasus.models import Kasus
 
     accounts = demo_data.ensure_accounts(embedded=False)
     existing = Kasus.objects.count()
     if existing < cases:
         started = time.monotonic()
-        demo_data.bulk_cases(cases - existing, seed=2026, progress=lambda done: print(f"  {done} cases", end="\r"))
+        bulk.bulk_cases(cases - existing, seed=2026, progress=lambda done: print(f"  {done} cases", end="\r"))
         print(f"seeded {cases - existing} cases in {time.monotonic() - started:.1f} s")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE kasus_kasus, kasus_riwayat")
@@ -72,7 +73,7 @@ def timeline_case(accounts):
             if i % 3 == 0:
                 services.kasus_log(
                     kasus=kasus,
-                    kind="kasus.progress",
+                    kind="kasus.started",
                     visibility="publik",
                     message=f"Laporan kemajuan ke-{i}: pengerukan dan pemadatan ulang.",
                     actor=officer,

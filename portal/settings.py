@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "portal.ops",
     "portal.kasus",
     "portal.ikuti",
+    "portal.demo",
     "aspirasi",
     "audiensi",
     "sarasehan",

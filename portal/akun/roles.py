@@ -1,6 +1,16 @@
 """Roles are Django groups, created by a migration. A user has at most one staff role."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from portal.akun.models import User
 
 PETUGAS = "petugas"
 PROTOKOL = "protokol"
@@ -18,7 +28,7 @@ ROLE_LABELS = {
 }
 
 
-def user_roles(user) -> frozenset[str]:
+def user_roles(user: User | AnonymousUser) -> frozenset[str]:
     """The user's role names, cached on the user object for the request."""
     if not getattr(user, "is_authenticated", False):
         return frozenset()
@@ -31,13 +41,19 @@ def user_roles(user) -> frozenset[str]:
     return cached
 
 
-def has_role(user, *roles: str) -> bool:
+def has_role(user: User | AnonymousUser, *roles: str) -> bool:
     return bool(user_roles(user) & set(roles))
 
 
-def is_staff_member(user) -> bool:
+def is_staff_member(user: User | AnonymousUser) -> bool:
     return bool(user_roles(user) & set(STAFF_ROLES))
 
 
-def is_warga(user) -> bool:
+def is_warga(user: User | AnonymousUser) -> bool:
     return getattr(user, "is_authenticated", False) and not is_staff_member(user)
+
+
+def role_recipients(*roles: str) -> dict[str, str]:
+    """Email address -> language of every active user holding one of `roles`: the one way to email staff roles."""
+    users = get_user_model().objects.filter(groups__name__in=roles, is_active=True).distinct()
+    return {email.lower(): language for email, language in users.values_list("email", "language") if email}

@@ -1,7 +1,12 @@
 """Reads of the case record reused by several views."""
 
+from __future__ import annotations
+
+import datetime as dt
 import time
+from collections.abc import Callable
 from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db.models import Prefetch, Q, QuerySet
@@ -11,10 +16,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from portal.akun import roles as r
-from portal.wilayah.models import Kategori, Opd, Wilayah
+from portal.wilayah.models import Kategori, Opd
+from portal.wilayah.options import wilayah_groups
 
 from .kinds import riwayat_texts
 from .models import Kasus, OutboxEmail, Pengikut, Riwayat, TindakLanjut, late_q
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from portal.akun.models import User
 
 OWNER_SESSION_KEY = "kasus_owner"
 ACT_SESSION_KEY = "kasus_act"
@@ -89,17 +100,17 @@ def remember_owner(request: HttpRequest, kasus: Kasus) -> None:
 REPORTER_REASONS = (Pengikut.Reason.REPORTER, Pengikut.Reason.MERGED_REPORTER)
 
 
-def _reported_or_merged_reporter(user) -> Q:
+def _reported_or_merged_reporter(user: User | AnonymousUser) -> Q:
     followed = Pengikut.objects.filter(user=user, reason__in=REPORTER_REASONS).values("kasus_id")
     return Q(reporter=user) | Q(pk__in=followed)
 
 
-def resident_cases(user) -> QuerySet[Kasus]:
+def resident_cases(user: User | AnonymousUser) -> QuerySet[Kasus]:
     """/kasus-saya/: the cases a resident reported; one merged into another shows as the case it lives on in."""
     return Kasus.objects.filter(merged_into__isnull=True).filter(_reported_or_merged_reporter(user))
 
 
-def resident_kasus(user, reference: str) -> Kasus:
+def resident_kasus(user: User | AnonymousUser, reference: str) -> Kasus:
     """One of the resident's cases (a merged one too: its page points to where it went on), or 404."""
     qs = Kasus.objects.select_related("kategori", "kecamatan", "opd", "merged_into")
     try:
@@ -111,22 +122,37 @@ def resident_kasus(user, reference: str) -> Kasus:
 # Back-office -----------------------------------------------------------------------------------
 
 
-def is_opd_only(user) -> bool:
+def is_opd_only(user: User | AnonymousUser) -> bool:
     roles = r.user_roles(user)
     return r.OPD in roles and not roles & set(ALL_CASES_ROLES)
 
 
-def staff_cases(user) -> QuerySet[Kasus]:
+# The staff-scope rule, one place: petugas, protokol, pimpinan and admin see every case; an OPD officer
+# sees the cases disposed to their OPD. staff_cases() is it as a query, staff_can_view() for a loaded case.
+
+
+def is_own_opd_case(user: User | AnonymousUser, kasus: Kasus) -> bool:
+    """The user is an officer of the OPD the case is disposed to: the one who answers it."""
+    opd_id = getattr(user, "opd_id", None)
+    return r.OPD in r.user_roles(user) and opd_id is not None and kasus.opd_id == opd_id
+
+
+def staff_can_view(user: User | AnonymousUser, kasus: Kasus) -> bool:
+    """The rule of staff_cases(), for a case already loaded (its confirmation aside)."""
+    return bool(r.user_roles(user) & set(ALL_CASES_ROLES)) or is_own_opd_case(user, kasus)
+
+
+def staff_cases(user: User | AnonymousUser) -> QuerySet[Kasus]:
     """Confirmed cases this staff member may open: everything, or only their OPD's for OPD staff."""
     qs = Kasus.objects.confirmed()
     if r.user_roles(user) & set(ALL_CASES_ROLES):
         return qs
-    if r.OPD in r.user_roles(user) and user.opd_id:
+    if r.OPD in r.user_roles(user) and getattr(user, "opd_id", None):
         return qs.filter(opd_id=user.opd_id)
     return qs.none()
 
 
-def staff_queue(user) -> QuerySet[Kasus]:
+def staff_queue(user: User | AnonymousUser) -> QuerySet[Kasus]:
     """The queue's cases with what its rows show; order them with OverdueFirst."""
     return staff_cases(user).select_related("kategori", "kecamatan", "opd", "reporter")
 
@@ -138,7 +164,7 @@ class OverdueFirst:
     each follow an index (due_at for the few overdue cases, created_at for the rest) read one page.
     """
 
-    def __init__(self, queryset: QuerySet[Kasus], now=None):
+    def __init__(self, queryset: QuerySet[Kasus], now: dt.datetime | None = None) -> None:
         late = late_q(now)
         self._all = queryset
         self._overdue = queryset.filter(late).order_by("-created_at", "-pk")
@@ -154,7 +180,7 @@ class OverdueFirst:
     def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: int | slice) -> Any:
         if not isinstance(index, slice):
             return self[index : index + 1][0]
         start, stop = index.start or 0, index.stop if index.stop is not None else self.count()
@@ -167,7 +193,7 @@ class OverdueFirst:
         return rows
 
 
-def staff_kasus(user, reference: str) -> Kasus:
+def staff_kasus(user: User | AnonymousUser, reference: str) -> Kasus:
     """One case for the staff page, or 404 when it is outside the viewer's scope."""
     # Few joins on purpose: with eight, PostgreSQL spends longer planning than running the query.
     qs = staff_cases(user).select_related("kategori", "wilayah", "kecamatan", "opd", "reporter")
@@ -177,7 +203,7 @@ def staff_kasus(user, reference: str) -> Kasus:
         raise Http404(_("Kasus tidak ditemukan."))
 
 
-def sees_reporter_identity(user, kasus: Kasus) -> bool:
+def sees_reporter_identity(user: User | AnonymousUser, kasus: Kasus) -> bool:
     """Petugas see every identity; pimpinan/protokol/admin see it unless anonymous; OPD staff never when anonymous."""
     roles = r.user_roles(user)
     if r.PETUGAS in roles:
@@ -185,7 +211,7 @@ def sees_reporter_identity(user, kasus: Kasus) -> bool:
     return not kasus.is_anonymous
 
 
-def sees_reporter_contact(user, kasus: Kasus) -> bool:
+def sees_reporter_contact(user: User | AnonymousUser, kasus: Kasus) -> bool:
     """Email and phone: never for OPD staff, whose work goes through the portal."""
     return sees_reporter_identity(user, kasus) and not is_opd_only(user)
 
@@ -212,7 +238,9 @@ def tindak_lanjut_of(kasus: Kasus) -> QuerySet[TindakLanjut]:
     return kasus.tindak_lanjut.select_related("opd").order_by("due_date", "id")
 
 
-def commitments(user, *, opd_id: int | None = None, status: str = "terbuka") -> QuerySet[TindakLanjut]:
+def commitments(
+    user: User | AnonymousUser, *, opd_id: int | None = None, status: str = "terbuka"
+) -> QuerySet[TindakLanjut]:
     """Tindak lanjut of the cases this staff member may open, earliest deadline (so the late ones) first."""
     qs = TindakLanjut.objects.filter(kasus__in=staff_cases(user)).select_related("kasus", "opd")
     if opd_id:
@@ -237,7 +265,7 @@ def kasus_for_tracking(reference: str) -> Kasus | None:
 CHOICES_TTL = 5 * 60
 
 
-def _cached_choices(name: str, build) -> list:
+def _cached_choices(name: str, build: Callable[[], list]) -> list:
     key = f"kasus:choices:{name}:{get_language()}"
     choices = cache.get(key)
     if choices is None:
@@ -247,7 +275,7 @@ def _cached_choices(name: str, build) -> list:
 
 
 def opd_choices() -> list[tuple[object, str]]:
-    def build():
+    def build() -> list[tuple[object, str]]:
         rows = Opd.objects.filter(is_active=True).order_by("nama")
         return [("", "---------")] + [(o.pk, o.display_name) for o in rows]
 
@@ -255,26 +283,25 @@ def opd_choices() -> list[tuple[object, str]]:
 
 
 def kategori_choices() -> list[tuple[object, str]]:
-    def build():
+    def build() -> list[tuple[object, str]]:
         rows = Kategori.objects.filter(is_active=True).order_by("nama")
         return [("", "---------")] + [(k.pk, k.display_name) for k in rows]
 
     return _cached_choices("kategori", build)
 
 
-def wilayah_choices() -> list:
-    """Kecamatan and their desa/kelurahan as option groups, in Kemendagri code order."""
+def wilayah_choices() -> list[tuple[Any, Any]]:
+    """Kecamatan and their desa/kelurahan as option groups, in Kemendagri code order (portal.wilayah.options)."""
 
-    def build():
-        groups: dict[int, tuple[str, list]] = {}
-        rows = Wilayah.objects.filter(tingkat__in=["kecamatan", "desa", "kelurahan"]).order_by("kode")
-        for w in rows.values("pk", "nama", "tingkat", "parent_id"):
-            if w["tingkat"] == "kecamatan":
-                label = _("Kecamatan %(nama)s (seluruhnya)") % {"nama": w["nama"]}
-                groups[w["pk"]] = (w["nama"], [(w["pk"], label)])
-            elif w["parent_id"] in groups:
-                groups[w["parent_id"]][1].append((w["pk"], w["nama"]))
-        return [("", "---------")] + [(_("Kec. %(nama)s") % {"nama": name}, opts) for name, opts in groups.values()]
+    def build() -> list[tuple[Any, Any]]:
+        groups = [
+            (
+                _("Kec. %(nama)s") % {"nama": kec.nama},
+                [(kec.pk, _("Kecamatan %(nama)s (seluruhnya)") % {"nama": kec.nama})] + [(d.pk, d.nama) for d in desa],
+            )
+            for kec, desa in wilayah_groups(order="kode")
+        ]
+        return [("", "---------"), *groups]
 
     return _cached_choices("wilayah", build)
 

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from aspirasi import services as aspirasi_services
 from aspirasi.models import Aspirasi, Lampiran
 from portal.kasus import services
-from portal.kasus.models import Kasus, Riwayat
+from portal.kasus.models import Kasus, OutboxEmail, Riwayat
 from tests.factories import KategoriFactory, OpdFactory, UserFactory, desa, staff
 
 from .factories import form_data, jpeg_bytes, pdf_bytes, submit, upload
@@ -279,3 +279,17 @@ def test_it_writes_the_reroute_request_in_indonesian_whoever_asks(client):
             aspirasi_services.aspirasi_request_reroute(kasus_id=kasus.pk, actor=officer, reason=" ")
     entry = Riwayat.objects.get(kasus=kasus, kind="aspirasi.reroute_requested")
     assert entry.text == (f"{opd.nama} meminta kasus dialihkan ke Dinas Tujuan Uji. Alasan: Ranah jalan kabupaten")
+
+
+def test_it_writes_the_reroute_request_to_each_petugas_in_their_own_language():
+    opd = OpdFactory()
+    english, indonesian = staff("petugas", language="en"), staff("petugas", language="id")
+    staff("pimpinan")  # another role: not asked to decide
+    kasus = submit(reporter=UserFactory()).kasus
+    services.kasus_verify(kasus_id=kasus.pk, actor=None)
+    services.kasus_dispose(kasus_id=kasus.pk, actor=None, opd=opd)
+    aspirasi_services.aspirasi_request_reroute(kasus_id=kasus.pk, actor=staff("opd", opd=opd), reason="Ranah PU")
+    subjects = dict(OutboxEmail.objects.filter(template="aspirasi_reroute_requested").values_list("to", "subject"))
+    assert set(subjects) == {english.email, indonesian.email}
+    assert "OPD meminta pengalihan" in subjects[indonesian.email]
+    assert "OPD meminta pengalihan" not in subjects[english.email]

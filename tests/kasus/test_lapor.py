@@ -7,6 +7,7 @@ from django.urls import reverse
 from portal.kasus import services
 from portal.kasus.kinds import riwayat_text
 from portal.kasus.models import Kasus, OutboxEmail, Riwayat
+from portal.kasus.services import lapor as lapor_services
 from tests.factories import UserFactory, kasus_at, open_kasus, staff
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +98,7 @@ def test_it_finds_a_case_by_its_lapor_number_in_the_queue(client):
 def test_two_people_linking_the_same_number_at_once_get_a_message_not_an_error(monkeypatch):
     holder = open_kasus(lapor_tracking_id="5550001")
     kasus = open_kasus()
-    real = services._lapor_taken
+    real = lapor_services._lapor_taken
     checks = []
 
     def not_yet_committed(*args, **kwargs):
@@ -105,7 +106,7 @@ def test_two_people_linking_the_same_number_at_once_get_a_message_not_an_error(m
         checks.append(1)
         return None if len(checks) == 1 else real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_lapor_taken", not_yet_committed)
+    monkeypatch.setattr(lapor_services, "_lapor_taken", not_yet_committed)
     with pytest.raises(services.KasusError, match=holder.reference):
         services.kasus_link_lapor(kasus_id=kasus.pk, actor=None, lapor_tracking_id="5550001")
     kasus.refresh_from_db()

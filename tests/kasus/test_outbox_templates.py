@@ -13,7 +13,7 @@ from portal.kasus.outbox import outbox_enqueue
 from tests.factories import OpdFactory, kasus_at
 
 EMAIL_DIR = Path(settings.BASE_DIR) / "templates" / "email"
-SERVICES = Path(services.__file__).read_text()
+SERVICES = "".join(path.read_text() for path in Path(services.__file__).parent.glob("*.py"))
 USED = sorted(set(re.findall(r'template\b[^=\n]*=\s*"(\w+)"', SERVICES)))
 OWN = sorted(p.name.removesuffix(".txt") for p in EMAIL_DIR.glob("*.txt") if not p.name.endswith("_subject.txt"))
 OWN = [name for name in OWN if name.startswith(("kasus_", "tindak_lanjut_"))]

@@ -7,6 +7,8 @@ from django.utils import timezone, translation
 
 from portal.kasus import services
 from portal.kasus.models import Kasus, OutboxEmail, Riwayat, Status, TindakLanjut
+from portal.kasus.services import merge as merge_services
+from portal.kasus.services import notifications
 from tests.factories import OpdFactory, UserFactory, kasus_at, open_kasus, staff
 
 
@@ -125,7 +127,7 @@ def test_it_merges_a_case_moving_its_commitments_and_logging_on_both():
 
 
 def test_it_moves_every_child_model_but_the_timeline_and_the_outbox():
-    labels = {rel.related_model._meta.label_lower for rel in services._child_relations()}
+    labels = {rel.related_model._meta.label_lower for rel in merge_services._child_relations()}
     assert "kasus.tindaklanjut" in labels
     assert not labels & {"kasus.riwayat", "kasus.outboxemail", "kasus.kasus"}
 
@@ -233,14 +235,14 @@ def test_it_writes_each_email_in_its_recipients_language():
     with translation.override("id"):
         services.kasus_dispose(kasus_id=kasus.pk, actor=None, opd=opd)
     languages = {}
-    original = services.outbox_enqueue
+    original = notifications.outbox_enqueue
 
     def spy(**kwargs):
         languages[kwargs["to"]] = kwargs["language"]
         return original(**kwargs)
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(services, "outbox_enqueue", spy)
+        mp.setattr(notifications, "outbox_enqueue", spy)
         services.kasus_start(kasus_id=kasus.pk, actor=None)
         services.tindak_lanjut_add(kasus_id=kasus.pk, actor=None, description="x", opd=opd, due_date=dt.date.today())
         services.kasus_reject(kasus_id=guest.pk, actor=None, reason="Duplikat.")

@@ -106,7 +106,7 @@ def test_it_shows_no_personal_data_on_the_tracking_page(client):
     opd_officer = staff("opd", opd=opd, full_name="Pegawai Dinas Bernama")
     kasus = kasus_at("didisposisikan", opd=opd, reporter=reporter, is_anonymous=True, actor=officer)
     services.kasus_start(kasus_id=kasus.pk, actor=opd_officer)
-    services.kasus_log(kasus=kasus, kind="aspirasi.comment", visibility="publik", message="Tambahan", actor=reporter)
+    services.kasus_log(kasus=kasus, kind="kasus.info_received", visibility="publik", message="Tambahan", actor=reporter)
     services.kasus_note_add(kasus_id=kasus.pk, actor=officer, message="Catatan internal saja")
     body = client.get(track_url(kasus)).content.decode()
     for secret in (

@@ -95,7 +95,11 @@ def test_it_shows_the_tracking_page_in_a_fixed_number_of_queries(client):
     for kasus, n in ((small, 5), (large, 50)):
         for i in range(n):
             services.kasus_log(
-                kasus=kasus, kind="app.event", visibility="publik", message=str(i), actor=[officer, reporter][i % 2]
+                kasus=kasus,
+                kind="kasus.info_received",
+                visibility="publik",
+                message=str(i),
+                actor=[officer, reporter][i % 2],
             )
     few = count_queries(client, reverse("kasus:track_detail", args=[small.tracking_token]))
     many = count_queries(client, reverse("kasus:track_detail", args=[large.tracking_token]))

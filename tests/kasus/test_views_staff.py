@@ -164,7 +164,7 @@ def test_it_lets_readers_see_every_case(client, role):
 def anonymous_case(opd):
     reporter = UserFactory(full_name="Sutarni Rahasia", email="sutarni@example.org", phone="081299990000")
     kasus = kasus_at("didisposisikan", opd=opd, reporter=reporter, is_anonymous=True, actor=reporter)
-    services.kasus_log(kasus=kasus, kind="aspirasi.comment", visibility="publik", message="Tambahan", actor=reporter)
+    services.kasus_log(kasus=kasus, kind="kasus.info_received", visibility="publik", message="Tambahan", actor=reporter)
     return kasus
 
 
@@ -495,3 +495,17 @@ def test_it_keeps_overdue_cases_first_across_pages(client):
     assert positions == sorted(positions)
     assert on_time[1].reference in second and on_time[0].reference in second
     assert late[0].reference not in second and on_time[2].reference not in second
+
+
+def test_it_marks_an_internal_note_as_internal_on_the_staff_timeline(client):
+    kasus = kasus_at("diverifikasi")
+    services.kasus_note_add(kasus_id=kasus.pk, actor=None, message="Cek lapangan dulu")
+    client.force_login(staff("petugas"))
+    body = client.get(reverse("kasus:detail", args=[kasus.reference])).content.decode()
+    assert body.count("badge-internal") == 1 and "badge-ok" in body
+
+
+def test_it_tells_an_opd_officer_the_queue_holds_their_opds_cases(client):
+    opd = OpdFactory()
+    client.force_login(staff("opd", opd=opd))
+    assert f"Kasus yang didisposisikan ke {opd.display_name}" in client.get(reverse("kasus:queue")).content.decode()

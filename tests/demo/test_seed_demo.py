@@ -11,8 +11,8 @@ from django.db import connection
 from django.utils import timezone
 
 from portal.akun.models import User
+from portal.demo.data import STAFF_ACCOUNTS, WARGA_ACCOUNTS, demo_password
 from portal.kasus import services
-from portal.kasus.demo_data import STAFF_ACCOUNTS, WARGA_ACCOUNTS, demo_password
 from portal.kasus.models import Kasus, ReferenceSequence, Riwayat, Status, TindakLanjut
 from portal.wilayah.models import Wilayah
 from tests.factories import open_kasus

@@ -1,11 +1,14 @@
 import time
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test import override_settings
 from django.utils.translation import gettext as _
 
-from portal.kasus import demo_data
+from portal.demo import bulk
+from portal.demo import data as demo_data
 
 
 class Command(BaseCommand):
@@ -14,7 +17,7 @@ class Command(BaseCommand):
         "setiap aplikasi. Aman dijalankan berulang."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--cases",
             type=int,
@@ -29,7 +32,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=None, help=_("Benih acak untuk --cases (hasil berulang)."))
 
-    def handle(self, *args, cases: int, totp_code: bool, seed: int | None, **options):
+    def handle(self, *args: Any, cases: int, totp_code: bool, seed: int | None, **options: Any) -> None:
         embedded = demo_data.is_embedded_default()
         if totp_code:
             self._print_codes(embedded)
@@ -49,7 +52,7 @@ class Command(BaseCommand):
             )
         if cases:
             started = time.monotonic()
-            demo_data.bulk_cases(cases, seed=seed, progress=self._progress(cases))
+            bulk.bulk_cases(cases, seed=seed, progress=self._progress(cases))
             self.stdout.write(
                 _("Kasus massal: %(n)d dibuat dalam %(s).1f detik.") % {"n": cases, "s": time.monotonic() - started}
             )
@@ -59,7 +62,7 @@ class Command(BaseCommand):
                 self.stdout.write(_("Data demo %(app)s selesai.") % {"app": app})
         self._print_accounts(accounts, embedded)
 
-    def _progress(self, total: int):
+    def _progress(self, total: int) -> Callable[[int], None]:
         def report(done: int) -> None:
             if done == total or done % 50_000 == 0:
                 self.stdout.write(_("  %(done)d/%(total)d kasus massal") % {"done": done, "total": total})

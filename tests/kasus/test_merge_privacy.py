@@ -1,4 +1,4 @@
-"""Security review: merging moves one reporter's files, audiensi and points onto another case."""
+"""Merging moves one reporter's files, audiensi and points onto another case: privacy survives the move."""
 
 import pytest
 from django.urls import reverse

@@ -1,0 +1,166 @@
+"""Errors, the transition table, the row lock and kasus_log: what every case service builds on."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ..kinds import registered_kinds
+from ..models import (
+    OPEN_STATUSES,
+    Kasus,
+    ReferenceSequence,
+    Riwayat,
+    Status,
+)
+
+if TYPE_CHECKING:
+    from portal.akun.models import User
+
+
+Visibility = Riwayat.Visibility
+
+
+class KasusError(Exception):
+    """A rule of the case record refused the change; the message is translated and safe to show."""
+
+
+class TransitionNotAllowed(KasusError):
+    pass
+
+
+def sla_days(name: str) -> int:
+    return settings.PORTAL_SLA[name]
+
+
+# Which statuses each action may start from, and where it leads (None: back where it paused).
+TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
+    "verify": (frozenset({Status.BARU}), Status.DIVERIFIKASI),
+    "reject": (frozenset({Status.BARU}), Status.DITOLAK),
+    "request_info": (frozenset({Status.BARU, Status.DIVERIFIKASI}), Status.MENUNGGU_INFORMASI),
+    "info_received": (frozenset({Status.MENUNGGU_INFORMASI}), None),
+    "dispose": (
+        frozenset({Status.DIVERIFIKASI, Status.DIDISPOSISIKAN, Status.DITINDAKLANJUTI, Status.DIBUKA_KEMBALI}),
+        Status.DIDISPOSISIKAN,
+    ),
+    "start": (frozenset({Status.DIDISPOSISIKAN, Status.DIBUKA_KEMBALI}), Status.DITINDAKLANJUTI),
+    "answer": (frozenset({Status.DITINDAKLANJUTI}), Status.DIJAWAB),
+    "accept": (frozenset({Status.DIJAWAB}), Status.DITUTUP),
+    "autoclose": (frozenset({Status.DIJAWAB}), Status.DITUTUP),
+    "dispute": (frozenset({Status.DIJAWAB}), Status.DIBUKA_KEMBALI),
+    "merge": (OPEN_STATUSES, Status.DIGABUNG),
+}
+
+ACTION_LABELS = {
+    "verify": gettext_lazy("memverifikasi"),
+    "reject": gettext_lazy("menolak"),
+    "request_info": gettext_lazy("meminta informasi tambahan"),
+    "info_received": gettext_lazy("menerima informasi tambahan"),
+    "dispose": gettext_lazy("mendisposisikan"),
+    "start": gettext_lazy("memulai tindak lanjut"),
+    "answer": gettext_lazy("menjawab"),
+    "accept": gettext_lazy("menerima jawaban"),
+    "autoclose": gettext_lazy("menutup otomatis"),
+    "dispute": gettext_lazy("menyanggah jawaban"),
+    "merge": gettext_lazy("menggabungkan"),
+}
+
+
+def allowed_actions(kasus: Kasus) -> set[str]:
+    return {action for action, (sources, _to) in TRANSITIONS.items() if kasus.status in sources}
+
+
+def _check(kasus: Kasus, action: str) -> str | None:
+    sources, target = TRANSITIONS[action]
+    if kasus.status not in sources:
+        raise TransitionNotAllowed(
+            _("Kasus %(ref)s berstatus %(status)s, sehingga tidak dapat %(action)s.")
+            % {"ref": kasus.reference, "status": kasus.get_status_display(), "action": ACTION_LABELS[action]}
+        )
+    return target
+
+
+def _lock(kasus_id: int) -> Kasus:
+    return Kasus.objects.select_for_update().get(pk=kasus_id)
+
+
+def _user_or_none(actor: User | None) -> User | None:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _next_reference(year: int) -> str:
+    """Take the year's next number. The row lock is held until the caller's transaction ends,
+    so numbers are consecutive and never reused even when cases are opened at the same moment."""
+    ReferenceSequence.objects.get_or_create(year=year)  # a concurrent insert waits, then finds the row
+    seq = ReferenceSequence.objects.select_for_update().get(pk=year)
+    seq.last += 1
+    seq.save(update_fields=["last"])
+    return f"KSS-{year}-{seq.last:06d}"
+
+
+def riwayat_fields(
+    *,
+    kind: str,
+    visibility: str,
+    message: str | Promise = "",
+    actor: User | None = None,
+    data: dict[str, Any] | None = None,
+    params: dict[str, Any] | None = None,
+    by_reporter: bool = False,
+) -> dict[str, Any]:
+    """The checked fields of one timeline entry: what kasus_log saves, and what the bulk seeder inserts.
+
+    Refuses a kind no app registered (kinds.py, the apps' `kinds.KINDS`) and an unknown visibility.
+    """
+    if "." not in kind:
+        raise ValueError("riwayat kind must be namespaced, like 'kasus.disposed'")
+    if kind not in registered_kinds():
+        raise ValueError(f"unregistered riwayat kind {kind!r}: register it in the app's kinds.py")
+    if visibility not in Visibility.values:
+        raise ValueError(f"unknown visibility {visibility!r}")
+    if isinstance(message, Promise):
+        with translation.override(settings.LANGUAGE_CODE):
+            message = str(message)
+    return {
+        "kind": kind,
+        "visibility": visibility,
+        "message": message,
+        "params": params,
+        "by_reporter": by_reporter,
+        "actor": _user_or_none(actor),
+        "data": data or {},
+    }
+
+
+def kasus_log(
+    *,
+    kasus: Kasus,
+    kind: str,
+    visibility: str,
+    message: str | Promise = "",
+    actor: User | None = None,
+    data: dict[str, Any] | None = None,
+    params: dict[str, Any] | None = None,
+    by_reporter: bool = False,
+) -> Riwayat:
+    """Append one entry to the case timeline. The only way a Riwayat is written.
+
+    `params` fill the kind's template (kinds.py) when the entry is read; `message` holds only what a
+    person wrote. A lazy `message` without params is stored in the portal's language, as before templates.
+    `by_reporter`: the action was taken through the reporter's capabilities, whoever is signed in.
+    """
+    fields = riwayat_fields(
+        kind=kind,
+        visibility=visibility,
+        message=message,
+        actor=actor,
+        data=data,
+        params=params,
+        by_reporter=by_reporter,
+    )
+    return Riwayat.objects.create(kasus=kasus, **fields)
