@@ -1,7 +1,12 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.db.models import Model, QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest
 
 from portal.bounds import ID_MAX
 
@@ -48,3 +53,46 @@ class BoundedDateHierarchyMixin:
             if value is not None and not (value.isascii() and value.isdigit() and len(value) <= 4):
                 raise IncorrectLookupParameters(value)
         return super().get_changelist_instance(request)
+
+
+class ReadOnlyAdminMixin:
+    """For a model a service owns: the admin shows it, and every write goes through the service.
+
+    No add, change or delete permission, and so no bulk "delete selected" action either (Django offers it
+    only to users who may delete).
+    """
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+class ReferenceAdminMixin:
+    """For reference data: editable here, but every save and delete goes through the reference services,
+    which write an audit entry with the admin and the changed fields."""
+
+    def save_model(self, request: HttpRequest, obj: Model, form: ModelForm, change: bool) -> None:
+        from portal.wilayah.services import reference_save
+
+        # Many-to-many values (a user's roles) are saved by the service too, so the entry shows them.
+        reference_save(actor=request.user, obj=obj, changed_fields=form.changed_data, save_m2m=form.save_m2m)
+
+    def save_related(self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool) -> None:
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)  # type: ignore[attr-defined]
+
+    def delete_model(self, request: HttpRequest, obj: Model) -> None:
+        from portal.wilayah.services import reference_delete
+
+        reference_delete(actor=request.user, obj=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        from portal.wilayah.services import reference_delete
+
+        for obj in queryset:
+            reference_delete(actor=request.user, obj=obj)

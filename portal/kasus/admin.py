@@ -2,22 +2,15 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from portal.admin_site import BoundedDateHierarchyMixin
+from portal.admin_site import BoundedDateHierarchyMixin, ReadOnlyAdminMixin, ReferenceAdminMixin
 from portal.akun.roles import ADMIN, has_role
 
 from .models import HariLibur, Kasus, OutboxEmail, Riwayat, TindakLanjut
 from .outbox import outbox_requeue
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Cases, their timeline and the outbox change only through the kasus services."""
 
 
 class RiwayatInline(admin.TabularInline):
@@ -61,7 +54,7 @@ class TindakLanjutAdmin(ReadOnlyAdmin):
 
 
 @admin.register(HariLibur)
-class HariLiburAdmin(BoundedDateHierarchyMixin, admin.ModelAdmin):
+class HariLiburAdmin(ReferenceAdminMixin, BoundedDateHierarchyMixin, admin.ModelAdmin):
     list_display = ["date", "name"]
     date_hierarchy = "date"
 
