@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("aspirasi.urls")),
     path("", include("audiensi.urls")),
     path("", include("sarasehan.urls")),
+    path("", include("portal.audit.urls")),
     path("admin/", admin.site.urls),
 ]
