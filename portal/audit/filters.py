@@ -14,18 +14,20 @@ from .models import AuditEntry
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class BoundedDateFilter(django_filters.DateFilter):
+    """A date between 2000 and 2100 (portal.bounds), also in the browser's date picker."""
+
+    field_class = bounds.DateField
+
+
 class AuditFilter(django_filters.FilterSet):
     """Filters of the audit page; every field is optional and travels in the query string."""
 
     actor = django_filters.ModelChoiceFilter(label=_("Oleh"), queryset=selectors.actors(), empty_label=_("Siapa saja"))
     object_type = django_filters.ChoiceFilter(label=_("Jenis objek"), choices=[], empty_label=_("Semua jenis"))
     object_id = django_filters.CharFilter(label=_("Id objek"), max_length=40)
-    since = django_filters.DateFilter(
-        label=_("Dari tanggal"), method="filter_since", field_class=bounds.DateField, widget=DATE_WIDGET
-    )
-    until = django_filters.DateFilter(
-        label=_("Sampai tanggal"), method="filter_until", field_class=bounds.DateField, widget=DATE_WIDGET
-    )
+    since = BoundedDateFilter(label=_("Dari tanggal"), method="filter_since", widget=DATE_WIDGET)
+    until = BoundedDateFilter(label=_("Sampai tanggal"), method="filter_until", widget=DATE_WIDGET)
 
     class Meta:
         model = AuditEntry
