@@ -2,7 +2,7 @@ import pytest
 from django.contrib import admin
 
 from aspirasi.models import Aspirasi, Lampiran
-from audiensi.models import Audiensi, PengaturanAudiensi
+from audiensi.models import Audiensi
 from portal.audit.models import AuditEntry
 from portal.kasus.models import Kasus, OutboxEmail, Riwayat, TindakLanjut
 from sarasehan.models import PendaftaranSarasehan, PoinSarasehan, Sarasehan
@@ -16,7 +16,6 @@ SERVICE_OWNED = [
     Aspirasi,
     Lampiran,
     Audiensi,
-    PengaturanAudiensi,
     Sarasehan,
     PendaftaranSarasehan,
     PoinSarasehan,

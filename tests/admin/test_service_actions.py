@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from audiensi.models import AturanMingguan, Pengecualian
+from audiensi.models import AturanMingguan, PengaturanAudiensi, Pengecualian
 from sarasehan.models import PendaftaranSarasehan, Sarasehan
 from tests.audiensi.factories import open_availability
 from tests.factories import PejabatFactory
@@ -72,6 +72,19 @@ def test_adding_a_whole_day_exception_in_the_admin_goes_through_the_service(admi
     data = {"pejabat": pejabat.pk, "date": "2026-12-01", "start_time": "", "end_time": "", "reason": " Rapat "}
     assert admin_client.post("/admin/audiensi/pengecualian/add/", data).status_code == 302
     assert Pengecualian.objects.get().reason == "Rapat"  # stripped by the service
+
+
+def test_editing_booking_settings_in_the_admin_saves_them_through_the_service_for_the_same_pejabat(admin_client):
+    pejabat = open_availability(weekdays=(0,))
+    other = PejabatFactory()
+    pengaturan = PengaturanAudiensi.objects.get(pejabat=pejabat)
+    data = {"pejabat": other.pk, "min_hari_kerja": 3, "max_hari": 40, "batas_permohonan_terbuka": 2}
+    data["masa_tahan_hari_kerja"] = 2
+    response = admin_client.post(f"/admin/audiensi/pengaturanaudiensi/{pengaturan.pk}/change/", data)
+    assert response.status_code == 302
+    pengaturan.refresh_from_db()
+    assert (pengaturan.pejabat, pengaturan.min_hari_kerja, pengaturan.max_hari) == (pejabat, 3, 40)
+    assert PengaturanAudiensi.objects.count() == 1
 
 
 def test_cancelling_a_registration_in_the_admin_gives_the_seat_to_the_first_on_the_waitlist(admin_client):
