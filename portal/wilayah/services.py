@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 
+from portal.audit.labels import REFERENCE_CHANGED, REFERENCE_CREATED, REFERENCE_DELETED
 from portal.audit.services import audit_record
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ def reference_save(
         save_m2m()
     changes = {name: [before.get(name), _value(obj, name)] for name in fields}
     changes = {name: pair for name, pair in changes.items() if pair[0] != pair[1] or name in SECRET_FIELDS}
-    action = "reference.changed" if old is not None else "reference.created"
+    action = REFERENCE_CHANGED if old is not None else REFERENCE_CREATED
     audit_record(actor=actor, action=action, obj=obj, changes=changes)
     return obj
 
@@ -65,5 +66,5 @@ def reference_save(
 @transaction.atomic
 def reference_delete(*, actor: User, obj: models.Model) -> None:
     """Delete a reference object, recording it first: the entry keeps its id and name."""
-    audit_record(actor=actor, action="reference.deleted", obj=obj)
+    audit_record(actor=actor, action=REFERENCE_DELETED, obj=obj)
     obj.delete()

@@ -141,3 +141,9 @@ def test_an_admin_edit_of_an_opd_shows_on_the_audit_page_with_its_actor(client):
     page = client.get(URL).content.decode()
     assert "Admin Pemkab" in page
     assert "Dinas Lama → Dinas Baru" in page
+
+
+def test_it_shows_an_actions_registered_label(client):
+    audit_record(actor=None, action="reference.changed", obj=OpdFactory())
+    client.force_login(staff(ADMIN))
+    assert [row.action for row in client.get(URL).context["rows"]] == ["Data referensi diubah"]
