@@ -17,7 +17,7 @@ class PortalAdminSite(admin.AdminSite):
     site_header = "Portal Aspirasi & Audiensi"
     site_title = "Portal Aspirasi & Audiensi"
 
-    def has_permission(self, request):
+    def has_permission(self, request: HttpRequest) -> bool:
         from portal.akun.access import has_mfa  # the admin app loads before allauth's models
 
         return super().has_permission(request) and has_mfa(request.user)
@@ -30,7 +30,7 @@ class PortalAdminConfig(AdminConfig):
 class _IdsOnlyAutocompleteSelect(AutocompleteSelect):
     """Re-showing a refused form must not query with a value that is no id: Django's widget raises."""
 
-    def optgroups(self, name, value, attr=None):
+    def optgroups(self, name: str, value: list[Any], attr: dict[str, Any] | None = None) -> Any:
         ids = [v for v in value if str(v).isascii() and str(v).isdigit() and int(v) <= ID_MAX]
         return super().optgroups(name, ids, attr)
 
@@ -38,7 +38,7 @@ class _IdsOnlyAutocompleteSelect(AutocompleteSelect):
 class IdsOnlyAutocompleteMixin:
     """For a ModelAdmin whose autocomplete fields point at integer primary keys."""
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = _IdsOnlyAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -47,7 +47,7 @@ class IdsOnlyAutocompleteMixin:
 class BoundedDateHierarchyMixin:
     """Django's date drill-down turns ?<field>__year=2147483648 into an OverflowError: refuse it first."""
 
-    def get_changelist_instance(self, request):
+    def get_changelist_instance(self, request: HttpRequest) -> Any:
         for part in ("year", "month", "day") if self.date_hierarchy else ():
             value = request.GET.get(f"{self.date_hierarchy}__{part}")
             if value is not None and not (value.isascii() and value.isdigit() and len(value) <= 4):

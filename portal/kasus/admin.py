@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -20,7 +22,7 @@ class RiwayatInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
     @admin.display(description=_("teks"))
@@ -67,7 +69,7 @@ class OutboxEmailAdmin(ReadOnlyAdmin):
     actions = ["requeue"]
 
     @admin.action(description=_("Kirim ulang email yang gagal"), permissions=["requeue"])
-    def requeue(self, request, queryset):
+    def requeue(self, request: HttpRequest, queryset: QuerySet[OutboxEmail]) -> None:
         count = outbox_requeue(outbox_ids=list(queryset.values_list("pk", flat=True)))
         self.message_user(
             request,
@@ -75,5 +77,5 @@ class OutboxEmailAdmin(ReadOnlyAdmin):
             messages.SUCCESS,
         )
 
-    def has_requeue_permission(self, request):
+    def has_requeue_permission(self, request: HttpRequest) -> bool:
         return has_role(request.user, ADMIN)

@@ -101,3 +101,18 @@ def test_changing_a_users_role_and_opd_in_the_admin_records_both(client):
     assert entry.actor == admin
     assert entry.changes["groups"] == [["petugas"], ["opd"]]
     assert entry.changes["opd"] == [None, str(opd)]
+
+
+def test_adding_a_user_in_the_admin_is_audited_without_the_password(client):
+    admin = staff("admin", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    data = {"email": "baru@wonogirikab.go.id", "full_name": "Petugas Baru", "password1": "Rahasia-Panjang-42!"}
+    data["password2"] = data["password1"]
+    response = client.post("/admin/akun/user/add/", data)
+    assert response.status_code == 302
+    user = User.objects.get(email="baru@wonogirikab.go.id")
+    assert user.check_password("Rahasia-Panjang-42!")
+    entry = AuditEntry.objects.get()
+    assert (entry.actor, entry.action, entry.object_id) == (admin, "reference.created", str(user.pk))
+    assert "Rahasia-Panjang-42!" not in str(entry.changes)
+    assert entry.changes["email"] == [None, "baru@wonogirikab.go.id"]
