@@ -5,7 +5,7 @@ import pytest
 from audiensi.models import AturanMingguan, PengaturanAudiensi, Pengecualian
 from sarasehan.models import PendaftaranSarasehan, Sarasehan
 from tests.audiensi.factories import open_availability
-from tests.factories import PejabatFactory
+from tests.factories import PejabatFactory, staff
 from tests.sarasehan.factories import register, sarasehan
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +123,15 @@ def test_the_admin_refuses_a_capacity_out_of_bounds_without_calling_the_service(
 
 def test_the_capacity_page_of_an_unknown_sarasehan_is_not_found(admin_client):
     assert admin_client.get("/admin/sarasehan/sarasehan/999999/kapasitas/").status_code == 404
+
+
+def test_the_read_only_sarasehan_page_links_to_the_capacity_form(admin_client):
+    s = sarasehan(capacity=5)
+    page = admin_client.get(f"/admin/sarasehan/sarasehan/{s.pk}/change/").content.decode()
+    assert f"/admin/sarasehan/sarasehan/{s.pk}/kapasitas/" in page
+
+
+def test_only_an_administrator_may_change_a_capacity_in_the_admin(client):
+    s = sarasehan(capacity=5)
+    client.force_login(staff("protokol", is_staff=True))
+    assert client.get(f"/admin/sarasehan/sarasehan/{s.pk}/kapasitas/").status_code == 403
