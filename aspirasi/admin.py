@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.db import models
 
+from portal.admin_site import ReadOnlyAdminMixin
+
 from .models import Aspirasi, Lampiran
 
 
-class LampiranInline(admin.TabularInline):
+class LampiranInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Lampiran
     extra = 0
     fields = ("role", "original_name", "content_type", "size", "sha256", "created_at")
@@ -14,7 +16,9 @@ class LampiranInline(admin.TabularInline):
 
 
 @admin.register(Aspirasi)
-class AspirasiAdmin(admin.ModelAdmin):
+class AspirasiAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: submissions and their files change only through the aspirasi services."""
+
     list_display = ("pk", "kasus", "jenis", "channel", "created_at")
     list_filter = ("jenis", "channel")
     search_fields = ("kasus__reference",)
@@ -25,7 +29,7 @@ class AspirasiAdmin(admin.ModelAdmin):
 
 
 @admin.register(Lampiran)
-class LampiranAdmin(admin.ModelAdmin):
+class LampiranAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("original_name", "kasus", "role", "content_type", "size", "created_at")
     list_filter = ("role", "content_type")
     search_fields = ("kasus__reference", "sha256")

@@ -1,4 +1,5 @@
 from functools import wraps
+from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
@@ -6,6 +7,9 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.db import models
+from django.db.models import Model, QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest
 from django.shortcuts import render
 
 from portal import bounds
@@ -20,7 +24,7 @@ class PortalAdminSite(admin.AdminSite):
     # Longer searches are no search; SQLite refuses LIKE patterns past 50,000 characters.
     search_max = 200
 
-    def has_permission(self, request):
+    def has_permission(self, request: HttpRequest) -> bool:
         from portal.akun.access import has_mfa  # the admin app loads before allauth's models
 
         return super().has_permission(request) and has_mfa(request.user)
@@ -52,7 +56,7 @@ class PortalAdminConfig(AdminConfig):
 class _IdsOnlyAutocompleteSelect(AutocompleteSelect):
     """Re-showing a refused form must not query with a value that is no id: Django's widget raises."""
 
-    def optgroups(self, name, value, attr=None):
+    def optgroups(self, name: str, value: list[Any], attr: dict[str, Any] | None = None) -> Any:
         ids = [v for v in value if str(v).isascii() and str(v).isdigit() and int(v) <= bounds.ID_MAX]
         return super().optgroups(name, ids, attr)
 
@@ -60,7 +64,7 @@ class _IdsOnlyAutocompleteSelect(AutocompleteSelect):
 class IdsOnlyAutocompleteMixin:
     """For a ModelAdmin whose autocomplete fields point at integer primary keys."""
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = _IdsOnlyAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -69,9 +73,52 @@ class IdsOnlyAutocompleteMixin:
 class BoundedDateHierarchyMixin:
     """Django's date drill-down turns ?<field>__year=2147483648 into an OverflowError: refuse it first."""
 
-    def get_changelist_instance(self, request):
+    def get_changelist_instance(self, request: HttpRequest) -> Any:
         for part in ("year", "month", "day") if self.date_hierarchy else ():
             value = request.GET.get(f"{self.date_hierarchy}__{part}")
             if value is not None and not (value.isascii() and value.isdigit() and len(value) <= 4):
                 raise IncorrectLookupParameters(value)
         return super().get_changelist_instance(request)
+
+
+class ReadOnlyAdminMixin:
+    """For a model a service owns: the admin shows it, and every write goes through the service.
+
+    No add, change or delete permission, and so no bulk "delete selected" action either (Django offers it
+    only to users who may delete).
+    """
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+class ReferenceAdminMixin:
+    """For reference data: editable here, but every save and delete goes through the reference services,
+    which write an audit entry with the admin and the changed fields."""
+
+    def save_model(self, request: HttpRequest, obj: Model, form: ModelForm, change: bool) -> None:
+        from portal.wilayah.services import reference_save
+
+        # Many-to-many values (a user's roles) are saved by the service too, so the entry shows them.
+        reference_save(actor=request.user, obj=obj, changed_fields=form.changed_data, save_m2m=form.save_m2m)
+
+    def save_related(self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool) -> None:
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)  # type: ignore[attr-defined]
+
+    def delete_model(self, request: HttpRequest, obj: Model) -> None:
+        from portal.wilayah.services import reference_delete
+
+        reference_delete(actor=request.user, obj=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        from portal.wilayah.services import reference_delete
+
+        for obj in queryset:
+            reference_delete(actor=request.user, obj=obj)

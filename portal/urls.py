@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("skm.urls")),
     path("", include("akuntabilitas.urls")),
     path("", include("dasbor.urls")),
+    path("", include("portal.audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,13 +2,15 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin_site import IdsOnlyAutocompleteMixin
+from portal.admin_site import IdsOnlyAutocompleteMixin, ReferenceAdminMixin
 
 from .models import User
 
 
 @admin.register(User)
-class UserAdmin(IdsOnlyAutocompleteMixin, BaseUserAdmin):
+class UserAdmin(ReferenceAdminMixin, IdsOnlyAutocompleteMixin, BaseUserAdmin):
+    """Role (group) and OPD changes are saved through the reference services, which audit them."""
+
     ordering = ["email"]
     list_display = ["email", "full_name", "opd", "is_active", "is_staff"]
     list_filter = ["groups", "opd", "is_active", "is_staff"]

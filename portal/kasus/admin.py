@@ -1,23 +1,18 @@
 from django.contrib import admin, messages
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from portal.admin_site import BoundedDateHierarchyMixin
+from portal.admin_site import BoundedDateHierarchyMixin, ReadOnlyAdminMixin, ReferenceAdminMixin
 from portal.akun.roles import ADMIN, has_role
 
 from .models import HariLibur, Kasus, OutboxEmail, Riwayat, TindakLanjut
 from .outbox import outbox_requeue
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Cases, their timeline and the outbox change only through the kasus services."""
 
 
 class RiwayatInline(admin.TabularInline):
@@ -27,7 +22,7 @@ class RiwayatInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
     @admin.display(description=_("teks"))
@@ -61,7 +56,7 @@ class TindakLanjutAdmin(ReadOnlyAdmin):
 
 
 @admin.register(HariLibur)
-class HariLiburAdmin(BoundedDateHierarchyMixin, admin.ModelAdmin):
+class HariLiburAdmin(ReferenceAdminMixin, BoundedDateHierarchyMixin, admin.ModelAdmin):
     list_display = ["date", "name"]
     date_hierarchy = "date"
 
@@ -74,7 +69,7 @@ class OutboxEmailAdmin(ReadOnlyAdmin):
     actions = ["requeue"]
 
     @admin.action(description=_("Kirim ulang email yang gagal"), permissions=["requeue"])
-    def requeue(self, request, queryset):
+    def requeue(self, request: HttpRequest, queryset: QuerySet[OutboxEmail]) -> None:
         count = outbox_requeue(outbox_ids=list(queryset.values_list("pk", flat=True)))
         self.message_user(
             request,
@@ -82,5 +77,5 @@ class OutboxEmailAdmin(ReadOnlyAdmin):
             messages.SUCCESS,
         )
 
-    def has_requeue_permission(self, request):
+    def has_requeue_permission(self, request: HttpRequest) -> bool:
         return has_role(request.user, ADMIN)

@@ -1,12 +1,12 @@
 from django.contrib import admin
 
-from portal.admin_site import IdsOnlyAutocompleteMixin
+from portal.admin_site import IdsOnlyAutocompleteMixin, ReferenceAdminMixin
 
 from .models import Kategori, Opd, Pejabat, Wilayah
 
 
 @admin.register(Wilayah)
-class WilayahAdmin(IdsOnlyAutocompleteMixin, admin.ModelAdmin):
+class WilayahAdmin(ReferenceAdminMixin, IdsOnlyAutocompleteMixin, admin.ModelAdmin):
     list_display = ["kode", "nama", "tingkat", "parent", "penduduk"]
     list_filter = ["tingkat"]
     search_fields = ["kode", "nama"]
@@ -15,14 +15,14 @@ class WilayahAdmin(IdsOnlyAutocompleteMixin, admin.ModelAdmin):
 
 
 @admin.register(Opd)
-class OpdAdmin(admin.ModelAdmin):
+class OpdAdmin(ReferenceAdminMixin, admin.ModelAdmin):
     list_display = ["nama", "singkatan", "email", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["nama", "singkatan"]
 
 
 @admin.register(Kategori)
-class KategoriAdmin(admin.ModelAdmin):
+class KategoriAdmin(ReferenceAdminMixin, admin.ModelAdmin):
     list_display = ["nama", "default_opd", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["nama"]
@@ -30,6 +30,6 @@ class KategoriAdmin(admin.ModelAdmin):
 
 
 @admin.register(Pejabat)
-class PejabatAdmin(admin.ModelAdmin):
+class PejabatAdmin(ReferenceAdminMixin, admin.ModelAdmin):
     list_display = ["jabatan", "nama", "urutan", "is_active"]
     prepopulated_fields = {"slug": ["jabatan"]}
