@@ -12,17 +12,24 @@ first), so addresses nobody reads cannot keep seats.
 
 import datetime as dt
 import uuid
+from typing import Any
 
 import icalendar
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.contrib.auth.models import AnonymousUser
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from portal.akun.models import User
+from portal.akun.roles import is_staff_member
+from portal.audit.services import audit_record
 from portal.kasus.kinds import day, moment, ref
 from portal.kasus.models import Channel, Kasus
 from portal.kasus.outbox import Attachment, outbox_enqueue
@@ -52,6 +59,138 @@ class SarasehanError(KasusError):
 
 class SudahTerdaftar(SarasehanError):
     pass
+
+
+class TransitionNotAllowed(SarasehanError):
+    """A status table refuses this action from the sarasehan's or registration's current status."""
+
+
+_LIVE = frozenset({Status.DRAF, Status.TERBIT})
+_PUBLISHED = frozenset({Status.TERBIT})
+
+# The status tables: action -> (statuses it may start from, status it leads to; None keeps the status,
+# or the service picks it, as confirming a registration picks a seat or the waitlist).
+TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
+    "publish": (frozenset({Status.DRAF}), Status.TERBIT),
+    "change": (_LIVE, None),
+    "change_capacity": (_LIVE, None),
+    "cancel": (_LIVE, Status.DIBATALKAN),
+    "agenda": (_LIVE, None),
+    "walk_in": (_PUBLISHED, None),
+    "record_point": (_PUBLISHED, None),
+    "publish_notulen": (_PUBLISHED, None),
+    "remind": (_PUBLISHED, None),
+}
+ACTION_LABELS: dict[str, Promise] = {
+    "publish": gettext_lazy("diterbitkan"),
+    "change": gettext_lazy("diubah"),
+    "change_capacity": gettext_lazy("diubah kapasitasnya"),
+    "cancel": gettext_lazy("dibatalkan"),
+    "agenda": gettext_lazy("diberi agenda"),
+    "walk_in": gettext_lazy("menerima peserta langsung"),
+    "record_point": gettext_lazy("mencatat poin"),
+    "publish_notulen": gettext_lazy("menerbitkan notulen"),
+    "remind": gettext_lazy("mengirim pengingat"),
+}
+
+# The audit log's name of each staff action that writes a sarasehan row.
+AUDIT_ACTIONS = {
+    "publish": "sarasehan.published",
+    "change": "sarasehan.changed",
+    "change_capacity": "sarasehan.capacity_changed",
+    "cancel": "sarasehan.cancelled",
+    "publish_notulen": "sarasehan.notulen_published",
+}
+
+REGISTRATION_TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
+    "confirm": (frozenset({Reg.MENUNGGU_KONFIRMASI}), None),
+    "cancel": (frozenset({Reg.MENUNGGU_KONFIRMASI, Reg.TERDAFTAR, Reg.MENUNGGU}), Reg.DIBATALKAN),
+    "check_in": (frozenset({Reg.TERDAFTAR}), None),
+    "walk_in": (frozenset({Reg.MENUNGGU_KONFIRMASI}), Reg.LANGSUNG),
+    "promote": (frozenset({Reg.MENUNGGU}), Reg.TERDAFTAR),
+}
+REGISTRATION_ACTION_LABELS: dict[str, Promise] = {
+    "confirm": gettext_lazy("dikonfirmasi"),
+    "cancel": gettext_lazy("dibatalkan"),
+    "check_in": gettext_lazy("dicatat hadir"),
+    "walk_in": gettext_lazy("dicatat sebagai peserta langsung"),
+    "promote": gettext_lazy("mendapat kursi"),
+}
+
+
+def allowed_actions(sarasehan: Sarasehan) -> set[str]:
+    return {action for action, (sources, _to) in TRANSITIONS.items() if sarasehan.status in sources}
+
+
+def registration_allowed_actions(reg: PendaftaranSarasehan) -> set[str]:
+    return {action for action, (sources, _to) in REGISTRATION_TRANSITIONS.items() if reg.status in sources}
+
+
+def _check(sarasehan: Sarasehan, action: str) -> None:
+    if sarasehan.status not in TRANSITIONS[action][0]:
+        raise TransitionNotAllowed(
+            _("Sarasehan ini berstatus “%(status)s”, sehingga tidak dapat %(action)s.")
+            % {"status": sarasehan.get_status_display(), "action": ACTION_LABELS[action]}
+        )
+
+
+def _check_registration(reg: PendaftaranSarasehan, action: str, hint: str = "") -> None:
+    """`hint` tells staff what to do instead (at the door)."""
+    if reg.status not in REGISTRATION_TRANSITIONS[action][0]:
+        message = _("Pendaftaran %(code)s berstatus “%(status)s”, sehingga tidak dapat %(action)s.") % {
+            "code": reg.code,
+            "status": reg.get_status_display(),
+            "action": REGISTRATION_ACTION_LABELS[action],
+        }
+        raise TransitionNotAllowed(f"{message} {hint}".strip())
+
+
+def _transition(
+    sarasehan: Sarasehan,
+    action: str,
+    *,
+    actor: User | None,
+    changes: dict[str, Any] | None = None,
+    before: dict[str, Any] | None = None,
+) -> Sarasehan:
+    """Move a sarasehan `_lock` locked and checked: save, then audit each field as [before, after].
+
+    `before` holds values the caller already overwrote. Callers email through the outbox (sent on commit).
+    """
+    target = TRANSITIONS[action][1]
+    fields: dict[str, Any] = {**({"status": target} if target is not None else {}), **(changes or {})}
+    previous = {name: getattr(sarasehan, name) for name in fields} | (before or {})
+    for name, value in fields.items():
+        setattr(sarasehan, name, value)
+    sarasehan.save(update_fields=[*fields, "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AUDIT_ACTIONS[action],
+        obj=sarasehan,
+        changes={name: [_json(previous[name]), _json(value)] for name, value in fields.items()},
+    )
+    return sarasehan
+
+
+def _registration_transition(
+    reg: PendaftaranSarasehan, action: str, *, status: str | None = None, changes: dict[str, Any] | None = None
+) -> PendaftaranSarasehan:
+    """Move a registration its caller locked and checked. `status` is the service's pick where the table has None."""
+    target = REGISTRATION_TRANSITIONS[action][1] or status
+    fields: dict[str, Any] = {**({"status": target} if target is not None else {}), **(changes or {})}
+    for name, value in fields.items():
+        setattr(reg, name, value)
+    reg.save(update_fields=list(fields))
+    return reg
+
+
+def _json(value: Any) -> Any:
+    """A field value as the audit log stores it (JSON)."""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
 
 
 def _portal_language() -> translation.override:
@@ -85,7 +224,7 @@ def _check_times(*, starts_at, ends_at, registration_opens_at, registration_clos
 @transaction.atomic
 def sarasehan_create(
     *,
-    actor,
+    actor: User | None,
     title: str,
     venue: str,
     starts_at: dt.datetime,
@@ -123,11 +262,25 @@ def sarasehan_create(
     )
     if pejabat:
         sarasehan.pejabat.set(pejabat)
+    audit_record(
+        actor=actor,
+        action="sarasehan.created",
+        obj=sarasehan,
+        changes={"title": sarasehan.title, "starts_at": _json(starts_at), "capacity": capacity},
+    )
     return sarasehan
 
 
-def _lock(sarasehan_id: int) -> Sarasehan:
-    return Sarasehan.objects.select_for_update(of=("self",)).select_related("kecamatan").get(pk=sarasehan_id)
+def _lock(sarasehan_id: int, action: str | None = None) -> Sarasehan:
+    """Lock the sarasehan row, then check `action` (if any) against the status table.
+
+    Lock order (see audiensi.services for the case rule): a case row first, then the sarasehan, then
+    its registrations.
+    """
+    sarasehan = Sarasehan.objects.select_for_update(of=("self",)).select_related("kecamatan").get(pk=sarasehan_id)
+    if action is not None:
+        _check(sarasehan, action)
+    return sarasehan
 
 
 def _active_registrations(sarasehan: Sarasehan):
@@ -139,22 +292,15 @@ def _active_registrations(sarasehan: Sarasehan):
 
 
 @transaction.atomic
-def sarasehan_publish(*, sarasehan_id: int, actor) -> Sarasehan:
-    sarasehan = _lock(sarasehan_id)
-    if sarasehan.status != Status.DRAF:
-        raise SarasehanError(_("Hanya sarasehan berstatus draf yang dapat diterbitkan."))
-    sarasehan.status = Status.TERBIT
-    sarasehan.published_at = timezone.now()
-    sarasehan.save(update_fields=["status", "published_at", "updated_at"])
-    return sarasehan
+def sarasehan_publish(*, sarasehan_id: int, actor: User | None) -> Sarasehan:
+    sarasehan = _lock(sarasehan_id, "publish")
+    return _transition(sarasehan, "publish", actor=actor, changes={"published_at": timezone.now()})
 
 
 @transaction.atomic
 def sarasehan_update(*, sarasehan_id: int, actor, pejabat: list[Pejabat] | None = None, **fields) -> list[str]:
     """Change a sarasehan; registrants hear about changed time or place. Returns the changed field names."""
-    sarasehan = _lock(sarasehan_id)
-    if sarasehan.status == Status.DIBATALKAN:
-        raise SarasehanError(_("Sarasehan yang dibatalkan tidak dapat diubah."))
+    sarasehan = _lock(sarasehan_id, "change")
     allowed = {
         "title",
         "theme",
@@ -181,13 +327,16 @@ def sarasehan_update(*, sarasehan_id: int, actor, pejabat: list[Pejabat] | None 
         registration_closes_at=sarasehan.registration_closes_at,
         capacity=sarasehan.capacity,
     )
-    if sarasehan.capacity < sarasehan.confirmed_count:
-        raise SarasehanError(
-            _("Kapasitas tidak dapat kurang dari %(n)s kursi yang sudah terisi.") % {"n": sarasehan.confirmed_count}
-        )
+    _check_capacity(sarasehan, sarasehan.capacity)
     changed = [name for name in fields if getattr(sarasehan, name) != before[name]]
     if changed:
-        sarasehan.save(update_fields=[*changed, "updated_at"])
+        _transition(
+            sarasehan,
+            "change",
+            actor=actor,
+            changes={name: getattr(sarasehan, name) for name in changed},
+            before={name: before[name] for name in changed},
+        )
     if pejabat is not None:
         sarasehan.pejabat.set(pejabat)
     if "capacity" in changed:
@@ -203,16 +352,34 @@ def sarasehan_update(*, sarasehan_id: int, actor, pejabat: list[Pejabat] | None 
     return changed
 
 
+def _check_capacity(sarasehan: Sarasehan, capacity: int) -> None:
+    if capacity < 1:
+        raise SarasehanError(_("Kapasitas minimal 1 orang."))
+    if capacity < sarasehan.confirmed_count:
+        raise SarasehanError(
+            _("Kapasitas tidak dapat kurang dari %(n)s kursi yang sudah terisi.") % {"n": sarasehan.confirmed_count}
+        )
+
+
 @transaction.atomic
-def sarasehan_cancel(*, sarasehan_id: int, actor, reason: str) -> Sarasehan:
+def sarasehan_change_capacity(*, sarasehan_id: int, actor: User | None, capacity: int) -> Sarasehan:
+    """Set the number of seats: never below the seats taken; new seats go to the waitlist in order."""
+    sarasehan = _lock(sarasehan_id, "change_capacity")
+    _release_expired_holds(sarasehan, timezone.now())
+    _check_capacity(sarasehan, capacity)
+    if capacity == sarasehan.capacity:
+        return sarasehan
+    _transition(sarasehan, "change_capacity", actor=actor, changes={"capacity": capacity})
+    _fill_free_seats(sarasehan)
+    return sarasehan
+
+
+@transaction.atomic
+def sarasehan_cancel(*, sarasehan_id: int, actor: User | None, reason: str) -> Sarasehan:
     if not reason.strip():
         raise SarasehanError(_("Alasan pembatalan wajib diisi."))
-    sarasehan = _lock(sarasehan_id)
-    if sarasehan.status == Status.DIBATALKAN:
-        raise SarasehanError(_("Sarasehan ini sudah dibatalkan."))
-    sarasehan.status = Status.DIBATALKAN
-    sarasehan.cancel_reason = reason.strip()
-    sarasehan.save(update_fields=["status", "cancel_reason", "updated_at"])
+    sarasehan = _lock(sarasehan_id, "cancel")
+    _transition(sarasehan, "cancel", actor=actor, changes={"cancel_reason": reason.strip()})
     for reg in _active_registrations(sarasehan):
         _email(reg, "sarasehan_cancelled", {"reason": sarasehan.cancel_reason})
     return sarasehan
@@ -471,9 +638,7 @@ def _promote_next(sarasehan: Sarasehan) -> PendaftaranSarasehan | None:
     )
     if nxt is None:
         return None
-    nxt.status = Reg.TERDAFTAR
-    nxt.promoted_at = timezone.now()
-    nxt.save(update_fields=["status", "promoted_at"])
+    _registration_transition(nxt, "promote", changes={"promoted_at": timezone.now()})
     nxt.sarasehan = sarasehan
     _email(nxt, "sarasehan_promoted", attachments=[_qr_attachment(sarasehan, nxt.code)])
     return nxt
@@ -493,25 +658,24 @@ def _fill_free_seats(sarasehan: Sarasehan) -> int:
 
 
 @transaction.atomic
-def pendaftaran_cancel(*, pendaftaran_id: int, actor=None) -> PendaftaranSarasehan:
-    """Cancel a registration. A freed seat goes to the first person waiting, who is emailed."""
+def pendaftaran_cancel(*, pendaftaran_id: int, actor: User | AnonymousUser | None) -> PendaftaranSarasehan:
+    """Cancel a registration (by its holder's link, or by staff). A freed seat goes to the first person
+    waiting, who is emailed. Staff cancelling is audited: rows are never deleted, so the seat count holds."""
     sarasehan_id = PendaftaranSarasehan.objects.values_list("sarasehan_id", flat=True).get(pk=pendaftaran_id)
     sarasehan = _lock(sarasehan_id)
     _release_expired_holds(sarasehan, timezone.now())
     reg = PendaftaranSarasehan.objects.select_for_update().get(pk=pendaftaran_id)
-    if reg.status == Reg.DIBATALKAN:
-        raise SarasehanError(_("Pendaftaran ini sudah dibatalkan sebelumnya."))
+    _check_registration(reg, "cancel")
     if reg.checked_in_at is not None:
         raise SarasehanError(_("Peserta sudah hadir; pendaftaran tidak dapat dibatalkan."))
     if sarasehan.is_past:
         raise SarasehanError(_("Sarasehan sudah selesai."))
     held_seat = reg.status == Reg.TERDAFTAR or reg.hold_expires_at is not None
-    reg.status = Reg.DIBATALKAN
-    reg.hold_expires_at = None
-    reg.cancelled_at = timezone.now()
-    reg.save(update_fields=["status", "hold_expires_at", "cancelled_at"])
+    _registration_transition(reg, "cancel", changes={"hold_expires_at": None, "cancelled_at": timezone.now()})
     if held_seat and _promote_next(sarasehan) is None:
         Sarasehan.objects.filter(pk=sarasehan.pk).update(confirmed_count=F("confirmed_count") - 1)
+    if is_staff_member(actor):
+        audit_record(actor=actor, action="sarasehan.registration_cancelled", obj=reg, changes={"code": reg.code})
     return reg
 
 
@@ -527,8 +691,8 @@ def pendaftaran_confirm(*, pendaftaran_id: int) -> PendaftaranSarasehan:
     now = timezone.now()
     _release_expired_holds(sarasehan, now)
     reg = PendaftaranSarasehan.objects.select_for_update().get(pk=pendaftaran_id)
-    if reg.status != Reg.MENUNGGU_KONFIRMASI:
-        return reg
+    if reg.status not in REGISTRATION_TRANSITIONS["confirm"][0]:
+        return reg  # the link pressed twice: nothing to do
     if sarasehan.status != Status.TERBIT:
         raise SarasehanError(_("Sarasehan ini tidak menerima pendaftaran."))
     if reg.hold_expires_at is not None:
@@ -539,10 +703,12 @@ def pendaftaran_confirm(*, pendaftaran_id: int) -> PendaftaranSarasehan:
         if not seated:
             # The queue counts from the confirmation: an unproven address never stood in it.
             reg.created_at = now
-    reg.status = Reg.TERDAFTAR if seated else Reg.MENUNGGU
-    reg.hold_expires_at = None
-    reg.email_confirmed_at = now
-    reg.save(update_fields=["status", "hold_expires_at", "email_confirmed_at", "created_at"])
+    _registration_transition(
+        reg,
+        "confirm",
+        status=Reg.TERDAFTAR if seated else Reg.MENUNGGU,
+        changes={"hold_expires_at": None, "email_confirmed_at": now, "created_at": reg.created_at},
+    )
     reg.sarasehan = sarasehan
     if reg.kasus_id:
         kasus_confirm(kasus_id=reg.kasus_id)
@@ -581,6 +747,21 @@ def _check_door(sarasehan: Sarasehan, now: dt.datetime) -> None:
         raise SarasehanError(_("Hari sarasehan sudah lewat; check-in dan pencatatan di tempat sudah ditutup."))
 
 
+def _check_in_hint(reg: PendaftaranSarasehan) -> str:
+    """What the door staff can do for someone without a seat."""
+    if reg.status == Reg.MENUNGGU_KONFIRMASI:
+        return _(
+            "%(name)s tidak mengonfirmasi pendaftaran lewat email dan tidak mendapat kursi. "
+            "Daftarkan sebagai peserta langsung bila ada tempat."
+        ) % {"name": reg.name}
+    if reg.status == Reg.MENUNGGU:
+        return _(
+            "%(name)s masih di daftar tunggu dan belum mendapat kursi. "
+            "Daftarkan sebagai peserta langsung bila ada tempat."
+        ) % {"name": reg.name}
+    return ""
+
+
 @transaction.atomic
 def pendaftaran_check_in(
     *, sarasehan_id: int, code: str, actor, now: dt.datetime | None = None
@@ -604,32 +785,13 @@ def pendaftaran_check_in(
             _("Kode %(code)s terdaftar untuk sarasehan lain (%(title)s), bukan sarasehan ini.")
             % {"code": code, "title": reg.sarasehan.title}
         )
-    if reg.status == Reg.DIBATALKAN:
-        raise SarasehanError(_("Pendaftaran %(code)s sudah dibatalkan.") % {"code": code})
-    if reg.status == Reg.MENUNGGU_KONFIRMASI:
-        raise SarasehanError(
-            _(
-                "%(name)s tidak mengonfirmasi pendaftaran lewat email dan tidak mendapat kursi. "
-                "Daftarkan sebagai peserta langsung bila ada tempat."
-            )
-            % {"name": reg.name}
-        )
-    if reg.status == Reg.MENUNGGU:
-        raise SarasehanError(
-            _(
-                "%(name)s masih di daftar tunggu dan belum mendapat kursi. "
-                "Daftarkan sebagai peserta langsung bila ada tempat."
-            )
-            % {"name": reg.name}
-        )
     if reg.checked_in_at is not None:
         raise SarasehanError(
             _("%(name)s sudah tercatat hadir pada pukul %(time)s.")
             % {"name": reg.name, "time": timezone.localtime(reg.checked_in_at).strftime("%H:%M")}
         )
-    reg.checked_in_at = now
-    reg.checked_in_by = actor
-    reg.save(update_fields=["checked_in_at", "checked_in_by"])
+    _check_registration(reg, "check_in", hint=_check_in_hint(reg))
+    _registration_transition(reg, "check_in", changes={"checked_in_at": now, "checked_in_by": actor})
     if reg.kasus_id:
         # Coming to the door proves who they are: a guest's case enters the queue.
         kasus_confirm(kasus_id=reg.kasus_id, actor=actor)
@@ -650,9 +812,7 @@ def pendaftaran_walk_in(
     """Someone who did not register comes in. Walk-ins attend without taking an online seat."""
     if not name.strip():
         raise SarasehanError(_("Nama peserta wajib diisi."))
-    sarasehan = _lock(sarasehan_id)
-    if sarasehan.status != Status.TERBIT:
-        raise SarasehanError(_("Sarasehan ini tidak sedang berlangsung."))
+    sarasehan = _lock(sarasehan_id, "walk_in")
     now = now or timezone.now()
     _check_door(sarasehan, now)
     email = email.strip().lower()
@@ -661,7 +821,7 @@ def pendaftaran_walk_in(
         if email
         else None
     )
-    if existing is not None and existing.status == Reg.MENUNGGU_KONFIRMASI:
+    if existing is not None and existing.status in REGISTRATION_TRANSITIONS["walk_in"][0]:
         return _unconfirmed_walks_in(sarasehan, existing, actor=actor, now=now)
     if existing is not None:
         raise SudahTerdaftar(
@@ -690,11 +850,9 @@ def _unconfirmed_walks_in(
     _release_expired_holds(sarasehan, now)
     reg.refresh_from_db(fields=["hold_expires_at"])
     held = reg.hold_expires_at is not None
-    reg.status = Reg.LANGSUNG
-    reg.hold_expires_at = None
-    reg.checked_in_at = now
-    reg.checked_in_by = actor
-    reg.save(update_fields=["status", "hold_expires_at", "checked_in_at", "checked_in_by"])
+    _registration_transition(
+        reg, "walk_in", changes={"hold_expires_at": None, "checked_in_at": now, "checked_in_by": actor}
+    )
     if held and _promote_next(sarasehan) is None:
         Sarasehan.objects.filter(pk=sarasehan.pk).update(confirmed_count=F("confirmed_count") - 1)
     if reg.kasus_id:
@@ -708,9 +866,7 @@ def _unconfirmed_walks_in(
 @transaction.atomic
 def agenda_add_cases(*, sarasehan_id: int, actor, kasus_ids: list[int], invite: bool = True) -> int:
     """Put open cases on the agenda; their timelines record it and their reporters are invited."""
-    sarasehan = _lock(sarasehan_id)
-    if sarasehan.status == Status.DIBATALKAN:
-        raise SarasehanError(_("Sarasehan yang dibatalkan tidak dapat diubah."))
+    sarasehan = _lock(sarasehan_id, "agenda")
     present = set(AgendaSarasehan.objects.filter(sarasehan=sarasehan).values_list("kasus_id", flat=True))
     added = 0
     for kasus in Kasus.objects.open().confirmed().filter(pk__in=kasus_ids).select_related("reporter"):
@@ -775,8 +931,7 @@ def poin_record(
     if followup.strip() and (followup_opd is None or followup_due is None):
         raise SarasehanError(_("Tindak lanjut yang dijanjikan perlu OPD dan tenggat."))
     sarasehan = Sarasehan.objects.get(pk=sarasehan_id)
-    if sarasehan.status != Status.TERBIT:
-        raise SarasehanError(_("Poin hanya dapat dicatat pada sarasehan yang terbit."))
+    _check(sarasehan, "record_point")
     _check_door(sarasehan, now or timezone.now())
     reg = None
     if pendaftaran_id:
@@ -879,15 +1034,19 @@ def notulen_publish(*, sarasehan_id: int, actor, notulen: str) -> Sarasehan:
     """Publish the minutes on the public page; attendees are emailed once, on the first publication."""
     if not notulen.strip():
         raise SarasehanError(_("Notulen tidak boleh kosong."))
-    sarasehan = _lock(sarasehan_id)
-    if sarasehan.status != Status.TERBIT:
-        raise SarasehanError(_("Notulen hanya untuk sarasehan yang terbit."))
+    sarasehan = _lock(sarasehan_id, "publish_notulen")
     if sarasehan.starts_at > timezone.now():
         raise SarasehanError(_("Notulen diterbitkan setelah sarasehan dimulai."))
     first_time = sarasehan.notulen_published_at is None
-    sarasehan.notulen = notulen.strip()
-    sarasehan.notulen_published_at = sarasehan.notulen_published_at or timezone.now()
-    sarasehan.save(update_fields=["notulen", "notulen_published_at", "updated_at"])
+    _transition(
+        sarasehan,
+        "publish_notulen",
+        actor=actor,
+        changes={
+            "notulen": notulen.strip(),
+            "notulen_published_at": sarasehan.notulen_published_at or timezone.now(),
+        },
+    )
     if first_time:
         raised = PoinSarasehan.objects.filter(sarasehan=sarasehan, kasus__is_confidential=False).count()
         attendees = (
@@ -927,7 +1086,7 @@ def sarasehan_send_reminder(*, sarasehan_id: int, now: dt.datetime | None = None
     now = now or timezone.now()
     sarasehan = _lock(sarasehan_id)
     if (
-        sarasehan.status != Status.TERBIT
+        sarasehan.status not in TRANSITIONS["remind"][0]
         or sarasehan.reminder_sent_at is not None
         or not (now < sarasehan.starts_at <= now + dt.timedelta(days=1))
     ):

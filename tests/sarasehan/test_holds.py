@@ -53,7 +53,7 @@ def test_an_unconfirmed_guest_never_stands_on_the_waitlist():
     seated = register(s)
     waiting = register(s, prefix="antri", confirm=False)
     assert waiting.status == S.MENUNGGU_KONFIRMASI and waiting.hold_expires_at is None
-    services.pendaftaran_cancel(pendaftaran_id=seated.pk)
+    services.pendaftaran_cancel(pendaftaran_id=seated.pk, actor=None)
     waiting.refresh_from_db()
     assert waiting.status == S.MENUNGGU_KONFIRMASI and seats_taken(s) == 0
     assert "daftar tunggu" in OutboxEmail.objects.get(template="sarasehan_confirm", to=waiting.email).body_text
@@ -123,7 +123,7 @@ def test_confirming_after_the_hold_lapsed_needs_registration_still_open():
 def test_cancelling_a_held_seat_frees_it():
     s = sarasehan(capacity=1)
     guest = register(s, confirm=False)
-    services.pendaftaran_cancel(pendaftaran_id=guest.pk)
+    services.pendaftaran_cancel(pendaftaran_id=guest.pk, actor=None)
     guest.refresh_from_db()
     assert guest.status == S.DIBATALKAN and guest.hold_expires_at is None and seats_taken(s) == 0
 
