@@ -14,7 +14,6 @@ import datetime as dt
 import uuid
 from typing import Any
 
-import icalendar
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -43,7 +42,7 @@ from portal.kasus.services import (
 )
 from portal.wilayah.models import Kategori, Opd, Pejabat, Wilayah
 
-from . import selectors
+from . import ics, selectors
 from .models import AgendaSarasehan, PendaftaranSarasehan, PoinSarasehan, Sarasehan, new_code
 
 Status = Sarasehan.Status
@@ -1062,24 +1061,6 @@ def notulen_publish(*, sarasehan_id: int, actor, notulen: str) -> Sarasehan:
 # Reminders
 
 
-def calendar_file(sarasehan: Sarasehan) -> bytes:
-    cal = icalendar.Calendar()
-    cal.add("prodid", "-//Portal Aspirasi & Audiensi//sarasehan//ID")
-    cal.add("version", "2.0")
-    cal.add("method", "PUBLISH")
-    event = icalendar.Event()
-    event.add("uid", f"sarasehan-{sarasehan.pk}@{settings.SITE_URL.split('://')[-1].split('/')[0]}")
-    event.add("dtstamp", timezone.now())
-    event.add("dtstart", sarasehan.starts_at)
-    event.add("dtend", sarasehan.ends_at)
-    event.add("summary", sarasehan.title)
-    event.add("location", ", ".join(filter(None, [sarasehan.venue, str(sarasehan.kecamatan or "")])))
-    event.add("url", settings.SITE_URL + reverse("sarasehan:detail", args=[sarasehan.slug]))
-    event.add("description", sarasehan.theme or sarasehan.description[:500])
-    cal.add_component(event)
-    return cal.to_ical()
-
-
 @transaction.atomic
 def sarasehan_send_reminder(*, sarasehan_id: int, now: dt.datetime | None = None) -> int:
     """Email seated registrants one day before, with an .ics. Sent once per sarasehan (and again if moved)."""
@@ -1093,12 +1074,12 @@ def sarasehan_send_reminder(*, sarasehan_id: int, now: dt.datetime | None = None
         return 0
     sarasehan.reminder_sent_at = now
     sarasehan.save(update_fields=["reminder_sent_at"])
-    ics = Attachment(filename="sarasehan.ics", content=calendar_file(sarasehan), mimetype="text/calendar")
+    calendar = Attachment(filename="sarasehan.ics", content=ics.calendar_file(sarasehan), mimetype="text/calendar")
     sent = 0
     regs = PendaftaranSarasehan.objects.filter(sarasehan=sarasehan, status=Reg.TERDAFTAR).exclude(email="")
     for reg in regs:
         reg.sarasehan = sarasehan
-        _email(reg, "sarasehan_reminder", attachments=[ics, _qr_attachment(sarasehan, reg.code)])
+        _email(reg, "sarasehan_reminder", attachments=[calendar, _qr_attachment(sarasehan, reg.code)])
         sent += 1
     return sent
 
@@ -1120,7 +1101,6 @@ __all__ = [
     "SarasehanError",
     "SudahTerdaftar",
     "agenda_add_cases",
-    "calendar_file",
     "holds_due",
     "notulen_publish",
     "pendaftaran_cancel",

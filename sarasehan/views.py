@@ -12,7 +12,7 @@ from portal.akun.access import staff_required
 from portal.akun.roles import has_role
 from portal.kasus.models import Kasus
 
-from . import selectors, services
+from . import ics, selectors, services
 from .forms import (
     AgendaAddForm,
     AgendaFilterForm,
@@ -139,7 +139,7 @@ def check_email(request, slug):
 
 def sarasehan_ics(request, slug):
     sarasehan = get_object_or_404(Sarasehan.objects.published().select_related("kecamatan"), slug=slug)
-    response = HttpResponse(services.calendar_file(sarasehan), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(ics.calendar_file(sarasehan), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{sarasehan.slug}.ics"'
     return response
 
