@@ -5,9 +5,11 @@ that no held audiensi overlaps, then writes. On PostgreSQL the exclusion constra
 `audiensi_no_overlap` refuses what slipped through; its IntegrityError becomes SlotTaken.
 On SQLite every write transaction takes the database lock first (transaction_mode IMMEDIATE).
 
-Lock order (LOCK_ORDER), the same as portal.kasus's `_lock_tindak_lanjut`: the case row first, then the
-audiensi row, then the pejabat rows (sorted by id). `_lock` takes the first two and only then checks the
-status against TRANSITIONS, so every check sees what no other writer can change before the commit.
+Lock order (LOCK_ORDER) for audiensi and sarasehan, the same as portal.kasus's `_lock_tindak_lanjut`:
+the resident's own user row (a request serialises their submissions), then the case rows (sorted by id),
+then the audiensi or sarasehan row, then the pejabat rows (sorted by id) or the sarasehan's registrations.
+`_lock` takes the case and the audiensi and only then checks the status against TRANSITIONS, so every
+check sees what no other writer can change before the commit.
 """
 
 import datetime as dt
@@ -134,9 +136,13 @@ def slot_check(
     return slot.end
 
 
-def kasus_reference_check(*, user: User, reference: str) -> Kasus:
-    """The resident's own open case named by `reference`. Raises AudiensiError saying why not."""
-    kasus = Kasus.objects.filter(reference=reference.strip().upper(), reporter=user).first()
+def kasus_reference_check(*, user: User, reference: str, lock: bool = False) -> Kasus:
+    """The resident's own open case named by `reference`. Raises AudiensiError saying why not.
+
+    `lock` takes the case row (inside the caller's transaction) before its status is checked.
+    """
+    cases = Kasus.objects.select_for_update() if lock else Kasus.objects.all()
+    kasus = cases.filter(reference=reference.strip().upper(), reporter=user).first()
     if kasus is None:
         raise AudiensiError(_("Kasus %(ref)s tidak ditemukan di antara kasus Anda.") % {"ref": reference.strip()})
     if not kasus.is_open:
@@ -381,6 +387,8 @@ def audiensi_request(
         existing = Audiensi.objects.filter(idempotency_key=idempotency_key, pemohon=user).first()
         if existing is not None:
             return existing
+    # The chosen case is locked before the pejabat (LOCK_ORDER above).
+    kasus = kasus_reference_check(user=user, reference=kasus_reference, lock=True) if kasus_reference.strip() else None
     _lock_pejabat(pejabat.pk)
     end = slot_check(pejabat=pejabat, start=start, now=now)
     pengaturan = settings_for(pejabat)
@@ -390,9 +398,7 @@ def audiensi_request(
             _("Anda masih memiliki %(n)s permohonan audiensi terbuka dengan %(pejabat)s. Tunggu keputusannya dulu.")
             % {"n": open_count, "pejabat": pejabat.display_jabatan}
         )
-    if kasus_reference.strip():
-        kasus = kasus_reference_check(user=user, reference=kasus_reference)
-    else:
+    if kasus is None:
         kasus = kasus_services.kasus_open(
             title=topik.strip()[:200],
             summary=ringkasan.strip() or topik.strip(),

@@ -270,11 +270,18 @@ def sarasehan_create(
     return sarasehan
 
 
+def _lock_cases(*kasus_ids: int | None) -> None:
+    """Lock the cases whose timeline a service writes, before anything else (LOCK_ORDER in audiensi.services)."""
+    ids = sorted({pk for pk in kasus_ids if pk})
+    if ids:
+        list(Kasus.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+
+
 def _lock(sarasehan_id: int, action: str | None = None) -> Sarasehan:
     """Lock the sarasehan row, then check `action` (if any) against the status table.
 
-    Lock order (see audiensi.services for the case rule): a case row first, then the sarasehan, then
-    its registrations.
+    Lock order (LOCK_ORDER in audiensi.services): the case rows first (`_lock_cases`), then the sarasehan,
+    then its registrations.
     """
     sarasehan = Sarasehan.objects.select_for_update(of=("self",)).select_related("kecamatan").get(pk=sarasehan_id)
     if action is not None:
@@ -512,6 +519,7 @@ def _register(
 ) -> PendaftaranSarasehan:
     # The lock orders registrations: created_at below is arrival order, and a cancellation
     # promoting from the waitlist waits for (and then sees) every registration before it.
+    _lock_cases(kasus_id)
     sarasehan = _lock(sarasehan_id)
     now = timezone.now()
     _check_window(sarasehan, now)
@@ -685,7 +693,8 @@ def pendaftaran_confirm(*, pendaftaran_id: int) -> PendaftaranSarasehan:
     A seat still held becomes theirs. After the hold lapsed they take a free seat, or join the end of the
     waitlist, while registration is open. A topic they registered enters the case queue.
     """
-    sarasehan_id = PendaftaranSarasehan.objects.values_list("sarasehan_id", flat=True).get(pk=pendaftaran_id)
+    sarasehan_id, kasus_id = PendaftaranSarasehan.objects.values_list("sarasehan_id", "kasus_id").get(pk=pendaftaran_id)
+    _lock_cases(kasus_id)
     sarasehan = _lock(sarasehan_id)
     now = timezone.now()
     _release_expired_holds(sarasehan, now)
@@ -771,6 +780,7 @@ def pendaftaran_check_in(
     code = selectors.code_from_input(code)
     if not code:
         raise SarasehanError(_("Masukkan kode pendaftaran."))
+    _lock_cases(*PendaftaranSarasehan.objects.filter(code=code).values_list("kasus_id", flat=True))
     reg = (
         PendaftaranSarasehan.objects.select_for_update(of=("self",))
         .select_related("sarasehan")
@@ -811,6 +821,12 @@ def pendaftaran_walk_in(
     """Someone who did not register comes in. Walk-ins attend without taking an online seat."""
     if not name.strip():
         raise SarasehanError(_("Nama peserta wajib diisi."))
+    if email.strip():
+        _lock_cases(
+            *PendaftaranSarasehan.objects.filter(sarasehan_id=sarasehan_id, email=email.strip().lower()).values_list(
+                "kasus_id", flat=True
+            )
+        )
     sarasehan = _lock(sarasehan_id, "walk_in")
     now = now or timezone.now()
     _check_door(sarasehan, now)
@@ -865,6 +881,7 @@ def _unconfirmed_walks_in(
 @transaction.atomic
 def agenda_add_cases(*, sarasehan_id: int, actor, kasus_ids: list[int], invite: bool = True) -> int:
     """Put open cases on the agenda; their timelines record it and their reporters are invited."""
+    _lock_cases(*kasus_ids)
     sarasehan = _lock(sarasehan_id, "agenda")
     present = set(AgendaSarasehan.objects.filter(sarasehan=sarasehan).values_list("kasus_id", flat=True))
     added = 0
@@ -898,6 +915,27 @@ def agenda_add_cases(*, sarasehan_id: int, actor, kasus_ids: list[int], invite: 
 # Points raised and notulen
 
 
+def _point_case(*, kasus_reference: str, reg: PendaftaranSarasehan | None) -> Kasus | None:
+    """The existing case a point goes on, locked first (LOCK_ORDER) and checked after the lock; None for a new one.
+
+    A case named by reference is followed into the case it was merged into; the registrant's own case is
+    used while it is open.
+    """
+    if kasus_reference.strip():
+        kasus = Kasus.objects.select_for_update().filter(reference=kasus_reference.strip().upper()).first()
+        if kasus is None:
+            raise SarasehanError(_("Kasus %(ref)s tidak ditemukan.") % {"ref": kasus_reference.strip()})
+        if kasus.merged_into_id:
+            kasus = Kasus.objects.select_for_update().get(pk=kasus.merged_into_id)
+        if not kasus.is_open:
+            raise SarasehanError(_("Kasus %(ref)s sudah tidak aktif.") % {"ref": kasus.reference})
+        return kasus
+    if reg is not None and reg.kasus_id:
+        kasus = Kasus.objects.select_for_update().get(pk=reg.kasus_id)
+        return kasus if kasus.is_open else None
+    return None
+
+
 @transaction.atomic
 def poin_record(
     *,
@@ -929,14 +967,11 @@ def poin_record(
             return done
     if followup.strip() and (followup_opd is None or followup_due is None):
         raise SarasehanError(_("Tindak lanjut yang dijanjikan perlu OPD dan tenggat."))
-    sarasehan = Sarasehan.objects.get(pk=sarasehan_id)
-    _check(sarasehan, "record_point")
-    _check_door(sarasehan, now or timezone.now())
     reg = None
     if pendaftaran_id:
         reg = (
-            PendaftaranSarasehan.objects.select_related("user", "kasus")
-            .filter(pk=pendaftaran_id, sarasehan=sarasehan)
+            PendaftaranSarasehan.objects.select_related("user")
+            .filter(pk=pendaftaran_id, sarasehan_id=sarasehan_id)
             .first()
         )
         if reg is None:
@@ -944,6 +979,9 @@ def poin_record(
     speaker = speaker_name.strip() or (reg.name if reg else "")
     if not speaker:
         raise SarasehanError(_("Tuliskan siapa yang menyampaikan."))
+    kasus = _point_case(kasus_reference=kasus_reference, reg=reg)
+    sarasehan = _lock(sarasehan_id, "record_point")
+    _check_door(sarasehan, now or timezone.now())
     # Dated by the event, whenever staff type it in.
     raised_on = timezone.localtime(sarasehan.starts_at).date()
     when = raised_on.strftime("%d-%m-%Y")
@@ -956,18 +994,7 @@ def poin_record(
         "sarasehan_title": sarasehan.title,
         "raised_on": raised_on.isoformat(),
     }
-    kasus = None
-    if kasus_reference.strip():
-        kasus = Kasus.objects.filter(reference=kasus_reference.strip().upper()).first()
-        if kasus is None:
-            raise SarasehanError(_("Kasus %(ref)s tidak ditemukan.") % {"ref": kasus_reference.strip()})
-    elif reg is not None and reg.kasus_id and reg.kasus.is_open:
-        kasus = reg.kasus
     if kasus is not None:
-        if kasus.merged_into_id:
-            kasus = Kasus.objects.get(pk=kasus.merged_into_id)
-        if not kasus.is_open:
-            raise SarasehanError(_("Kasus %(ref)s sudah tidak aktif.") % {"ref": kasus.reference})
         if kasus.confirmed_at is None:
             kasus = kasus_confirm(kasus_id=kasus.pk, actor=actor)
         kasus_log(kasus=kasus, kind="sarasehan.raised", visibility="publik", params=params, actor=actor, data=data)
