@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from portal.akun.models import User
 from portal.kasus import services as kasus_services
@@ -203,21 +203,21 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
 }
 
 ACTION_LABELS: dict[str, Promise] = {
-    "confirm": gettext_lazy("dikonfirmasi"),
-    "propose": gettext_lazy("diusulkan jadwal lain"),
-    "accept_proposal": gettext_lazy("menerima jadwal usulan"),
-    "decline_proposal": gettext_lazy("menolak jadwal usulan"),
-    "handover_pejabat": gettext_lazy("dialihkan ke pejabat lain"),
-    "handover_opd": gettext_lazy("dialihkan ke OPD"),
-    "decline": gettext_lazy("ditolak"),
-    "cancel": gettext_lazy("dibatalkan"),
-    "reschedule": gettext_lazy("dijadwalkan ulang"),
-    "expire": gettext_lazy("kedaluwarsa"),
-    "remind": gettext_lazy("diingatkan"),
-    "attend": gettext_lazy("dicatat hadir"),
-    "no_show": gettext_lazy("dicatat tidak hadir"),
-    "minutes": gettext_lazy("diberi notulen"),
-    "tindak_lanjut": gettext_lazy("diberi tindak lanjut"),
+    "confirm": pgettext_lazy("action", "dikonfirmasi"),
+    "propose": pgettext_lazy("action", "diusulkan jadwal lain"),
+    "accept_proposal": pgettext_lazy("action", "menerima jadwal usulan"),
+    "decline_proposal": pgettext_lazy("action", "menolak jadwal usulan"),
+    "handover_pejabat": pgettext_lazy("action", "dialihkan ke pejabat lain"),
+    "handover_opd": pgettext_lazy("action", "dialihkan ke OPD"),
+    "decline": pgettext_lazy("action", "ditolak"),
+    "cancel": pgettext_lazy("action", "dibatalkan"),
+    "reschedule": pgettext_lazy("action", "dijadwalkan ulang"),
+    "expire": pgettext_lazy("action", "kedaluwarsa"),
+    "remind": pgettext_lazy("action", "diingatkan"),
+    "attend": pgettext_lazy("action", "dicatat hadir"),
+    "no_show": pgettext_lazy("action", "dicatat tidak hadir"),
+    "minutes": pgettext_lazy("action", "diberi notulen"),
+    "tindak_lanjut": pgettext_lazy("action", "diberi tindak lanjut"),
 }
 
 

@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from portal.akun.models import User
 from portal.akun.roles import is_staff_member
@@ -81,15 +81,15 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "remind": (_PUBLISHED, None),
 }
 ACTION_LABELS: dict[str, Promise] = {
-    "publish": gettext_lazy("diterbitkan"),
-    "change": gettext_lazy("diubah"),
-    "change_capacity": gettext_lazy("diubah kapasitasnya"),
-    "cancel": gettext_lazy("dibatalkan"),
-    "agenda": gettext_lazy("diberi agenda"),
-    "walk_in": gettext_lazy("menerima peserta langsung"),
-    "record_point": gettext_lazy("mencatat poin"),
-    "publish_notulen": gettext_lazy("menerbitkan notulen"),
-    "remind": gettext_lazy("mengirim pengingat"),
+    "publish": pgettext_lazy("action", "diterbitkan"),
+    "change": pgettext_lazy("action", "diubah"),
+    "change_capacity": pgettext_lazy("action", "diubah kapasitasnya"),
+    "cancel": pgettext_lazy("action", "dibatalkan"),
+    "agenda": pgettext_lazy("action", "diberi agenda"),
+    "walk_in": pgettext_lazy("action", "menerima peserta langsung"),
+    "record_point": pgettext_lazy("action", "mencatat poin"),
+    "publish_notulen": pgettext_lazy("action", "menerbitkan notulen"),
+    "remind": pgettext_lazy("action", "mengirim pengingat"),
 }
 
 # The audit log's name of each staff action that writes a sarasehan row.
@@ -109,11 +109,11 @@ REGISTRATION_TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "promote": (frozenset({Reg.MENUNGGU}), Reg.TERDAFTAR),
 }
 REGISTRATION_ACTION_LABELS: dict[str, Promise] = {
-    "confirm": gettext_lazy("dikonfirmasi"),
-    "cancel": gettext_lazy("dibatalkan"),
-    "check_in": gettext_lazy("dicatat hadir"),
-    "walk_in": gettext_lazy("dicatat sebagai peserta langsung"),
-    "promote": gettext_lazy("mendapat kursi"),
+    "confirm": pgettext_lazy("action", "dikonfirmasi"),
+    "cancel": pgettext_lazy("action", "dibatalkan"),
+    "check_in": pgettext_lazy("action", "dicatat hadir"),
+    "walk_in": pgettext_lazy("action", "dicatat sebagai peserta langsung"),
+    "promote": pgettext_lazy("action", "mendapat kursi"),
 }
 
 
