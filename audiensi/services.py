@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy
 
 from portal.akun.models import User
 from portal.kasus import services as kasus_services
@@ -203,21 +203,21 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
 }
 
 ACTION_LABELS: dict[str, Promise] = {
-    "confirm": pgettext_lazy("action", "dikonfirmasi"),
-    "propose": pgettext_lazy("action", "diusulkan jadwal lain"),
-    "accept_proposal": pgettext_lazy("action", "menerima jadwal usulan"),
-    "decline_proposal": pgettext_lazy("action", "menolak jadwal usulan"),
-    "handover_pejabat": pgettext_lazy("action", "dialihkan ke pejabat lain"),
-    "handover_opd": pgettext_lazy("action", "dialihkan ke OPD"),
-    "decline": pgettext_lazy("action", "ditolak"),
-    "cancel": pgettext_lazy("action", "dibatalkan"),
-    "reschedule": pgettext_lazy("action", "dijadwalkan ulang"),
-    "expire": pgettext_lazy("action", "kedaluwarsa"),
-    "remind": pgettext_lazy("action", "diingatkan"),
-    "attend": pgettext_lazy("action", "dicatat hadir"),
-    "no_show": pgettext_lazy("action", "dicatat tidak hadir"),
-    "minutes": pgettext_lazy("action", "diberi notulen"),
-    "tindak_lanjut": pgettext_lazy("action", "diberi tindak lanjut"),
+    "confirm": gettext_lazy("konfirmasi"),
+    "propose": gettext_lazy("usulkan jadwal lain"),
+    "accept_proposal": gettext_lazy("terima jadwal usulan"),
+    "decline_proposal": gettext_lazy("tolak jadwal usulan"),
+    "handover_pejabat": gettext_lazy("alihkan ke pejabat lain"),
+    "handover_opd": gettext_lazy("alihkan ke OPD"),
+    "decline": gettext_lazy("tolak permohonan"),
+    "cancel": gettext_lazy("batalkan"),
+    "reschedule": gettext_lazy("jadwalkan ulang"),
+    "expire": gettext_lazy("kedaluwarsakan"),
+    "remind": gettext_lazy("kirim pengingat"),
+    "attend": gettext_lazy("catat hadir"),
+    "no_show": gettext_lazy("catat tidak hadir"),
+    "minutes": gettext_lazy("tulis notulen"),
+    "tindak_lanjut": gettext_lazy("catat tindak lanjut"),
 }
 
 
@@ -228,7 +228,7 @@ def allowed_actions(audiensi: Audiensi) -> set[str]:
 def _check(audiensi: Audiensi, action: str) -> None:
     if audiensi.status not in TRANSITIONS[action][0]:
         raise TransitionNotAllowed(
-            _("Audiensi ini berstatus “%(status)s”, sehingga tidak dapat %(action)s.")
+            _("Audiensi ini berstatus “%(status)s”, sehingga langkah “%(action)s” tidak dapat dilakukan.")
             % {"status": audiensi.get_status_display(), "action": ACTION_LABELS[action]}
         )
 

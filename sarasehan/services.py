@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy
 
 from portal.akun.models import User
 from portal.akun.roles import is_staff_member
@@ -81,15 +81,15 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "remind": (_PUBLISHED, None),
 }
 ACTION_LABELS: dict[str, Promise] = {
-    "publish": pgettext_lazy("action", "diterbitkan"),
-    "change": pgettext_lazy("action", "diubah"),
-    "change_capacity": pgettext_lazy("action", "diubah kapasitasnya"),
-    "cancel": pgettext_lazy("action", "dibatalkan"),
-    "agenda": pgettext_lazy("action", "diberi agenda"),
-    "walk_in": pgettext_lazy("action", "menerima peserta langsung"),
-    "record_point": pgettext_lazy("action", "mencatat poin"),
-    "publish_notulen": pgettext_lazy("action", "menerbitkan notulen"),
-    "remind": pgettext_lazy("action", "mengirim pengingat"),
+    "publish": gettext_lazy("terbitkan"),
+    "change": gettext_lazy("ubah"),
+    "change_capacity": gettext_lazy("ubah kapasitas"),
+    "cancel": gettext_lazy("batalkan"),
+    "agenda": gettext_lazy("tambah agenda"),
+    "walk_in": gettext_lazy("catat peserta langsung"),
+    "record_point": gettext_lazy("catat poin"),
+    "publish_notulen": gettext_lazy("terbitkan notulen"),
+    "remind": gettext_lazy("kirim pengingat"),
 }
 
 # The audit log's name of each staff action that writes a sarasehan row.
@@ -109,11 +109,11 @@ REGISTRATION_TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "promote": (frozenset({Reg.MENUNGGU}), Reg.TERDAFTAR),
 }
 REGISTRATION_ACTION_LABELS: dict[str, Promise] = {
-    "confirm": pgettext_lazy("action", "dikonfirmasi"),
-    "cancel": pgettext_lazy("action", "dibatalkan"),
-    "check_in": pgettext_lazy("action", "dicatat hadir"),
-    "walk_in": pgettext_lazy("action", "dicatat sebagai peserta langsung"),
-    "promote": pgettext_lazy("action", "mendapat kursi"),
+    "confirm": gettext_lazy("konfirmasi email"),
+    "cancel": gettext_lazy("batalkan"),
+    "check_in": gettext_lazy("catat hadir"),
+    "walk_in": gettext_lazy("catat sebagai peserta langsung"),
+    "promote": gettext_lazy("beri kursi"),
 }
 
 
@@ -128,7 +128,7 @@ def registration_allowed_actions(reg: PendaftaranSarasehan) -> set[str]:
 def _check(sarasehan: Sarasehan, action: str) -> None:
     if sarasehan.status not in TRANSITIONS[action][0]:
         raise TransitionNotAllowed(
-            _("Sarasehan ini berstatus “%(status)s”, sehingga tidak dapat %(action)s.")
+            _("Sarasehan ini berstatus “%(status)s”, sehingga langkah “%(action)s” tidak dapat dilakukan.")
             % {"status": sarasehan.get_status_display(), "action": ACTION_LABELS[action]}
         )
 
@@ -136,7 +136,9 @@ def _check(sarasehan: Sarasehan, action: str) -> None:
 def _check_registration(reg: PendaftaranSarasehan, action: str, hint: str = "") -> None:
     """`hint` tells staff what to do instead (at the door)."""
     if reg.status not in REGISTRATION_TRANSITIONS[action][0]:
-        message = _("Pendaftaran %(code)s berstatus “%(status)s”, sehingga tidak dapat %(action)s.") % {
+        message = _(
+            "Pendaftaran %(code)s berstatus “%(status)s”, sehingga langkah “%(action)s” tidak dapat dilakukan."
+        ) % {
             "code": reg.code,
             "status": reg.get_status_display(),
             "action": REGISTRATION_ACTION_LABELS[action],

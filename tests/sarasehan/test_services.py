@@ -29,7 +29,7 @@ def test_it_creates_a_draft_and_publishes_it():
     with pytest.raises(services.SarasehanError):
         register(s)
     services.sarasehan_publish(sarasehan_id=s.pk, actor=None)
-    with pytest.raises(services.SarasehanError, match="berstatus “Terbit”, sehingga tidak dapat diterbitkan"):
+    with pytest.raises(services.SarasehanError, match="berstatus “Terbit”, sehingga langkah “terbitkan”"):
         services.sarasehan_publish(sarasehan_id=s.pk, actor=None)
     assert register(s).status == S.TERDAFTAR
 
@@ -118,7 +118,7 @@ def test_it_refuses_cancelling_a_cancelled_registration():
     s = sarasehan(capacity=1)
     reg, waiting = register(s, 2)
     services.pendaftaran_cancel(pendaftaran_id=reg.pk, actor=None)
-    with pytest.raises(services.SarasehanError, match="berstatus “Dibatalkan”, sehingga tidak dapat dibatalkan"):
+    with pytest.raises(services.SarasehanError, match="berstatus “Dibatalkan”, sehingga langkah “batalkan”"):
         services.pendaftaran_cancel(pendaftaran_id=reg.pk, actor=None)
     s.refresh_from_db()
     waiting.refresh_from_db()
