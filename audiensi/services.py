@@ -296,7 +296,7 @@ def _log(
     kind: str,
     params: dict | None = None,
     *,
-    actor,
+    actor: User | None,
     message: str = "",
     by_reporter: bool = False,
     visibility: str = PELAPOR,
@@ -656,7 +656,7 @@ def audiensi_reschedule(
 # Periodic -------------------------------------------------------------------------------------
 
 
-def audiensi_expire_pending(*, now: dt.datetime | None = None) -> int:
+def audiensi_expire_pending(*, actor: User | None, now: dt.datetime | None = None) -> int:
     """Release the slots of requests protokol did not decide in time. Idempotent."""
     now = now or timezone.now()
     count = 0
@@ -669,13 +669,13 @@ def audiensi_expire_pending(*, now: dt.datetime | None = None) -> int:
                 continue  # decided meanwhile
             if audiensi.expires_at is None or audiensi.expires_at > now:
                 continue
-            message = _transition(audiensi, "expire", actor=None, kind="audiensi.expired")
+            message = _transition(audiensi, "expire", actor=actor, kind="audiensi.expired")
             _notify_cancelled(audiensi, message)
             count += 1
     return count
 
 
-def audiensi_send_reminders(*, now: dt.datetime | None = None) -> int:
+def audiensi_send_reminders(*, actor: User | None, now: dt.datetime | None = None) -> int:
     """Remind residents of confirmed audiensi tomorrow, once each."""
     now = now or timezone.now()
     tomorrow = timezone.localdate(now) + dt.timedelta(days=1)
@@ -696,7 +696,7 @@ def audiensi_send_reminders(*, now: dt.datetime | None = None) -> int:
             _transition(
                 audiensi,
                 "remind",
-                actor=None,
+                actor=actor,
                 kind="audiensi.reminded",
                 changes={"reminder_sent_at": now},
                 visibility=INTERNAL,

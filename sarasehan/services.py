@@ -306,7 +306,9 @@ def sarasehan_publish(*, sarasehan_id: int, actor: User | None) -> Sarasehan:
 
 
 @transaction.atomic
-def sarasehan_update(*, sarasehan_id: int, actor, pejabat: list[Pejabat] | None = None, **fields) -> list[str]:
+def sarasehan_update(
+    *, sarasehan_id: int, actor: User | None, pejabat: list[Pejabat] | None = None, **fields: Any
+) -> list[str]:
     """Change a sarasehan; registrants hear about changed time or place. Returns the changed field names."""
     sarasehan = _lock(sarasehan_id, "change")
     allowed = {
@@ -689,7 +691,7 @@ def pendaftaran_cancel(*, pendaftaran_id: int, actor: User | AnonymousUser | Non
 
 
 @transaction.atomic
-def pendaftaran_confirm(*, pendaftaran_id: int) -> PendaftaranSarasehan:
+def pendaftaran_confirm(*, pendaftaran_id: int, actor: User | None) -> PendaftaranSarasehan:
     """The guest pressed the button behind the emailed link: the email is theirs. Twice is harmless.
 
     A seat still held becomes theirs. After the hold lapsed they take a free seat, or join the end of the
@@ -721,7 +723,7 @@ def pendaftaran_confirm(*, pendaftaran_id: int) -> PendaftaranSarasehan:
     )
     reg.sarasehan = sarasehan
     if reg.kasus_id:
-        kasus_confirm(kasus_id=reg.kasus_id)
+        kasus_confirm(kasus_id=reg.kasus_id, actor=actor)
     _email(reg, "sarasehan_registered", attachments=[_qr_attachment(sarasehan, reg.code)] if seated else None)
     return reg
 
@@ -774,7 +776,7 @@ def _check_in_hint(reg: PendaftaranSarasehan) -> str:
 
 @transaction.atomic
 def pendaftaran_check_in(
-    *, sarasehan_id: int, code: str, actor, now: dt.datetime | None = None
+    *, sarasehan_id: int, code: str, actor: User | None, now: dt.datetime | None = None
 ) -> PendaftaranSarasehan:
     """Mark a registrant present from the code typed or scanned at the door."""
     now = now or timezone.now()
@@ -813,7 +815,7 @@ def pendaftaran_check_in(
 def pendaftaran_walk_in(
     *,
     sarasehan_id: int,
-    actor,
+    actor: User | None,
     name: str,
     phone: str = "",
     desa: Wilayah | None = None,
@@ -858,7 +860,7 @@ def pendaftaran_walk_in(
 
 
 def _unconfirmed_walks_in(
-    sarasehan: Sarasehan, reg: PendaftaranSarasehan, *, actor, now: dt.datetime
+    sarasehan: Sarasehan, reg: PendaftaranSarasehan, *, actor: User | None, now: dt.datetime
 ) -> PendaftaranSarasehan:
     """A guest who never confirmed their email comes to the door: their registration becomes the walk-in.
 
@@ -881,7 +883,7 @@ def _unconfirmed_walks_in(
 
 
 @transaction.atomic
-def agenda_add_cases(*, sarasehan_id: int, actor, kasus_ids: list[int], invite: bool = True) -> int:
+def agenda_add_cases(*, sarasehan_id: int, actor: User | None, kasus_ids: list[int], invite: bool = True) -> int:
     """Put open cases on the agenda; their timelines record it and their reporters are invited."""
     _lock_cases(*kasus_ids)
     sarasehan = _lock(sarasehan_id, "agenda")
@@ -942,7 +944,7 @@ def _point_case(*, kasus_reference: str, reg: PendaftaranSarasehan | None) -> Ka
 def poin_record(
     *,
     sarasehan_id: int,
-    actor,
+    actor: User | None,
     content: str,
     speaker_name: str = "",
     pendaftaran_id: int | None = None,
@@ -1058,7 +1060,7 @@ def poin_record(
 
 
 @transaction.atomic
-def notulen_publish(*, sarasehan_id: int, actor, notulen: str) -> Sarasehan:
+def notulen_publish(*, sarasehan_id: int, actor: User | None, notulen: str) -> Sarasehan:
     """Publish the minutes on the public page; attendees are emailed once, on the first publication."""
     if not notulen.strip():
         raise SarasehanError(_("Notulen tidak boleh kosong."))
@@ -1091,7 +1093,7 @@ def notulen_publish(*, sarasehan_id: int, actor, notulen: str) -> Sarasehan:
 
 
 @transaction.atomic
-def sarasehan_send_reminder(*, sarasehan_id: int, now: dt.datetime | None = None) -> int:
+def sarasehan_send_reminder(*, sarasehan_id: int, actor: User | None, now: dt.datetime | None = None) -> int:
     """Email seated registrants one day before, with an .ics. Sent once per sarasehan (and again if moved)."""
     now = now or timezone.now()
     sarasehan = _lock(sarasehan_id)

@@ -182,7 +182,7 @@ def registration_confirm(request, token):
     if isinstance(reg, HttpResponse):
         return reg
     try:
-        reg = services.pendaftaran_confirm(pendaftaran_id=reg.pk)
+        reg = services.pendaftaran_confirm(pendaftaran_id=reg.pk, actor=None)
     except services.SarasehanError as exc:
         messages.error(request, str(exc))
     else:

@@ -62,7 +62,7 @@ def test_it_holds_300_of_500_at_once_seats_them_on_confirmation_and_promotes_in_
 
     # Everyone confirms at once: every held seat becomes its holder's, the rest queue.
     results = _run_concurrently(
-        lambda pk: services.pendaftaran_confirm(pendaftaran_id=pk),
+        lambda pk: services.pendaftaran_confirm(pendaftaran_id=pk, actor=None),
         list(PendaftaranSarasehan.objects.filter(sarasehan=s).values_list("pk", flat=True)),
     )
     assert [r for kind, r in results if kind == "error"] == []
@@ -132,7 +132,7 @@ def test_lapsed_holds_confirmations_and_new_registrations_at_once_never_overbook
     def act(item):
         kind, value = item
         if kind == "confirm":
-            return services.pendaftaran_confirm(pendaftaran_id=value)
+            return services.pendaftaran_confirm(pendaftaran_id=value, actor=None)
         if kind == "release":
             return services.pendaftaran_release_holds(sarasehan_id=s.pk)
         return services.pendaftaran_create(sarasehan_id=s.pk, name=f"Baru {value}", email=f"baru{value}@example.org")

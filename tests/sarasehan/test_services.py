@@ -180,7 +180,7 @@ def test_a_guest_topic_opens_a_waiting_case_that_confirming_the_email_admits():
     kasus = reg.kasus
     assert kasus.channel == "sarasehan" and kasus.confirmed_at is None and kasus.reporter_email == "wati@example.org"
     assert kasus.riwayat.get().kind == "sarasehan.registered"
-    services.pendaftaran_confirm(pendaftaran_id=reg.pk)
+    services.pendaftaran_confirm(pendaftaran_id=reg.pk, actor=None)
     kasus.refresh_from_db()
     assert kasus.confirmed_at is not None
 
@@ -357,7 +357,7 @@ def test_the_reminder_waits_until_the_day_before():
     s = sarasehan(starts_in=dt.timedelta(days=3))
     register(s)
     assert services.reminders_due() == []
-    assert services.sarasehan_send_reminder(sarasehan_id=s.pk) == 0
+    assert services.sarasehan_send_reminder(sarasehan_id=s.pk, actor=None) == 0
 
 
 def test_merging_moves_sarasehan_points_to_the_surviving_case():

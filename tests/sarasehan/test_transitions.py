@@ -74,7 +74,7 @@ ACTIONS: dict[str, Callable[[Sarasehan], Any]] = {
     "publish_notulen": lambda s: services.notulen_publish(
         sarasehan_id=s.pk, actor=None, notulen="Tiga persoalan dibahas."
     ),
-    "remind": lambda s: services.sarasehan_send_reminder(sarasehan_id=s.pk),
+    "remind": lambda s: services.sarasehan_send_reminder(sarasehan_id=s.pk, actor=None),
 }
 
 
@@ -165,7 +165,7 @@ def walk_in(reg: PendaftaranSarasehan) -> Any:
 
 
 REGISTRATION_ACTIONS: dict[str, Callable[[PendaftaranSarasehan], Any]] = {
-    "confirm": lambda r: services.pendaftaran_confirm(pendaftaran_id=r.pk),
+    "confirm": lambda r: services.pendaftaran_confirm(pendaftaran_id=r.pk, actor=None),
     "cancel": lambda r: services.pendaftaran_cancel(pendaftaran_id=r.pk, actor=None),
     "check_in": lambda r: services.pendaftaran_check_in(sarasehan_id=r.sarasehan_id, code=r.code, actor=None),
     "walk_in": walk_in,
