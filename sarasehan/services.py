@@ -56,7 +56,7 @@ class SarasehanError(KasusError):
     """A sarasehan rule refused the change; the message is translated and safe to show."""
 
 
-class SudahTerdaftar(SarasehanError):
+class AlreadyRegistered(SarasehanError):
     pass
 
 
@@ -596,7 +596,7 @@ def pendaftaran_create(
 
     A signed-in resident with a verified email gets a seat if one is free, else the waitlist. Anyone else
     is "menunggu konfirmasi": a free seat is held for SARASEHAN_HOLD_MINUTES and the emailed link confirms it.
-    A guest typing an address already registered gets SudahTerdaftar, and the registration is emailed to
+    A guest typing an address already registered gets AlreadyRegistered, and the registration is emailed to
     that address.
     """
     user = user if getattr(user, "is_authenticated", False) else None
@@ -629,7 +629,7 @@ def pendaftaran_create(
             if PendaftaranSarasehan.objects.filter(sarasehan_id=sarasehan_id, email=email).exists():
                 if user is None:
                     _send_existing(email, sarasehan_id)
-                raise SudahTerdaftar(
+                raise AlreadyRegistered(
                     _(
                         "Email %(email)s sudah terdaftar untuk sarasehan ini. "
                         "Tautan untuk melihat atau membatalkannya ada di email konfirmasi."
@@ -843,7 +843,7 @@ def pendaftaran_walk_in(
     if existing is not None and existing.status in REGISTRATION_TRANSITIONS["walk_in"][0]:
         return _unconfirmed_walks_in(sarasehan, existing, actor=actor, now=now)
     if existing is not None:
-        raise SudahTerdaftar(
+        raise AlreadyRegistered(
             _("Email %(email)s sudah terdaftar; cari kodenya dan catat kehadirannya.") % {"email": email}
         )
     return PendaftaranSarasehan.objects.create(
@@ -1130,7 +1130,7 @@ def new_idempotency_key() -> str:
 
 __all__ = [
     "SarasehanError",
-    "SudahTerdaftar",
+    "AlreadyRegistered",
     "agenda_add_cases",
     "holds_due",
     "notulen_publish",

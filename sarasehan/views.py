@@ -95,7 +95,7 @@ def sarasehan_detail(request, slug):
                     kasus_id=data["kasus"].pk if data.get("kasus") else None,
                     language=getattr(request, "LANGUAGE_CODE", "id"),
                 )
-            except services.SudahTerdaftar as exc:
+            except services.AlreadyRegistered as exc:
                 # A guest sees the same page whether or not the address was registered; the mailbox learns which.
                 if user is None:
                     return redirect("sarasehan:check_email", sarasehan.slug)

@@ -112,7 +112,7 @@ def test_the_same_email_at_once_registers_once():
 
     results = _run_concurrently(register, list(range(WORKERS)))
     kinds = Counter(kind for kind, _r in results)
-    assert kinds["ok"] == 1 and all("SudahTerdaftar" in r for kind, r in results if kind == "error")
+    assert kinds["ok"] == 1 and all("AlreadyRegistered" in r for kind, r in results if kind == "error")
     assert PendaftaranSarasehan.objects.count() == 1
     assert Sarasehan.objects.get(pk=s.pk).confirmed_count == 1
     # The mailbox, not the form, learns that the address was already registered.

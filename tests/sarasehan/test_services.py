@@ -68,7 +68,7 @@ def test_it_refuses_registration_before_opening_and_after_closing():
 def test_it_refuses_a_second_registration_with_the_same_email():
     s = sarasehan()
     services.pendaftaran_create(sarasehan_id=s.pk, name="Sri", email="Sri@Example.org")
-    with pytest.raises(services.SudahTerdaftar, match="sudah terdaftar"):
+    with pytest.raises(services.AlreadyRegistered, match="sudah terdaftar"):
         services.pendaftaran_create(sarasehan_id=s.pk, name="Sri lagi", email="sri@example.org ")
     assert PendaftaranSarasehan.objects.count() == 1
     s.refresh_from_db()
@@ -110,7 +110,7 @@ def test_a_cancellation_with_nobody_waiting_frees_the_seat():
     s.refresh_from_db()
     assert s.confirmed_count == 0
     # One registration per email: a cancelled one still counts.
-    with pytest.raises(services.SudahTerdaftar):
+    with pytest.raises(services.AlreadyRegistered):
         register(s)
 
 
@@ -234,7 +234,7 @@ def test_walk_ins_attend_without_taking_a_seat():
     assert walk_in.status == S.LANGSUNG and walk_in.checked_in_at and also.code != walk_in.code
     s.refresh_from_db()
     assert s.confirmed_count == 1
-    with pytest.raises(services.SudahTerdaftar):
+    with pytest.raises(services.AlreadyRegistered):
         services.pendaftaran_walk_in(sarasehan_id=s.pk, actor=staff(), name="X", email="tamu0@example.org")
 
 

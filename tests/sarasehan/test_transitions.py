@@ -218,7 +218,7 @@ def test_it_refuses_every_forbidden_registration_move_and_writes_nothing(action,
         REGISTRATION_ACTIONS[action](reg)
     elif action == "walk_in":
         # At the door a registered address is looked up by its code instead.
-        with pytest.raises(services.SudahTerdaftar):
+        with pytest.raises(services.AlreadyRegistered):
             walk_in(reg)
     else:
         with pytest.raises(services.TransitionNotAllowed) as exc:
