@@ -371,7 +371,10 @@ def audiensi_request(
     idempotency_key: str = "",
     now: dt.datetime | None = None,
 ) -> Audiensi:
-    """A resident requests a slot. The request holds the slot until protokol decides or it expires."""
+    """A resident requests a slot. The request holds the slot until protokol decides or it expires.
+
+    Over 60 lines: the checks, locks (in LOCK_ORDER) and writes of one booking, kept in one readable sequence.
+    """
     now = now or timezone.now()
     if not email_verified(user):
         raise AudiensiError(_("Verifikasi alamat email Anda terlebih dahulu sebelum mengajukan audiensi."))

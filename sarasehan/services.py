@@ -521,6 +521,7 @@ def _register(
     code: str,
     qr: Attachment | None,
 ) -> PendaftaranSarasehan:
+    # Over 60 lines because it is the whole registration write in one transaction: seat, row, case, email.
     # The lock orders registrations: created_at below is arrival order, and a cancellation
     # promoting from the waitlist waits for (and then sees) every registration before it.
     _lock_cases(kasus_id)
@@ -959,6 +960,9 @@ def poin_record(
     now: dt.datetime | None = None,
 ) -> PoinSarasehan:
     """Record a point raised: a new case (channel sarasehan) or an entry on an existing one.
+
+    Long on purpose: one transaction that reads top to bottom as the steps at the table (case lookup and
+    lock, sarasehan lock and check, the case entry, the answer given on the spot, the promised follow-up).
 
     `now` is the moment of recording (default: the clock); the door must be open then.
     """
