@@ -7,7 +7,7 @@ from django.http import HttpRequest
 
 from portal.admin_site import BoundedDateHierarchyMixin, ReadOnlyAdminMixin
 
-from . import services
+from . import availability, services
 from .models import AturanMingguan, Audiensi, PengaturanAudiensi, Pengecualian
 
 
@@ -65,7 +65,7 @@ class PengaturanForm(ServiceForm):
     def save_through_service(self) -> Model:
         values = dict(self.cleaned_data)
         pejabat = values.pop("pejabat", None) or self.instance.pejabat
-        return services.pengaturan_save(pejabat=pejabat, actor=self.actor, **values)
+        return availability.pengaturan_save(pejabat=pejabat, actor=self.actor, **values)
 
 
 class AturanForm(ServiceForm):
@@ -74,7 +74,7 @@ class AturanForm(ServiceForm):
         fields = ["pejabat", "weekday", "start_time", "end_time", "slot_minutes", "buffer_minutes"]
 
     def save_through_service(self) -> Model:
-        return services.aturan_add(actor=self.actor, **self.cleaned_data)
+        return availability.aturan_add(actor=self.actor, **self.cleaned_data)
 
 
 class PengecualianForm(ServiceForm):
@@ -83,7 +83,7 @@ class PengecualianForm(ServiceForm):
         fields = ["pejabat", "date", "start_time", "end_time", "reason"]
 
     def save_through_service(self) -> Model:
-        return services.pengecualian_add(actor=self.actor, **self.cleaned_data)
+        return availability.pengecualian_add(actor=self.actor, **self.cleaned_data)
 
 
 @admin.register(PengaturanAudiensi)
@@ -108,7 +108,7 @@ class AturanMingguanAdmin(ServiceAddAdmin):
     service_form = AturanForm
 
     def delete_model(self, request: HttpRequest, obj: AturanMingguan) -> None:
-        services.aturan_delete(aturan_id=obj.pk, pejabat=obj.pejabat, actor=request.user)
+        availability.aturan_delete(aturan_id=obj.pk, pejabat=obj.pejabat, actor=request.user)
 
 
 @admin.register(Pengecualian)
@@ -119,7 +119,7 @@ class PengecualianAdmin(BoundedDateHierarchyMixin, ServiceAddAdmin):
     service_form = PengecualianForm
 
     def delete_model(self, request: HttpRequest, obj: Pengecualian) -> None:
-        services.pengecualian_delete(pengecualian_id=obj.pk, pejabat=obj.pejabat, actor=request.user)
+        availability.pengecualian_delete(pengecualian_id=obj.pk, pejabat=obj.pejabat, actor=request.user)
 
 
 @admin.register(Audiensi)

@@ -4,10 +4,17 @@ No double booking: a request or a move locks the pejabat row (select_for_update)
 that no held audiensi overlaps, then writes. On PostgreSQL the exclusion constraint
 `audiensi_no_overlap` refuses what slipped through; its IntegrityError becomes SlotTaken.
 On SQLite every write transaction takes the database lock first (transaction_mode IMMEDIATE).
+
+Lock order (LOCK_ORDER) for audiensi and sarasehan, the same as portal.kasus's `_lock_tindak_lanjut`:
+the resident's own user row (a request serialises their submissions), then the case rows (sorted by id),
+then the audiensi or sarasehan row, then the pejabat rows (sorted by id) or the sarasehan's registrations.
+`_lock` takes the case and the audiensi and only then checks the status against TRANSITIONS, so every
+check sees what no other writer can change before the commit.
 """
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -18,12 +25,13 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.akun.models import User
 from portal.kasus import services as kasus_services
 from portal.kasus.calendar import WorkingCalendar, add_working_days
 from portal.kasus.kinds import moment, ref, riwayat_text_lazy
-from portal.kasus.models import Channel, Kasus
+from portal.kasus.models import Channel, Kasus, TindakLanjut
 from portal.kasus.outbox import Attachment, outbox_enqueue
 from portal.kasus.services import KasusError, OpdSafeKasus, kasus_log, notify_opd
 from portal.wilayah.models import Opd, Pejabat
@@ -55,6 +63,10 @@ class AudiensiError(KasusError):
 
 class SlotTaken(AudiensiError):
     pass
+
+
+class TransitionNotAllowed(AudiensiError):
+    """The status table refuses this action from the audiensi's current status."""
 
 
 def _slot_taken() -> SlotTaken:
@@ -124,9 +136,13 @@ def slot_check(
     return slot.end
 
 
-def kasus_reference_check(*, user: User, reference: str) -> Kasus:
-    """The resident's own open case named by `reference`. Raises AudiensiError saying why not."""
-    kasus = Kasus.objects.filter(reference=reference.strip().upper(), reporter=user).first()
+def kasus_reference_check(*, user: User, reference: str, lock: bool = False) -> Kasus:
+    """The resident's own open case named by `reference`. Raises AudiensiError saying why not.
+
+    `lock` takes the case row (inside the caller's transaction) before its status is checked.
+    """
+    cases = Kasus.objects.select_for_update() if lock else Kasus.objects.all()
+    kasus = cases.filter(reference=reference.strip().upper(), reporter=user).first()
     if kasus is None:
         raise AudiensiError(_("Kasus %(ref)s tidak ditemukan di antara kasus Anda.") % {"ref": reference.strip()})
     if not kasus.is_open:
@@ -165,16 +181,109 @@ def _hold_until(pengaturan: PengaturanAudiensi, start: dt.datetime, now: dt.date
     return min(add_working_days(now, pengaturan.masa_tahan_hari_kerja), start)
 
 
-def _lock(audiensi_id: int) -> Audiensi:
-    return Audiensi.objects.select_for_update().select_related("pejabat", "kasus", "pemohon").get(pk=audiensi_id)
+_OPEN = frozenset(OPEN_STATUSES)
+
+# The status table: action -> (statuses it may start from, status it leads to; None keeps the status).
+TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
+    "confirm": (frozenset({Status.MENUNGGU}), Status.DIKONFIRMASI),
+    "propose": (_OPEN, Status.DIUSULKAN),
+    "accept_proposal": (frozenset({Status.DIUSULKAN}), Status.DIKONFIRMASI),
+    "decline_proposal": (frozenset({Status.DIUSULKAN}), Status.DIBATALKAN),
+    "handover_pejabat": (_OPEN, Status.MENUNGGU),
+    "handover_opd": (_OPEN, Status.DIALIHKAN),
+    "decline": (_OPEN, Status.DITOLAK),
+    "cancel": (_OPEN, Status.DIBATALKAN),
+    "reschedule": (_OPEN, Status.MENUNGGU),
+    "expire": (frozenset({Status.MENUNGGU, Status.DIUSULKAN}), Status.KEDALUWARSA),
+    "remind": (frozenset({Status.DIKONFIRMASI}), None),
+    "attend": (frozenset({Status.DIKONFIRMASI}), Status.HADIR),
+    "no_show": (frozenset({Status.DIKONFIRMASI}), Status.TIDAK_HADIR),
+    "minutes": (frozenset({Status.HADIR}), None),
+    "tindak_lanjut": (frozenset({Status.HADIR}), None),
+}
+
+ACTION_LABELS: dict[str, Promise] = {
+    "confirm": gettext_lazy("konfirmasi"),
+    "propose": gettext_lazy("usulkan jadwal lain"),
+    "accept_proposal": gettext_lazy("terima jadwal usulan"),
+    "decline_proposal": gettext_lazy("tolak jadwal usulan"),
+    "handover_pejabat": gettext_lazy("alihkan ke pejabat lain"),
+    "handover_opd": gettext_lazy("alihkan ke OPD"),
+    "decline": gettext_lazy("tolak permohonan"),
+    "cancel": gettext_lazy("batalkan"),
+    "reschedule": gettext_lazy("jadwalkan ulang"),
+    "expire": gettext_lazy("kedaluwarsakan"),
+    "remind": gettext_lazy("kirim pengingat"),
+    "attend": gettext_lazy("catat hadir"),
+    "no_show": gettext_lazy("catat tidak hadir"),
+    "minutes": gettext_lazy("tulis notulen"),
+    "tindak_lanjut": gettext_lazy("catat tindak lanjut"),
+}
 
 
-def _require(audiensi: Audiensi, *statuses: str) -> None:
-    if audiensi.status not in statuses:
-        raise AudiensiError(
-            _("Audiensi ini berstatus “%(status)s”, sehingga langkah itu tidak dapat dilakukan.")
-            % {"status": audiensi.get_status_display()}
+def allowed_actions(audiensi: Audiensi) -> set[str]:
+    return {action for action, (sources, _to) in TRANSITIONS.items() if audiensi.status in sources}
+
+
+def _check(audiensi: Audiensi, action: str) -> None:
+    if audiensi.status not in TRANSITIONS[action][0]:
+        raise TransitionNotAllowed(
+            _("Audiensi ini berstatus “%(status)s”, sehingga langkah “%(action)s” tidak dapat dilakukan.")
+            % {"status": audiensi.get_status_display(), "action": ACTION_LABELS[action]}
         )
+
+
+def _lock(audiensi_id: int, action: str) -> Audiensi:
+    """Lock the case, then the audiensi (LOCK_ORDER), then check `action` against the status table.
+
+    The case id is read before the lock, so a merge may move the audiensi meanwhile: then lock its new case.
+    """
+    while True:
+        kasus_id = Audiensi.objects.values_list("kasus_id", flat=True).get(pk=audiensi_id)
+        kasus = Kasus.objects.select_for_update().get(pk=kasus_id)
+        audiensi = Audiensi.objects.select_for_update().select_related("pejabat", "pemohon").get(pk=audiensi_id)
+        if audiensi.kasus_id == kasus.pk:
+            audiensi.kasus = kasus
+            _check(audiensi, action)
+            return audiensi
+
+
+def _transition(
+    audiensi: Audiensi,
+    action: str,
+    *,
+    actor: User | None,
+    kind: str,
+    params: dict[str, Any] | None = None,
+    changes: dict[str, Any] | None = None,
+    takes_slot: bool = False,
+    message: str = "",
+    by_reporter: bool = False,
+    visibility: str = PELAPOR,
+    data: dict[str, Any] | None = None,
+) -> Promise:
+    """Move an audiensi `_lock` locked and checked: save, then log. The caller notifies (the outbox sends on commit).
+
+    `takes_slot` saves through `_save_slot`, so the database's no-overlap refusal becomes SlotTaken.
+    """
+    target = TRANSITIONS[action][1]
+    fields: dict[str, Any] = {**({"status": target} if target is not None else {}), **(changes or {})}
+    for name, value in fields.items():
+        setattr(audiensi, name, value)
+    if takes_slot:
+        _save_slot(audiensi, list(fields))
+    else:
+        audiensi.save(update_fields=[*fields, "updated_at"])
+    return _log(
+        audiensi,
+        kind,
+        params,
+        actor=actor,
+        message=message,
+        by_reporter=by_reporter,
+        visibility=visibility,
+        data=data,
+    )
 
 
 def _require_other_slot(audiensi: Audiensi, start: dt.datetime) -> None:
@@ -187,7 +296,7 @@ def _log(
     kind: str,
     params: dict | None = None,
     *,
-    actor,
+    actor: User | None,
     message: str = "",
     by_reporter: bool = False,
     visibility: str = PELAPOR,
@@ -262,7 +371,10 @@ def audiensi_request(
     idempotency_key: str = "",
     now: dt.datetime | None = None,
 ) -> Audiensi:
-    """A resident requests a slot. The request holds the slot until protokol decides or it expires."""
+    """A resident requests a slot. The request holds the slot until protokol decides or it expires.
+
+    Over 60 lines: the checks, locks (in LOCK_ORDER) and writes of one booking, kept in one readable sequence.
+    """
     now = now or timezone.now()
     if not email_verified(user):
         raise AudiensiError(_("Verifikasi alamat email Anda terlebih dahulu sebelum mengajukan audiensi."))
@@ -278,6 +390,8 @@ def audiensi_request(
         existing = Audiensi.objects.filter(idempotency_key=idempotency_key, pemohon=user).first()
         if existing is not None:
             return existing
+    # The chosen case is locked before the pejabat (LOCK_ORDER above).
+    kasus = kasus_reference_check(user=user, reference=kasus_reference, lock=True) if kasus_reference.strip() else None
     _lock_pejabat(pejabat.pk)
     end = slot_check(pejabat=pejabat, start=start, now=now)
     pengaturan = settings_for(pejabat)
@@ -287,9 +401,7 @@ def audiensi_request(
             _("Anda masih memiliki %(n)s permohonan audiensi terbuka dengan %(pejabat)s. Tunggu keputusannya dulu.")
             % {"n": open_count, "pejabat": pejabat.display_jabatan}
         )
-    if kasus_reference.strip():
-        kasus = kasus_reference_check(user=user, reference=kasus_reference)
-    else:
+    if kasus is None:
         kasus = kasus_services.kasus_open(
             title=topik.strip()[:200],
             summary=ringkasan.strip() or topik.strip(),
@@ -330,45 +442,51 @@ def audiensi_request(
 
 
 @transaction.atomic
-def audiensi_confirm(*, audiensi_id: int, actor, note: str = "") -> Audiensi:
-    audiensi = _lock(audiensi_id)
-    _require(audiensi, Status.MENUNGGU)
+def audiensi_confirm(*, audiensi_id: int, actor: User | None, note: str = "") -> Audiensi:
+    audiensi = _lock(audiensi_id, "confirm")
     if audiensi.start_at <= timezone.now():
         raise AudiensiError(_("Waktu audiensi sudah lewat; usulkan jadwal lain."))
-    audiensi.status = Status.DIKONFIRMASI
-    audiensi.expires_at = None
-    audiensi.save(update_fields=["status", "expires_at", "updated_at"])
     params = {
         "pejabat": _pejabat(audiensi.pejabat),
         "when": moment(audiensi.start_at),
         "lokasi": audiensi.pejabat.lokasi,
     }
-    _log(audiensi, "audiensi.confirmed", params, actor=actor, data={"note": note})
+    _transition(
+        audiensi,
+        "confirm",
+        actor=actor,
+        kind="audiensi.confirmed",
+        params=params,
+        changes={"expires_at": None},
+        data={"note": note},
+    )
     _notify_confirmed(audiensi, note)
     return audiensi
 
 
 @transaction.atomic
-def audiensi_propose(*, audiensi_id: int, actor, start: dt.datetime, reason: str) -> Audiensi:
+def audiensi_propose(*, audiensi_id: int, actor: User | None, start: dt.datetime, reason: str) -> Audiensi:
     """Protokol offers another slot; it is held for the resident, who accepts or declines by a link."""
     if not reason.strip():
         raise AudiensiError(_("Jelaskan alasan mengusulkan jadwal lain."))
-    audiensi = _lock(audiensi_id)
-    _require(audiensi, Status.MENUNGGU, Status.DIUSULKAN, Status.DIKONFIRMASI)
+    audiensi = _lock(audiensi_id, "propose")
     _require_other_slot(audiensi, start)
     _lock_pejabat(audiensi.pejabat_id)
     now = timezone.now()
     end = slot_check(pejabat=audiensi.pejabat, start=start, now=now, exclude_id=audiensi.pk)
     previous = audiensi.start_at
-    audiensi.start_at, audiensi.end_at = start, end
-    audiensi.status = Status.DIUSULKAN
-    audiensi.expires_at = _hold_until(settings_for(audiensi.pejabat), start, now)
-    _save_slot(audiensi, ["start_at", "end_at", "status", "expires_at"])
-    message = _log(
+    message = _transition(
         audiensi,
-        "audiensi.proposed",
-        {"when": moment(start), "before": moment(previous), "reason": reason.strip()},
+        "propose",
         actor=actor,
+        kind="audiensi.proposed",
+        params={"when": moment(start), "before": moment(previous), "reason": reason.strip()},
+        changes={
+            "start_at": start,
+            "end_at": end,
+            "expires_at": _hold_until(settings_for(audiensi.pejabat), start, now),
+        },
+        takes_slot=True,
         data={"from": previous.isoformat(), "to": start.isoformat(), "reason": reason.strip()},
     )
     _notify(audiensi, "changed", message=message, links=("terima", "tolak"))
@@ -376,37 +494,44 @@ def audiensi_propose(*, audiensi_id: int, actor, start: dt.datetime, reason: str
 
 
 @transaction.atomic
-def audiensi_respond(*, audiensi_id: int, actor, accept: bool) -> Audiensi:
+def audiensi_respond(*, audiensi_id: int, actor: User | None, accept: bool) -> Audiensi:
     """The resident accepts or declines the slot protokol proposed."""
-    audiensi = _lock(audiensi_id)
-    _require(audiensi, Status.DIUSULKAN)
+    action = "accept_proposal" if accept else "decline_proposal"
+    audiensi = _lock(audiensi_id, action)
     if accept:
         if audiensi.start_at <= timezone.now():
             raise AudiensiError(_("Jadwal yang diusulkan sudah lewat."))
-        audiensi.status = Status.DIKONFIRMASI
-        audiensi.expires_at = None
-        audiensi.save(update_fields=["status", "expires_at", "updated_at"])
         params = {"pejabat": _pejabat(audiensi.pejabat), "when": moment(audiensi.start_at), "accepted_proposal": True}
-        message = _log(
-            audiensi, "audiensi.confirmed", params, actor=actor, by_reporter=True, data={"accepted_proposal": True}
+        message = _transition(
+            audiensi,
+            action,
+            actor=actor,
+            kind="audiensi.confirmed",
+            params=params,
+            changes={"expires_at": None},
+            by_reporter=True,
+            data={"accepted_proposal": True},
         )
         _notify_confirmed(audiensi, message)
     else:
-        audiensi.status = Status.DIBATALKAN
-        audiensi.expires_at = None
-        audiensi.save(update_fields=["status", "expires_at", "updated_at"])
-        message = _log(audiensi, "audiensi.proposal_declined", actor=actor, by_reporter=True)
+        message = _transition(
+            audiensi,
+            action,
+            actor=actor,
+            kind="audiensi.proposal_declined",
+            changes={"expires_at": None},
+            by_reporter=True,
+        )
         _notify_cancelled(audiensi, message)
     return audiensi
 
 
 @transaction.atomic
-def audiensi_handover_pejabat(*, audiensi_id: int, actor, pejabat: Pejabat, reason: str) -> Audiensi:
+def audiensi_handover_pejabat(*, audiensi_id: int, actor: User | None, pejabat: Pejabat, reason: str) -> Audiensi:
     """Hand the request to the other pejabat at the same time; protokol then confirms it again."""
     if not reason.strip():
         raise AudiensiError(_("Jelaskan alasan pengalihan."))
-    audiensi = _lock(audiensi_id)
-    _require(audiensi, Status.MENUNGGU, Status.DIUSULKAN, Status.DIKONFIRMASI)
+    audiensi = _lock(audiensi_id, "handover_pejabat")
     if pejabat.pk == audiensi.pejabat_id:
         raise AudiensiError(_("Audiensi ini sudah dengan %(pejabat)s.") % {"pejabat": pejabat.display_jabatan})
     if audiensi.start_at <= timezone.now():
@@ -414,15 +539,17 @@ def audiensi_handover_pejabat(*, audiensi_id: int, actor, pejabat: Pejabat, reas
     _lock_pejabat(audiensi.pejabat_id, pejabat.pk)
     _check_free(pejabat.pk, audiensi.start_at, audiensi.end_at, exclude_id=audiensi.pk)
     previous = audiensi.pejabat
-    audiensi.pejabat = pejabat
-    audiensi.status = Status.MENUNGGU
-    audiensi.expires_at = _hold_until(settings_for(pejabat), audiensi.start_at, timezone.now())
-    _save_slot(audiensi, ["pejabat", "status", "expires_at"])
-    message = _log(
+    message = _transition(
         audiensi,
-        "audiensi.handed_over",
-        {"from": _pejabat(previous), "to": _pejabat(pejabat), "reason": reason.strip()},
+        "handover_pejabat",
         actor=actor,
+        kind="audiensi.handed_over",
+        params={"from": _pejabat(previous), "to": _pejabat(pejabat), "reason": reason.strip()},
+        changes={
+            "pejabat": pejabat,
+            "expires_at": _hold_until(settings_for(pejabat), audiensi.start_at, timezone.now()),
+        },
+        takes_slot=True,
         data={"from_pejabat": previous.slug, "to_pejabat": pejabat.slug, "reason": reason.strip()},
     )
     _notify(audiensi, "changed", message=message, links=("batal", "jadwal-ulang"))
@@ -430,21 +557,18 @@ def audiensi_handover_pejabat(*, audiensi_id: int, actor, pejabat: Pejabat, reas
 
 
 @transaction.atomic
-def audiensi_handover_opd(*, audiensi_id: int, actor, opd: Opd, reason: str) -> Audiensi:
+def audiensi_handover_opd(*, audiensi_id: int, actor: User | None, opd: Opd, reason: str) -> Audiensi:
     """The matter is better met by an OPD head: the slot is released and the OPD is told."""
     if not reason.strip():
         raise AudiensiError(_("Jelaskan alasan pengalihan."))
-    audiensi = _lock(audiensi_id)
-    _require(audiensi, Status.MENUNGGU, Status.DIUSULKAN, Status.DIKONFIRMASI)
-    audiensi.status = Status.DIALIHKAN
-    audiensi.opd = opd
-    audiensi.expires_at = None
-    audiensi.save(update_fields=["status", "opd", "expires_at", "updated_at"])
-    message = _log(
+    audiensi = _lock(audiensi_id, "handover_opd")
+    message = _transition(
         audiensi,
-        "audiensi.handed_to_opd",
-        {"opd": ref("opd", opd.pk, opd.nama), "reason": reason.strip()},
+        "handover_opd",
         actor=actor,
+        kind="audiensi.handed_to_opd",
+        params={"opd": ref("opd", opd.pk, opd.nama), "reason": reason.strip()},
+        changes={"opd": opd, "expires_at": None},
         data={"opd": opd.pk, "reason": reason.strip()},
     )
     _notify_cancelled(audiensi, message)
@@ -453,16 +577,18 @@ def audiensi_handover_opd(*, audiensi_id: int, actor, opd: Opd, reason: str) -> 
 
 
 @transaction.atomic
-def audiensi_decline(*, audiensi_id: int, actor, reason: str) -> Audiensi:
+def audiensi_decline(*, audiensi_id: int, actor: User | None, reason: str) -> Audiensi:
     if not reason.strip():
         raise AudiensiError(_("Alasan penolakan wajib diisi."))
-    audiensi = _lock(audiensi_id)
-    _require(audiensi, Status.MENUNGGU, Status.DIUSULKAN, Status.DIKONFIRMASI)
-    audiensi.status = Status.DITOLAK
-    audiensi.expires_at = None
-    audiensi.save(update_fields=["status", "expires_at", "updated_at"])
-    message = _log(
-        audiensi, "audiensi.declined", {"reason": reason.strip()}, actor=actor, data={"reason": reason.strip()}
+    audiensi = _lock(audiensi_id, "decline")
+    message = _transition(
+        audiensi,
+        "decline",
+        actor=actor,
+        kind="audiensi.declined",
+        params={"reason": reason.strip()},
+        changes={"expires_at": None},
+        data={"reason": reason.strip()},
     )
     _notify_cancelled(audiensi, message)
     return audiensi
@@ -479,19 +605,19 @@ def _before_cutoff(audiensi: Audiensi, now: dt.datetime) -> None:
 
 
 @transaction.atomic
-def audiensi_cancel(*, audiensi_id: int, actor, reason: str = "", now: dt.datetime | None = None) -> Audiensi:
+def audiensi_cancel(
+    *, audiensi_id: int, actor: User | None, reason: str = "", now: dt.datetime | None = None
+) -> Audiensi:
     now = now or timezone.now()
-    audiensi = _lock(audiensi_id)
-    _require(audiensi, *OPEN_STATUSES)
+    audiensi = _lock(audiensi_id, "cancel")
     _before_cutoff(audiensi, now)
-    audiensi.status = Status.DIBATALKAN
-    audiensi.expires_at = None
-    audiensi.save(update_fields=["status", "expires_at", "updated_at"])
-    message = _log(
+    message = _transition(
         audiensi,
-        "audiensi.cancelled",
-        {"when": moment(audiensi.start_at), "reason": reason.strip()},
+        "cancel",
         actor=actor,
+        kind="audiensi.cancelled",
+        params={"when": moment(audiensi.start_at), "reason": reason.strip()},
+        changes={"expires_at": None},
         by_reporter=True,
         data={"reason": reason.strip()},
     )
@@ -501,26 +627,28 @@ def audiensi_cancel(*, audiensi_id: int, actor, reason: str = "", now: dt.dateti
 
 @transaction.atomic
 def audiensi_reschedule(
-    *, audiensi_id: int, actor, start: dt.datetime, reason: str = "", now: dt.datetime | None = None
+    *, audiensi_id: int, actor: User | None, start: dt.datetime, reason: str = "", now: dt.datetime | None = None
 ) -> Audiensi:
     """The resident moves the request to another free slot of the same pejabat; protokol decides again."""
     now = now or timezone.now()
-    audiensi = _lock(audiensi_id)
-    _require(audiensi, *OPEN_STATUSES)
+    audiensi = _lock(audiensi_id, "reschedule")
     _before_cutoff(audiensi, now)
     _require_other_slot(audiensi, start)
     _lock_pejabat(audiensi.pejabat_id)
     end = slot_check(pejabat=audiensi.pejabat, start=start, now=now, exclude_id=audiensi.pk)
     previous = audiensi.start_at
-    audiensi.start_at, audiensi.end_at = start, end
-    audiensi.status = Status.MENUNGGU
-    audiensi.expires_at = _hold_until(settings_for(audiensi.pejabat), start, now)
-    _save_slot(audiensi, ["start_at", "end_at", "status", "expires_at"])
-    message = _log(
+    message = _transition(
         audiensi,
-        "audiensi.reschedule_requested",
-        {"when": moment(start), "before": moment(previous), "reason": reason.strip()},
+        "reschedule",
         actor=actor,
+        kind="audiensi.reschedule_requested",
+        params={"when": moment(start), "before": moment(previous), "reason": reason.strip()},
+        changes={
+            "start_at": start,
+            "end_at": end,
+            "expires_at": _hold_until(settings_for(audiensi.pejabat), start, now),
+        },
+        takes_slot=True,
         by_reporter=True,
         data={"from": previous.isoformat(), "to": start.isoformat(), "reason": reason.strip()},
     )
@@ -531,27 +659,26 @@ def audiensi_reschedule(
 # Periodic -------------------------------------------------------------------------------------
 
 
-def audiensi_expire_pending(*, now: dt.datetime | None = None) -> int:
+def audiensi_expire_pending(*, actor: User | None, now: dt.datetime | None = None) -> int:
     """Release the slots of requests protokol did not decide in time. Idempotent."""
     now = now or timezone.now()
     count = 0
-    ids = Audiensi.objects.filter(status__in=[Status.MENUNGGU, Status.DIUSULKAN], expires_at__lte=now).values_list(
-        "pk", flat=True
-    )
+    ids = Audiensi.objects.filter(status__in=TRANSITIONS["expire"][0], expires_at__lte=now).values_list("pk", flat=True)
     for audiensi_id in list(ids):
         with transaction.atomic():
-            audiensi = _lock(audiensi_id)
-            if audiensi.status not in (Status.MENUNGGU, Status.DIUSULKAN) or audiensi.expires_at > now:
+            try:
+                audiensi = _lock(audiensi_id, "expire")
+            except TransitionNotAllowed:
+                continue  # decided meanwhile
+            if audiensi.expires_at is None or audiensi.expires_at > now:
                 continue
-            audiensi.status = Status.KEDALUWARSA
-            audiensi.save(update_fields=["status", "updated_at"])
-            message = _log(audiensi, "audiensi.expired", actor=None)
+            message = _transition(audiensi, "expire", actor=actor, kind="audiensi.expired")
             _notify_cancelled(audiensi, message)
             count += 1
     return count
 
 
-def audiensi_send_reminders(*, now: dt.datetime | None = None) -> int:
+def audiensi_send_reminders(*, actor: User | None, now: dt.datetime | None = None) -> int:
     """Remind residents of confirmed audiensi tomorrow, once each."""
     now = now or timezone.now()
     tomorrow = timezone.localdate(now) + dt.timedelta(days=1)
@@ -563,12 +690,20 @@ def audiensi_send_reminders(*, now: dt.datetime | None = None) -> int:
     count = 0
     for audiensi_id in list(ids):
         with transaction.atomic():
-            audiensi = _lock(audiensi_id)
-            if audiensi.status != Status.DIKONFIRMASI or audiensi.reminder_sent_at is not None:
+            try:
+                audiensi = _lock(audiensi_id, "remind")
+            except TransitionNotAllowed:
+                continue  # cancelled meanwhile
+            if audiensi.reminder_sent_at is not None:
                 continue
-            audiensi.reminder_sent_at = now
-            audiensi.save(update_fields=["reminder_sent_at", "updated_at"])
-            _log(audiensi, "audiensi.reminded", actor=None, visibility=INTERNAL)
+            _transition(
+                audiensi,
+                "remind",
+                actor=actor,
+                kind="audiensi.reminded",
+                changes={"reminder_sent_at": now},
+                visibility=INTERNAL,
+            )
             _notify(audiensi, "reminder")
             count += 1
     return count
@@ -583,49 +718,55 @@ def check_in_open(audiensi: Audiensi) -> bool:
 
 
 @transaction.atomic
-def audiensi_check_in(*, audiensi_id: int, actor, hadir: bool, note: str = "") -> Audiensi:
-    audiensi = _lock(audiensi_id)
-    _require(audiensi, Status.DIKONFIRMASI)
+def audiensi_check_in(*, audiensi_id: int, actor: User | None, hadir: bool, note: str = "") -> Audiensi:
+    action = "attend" if hadir else "no_show"
+    audiensi = _lock(audiensi_id, action)
     if not check_in_open(audiensi):
         raise AudiensiError(_("Kehadiran baru dapat dicatat pada hari audiensi."))
-    audiensi.status = Status.HADIR if hadir else Status.TIDAK_HADIR
-    audiensi.checked_in_at = timezone.now()
-    audiensi.save(update_fields=["status", "checked_in_at", "updated_at"])
     if hadir:
-        _log(audiensi, "audiensi.attended", {"pejabat": _pejabat(audiensi.pejabat)}, actor=actor, message=note.strip())
+        kind, params = "audiensi.attended", {"pejabat": _pejabat(audiensi.pejabat)}
     else:
-        _log(audiensi, "audiensi.no_show", {"when": moment(audiensi.start_at)}, actor=actor, message=note.strip())
+        kind, params = "audiensi.no_show", {"when": moment(audiensi.start_at)}
+    _transition(
+        audiensi,
+        action,
+        actor=actor,
+        kind=kind,
+        params=params,
+        changes={"checked_in_at": timezone.now()},
+        message=note.strip(),
+    )
     return audiensi
 
 
 @transaction.atomic
-def audiensi_notulen_save(*, audiensi_id: int, actor, notulen: str, notulen_internal: str = "") -> Audiensi:
+def audiensi_notulen_save(
+    *, audiensi_id: int, actor: User | None, notulen: str, notulen_internal: str = ""
+) -> Audiensi:
     """Write the minutes: the public part goes on the case timeline, the internal part stays with staff."""
     if not notulen.strip():
         raise AudiensiError(_("Notulen wajib diisi."))
-    audiensi = _lock(audiensi_id)
-    _require(audiensi, Status.HADIR)
-    audiensi.notulen = notulen.strip()
-    audiensi.notulen_internal = notulen_internal.strip()
-    audiensi.save(update_fields=["notulen", "notulen_internal", "updated_at"])
-    visibility = PELAPOR if audiensi.kasus.is_confidential else PUBLIK
-    _log(
+    audiensi = _lock(audiensi_id, "minutes")
+    _transition(
         audiensi,
-        "audiensi.minutes",
-        {"pejabat": _pejabat(audiensi.pejabat), "notulen": audiensi.notulen},
+        "minutes",
         actor=actor,
-        visibility=visibility,
+        kind="audiensi.minutes",
+        params={"pejabat": _pejabat(audiensi.pejabat), "notulen": notulen.strip()},
+        changes={"notulen": notulen.strip(), "notulen_internal": notulen_internal.strip()},
+        visibility=PELAPOR if audiensi.kasus.is_confidential else PUBLIK,
     )
     if audiensi.notulen_internal:
         _log(audiensi, "audiensi.minutes_internal", actor=actor, message=audiensi.notulen_internal, visibility=INTERNAL)
     return audiensi
 
 
-def audiensi_tindak_lanjut_add(*, audiensi_id: int, actor, description: str, opd: Opd, due_date: dt.date):
+@transaction.atomic
+def audiensi_tindak_lanjut_add(
+    *, audiensi_id: int, actor: User | None, description: str, opd: Opd, due_date: dt.date
+) -> TindakLanjut:
     """A follow-up the pejabat promised in the audiensi, recorded on the case."""
-    audiensi = Audiensi.objects.select_related("pejabat").get(pk=audiensi_id)
-    if audiensi.status != Status.HADIR:
-        raise AudiensiError(_("Tindak lanjut dicatat setelah audiensi terlaksana."))
+    audiensi = _lock(audiensi_id, "tindak_lanjut")
     if due_date < timezone.localdate():
         raise AudiensiError(_("Tenggat tindak lanjut tidak boleh di masa lalu."))
     # The source is stored and shown to everyone, so it is written in the portal's language.
@@ -644,90 +785,3 @@ def audiensi_tindak_lanjut_add(*, audiensi_id: int, actor, description: str, opd
         source_kind="audiensi",
         source_id=audiensi.pk,
     )
-
-
-# Availability (protokol) ----------------------------------------------------------------------
-
-
-@transaction.atomic
-def pengaturan_save(
-    *,
-    pejabat: Pejabat,
-    actor,
-    min_hari_kerja: int,
-    max_hari: int,
-    batas_permohonan_terbuka: int,
-    masa_tahan_hari_kerja: int,
-) -> PengaturanAudiensi:
-    if max_hari < 1 or batas_permohonan_terbuka < 1 or masa_tahan_hari_kerja < 1:
-        raise AudiensiError(_("Nilai pengaturan harus paling sedikit 1."))
-    pengaturan, _created = PengaturanAudiensi.objects.select_for_update().get_or_create(pejabat=pejabat)
-    pengaturan.min_hari_kerja = min_hari_kerja
-    pengaturan.max_hari = max_hari
-    pengaturan.batas_permohonan_terbuka = batas_permohonan_terbuka
-    pengaturan.masa_tahan_hari_kerja = masa_tahan_hari_kerja
-    pengaturan.save()
-    return pengaturan
-
-
-@transaction.atomic
-def aturan_add(
-    *,
-    pejabat: Pejabat,
-    actor,
-    weekday: int,
-    start_time: dt.time,
-    end_time: dt.time,
-    slot_minutes: int,
-    buffer_minutes: int,
-) -> AturanMingguan:
-    if end_time <= start_time:
-        raise AudiensiError(_("Jam selesai harus setelah jam mulai."))
-    if slot_minutes < 5:
-        raise AudiensiError(_("Lama slot paling sedikit 5 menit."))
-    _lock_pejabat(pejabat.pk)
-    clash = AturanMingguan.objects.filter(
-        pejabat=pejabat, weekday=weekday, start_time__lt=end_time, end_time__gt=start_time
-    ).exists()
-    if clash:
-        raise AudiensiError(_("Aturan itu tumpang tindih dengan aturan lain pada hari yang sama."))
-    return AturanMingguan.objects.create(
-        pejabat=pejabat,
-        weekday=weekday,
-        start_time=start_time,
-        end_time=end_time,
-        slot_minutes=slot_minutes,
-        buffer_minutes=buffer_minutes,
-    )
-
-
-@transaction.atomic
-def aturan_delete(*, aturan_id: int, pejabat: Pejabat, actor) -> None:
-    """Held requests keep their time: removing a rule only stops new bookings."""
-    AturanMingguan.objects.filter(pk=aturan_id, pejabat=pejabat).delete()
-
-
-@transaction.atomic
-def pengecualian_add(
-    *,
-    pejabat: Pejabat,
-    actor,
-    date: dt.date,
-    reason: str,
-    start_time: dt.time | None = None,
-    end_time: dt.time | None = None,
-) -> Pengecualian:
-    if not reason.strip():
-        raise AudiensiError(_("Keterangan wajib diisi."))
-    if (start_time is None) != (end_time is None):
-        raise AudiensiError(_("Isi jam mulai dan jam selesai, atau kosongkan keduanya untuk satu hari penuh."))
-    if start_time is not None and end_time <= start_time:
-        raise AudiensiError(_("Jam selesai harus setelah jam mulai."))
-    return Pengecualian.objects.create(
-        pejabat=pejabat, date=date, start_time=start_time, end_time=end_time, reason=reason.strip()
-    )
-
-
-@transaction.atomic
-def pengecualian_delete(*, pengecualian_id: int, pejabat: Pejabat, actor) -> None:
-    Pengecualian.objects.filter(pk=pengecualian_id, pejabat=pejabat).delete()

@@ -20,6 +20,7 @@ from portal.kasus import selectors as kasus_selectors
 from portal.kasus.models import OPEN_STATUSES, Kasus, Riwayat
 from portal.wilayah.models import Pejabat
 
+from . import availability as availability_services
 from . import forms, selectors, services
 from .ics import feed_ics
 from .models import AturanMingguan, Audiensi, PengaturanAudiensi, Pengecualian, Status
@@ -384,25 +385,25 @@ def _availability_op(request, op: str, pejabat: Pejabat, pengaturan: PengaturanA
         form = forms.PengaturanForm(request.POST, instance=PengaturanAudiensi(pejabat=pejabat))
         ctx["settings_form"] = form
         if form.is_valid():
-            services.pengaturan_save(pejabat=pejabat, actor=actor, **form.cleaned_data)
+            availability_services.pengaturan_save(pejabat=pejabat, actor=actor, **form.cleaned_data)
             return True
     elif op == "rule":
         form = forms.AturanForm(request.POST)
         ctx["rule_form"] = form
         if form.is_valid():
-            services.aturan_add(pejabat=pejabat, actor=actor, **form.cleaned_data)
+            availability_services.aturan_add(pejabat=pejabat, actor=actor, **form.cleaned_data)
             return True
     elif op == "rule-delete":
-        services.aturan_delete(aturan_id=_posted_id(request), pejabat=pejabat, actor=actor)
+        availability_services.aturan_delete(aturan_id=_posted_id(request), pejabat=pejabat, actor=actor)
         return True
     elif op == "exception":
         form = forms.PengecualianForm(request.POST)
         ctx["exception_form"] = form
         if form.is_valid():
-            services.pengecualian_add(pejabat=pejabat, actor=actor, **form.cleaned_data)
+            availability_services.pengecualian_add(pejabat=pejabat, actor=actor, **form.cleaned_data)
             return True
     elif op == "exception-delete":
-        services.pengecualian_delete(pengecualian_id=_posted_id(request), pejabat=pejabat, actor=actor)
+        availability_services.pengecualian_delete(pengecualian_id=_posted_id(request), pejabat=pejabat, actor=actor)
         return True
     return False
 

@@ -66,7 +66,7 @@ def _upcoming(protokol, kecamatan, desa, pejabat) -> None:
         topic="Pipa PDAM di RT 03 bocor sejak sebulan, air tidak mengalir ke rumah warga.",
     )
     # She opened the link in her email.
-    services.pendaftaran_confirm(pendaftaran_id=guest.pk)
+    services.pendaftaran_confirm(pendaftaran_id=guest.pk, actor=None)
 
 
 def _past(protokol, kecamatan, desa, pejabat) -> None:

@@ -12,17 +12,23 @@ first), so addresses nobody reads cannot keep seats.
 
 import datetime as dt
 import uuid
+from typing import Any
 
-import icalendar
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.contrib.auth.models import AnonymousUser
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from portal.akun.models import User
+from portal.akun.roles import is_staff_member
+from portal.audit.services import audit_record
 from portal.kasus.kinds import day, moment, ref
 from portal.kasus.models import Channel, Kasus
 from portal.kasus.outbox import Attachment, outbox_enqueue
@@ -36,7 +42,7 @@ from portal.kasus.services import (
 )
 from portal.wilayah.models import Kategori, Opd, Pejabat, Wilayah
 
-from . import selectors
+from . import ics, selectors
 from .models import AgendaSarasehan, PendaftaranSarasehan, PoinSarasehan, Sarasehan, new_code
 
 Status = Sarasehan.Status
@@ -50,8 +56,142 @@ class SarasehanError(KasusError):
     """A sarasehan rule refused the change; the message is translated and safe to show."""
 
 
-class SudahTerdaftar(SarasehanError):
+class AlreadyRegistered(SarasehanError):
     pass
+
+
+class TransitionNotAllowed(SarasehanError):
+    """A status table refuses this action from the sarasehan's or registration's current status."""
+
+
+_LIVE = frozenset({Status.DRAF, Status.TERBIT})
+_PUBLISHED = frozenset({Status.TERBIT})
+
+# The status tables: action -> (statuses it may start from, status it leads to; None keeps the status,
+# or the service picks it, as confirming a registration picks a seat or the waitlist).
+TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
+    "publish": (frozenset({Status.DRAF}), Status.TERBIT),
+    "change": (_LIVE, None),
+    "change_capacity": (_LIVE, None),
+    "cancel": (_LIVE, Status.DIBATALKAN),
+    "agenda": (_LIVE, None),
+    "walk_in": (_PUBLISHED, None),
+    "record_point": (_PUBLISHED, None),
+    "publish_notulen": (_PUBLISHED, None),
+    "remind": (_PUBLISHED, None),
+}
+ACTION_LABELS: dict[str, Promise] = {
+    "publish": gettext_lazy("terbitkan"),
+    "change": gettext_lazy("ubah"),
+    "change_capacity": gettext_lazy("ubah kapasitas"),
+    "cancel": gettext_lazy("batalkan"),
+    "agenda": gettext_lazy("tambah agenda"),
+    "walk_in": gettext_lazy("catat peserta langsung"),
+    "record_point": gettext_lazy("catat poin"),
+    "publish_notulen": gettext_lazy("terbitkan notulen"),
+    "remind": gettext_lazy("kirim pengingat"),
+}
+
+# The audit log's name of each staff action that writes a sarasehan row.
+AUDIT_ACTIONS = {
+    "publish": "sarasehan.published",
+    "change": "sarasehan.changed",
+    "change_capacity": "sarasehan.capacity_changed",
+    "cancel": "sarasehan.cancelled",
+    "publish_notulen": "sarasehan.notulen_published",
+}
+
+REGISTRATION_TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
+    "confirm": (frozenset({Reg.MENUNGGU_KONFIRMASI}), None),
+    "cancel": (frozenset({Reg.MENUNGGU_KONFIRMASI, Reg.TERDAFTAR, Reg.MENUNGGU}), Reg.DIBATALKAN),
+    "check_in": (frozenset({Reg.TERDAFTAR}), None),
+    "walk_in": (frozenset({Reg.MENUNGGU_KONFIRMASI}), Reg.LANGSUNG),
+    "promote": (frozenset({Reg.MENUNGGU}), Reg.TERDAFTAR),
+}
+REGISTRATION_ACTION_LABELS: dict[str, Promise] = {
+    "confirm": gettext_lazy("konfirmasi email"),
+    "cancel": gettext_lazy("batalkan"),
+    "check_in": gettext_lazy("catat hadir"),
+    "walk_in": gettext_lazy("catat sebagai peserta langsung"),
+    "promote": gettext_lazy("beri kursi"),
+}
+
+
+def allowed_actions(sarasehan: Sarasehan) -> set[str]:
+    return {action for action, (sources, _to) in TRANSITIONS.items() if sarasehan.status in sources}
+
+
+def registration_allowed_actions(reg: PendaftaranSarasehan) -> set[str]:
+    return {action for action, (sources, _to) in REGISTRATION_TRANSITIONS.items() if reg.status in sources}
+
+
+def _check(sarasehan: Sarasehan, action: str) -> None:
+    if sarasehan.status not in TRANSITIONS[action][0]:
+        raise TransitionNotAllowed(
+            _("Sarasehan ini berstatus “%(status)s”, sehingga langkah “%(action)s” tidak dapat dilakukan.")
+            % {"status": sarasehan.get_status_display(), "action": ACTION_LABELS[action]}
+        )
+
+
+def _check_registration(reg: PendaftaranSarasehan, action: str, hint: str = "") -> None:
+    """`hint` tells staff what to do instead (at the door)."""
+    if reg.status not in REGISTRATION_TRANSITIONS[action][0]:
+        message = _(
+            "Pendaftaran %(code)s berstatus “%(status)s”, sehingga langkah “%(action)s” tidak dapat dilakukan."
+        ) % {
+            "code": reg.code,
+            "status": reg.get_status_display(),
+            "action": REGISTRATION_ACTION_LABELS[action],
+        }
+        raise TransitionNotAllowed(f"{message} {hint}".strip())
+
+
+def _transition(
+    sarasehan: Sarasehan,
+    action: str,
+    *,
+    actor: User | None,
+    changes: dict[str, Any] | None = None,
+    before: dict[str, Any] | None = None,
+) -> Sarasehan:
+    """Move a sarasehan `_lock` locked and checked: save, then audit each field as [before, after].
+
+    `before` holds values the caller already overwrote. Callers email through the outbox (sent on commit).
+    """
+    target = TRANSITIONS[action][1]
+    fields: dict[str, Any] = {**({"status": target} if target is not None else {}), **(changes or {})}
+    previous = {name: getattr(sarasehan, name) for name in fields} | (before or {})
+    for name, value in fields.items():
+        setattr(sarasehan, name, value)
+    sarasehan.save(update_fields=[*fields, "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AUDIT_ACTIONS[action],
+        obj=sarasehan,
+        changes={name: [_json(previous[name]), _json(value)] for name, value in fields.items()},
+    )
+    return sarasehan
+
+
+def _registration_transition(
+    reg: PendaftaranSarasehan, action: str, *, status: str | None = None, changes: dict[str, Any] | None = None
+) -> PendaftaranSarasehan:
+    """Move a registration its caller locked and checked. `status` is the service's pick where the table has None."""
+    target = REGISTRATION_TRANSITIONS[action][1] or status
+    fields: dict[str, Any] = {**({"status": target} if target is not None else {}), **(changes or {})}
+    for name, value in fields.items():
+        setattr(reg, name, value)
+    reg.save(update_fields=list(fields))
+    return reg
+
+
+def _json(value: Any) -> Any:
+    """A field value as the audit log stores it (JSON)."""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
 
 
 def _portal_language() -> translation.override:
@@ -85,7 +225,7 @@ def _check_times(*, starts_at, ends_at, registration_opens_at, registration_clos
 @transaction.atomic
 def sarasehan_create(
     *,
-    actor,
+    actor: User | None,
     title: str,
     venue: str,
     starts_at: dt.datetime,
@@ -123,11 +263,32 @@ def sarasehan_create(
     )
     if pejabat:
         sarasehan.pejabat.set(pejabat)
+    audit_record(
+        actor=actor,
+        action="sarasehan.created",
+        obj=sarasehan,
+        changes={"title": sarasehan.title, "starts_at": _json(starts_at), "capacity": capacity},
+    )
     return sarasehan
 
 
-def _lock(sarasehan_id: int) -> Sarasehan:
-    return Sarasehan.objects.select_for_update(of=("self",)).select_related("kecamatan").get(pk=sarasehan_id)
+def _lock_cases(*kasus_ids: int | None) -> None:
+    """Lock the cases whose timeline a service writes, before anything else (LOCK_ORDER in audiensi.services)."""
+    ids = sorted({pk for pk in kasus_ids if pk})
+    if ids:
+        list(Kasus.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+
+
+def _lock(sarasehan_id: int, action: str | None = None) -> Sarasehan:
+    """Lock the sarasehan row, then check `action` (if any) against the status table.
+
+    Lock order (LOCK_ORDER in audiensi.services): the case rows first (`_lock_cases`), then the sarasehan,
+    then its registrations.
+    """
+    sarasehan = Sarasehan.objects.select_for_update(of=("self",)).select_related("kecamatan").get(pk=sarasehan_id)
+    if action is not None:
+        _check(sarasehan, action)
+    return sarasehan
 
 
 def _active_registrations(sarasehan: Sarasehan):
@@ -139,22 +300,17 @@ def _active_registrations(sarasehan: Sarasehan):
 
 
 @transaction.atomic
-def sarasehan_publish(*, sarasehan_id: int, actor) -> Sarasehan:
-    sarasehan = _lock(sarasehan_id)
-    if sarasehan.status != Status.DRAF:
-        raise SarasehanError(_("Hanya sarasehan berstatus draf yang dapat diterbitkan."))
-    sarasehan.status = Status.TERBIT
-    sarasehan.published_at = timezone.now()
-    sarasehan.save(update_fields=["status", "published_at", "updated_at"])
-    return sarasehan
+def sarasehan_publish(*, sarasehan_id: int, actor: User | None) -> Sarasehan:
+    sarasehan = _lock(sarasehan_id, "publish")
+    return _transition(sarasehan, "publish", actor=actor, changes={"published_at": timezone.now()})
 
 
 @transaction.atomic
-def sarasehan_update(*, sarasehan_id: int, actor, pejabat: list[Pejabat] | None = None, **fields) -> list[str]:
+def sarasehan_update(
+    *, sarasehan_id: int, actor: User | None, pejabat: list[Pejabat] | None = None, **fields: Any
+) -> list[str]:
     """Change a sarasehan; registrants hear about changed time or place. Returns the changed field names."""
-    sarasehan = _lock(sarasehan_id)
-    if sarasehan.status == Status.DIBATALKAN:
-        raise SarasehanError(_("Sarasehan yang dibatalkan tidak dapat diubah."))
+    sarasehan = _lock(sarasehan_id, "change")
     allowed = {
         "title",
         "theme",
@@ -181,13 +337,16 @@ def sarasehan_update(*, sarasehan_id: int, actor, pejabat: list[Pejabat] | None 
         registration_closes_at=sarasehan.registration_closes_at,
         capacity=sarasehan.capacity,
     )
-    if sarasehan.capacity < sarasehan.confirmed_count:
-        raise SarasehanError(
-            _("Kapasitas tidak dapat kurang dari %(n)s kursi yang sudah terisi.") % {"n": sarasehan.confirmed_count}
-        )
+    _check_capacity(sarasehan, sarasehan.capacity)
     changed = [name for name in fields if getattr(sarasehan, name) != before[name]]
     if changed:
-        sarasehan.save(update_fields=[*changed, "updated_at"])
+        _transition(
+            sarasehan,
+            "change",
+            actor=actor,
+            changes={name: getattr(sarasehan, name) for name in changed},
+            before={name: before[name] for name in changed},
+        )
     if pejabat is not None:
         sarasehan.pejabat.set(pejabat)
     if "capacity" in changed:
@@ -203,16 +362,34 @@ def sarasehan_update(*, sarasehan_id: int, actor, pejabat: list[Pejabat] | None 
     return changed
 
 
+def _check_capacity(sarasehan: Sarasehan, capacity: int) -> None:
+    if capacity < 1:
+        raise SarasehanError(_("Kapasitas minimal 1 orang."))
+    if capacity < sarasehan.confirmed_count:
+        raise SarasehanError(
+            _("Kapasitas tidak dapat kurang dari %(n)s kursi yang sudah terisi.") % {"n": sarasehan.confirmed_count}
+        )
+
+
 @transaction.atomic
-def sarasehan_cancel(*, sarasehan_id: int, actor, reason: str) -> Sarasehan:
+def sarasehan_change_capacity(*, sarasehan_id: int, actor: User | None, capacity: int) -> Sarasehan:
+    """Set the number of seats: never below the seats taken; new seats go to the waitlist in order."""
+    sarasehan = _lock(sarasehan_id, "change_capacity")
+    _release_expired_holds(sarasehan, timezone.now())
+    _check_capacity(sarasehan, capacity)
+    if capacity == sarasehan.capacity:
+        return sarasehan
+    _transition(sarasehan, "change_capacity", actor=actor, changes={"capacity": capacity})
+    _fill_free_seats(sarasehan)
+    return sarasehan
+
+
+@transaction.atomic
+def sarasehan_cancel(*, sarasehan_id: int, actor: User | None, reason: str) -> Sarasehan:
     if not reason.strip():
         raise SarasehanError(_("Alasan pembatalan wajib diisi."))
-    sarasehan = _lock(sarasehan_id)
-    if sarasehan.status == Status.DIBATALKAN:
-        raise SarasehanError(_("Sarasehan ini sudah dibatalkan."))
-    sarasehan.status = Status.DIBATALKAN
-    sarasehan.cancel_reason = reason.strip()
-    sarasehan.save(update_fields=["status", "cancel_reason", "updated_at"])
+    sarasehan = _lock(sarasehan_id, "cancel")
+    _transition(sarasehan, "cancel", actor=actor, changes={"cancel_reason": reason.strip()})
     for reg in _active_registrations(sarasehan):
         _email(reg, "sarasehan_cancelled", {"reason": sarasehan.cancel_reason})
     return sarasehan
@@ -344,8 +521,10 @@ def _register(
     code: str,
     qr: Attachment | None,
 ) -> PendaftaranSarasehan:
+    # Over 60 lines because it is the whole registration write in one transaction: seat, row, case, email.
     # The lock orders registrations: created_at below is arrival order, and a cancellation
     # promoting from the waitlist waits for (and then sees) every registration before it.
+    _lock_cases(kasus_id)
     sarasehan = _lock(sarasehan_id)
     now = timezone.now()
     _check_window(sarasehan, now)
@@ -418,7 +597,7 @@ def pendaftaran_create(
 
     A signed-in resident with a verified email gets a seat if one is free, else the waitlist. Anyone else
     is "menunggu konfirmasi": a free seat is held for SARASEHAN_HOLD_MINUTES and the emailed link confirms it.
-    A guest typing an address already registered gets SudahTerdaftar, and the registration is emailed to
+    A guest typing an address already registered gets AlreadyRegistered, and the registration is emailed to
     that address.
     """
     user = user if getattr(user, "is_authenticated", False) else None
@@ -451,7 +630,7 @@ def pendaftaran_create(
             if PendaftaranSarasehan.objects.filter(sarasehan_id=sarasehan_id, email=email).exists():
                 if user is None:
                     _send_existing(email, sarasehan_id)
-                raise SudahTerdaftar(
+                raise AlreadyRegistered(
                     _(
                         "Email %(email)s sudah terdaftar untuk sarasehan ini. "
                         "Tautan untuk melihat atau membatalkannya ada di email konfirmasi."
@@ -471,9 +650,7 @@ def _promote_next(sarasehan: Sarasehan) -> PendaftaranSarasehan | None:
     )
     if nxt is None:
         return None
-    nxt.status = Reg.TERDAFTAR
-    nxt.promoted_at = timezone.now()
-    nxt.save(update_fields=["status", "promoted_at"])
+    _registration_transition(nxt, "promote", changes={"promoted_at": timezone.now()})
     nxt.sarasehan = sarasehan
     _email(nxt, "sarasehan_promoted", attachments=[_qr_attachment(sarasehan, nxt.code)])
     return nxt
@@ -493,42 +670,42 @@ def _fill_free_seats(sarasehan: Sarasehan) -> int:
 
 
 @transaction.atomic
-def pendaftaran_cancel(*, pendaftaran_id: int, actor=None) -> PendaftaranSarasehan:
-    """Cancel a registration. A freed seat goes to the first person waiting, who is emailed."""
+def pendaftaran_cancel(*, pendaftaran_id: int, actor: User | AnonymousUser | None) -> PendaftaranSarasehan:
+    """Cancel a registration (by its holder's link, or by staff). A freed seat goes to the first person
+    waiting, who is emailed. Staff cancelling is audited: rows are never deleted, so the seat count holds."""
     sarasehan_id = PendaftaranSarasehan.objects.values_list("sarasehan_id", flat=True).get(pk=pendaftaran_id)
     sarasehan = _lock(sarasehan_id)
     _release_expired_holds(sarasehan, timezone.now())
     reg = PendaftaranSarasehan.objects.select_for_update().get(pk=pendaftaran_id)
-    if reg.status == Reg.DIBATALKAN:
-        raise SarasehanError(_("Pendaftaran ini sudah dibatalkan sebelumnya."))
+    _check_registration(reg, "cancel")
     if reg.checked_in_at is not None:
         raise SarasehanError(_("Peserta sudah hadir; pendaftaran tidak dapat dibatalkan."))
     if sarasehan.is_past:
         raise SarasehanError(_("Sarasehan sudah selesai."))
     held_seat = reg.status == Reg.TERDAFTAR or reg.hold_expires_at is not None
-    reg.status = Reg.DIBATALKAN
-    reg.hold_expires_at = None
-    reg.cancelled_at = timezone.now()
-    reg.save(update_fields=["status", "hold_expires_at", "cancelled_at"])
+    _registration_transition(reg, "cancel", changes={"hold_expires_at": None, "cancelled_at": timezone.now()})
     if held_seat and _promote_next(sarasehan) is None:
         Sarasehan.objects.filter(pk=sarasehan.pk).update(confirmed_count=F("confirmed_count") - 1)
+    if is_staff_member(actor):
+        audit_record(actor=actor, action="sarasehan.registration_cancelled", obj=reg, changes={"code": reg.code})
     return reg
 
 
 @transaction.atomic
-def pendaftaran_confirm(*, pendaftaran_id: int) -> PendaftaranSarasehan:
+def pendaftaran_confirm(*, pendaftaran_id: int, actor: User | None) -> PendaftaranSarasehan:
     """The guest pressed the button behind the emailed link: the email is theirs. Twice is harmless.
 
     A seat still held becomes theirs. After the hold lapsed they take a free seat, or join the end of the
     waitlist, while registration is open. A topic they registered enters the case queue.
     """
-    sarasehan_id = PendaftaranSarasehan.objects.values_list("sarasehan_id", flat=True).get(pk=pendaftaran_id)
+    sarasehan_id, kasus_id = PendaftaranSarasehan.objects.values_list("sarasehan_id", "kasus_id").get(pk=pendaftaran_id)
+    _lock_cases(kasus_id)
     sarasehan = _lock(sarasehan_id)
     now = timezone.now()
     _release_expired_holds(sarasehan, now)
     reg = PendaftaranSarasehan.objects.select_for_update().get(pk=pendaftaran_id)
-    if reg.status != Reg.MENUNGGU_KONFIRMASI:
-        return reg
+    if reg.status not in REGISTRATION_TRANSITIONS["confirm"][0]:
+        return reg  # the link pressed twice: nothing to do
     if sarasehan.status != Status.TERBIT:
         raise SarasehanError(_("Sarasehan ini tidak menerima pendaftaran."))
     if reg.hold_expires_at is not None:
@@ -539,13 +716,15 @@ def pendaftaran_confirm(*, pendaftaran_id: int) -> PendaftaranSarasehan:
         if not seated:
             # The queue counts from the confirmation: an unproven address never stood in it.
             reg.created_at = now
-    reg.status = Reg.TERDAFTAR if seated else Reg.MENUNGGU
-    reg.hold_expires_at = None
-    reg.email_confirmed_at = now
-    reg.save(update_fields=["status", "hold_expires_at", "email_confirmed_at", "created_at"])
+    _registration_transition(
+        reg,
+        "confirm",
+        status=Reg.TERDAFTAR if seated else Reg.MENUNGGU,
+        changes={"hold_expires_at": None, "email_confirmed_at": now, "created_at": reg.created_at},
+    )
     reg.sarasehan = sarasehan
     if reg.kasus_id:
-        kasus_confirm(kasus_id=reg.kasus_id)
+        kasus_confirm(kasus_id=reg.kasus_id, actor=actor)
     _email(reg, "sarasehan_registered", attachments=[_qr_attachment(sarasehan, reg.code)] if seated else None)
     return reg
 
@@ -581,9 +760,24 @@ def _check_door(sarasehan: Sarasehan, now: dt.datetime) -> None:
         raise SarasehanError(_("Hari sarasehan sudah lewat; check-in dan pencatatan di tempat sudah ditutup."))
 
 
+def _check_in_hint(reg: PendaftaranSarasehan) -> str:
+    """What the door staff can do for someone without a seat."""
+    if reg.status == Reg.MENUNGGU_KONFIRMASI:
+        return _(
+            "%(name)s tidak mengonfirmasi pendaftaran lewat email dan tidak mendapat kursi. "
+            "Daftarkan sebagai peserta langsung bila ada tempat."
+        ) % {"name": reg.name}
+    if reg.status == Reg.MENUNGGU:
+        return _(
+            "%(name)s masih di daftar tunggu dan belum mendapat kursi. "
+            "Daftarkan sebagai peserta langsung bila ada tempat."
+        ) % {"name": reg.name}
+    return ""
+
+
 @transaction.atomic
 def pendaftaran_check_in(
-    *, sarasehan_id: int, code: str, actor, now: dt.datetime | None = None
+    *, sarasehan_id: int, code: str, actor: User | None, now: dt.datetime | None = None
 ) -> PendaftaranSarasehan:
     """Mark a registrant present from the code typed or scanned at the door."""
     now = now or timezone.now()
@@ -591,6 +785,7 @@ def pendaftaran_check_in(
     code = selectors.code_from_input(code)
     if not code:
         raise SarasehanError(_("Masukkan kode pendaftaran."))
+    _lock_cases(*PendaftaranSarasehan.objects.filter(code=code).values_list("kasus_id", flat=True))
     reg = (
         PendaftaranSarasehan.objects.select_for_update(of=("self",))
         .select_related("sarasehan")
@@ -604,32 +799,13 @@ def pendaftaran_check_in(
             _("Kode %(code)s terdaftar untuk sarasehan lain (%(title)s), bukan sarasehan ini.")
             % {"code": code, "title": reg.sarasehan.title}
         )
-    if reg.status == Reg.DIBATALKAN:
-        raise SarasehanError(_("Pendaftaran %(code)s sudah dibatalkan.") % {"code": code})
-    if reg.status == Reg.MENUNGGU_KONFIRMASI:
-        raise SarasehanError(
-            _(
-                "%(name)s tidak mengonfirmasi pendaftaran lewat email dan tidak mendapat kursi. "
-                "Daftarkan sebagai peserta langsung bila ada tempat."
-            )
-            % {"name": reg.name}
-        )
-    if reg.status == Reg.MENUNGGU:
-        raise SarasehanError(
-            _(
-                "%(name)s masih di daftar tunggu dan belum mendapat kursi. "
-                "Daftarkan sebagai peserta langsung bila ada tempat."
-            )
-            % {"name": reg.name}
-        )
     if reg.checked_in_at is not None:
         raise SarasehanError(
             _("%(name)s sudah tercatat hadir pada pukul %(time)s.")
             % {"name": reg.name, "time": timezone.localtime(reg.checked_in_at).strftime("%H:%M")}
         )
-    reg.checked_in_at = now
-    reg.checked_in_by = actor
-    reg.save(update_fields=["checked_in_at", "checked_in_by"])
+    _check_registration(reg, "check_in", hint=_check_in_hint(reg))
+    _registration_transition(reg, "check_in", changes={"checked_in_at": now, "checked_in_by": actor})
     if reg.kasus_id:
         # Coming to the door proves who they are: a guest's case enters the queue.
         kasus_confirm(kasus_id=reg.kasus_id, actor=actor)
@@ -640,7 +816,7 @@ def pendaftaran_check_in(
 def pendaftaran_walk_in(
     *,
     sarasehan_id: int,
-    actor,
+    actor: User | None,
     name: str,
     phone: str = "",
     desa: Wilayah | None = None,
@@ -650,9 +826,13 @@ def pendaftaran_walk_in(
     """Someone who did not register comes in. Walk-ins attend without taking an online seat."""
     if not name.strip():
         raise SarasehanError(_("Nama peserta wajib diisi."))
-    sarasehan = _lock(sarasehan_id)
-    if sarasehan.status != Status.TERBIT:
-        raise SarasehanError(_("Sarasehan ini tidak sedang berlangsung."))
+    if email.strip():
+        _lock_cases(
+            *PendaftaranSarasehan.objects.filter(sarasehan_id=sarasehan_id, email=email.strip().lower()).values_list(
+                "kasus_id", flat=True
+            )
+        )
+    sarasehan = _lock(sarasehan_id, "walk_in")
     now = now or timezone.now()
     _check_door(sarasehan, now)
     email = email.strip().lower()
@@ -661,10 +841,10 @@ def pendaftaran_walk_in(
         if email
         else None
     )
-    if existing is not None and existing.status == Reg.MENUNGGU_KONFIRMASI:
+    if existing is not None and existing.status in REGISTRATION_TRANSITIONS["walk_in"][0]:
         return _unconfirmed_walks_in(sarasehan, existing, actor=actor, now=now)
     if existing is not None:
-        raise SudahTerdaftar(
+        raise AlreadyRegistered(
             _("Email %(email)s sudah terdaftar; cari kodenya dan catat kehadirannya.") % {"email": email}
         )
     return PendaftaranSarasehan.objects.create(
@@ -681,7 +861,7 @@ def pendaftaran_walk_in(
 
 
 def _unconfirmed_walks_in(
-    sarasehan: Sarasehan, reg: PendaftaranSarasehan, *, actor, now: dt.datetime
+    sarasehan: Sarasehan, reg: PendaftaranSarasehan, *, actor: User | None, now: dt.datetime
 ) -> PendaftaranSarasehan:
     """A guest who never confirmed their email comes to the door: their registration becomes the walk-in.
 
@@ -690,11 +870,9 @@ def _unconfirmed_walks_in(
     _release_expired_holds(sarasehan, now)
     reg.refresh_from_db(fields=["hold_expires_at"])
     held = reg.hold_expires_at is not None
-    reg.status = Reg.LANGSUNG
-    reg.hold_expires_at = None
-    reg.checked_in_at = now
-    reg.checked_in_by = actor
-    reg.save(update_fields=["status", "hold_expires_at", "checked_in_at", "checked_in_by"])
+    _registration_transition(
+        reg, "walk_in", changes={"hold_expires_at": None, "checked_in_at": now, "checked_in_by": actor}
+    )
     if held and _promote_next(sarasehan) is None:
         Sarasehan.objects.filter(pk=sarasehan.pk).update(confirmed_count=F("confirmed_count") - 1)
     if reg.kasus_id:
@@ -706,11 +884,10 @@ def _unconfirmed_walks_in(
 
 
 @transaction.atomic
-def agenda_add_cases(*, sarasehan_id: int, actor, kasus_ids: list[int], invite: bool = True) -> int:
+def agenda_add_cases(*, sarasehan_id: int, actor: User | None, kasus_ids: list[int], invite: bool = True) -> int:
     """Put open cases on the agenda; their timelines record it and their reporters are invited."""
-    sarasehan = _lock(sarasehan_id)
-    if sarasehan.status == Status.DIBATALKAN:
-        raise SarasehanError(_("Sarasehan yang dibatalkan tidak dapat diubah."))
+    _lock_cases(*kasus_ids)
+    sarasehan = _lock(sarasehan_id, "agenda")
     present = set(AgendaSarasehan.objects.filter(sarasehan=sarasehan).values_list("kasus_id", flat=True))
     added = 0
     for kasus in Kasus.objects.open().confirmed().filter(pk__in=kasus_ids).select_related("reporter"):
@@ -743,11 +920,32 @@ def agenda_add_cases(*, sarasehan_id: int, actor, kasus_ids: list[int], invite: 
 # Points raised and notulen
 
 
+def _point_case(*, kasus_reference: str, reg: PendaftaranSarasehan | None) -> Kasus | None:
+    """The existing case a point goes on, locked first (LOCK_ORDER) and checked after the lock; None for a new one.
+
+    A case named by reference is followed into the case it was merged into; the registrant's own case is
+    used while it is open.
+    """
+    if kasus_reference.strip():
+        kasus = Kasus.objects.select_for_update().filter(reference=kasus_reference.strip().upper()).first()
+        if kasus is None:
+            raise SarasehanError(_("Kasus %(ref)s tidak ditemukan.") % {"ref": kasus_reference.strip()})
+        if kasus.merged_into_id:
+            kasus = Kasus.objects.select_for_update().get(pk=kasus.merged_into_id)
+        if not kasus.is_open:
+            raise SarasehanError(_("Kasus %(ref)s sudah tidak aktif.") % {"ref": kasus.reference})
+        return kasus
+    if reg is not None and reg.kasus_id:
+        kasus = Kasus.objects.select_for_update().get(pk=reg.kasus_id)
+        return kasus if kasus.is_open else None
+    return None
+
+
 @transaction.atomic
 def poin_record(
     *,
     sarasehan_id: int,
-    actor,
+    actor: User | None,
     content: str,
     speaker_name: str = "",
     pendaftaran_id: int | None = None,
@@ -763,6 +961,9 @@ def poin_record(
 ) -> PoinSarasehan:
     """Record a point raised: a new case (channel sarasehan) or an entry on an existing one.
 
+    Long on purpose: one transaction that reads top to bottom as the steps at the table (case lookup and
+    lock, sarasehan lock and check, the case entry, the answer given on the spot, the promised follow-up).
+
     `now` is the moment of recording (default: the clock); the door must be open then.
     """
     content = content.strip()
@@ -774,15 +975,11 @@ def poin_record(
             return done
     if followup.strip() and (followup_opd is None or followup_due is None):
         raise SarasehanError(_("Tindak lanjut yang dijanjikan perlu OPD dan tenggat."))
-    sarasehan = Sarasehan.objects.get(pk=sarasehan_id)
-    if sarasehan.status != Status.TERBIT:
-        raise SarasehanError(_("Poin hanya dapat dicatat pada sarasehan yang terbit."))
-    _check_door(sarasehan, now or timezone.now())
     reg = None
     if pendaftaran_id:
         reg = (
-            PendaftaranSarasehan.objects.select_related("user", "kasus")
-            .filter(pk=pendaftaran_id, sarasehan=sarasehan)
+            PendaftaranSarasehan.objects.select_related("user")
+            .filter(pk=pendaftaran_id, sarasehan_id=sarasehan_id)
             .first()
         )
         if reg is None:
@@ -790,6 +987,9 @@ def poin_record(
     speaker = speaker_name.strip() or (reg.name if reg else "")
     if not speaker:
         raise SarasehanError(_("Tuliskan siapa yang menyampaikan."))
+    kasus = _point_case(kasus_reference=kasus_reference, reg=reg)
+    sarasehan = _lock(sarasehan_id, "record_point")
+    _check_door(sarasehan, now or timezone.now())
     # Dated by the event, whenever staff type it in.
     raised_on = timezone.localtime(sarasehan.starts_at).date()
     when = raised_on.strftime("%d-%m-%Y")
@@ -802,18 +1002,7 @@ def poin_record(
         "sarasehan_title": sarasehan.title,
         "raised_on": raised_on.isoformat(),
     }
-    kasus = None
-    if kasus_reference.strip():
-        kasus = Kasus.objects.filter(reference=kasus_reference.strip().upper()).first()
-        if kasus is None:
-            raise SarasehanError(_("Kasus %(ref)s tidak ditemukan.") % {"ref": kasus_reference.strip()})
-    elif reg is not None and reg.kasus_id and reg.kasus.is_open:
-        kasus = reg.kasus
     if kasus is not None:
-        if kasus.merged_into_id:
-            kasus = Kasus.objects.get(pk=kasus.merged_into_id)
-        if not kasus.is_open:
-            raise SarasehanError(_("Kasus %(ref)s sudah tidak aktif.") % {"ref": kasus.reference})
         if kasus.confirmed_at is None:
             kasus = kasus_confirm(kasus_id=kasus.pk, actor=actor)
         kasus_log(kasus=kasus, kind="sarasehan.raised", visibility="publik", params=params, actor=actor, data=data)
@@ -875,19 +1064,23 @@ def poin_record(
 
 
 @transaction.atomic
-def notulen_publish(*, sarasehan_id: int, actor, notulen: str) -> Sarasehan:
+def notulen_publish(*, sarasehan_id: int, actor: User | None, notulen: str) -> Sarasehan:
     """Publish the minutes on the public page; attendees are emailed once, on the first publication."""
     if not notulen.strip():
         raise SarasehanError(_("Notulen tidak boleh kosong."))
-    sarasehan = _lock(sarasehan_id)
-    if sarasehan.status != Status.TERBIT:
-        raise SarasehanError(_("Notulen hanya untuk sarasehan yang terbit."))
+    sarasehan = _lock(sarasehan_id, "publish_notulen")
     if sarasehan.starts_at > timezone.now():
         raise SarasehanError(_("Notulen diterbitkan setelah sarasehan dimulai."))
     first_time = sarasehan.notulen_published_at is None
-    sarasehan.notulen = notulen.strip()
-    sarasehan.notulen_published_at = sarasehan.notulen_published_at or timezone.now()
-    sarasehan.save(update_fields=["notulen", "notulen_published_at", "updated_at"])
+    _transition(
+        sarasehan,
+        "publish_notulen",
+        actor=actor,
+        changes={
+            "notulen": notulen.strip(),
+            "notulen_published_at": sarasehan.notulen_published_at or timezone.now(),
+        },
+    )
     if first_time:
         raised = PoinSarasehan.objects.filter(sarasehan=sarasehan, kasus__is_confidential=False).count()
         attendees = (
@@ -903,43 +1096,25 @@ def notulen_publish(*, sarasehan_id: int, actor, notulen: str) -> Sarasehan:
 # Reminders
 
 
-def calendar_file(sarasehan: Sarasehan) -> bytes:
-    cal = icalendar.Calendar()
-    cal.add("prodid", "-//Portal Aspirasi & Audiensi//sarasehan//ID")
-    cal.add("version", "2.0")
-    cal.add("method", "PUBLISH")
-    event = icalendar.Event()
-    event.add("uid", f"sarasehan-{sarasehan.pk}@{settings.SITE_URL.split('://')[-1].split('/')[0]}")
-    event.add("dtstamp", timezone.now())
-    event.add("dtstart", sarasehan.starts_at)
-    event.add("dtend", sarasehan.ends_at)
-    event.add("summary", sarasehan.title)
-    event.add("location", ", ".join(filter(None, [sarasehan.venue, str(sarasehan.kecamatan or "")])))
-    event.add("url", settings.SITE_URL + reverse("sarasehan:detail", args=[sarasehan.slug]))
-    event.add("description", sarasehan.theme or sarasehan.description[:500])
-    cal.add_component(event)
-    return cal.to_ical()
-
-
 @transaction.atomic
-def sarasehan_send_reminder(*, sarasehan_id: int, now: dt.datetime | None = None) -> int:
+def sarasehan_send_reminder(*, sarasehan_id: int, actor: User | None, now: dt.datetime | None = None) -> int:
     """Email seated registrants one day before, with an .ics. Sent once per sarasehan (and again if moved)."""
     now = now or timezone.now()
     sarasehan = _lock(sarasehan_id)
     if (
-        sarasehan.status != Status.TERBIT
+        sarasehan.status not in TRANSITIONS["remind"][0]
         or sarasehan.reminder_sent_at is not None
         or not (now < sarasehan.starts_at <= now + dt.timedelta(days=1))
     ):
         return 0
     sarasehan.reminder_sent_at = now
     sarasehan.save(update_fields=["reminder_sent_at"])
-    ics = Attachment(filename="sarasehan.ics", content=calendar_file(sarasehan), mimetype="text/calendar")
+    calendar = Attachment(filename="sarasehan.ics", content=ics.calendar_file(sarasehan), mimetype="text/calendar")
     sent = 0
     regs = PendaftaranSarasehan.objects.filter(sarasehan=sarasehan, status=Reg.TERDAFTAR).exclude(email="")
     for reg in regs:
         reg.sarasehan = sarasehan
-        _email(reg, "sarasehan_reminder", attachments=[ics, _qr_attachment(sarasehan, reg.code)])
+        _email(reg, "sarasehan_reminder", attachments=[calendar, _qr_attachment(sarasehan, reg.code)])
         sent += 1
     return sent
 
@@ -959,9 +1134,8 @@ def new_idempotency_key() -> str:
 
 __all__ = [
     "SarasehanError",
-    "SudahTerdaftar",
+    "AlreadyRegistered",
     "agenda_add_cases",
-    "calendar_file",
     "holds_due",
     "notulen_publish",
     "pendaftaran_cancel",

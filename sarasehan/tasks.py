@@ -8,7 +8,7 @@ def sarasehan_reminders() -> int:
     """Send the day-before reminder of every sarasehan due. Idempotent: each is sent once."""
     sent = 0
     for sarasehan_id in services.reminders_due():
-        sent += services.sarasehan_send_reminder(sarasehan_id=sarasehan_id)
+        sent += services.sarasehan_send_reminder(sarasehan_id=sarasehan_id, actor=None)
     return sent
 
 

@@ -12,7 +12,7 @@ from portal.akun.access import staff_required
 from portal.akun.roles import has_role
 from portal.kasus.models import Kasus
 
-from . import selectors, services
+from . import ics, selectors, services
 from .forms import (
     AgendaAddForm,
     AgendaFilterForm,
@@ -95,7 +95,7 @@ def sarasehan_detail(request, slug):
                     kasus_id=data["kasus"].pk if data.get("kasus") else None,
                     language=getattr(request, "LANGUAGE_CODE", "id"),
                 )
-            except services.SudahTerdaftar as exc:
+            except services.AlreadyRegistered as exc:
                 # A guest sees the same page whether or not the address was registered; the mailbox learns which.
                 if user is None:
                     return redirect("sarasehan:check_email", sarasehan.slug)
@@ -139,7 +139,7 @@ def check_email(request, slug):
 
 def sarasehan_ics(request, slug):
     sarasehan = get_object_or_404(Sarasehan.objects.published().select_related("kecamatan"), slug=slug)
-    response = HttpResponse(services.calendar_file(sarasehan), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(ics.calendar_file(sarasehan), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{sarasehan.slug}.ics"'
     return response
 
@@ -182,7 +182,7 @@ def registration_confirm(request, token):
     if isinstance(reg, HttpResponse):
         return reg
     try:
-        reg = services.pendaftaran_confirm(pendaftaran_id=reg.pk)
+        reg = services.pendaftaran_confirm(pendaftaran_id=reg.pk, actor=None)
     except services.SarasehanError as exc:
         messages.error(request, str(exc))
     else:

@@ -250,8 +250,8 @@ def test_it_expires_undecided_requests_once_and_frees_the_slot():
     pejabat = open_availability()
     audiensi = request_audiensi(pejabat)
     later = audiensi.expires_at + dt.timedelta(minutes=1)
-    assert services.audiensi_expire_pending(now=later) == 1
-    assert services.audiensi_expire_pending(now=later) == 0
+    assert services.audiensi_expire_pending(now=later, actor=None) == 1
+    assert services.audiensi_expire_pending(now=later, actor=None) == 0
     audiensi.refresh_from_db()
     assert audiensi.status == Status.KEDALUWARSA
     assert audiensi.start_at in [s.start for s in slots_of(pejabat)]
@@ -263,8 +263,8 @@ def test_it_sends_the_reminder_once(django_capture_on_commit_callbacks):
     day_before = audiensi.start_at - dt.timedelta(days=1)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.audiensi_send_reminders(now=day_before) == 1
-        assert services.audiensi_send_reminders(now=day_before) == 0
+        assert services.audiensi_send_reminders(now=day_before, actor=None) == 1
+        assert services.audiensi_send_reminders(now=day_before, actor=None) == 0
     assert len(mail.outbox) == 1 and "Pengingat" in mail.outbox[0].subject
 
 

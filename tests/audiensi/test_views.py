@@ -186,7 +186,7 @@ def test_it_shows_domain_errors_on_protokol_actions(client):
     assert response.status_code == 400
     services.audiensi_decline(audiensi_id=audiensi.pk, actor=None, reason="x")
     response = client.post(f"/petugas/audiensi/{audiensi.pk}/konfirmasi/", {"konfirmasi-reason": ""})
-    assert response.status_code == 400 and "tidak dapat dilakukan" in response.content.decode()
+    assert response.status_code == 400 and "langkah “konfirmasi” tidak dapat dilakukan" in response.content.decode()
     assert client.post(f"/petugas/audiensi/{audiensi.pk}/hapus/").status_code == 404
 
 

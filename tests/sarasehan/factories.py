@@ -43,7 +43,7 @@ def register(s: Sarasehan, n: int = 1, *, prefix: str = "tamu", confirm: bool = 
         reg = services.pendaftaran_create(
             sarasehan_id=s.pk, name=f"Tamu {prefix} {i}", email=f"{prefix}{i}@example.org", **kwargs
         )
-        regs.append(services.pendaftaran_confirm(pendaftaran_id=reg.pk) if confirm else reg)
+        regs.append(services.pendaftaran_confirm(pendaftaran_id=reg.pk, actor=None) if confirm else reg)
     return regs[0] if n == 1 else regs
 
 

@@ -39,12 +39,12 @@ def test_a_guest_holds_a_seat_for_thirty_minutes_until_the_email_is_confirmed():
     mail = OutboxEmail.objects.get(to=reg.email)
     assert mail.template == "sarasehan_confirm" and mail.attachments == []
     assert emailed_registration(mail.body_text) == reg and reg.code not in mail.body_text
-    services.pendaftaran_confirm(pendaftaran_id=reg.pk)
+    services.pendaftaran_confirm(pendaftaran_id=reg.pk, actor=None)
     reg.refresh_from_db()
     assert reg.status == S.TERDAFTAR and reg.hold_expires_at is None and seats_taken(s) == 1
     assert OutboxEmail.objects.filter(template="sarasehan_registered", to=reg.email).count() == 1
     # A second click is harmless.
-    services.pendaftaran_confirm(pendaftaran_id=reg.pk)
+    services.pendaftaran_confirm(pendaftaran_id=reg.pk, actor=None)
     assert OutboxEmail.objects.filter(template="sarasehan_registered", to=reg.email).count() == 1
 
 
@@ -53,7 +53,7 @@ def test_an_unconfirmed_guest_never_stands_on_the_waitlist():
     seated = register(s)
     waiting = register(s, prefix="antri", confirm=False)
     assert waiting.status == S.MENUNGGU_KONFIRMASI and waiting.hold_expires_at is None
-    services.pendaftaran_cancel(pendaftaran_id=seated.pk)
+    services.pendaftaran_cancel(pendaftaran_id=seated.pk, actor=None)
     waiting.refresh_from_db()
     assert waiting.status == S.MENUNGGU_KONFIRMASI and seats_taken(s) == 0
     assert "daftar tunggu" in OutboxEmail.objects.get(template="sarasehan_confirm", to=waiting.email).body_text
@@ -103,10 +103,11 @@ def test_confirming_after_the_hold_lapsed_takes_a_free_seat_or_joins_the_end_of_
     s = sarasehan(capacity=1)
     first, second = register(s, 2, confirm=False)
     lapse(first)
-    services.pendaftaran_confirm(pendaftaran_id=second.pk)  # the lapsed seat went to nobody waiting: it is free
+    # The lapsed seat went to nobody waiting: it is free.
+    services.pendaftaran_confirm(pendaftaran_id=second.pk, actor=None)
     second.refresh_from_db()
     assert second.status == S.TERDAFTAR
-    confirmed = services.pendaftaran_confirm(pendaftaran_id=first.pk)
+    confirmed = services.pendaftaran_confirm(pendaftaran_id=first.pk, actor=None)
     assert confirmed.status == S.MENUNGGU and seats_taken(s) == 1
     assert selectors.waitlist_position(confirmed) == 1
 
@@ -117,13 +118,13 @@ def test_confirming_after_the_hold_lapsed_needs_registration_still_open():
     lapse(guest)
     Sarasehan.objects.filter(pk=s.pk).update(registration_closes_at=timezone.now())
     with pytest.raises(services.SarasehanError, match="sudah ditutup"):
-        services.pendaftaran_confirm(pendaftaran_id=guest.pk)
+        services.pendaftaran_confirm(pendaftaran_id=guest.pk, actor=None)
 
 
 def test_cancelling_a_held_seat_frees_it():
     s = sarasehan(capacity=1)
     guest = register(s, confirm=False)
-    services.pendaftaran_cancel(pendaftaran_id=guest.pk)
+    services.pendaftaran_cancel(pendaftaran_id=guest.pk, actor=None)
     guest.refresh_from_db()
     assert guest.status == S.DIBATALKAN and guest.hold_expires_at is None and seats_taken(s) == 0
 
@@ -174,7 +175,7 @@ def test_a_held_seat_cannot_be_confirmed_once_the_sarasehan_is_cancelled():
     guest = register(s, confirm=False)
     services.sarasehan_cancel(sarasehan_id=s.pk, actor=None, reason="Banjir")
     with pytest.raises(services.SarasehanError, match="tidak menerima pendaftaran"):
-        services.pendaftaran_confirm(pendaftaran_id=guest.pk)
+        services.pendaftaran_confirm(pendaftaran_id=guest.pk, actor=None)
 
 
 def test_staff_see_who_has_not_confirmed_their_email(client):

@@ -178,7 +178,7 @@ def test_cancel_by_signed_link_and_tampered_links(client):
     waiting.refresh_from_db()
     assert waiting.status == S.TERDAFTAR
     again = client.post(reverse("sarasehan:registration_cancel", args=[token]), follow=True)
-    assert "sudah dibatalkan sebelumnya" in again.content.decode()
+    assert "langkah “batalkan” tidak dapat dilakukan" in again.content.decode()
     waiting_page = client.get(reverse("sarasehan:registration", args=[selectors.registration_token(third)]))
     assert "urutan ke-1" in waiting_page.content.decode()
     bad = client.get(reverse("sarasehan:registration", args=[token[:-2] + "xx"]))
