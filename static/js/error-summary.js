@@ -5,6 +5,15 @@
     var summary = document.querySelector("[data-error-summary]");
     if (!summary) return;
     summary.focus();
+    // Scrolling to a URL fragment (a form posted to "#daftar") runs after load and takes focus away: take it back.
+    window.addEventListener("load", function () {
+      setTimeout(function () {
+        if (document.activeElement !== summary) {
+          summary.focus();
+          summary.scrollIntoView();
+        }
+      }, 0);
+    });
     summary.addEventListener("click", function (event) {
       var link = event.target.closest("a[href^='#']");
       if (!link) return;
