@@ -2,6 +2,7 @@ import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal import bounds
@@ -66,11 +67,23 @@ class WilayahField(forms.TypedChoiceField):
 
 
 class AspirasiForm(AttachmentsMixin, forms.Form):
-    jenis = forms.ChoiceField(label=_("Jenis"), choices=Jenis.choices, widget=forms.RadioSelect, initial=Jenis.ASPIRASI)
-    title = forms.CharField(label=_("Judul"), max_length=200, help_text=_("Satu kalimat singkat tentang masalahnya."))
+    jenis = forms.ChoiceField(
+        label=_("Jenis"),
+        choices=Jenis.choices,
+        widget=forms.RadioSelect,
+        initial=Jenis.ASPIRASI,
+        error_messages={"required": _("Pilih jenis laporan."), "invalid_choice": _("Pilih jenis laporan.")},
+    )
+    title = forms.CharField(
+        label=_("Judul"),
+        max_length=200,
+        help_text=_("Satu kalimat singkat tentang masalahnya."),
+        error_messages={"required": _("Tuliskan judul laporan Anda.")},
+    )
     description = forms.CharField(
         label=_("Uraian"),
         max_length=5000,
+        error_messages={"required": _("Ceritakan masalahnya di uraian.")},
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Apa yang terjadi, di mana, sejak kapan, dan apa yang Anda harapkan."),
     )
@@ -85,6 +98,7 @@ class AspirasiForm(AttachmentsMixin, forms.Form):
         queryset=Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KECAMATAN),
         required=False,
         empty_label=_("— pilih kecamatan —"),
+        error_messages={"invalid_choice": _("Pilih kecamatan dari daftar.")},
     )
     address_detail = forms.CharField(
         label=_("Detail lokasi"),
@@ -139,7 +153,27 @@ class AspirasiForm(AttachmentsMixin, forms.Form):
     def __init__(self, *args, user=None, wilayah_options=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user if getattr(user, "is_authenticated", False) else None
-        self.fields["desa"] = WilayahField(options=wilayah_options, label=_("Desa/kelurahan"), required=False)
+        self.fields["desa"] = WilayahField(
+            options=wilayah_options,
+            label=_("Desa/kelurahan"),
+            required=False,
+            help_text=_("Daftar dikelompokkan per kecamatan; pilih langsung desa/kelurahan Anda."),
+        )
+        # With JavaScript, choosing a kecamatan narrows the desa list (htmx); without it the grouped list works.
+        self.fields["kecamatan"].widget.attrs.update(
+            {
+                "hx-get": reverse("aspirasi:desa_options"),
+                "hx-target": "#id_desa",
+                "hx-trigger": "change",
+                "hx-swap": "innerHTML",
+            }
+        )
+        if wilayah_options:
+            # The options are already loaded for the desa list: no second query for the kecamatan list.
+            kecamatan = self.fields["kecamatan"]
+            kecamatan.choices = [("", kecamatan.empty_label)] + [(kec.pk, kec.nama) for kec, _desa in wilayah_options]
+        # Required unless a desa is chosen (clean() checks); marked like every required field.
+        self.fields["kecamatan"].marked_required = True
         self.order_fields(
             [
                 "jenis",

@@ -26,7 +26,7 @@ from portal.kasus.services import KasusError
 from portal.ratelimit import client_address
 from portal.wilayah.models import Wilayah
 
-from . import selectors, services
+from . import kept, selectors, services
 from .forms import (
     ANSWER_PREFIX,
     REROUTE_PREFIX,
@@ -40,9 +40,26 @@ from .forms import (
     StaffRecordForm,
 )
 from .map_views import allow_geolocation, map_config, nearby_context
-from .models import Lampiran
+from .models import Jenis, Lampiran
 
 SENT_SESSION_KEY = "aspirasi_sent"
+# The check page's buttons: send the report, or go back to the form to change an answer.
+SEND_KEY = "kirim"
+CHANGE_KEY = "ubah"
+CHECKED_FIELDS = (
+    "jenis",
+    "title",
+    "description",
+    "kategori",
+    "kecamatan",
+    "desa",
+    "address_detail",
+    "is_anonymous",
+    "is_confidential",
+    "reporter_name",
+    "reporter_email",
+    "reporter_phone",
+)
 
 
 # The no-JavaScript "check for reports nearby" button: validates and shows the list, sends nothing.
@@ -61,55 +78,94 @@ def _form_context(form, options) -> dict:
 @never_cache
 @allow_geolocation
 @require_http_methods(["GET", "POST"])
-def submit(request):
+def submit(request: HttpRequest) -> HttpResponse:
+    """The form, then "check your answers" (the same data re-posted as hidden fields), then send.
+
+    A POST without SEND_KEY that validates shows the check page; "change" re-opens the form filled in. Checked files
+    are kept server-side (aspirasi.kept) so neither an error nor the check step asks for them again.
+    """
     options = selectors.wilayah_options()
     user = request.user if request.user.is_authenticated else None
-    if request.method == "POST":
-        form = AspirasiForm(request.POST, request.FILES, user=user, wilayah_options=options)
-        if form.is_honeypot:
-            # Look like success to the bot; store nothing.
-            request.session.pop(SENT_SESSION_KEY, None)
-            return redirect("aspirasi:sent")
-        if form.is_valid() and CHECK_BUTTON not in request.POST:
-            data = form.cleaned_data
-            try:
-                result = services.aspirasi_submit(
-                    jenis=data["jenis"],
-                    title=data["title"],
-                    description=data["description"],
-                    kategori=data["kategori"],
-                    wilayah=data["wilayah"],
-                    address_detail=data["address_detail"],
-                    is_anonymous=data["is_anonymous"],
-                    is_confidential=data["is_confidential"],
-                    reporter=user,
-                    reporter_name=data.get("reporter_name", ""),
-                    reporter_email=data.get("reporter_email", ""),
-                    reporter_phone=data.get("reporter_phone", ""),
-                    reporter_language=request.LANGUAGE_CODE,
-                    files=data["lampiran"],
-                    idempotency_key=data["idempotency_key"],
-                    client_ip=client_address(request),
-                    consent=data["consent"],
-                    titik=data["titik"],
-                )
-            except KasusError as exc:
-                form.add_error(None, str(exc))
-            else:
-                if result.created or viewer_proved_reporter(result.kasus, request):
-                    remember_owner(request, result.kasus)
-                    request.session[SENT_SESSION_KEY] = result.kasus.pk
-                else:
-                    # The idempotency key is not a credential: a replay from another session learns nothing.
-                    request.session.pop(SENT_SESSION_KEY, None)
-                return redirect("aspirasi:sent")
-    else:
+    if request.method == "GET":
+        kept.forget_files(request)
         initial = {}
         preset = DesaOptionsForm(request.GET)
         if preset.is_valid() and preset.cleaned_data["kecamatan"]:
             initial["kecamatan"] = preset.cleaned_data["kecamatan"]
         form = AspirasiForm(user=user, wilayah_options=options, initial=initial)
-    return render(request, "aspirasi/submit.html", _form_context(form, options))
+        return _submit_page(request, form, options)
+    form = AspirasiForm(request.POST, request.FILES, user=user, wilayah_options=options)
+    if form.is_honeypot:
+        # Look like success to the bot; store nothing.
+        request.session.pop(SENT_SESSION_KEY, None)
+        return redirect("aspirasi:sent")
+    if CHANGE_KEY in request.POST:
+        initial = {key: request.POST.get(key) for key in request.POST if key not in (SEND_KEY, CHANGE_KEY)}
+        return _submit_page(request, AspirasiForm(user=user, wilayah_options=options, initial=initial), options)
+    # "Check nearby" (the no-JavaScript way to see cases already reported) shows the form again with the list.
+    if not form.is_valid() or CHECK_BUTTON in request.POST:
+        if form.cleaned_data.get("lampiran"):
+            kept.keep_files(request, form.cleaned_data["lampiran"])
+        return _submit_page(request, form, options)
+    data = form.cleaned_data
+    if data["lampiran"]:
+        kept.keep_files(request, data["lampiran"])
+    files = data["lampiran"] or (kept.kept_files(request) if request.POST.get("keep_files") else [])
+    if SEND_KEY not in request.POST:
+        context = {"form": form, "answers": _answers(form), "files": files}
+        return render(request, "aspirasi/check.html", context)
+    try:
+        result = services.aspirasi_submit(
+            jenis=data["jenis"],
+            title=data["title"],
+            description=data["description"],
+            kategori=data["kategori"],
+            wilayah=data["wilayah"],
+            address_detail=data["address_detail"],
+            is_anonymous=data["is_anonymous"],
+            is_confidential=data["is_confidential"],
+            reporter=user,
+            reporter_name=data.get("reporter_name", ""),
+            reporter_email=data.get("reporter_email", ""),
+            reporter_phone=data.get("reporter_phone", ""),
+            reporter_language=request.LANGUAGE_CODE,
+            files=files,
+            idempotency_key=data["idempotency_key"],
+            client_ip=client_address(request),
+            consent=data["consent"],
+            titik=data["titik"],
+        )
+    except KasusError as exc:
+        form.add_error(None, str(exc))
+        return _submit_page(request, form, options)
+    kept.forget_files(request)
+    if result.created or viewer_proved_reporter(result.kasus, request):
+        remember_owner(request, result.kasus)
+        request.session[SENT_SESSION_KEY] = result.kasus.pk
+    else:
+        # The idempotency key is not a credential: a replay from another session learns nothing.
+        request.session.pop(SENT_SESSION_KEY, None)
+    return redirect("aspirasi:sent")
+
+
+def _answers(form: AspirasiForm) -> list[tuple[str, str, str]]:
+    """(question, answer, field id to change it) for the check page, in the form's order."""
+    data, rows = form.cleaned_data, []
+    for name in CHECKED_FIELDS:
+        if name not in form.fields:
+            continue
+        value = data.get(name)
+        if name == "jenis":
+            value = Jenis(value).label
+        elif isinstance(value, bool):
+            value = _("Ya") if value else _("Tidak")
+        rows.append((str(form.fields[name].label), str(value) if value else "—", form[name].auto_id))
+    return rows
+
+
+def _submit_page(request: HttpRequest, form: AspirasiForm, options) -> HttpResponse:
+    context = {**_form_context(form, options), "kept_files": kept.kept_files(request)}
+    return render(request, "aspirasi/submit.html", context)
 
 
 @require_GET

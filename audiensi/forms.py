@@ -16,6 +16,10 @@ class SlotField(forms.ChoiceField):
     """A radio list of free slots; the value names the pejabat and the local start time."""
 
     widget = forms.RadioSelect
+    default_error_messages = {
+        "required": _("Pilih waktu audiensi."),
+        "invalid_choice": _("Pilih waktu audiensi dari daftar."),
+    }
 
     def valid_value(self, value) -> bool:
         # A slot taken since the page was rendered is refused by the service with a clear message.
@@ -35,7 +39,11 @@ def slot_choices(slots: list[Slot]) -> list[tuple[str, str]]:
 
 class AjukanForm(forms.Form):
     slot = SlotField(label=_("Pilih pejabat dan waktu"))
-    topik = forms.CharField(label=_("Topik yang ingin disampaikan"), max_length=200)
+    topik = forms.CharField(
+        label=_("Topik yang ingin disampaikan"),
+        max_length=200,
+        error_messages={"required": _("Tuliskan topik yang ingin Anda sampaikan.")},
+    )
     ringkasan = forms.CharField(
         label=_("Uraian singkat"),
         required=False,
@@ -43,7 +51,18 @@ class AjukanForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Untuk kasus baru: apa masalahnya dan apa yang Anda harapkan."),
     )
-    jumlah_peserta = forms.IntegerField(label=_("Jumlah peserta"), min_value=1, max_value=10, initial=1)
+    jumlah_peserta = forms.IntegerField(
+        label=_("Jumlah peserta"),
+        min_value=1,
+        max_value=10,
+        initial=1,
+        error_messages={
+            "required": _("Tuliskan jumlah peserta, 1 sampai 10."),
+            "invalid": _("Tuliskan jumlah peserta dengan angka, 1 sampai 10."),
+            "min_value": _("Jumlah peserta paling sedikit 1."),
+            "max_value": _("Jumlah peserta paling banyak 10."),
+        },
+    )
     anggota = forms.CharField(
         label=_("Nama anggota rombongan"),
         required=False,

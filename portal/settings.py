@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "csp",
     "django_filters",
     "allauth",
@@ -100,6 +101,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Every form renders its fields through templates/_field.html (one label/hint/error/input order).
+FORM_RENDERER = "portal.forms_rendering.PortalFormRenderer"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False

@@ -77,8 +77,17 @@ class CancelSarasehanForm(forms.Form):
 
 
 class PendaftaranForm(forms.Form):
-    name = forms.CharField(label=_("Nama lengkap"), max_length=150)
-    email = forms.EmailField(label=_("Email"), max_length=254)
+    name = forms.CharField(
+        label=_("Nama lengkap"), max_length=150, error_messages={"required": _("Tuliskan nama lengkap Anda.")}
+    )
+    email = forms.EmailField(
+        label=_("Email"),
+        max_length=254,
+        error_messages={
+            "required": _("Tuliskan email Anda."),
+            "invalid": _("Tuliskan email dengan format yang benar, misalnya nama@contoh.id."),
+        },
+    )
     phone = forms.CharField(label=_("Nomor telepon/WhatsApp"), max_length=20, required=False)
     desa = DesaChoiceField(label=_("Desa/kelurahan"), queryset=Wilayah.objects.none(), required=False)
     topic = forms.CharField(

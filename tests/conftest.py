@@ -7,6 +7,7 @@ from django.db import connection
 from django.utils import translation
 
 from portal.celery import app as celery_app
+from tests.world import world  # noqa: F401  (the whole-URLconf fixture, shared by the fuzz and axe tests)
 
 CHROMIUM = "/usr/bin/chromium"
 

@@ -477,8 +477,12 @@ def _public_context(
 
 @login_required
 def my_cases(request: HttpRequest) -> HttpResponse:
+    # An audiensi's or sarasehan's own status says more than the case's (e.g. "Dikonfirmasi" with its time).
     cases = (
-        selectors.resident_cases(request.user).select_related("kategori", "kecamatan").order_by("-created_at", "-pk")
+        selectors.resident_cases(request.user)
+        .select_related("kategori", "kecamatan")
+        .prefetch_related("audiensi", "pendaftaran_sarasehan__sarasehan")
+        .order_by("-created_at", "-pk")
     )
     page = Paginator(cases, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "kasus/mine.html", {"page": page})

@@ -48,7 +48,7 @@ def test_it_keeps_signup_values_on_error(client):
         {"email": "dua@example.org", "password1": PASSWORD, "password2": "lain", "full_name": "Warga Dua"},
     )
     body = response.content.decode()
-    assert response.status_code == 200 and 'value="Warga Dua"' in body and "errorlist" in body
+    assert response.status_code == 200 and 'value="Warga Dua"' in body and "error-message" in body
     assert not User.objects.filter(email="dua@example.org").exists()
 
 

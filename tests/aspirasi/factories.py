@@ -77,7 +77,7 @@ def upload(name: str, content: bytes, content_type: str = "image/jpeg") -> Simpl
 
 
 def form_data(**overrides) -> dict:
-    """A valid POST for /aspirasi/kirim/ by a guest who gives a name and an email."""
+    """A valid POST for /aspirasi/kirim/ by a guest who gives a name and an email, sent from the check page."""
     place = desa()
     data = {
         "jenis": "pengaduan",
@@ -93,6 +93,7 @@ def form_data(**overrides) -> dict:
         "consent": "on",
         "idempotency_key": uuid.uuid4().hex,
         "website": "",
+        "kirim": "1",
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}

@@ -36,6 +36,9 @@ def test_it_runs_an_aspirasi_from_a_guest_to_a_rated_answer(browser_page, login_
     page.fill("input[name=reporter_name]", "Wahyu Pratama")
     page.fill("input[name=reporter_email]", "wahyu@example.org")
     page.check("input[name=consent]")
+    page.get_by_role("button", name="Lanjut: periksa isian").click()
+    # Check your answers: the values and the kept photo, then send.
+    assert "Lampu PJU padam di simpang tiga" in page.content() and "pju.jpg" in page.content()
     page.get_by_role("button", name="Kirim laporan").click()
 
     page.wait_for_url("**/aspirasi/terkirim/")

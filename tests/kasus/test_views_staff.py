@@ -302,7 +302,9 @@ def test_it_keeps_typed_values_when_a_form_is_invalid(client):
     response = client.post(action_url(kasus, "tindak-lanjut"), {"tindak-lanjut-description": "Perbaiki gorong-gorong"})
     assert response.status_code == 400
     body = response.content.decode()
-    assert "Perbaiki gorong-gorong" in body and "errorlist" in body
+    assert "Perbaiki gorong-gorong" in body and 'class="error-message"' in body
+    # The action's errors get the summary and the title prefix, like every other form.
+    assert "<title>Kesalahan: " in body and "data-error-summary" in body and 'aria-invalid="true"' in body
     assert not TindakLanjut.objects.exists()
 
 
