@@ -4,13 +4,14 @@ import csv
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +25,7 @@ from portal.akun import roles as r
 from portal.akun.access import staff_required
 
 from . import forms as f
-from . import selectors, services
+from . import selectors, services, staff_tools
 from .filters import KasusFilter
 from .kinds import kind_label
 from .models import Kasus, Riwayat, Status, TindakLanjut
@@ -64,6 +65,18 @@ def _verify(kasus, user, data):
         kasus_id=kasus.pk, actor=user, kategori=data["kategori"], priority=data["priority"], note=data["note"]
     )
     return _("Kasus telah diverifikasi."), kasus
+
+
+def _verify_dispose(kasus, user, data):
+    staff_tools.kasus_verify_and_dispose(
+        kasus_id=kasus.pk,
+        actor=user,
+        kategori=data["kategori"],
+        priority=data["priority"],
+        opd=data["opd"],
+        note=data["note"],
+    )
+    return _("Kasus telah diverifikasi dan didisposisikan ke %(opd)s.") % {"opd": data["opd"].display_name}, kasus
 
 
 def _reject(kasus, user, data):
@@ -128,6 +141,15 @@ NOTE_ROLES = frozenset({r.PETUGAS, r.OPD, r.PIMPINAN, r.ADMIN})
 ACTIONS: dict[str, Action] = {
     a.slug: a
     for a in [
+        Action(
+            "verifikasi-disposisi",
+            gettext_lazy("Verifikasi dan disposisi"),
+            gettext_lazy("Verifikasi dan disposisikan"),
+            f.VerifyDisposeForm,
+            PETUGAS,
+            _verify_dispose,
+            "verify",
+        ),
         Action(
             "verifikasi",
             gettext_lazy("Verifikasi"),
@@ -233,6 +255,9 @@ class _Choices:
 def _initial(slug: str, kasus: Kasus) -> dict:
     if slug == "verifikasi":
         return {"kategori": kasus.kategori_id, "priority": kasus.priority}
+    if slug == "verifikasi-disposisi":
+        # The OPD is left empty: the service then takes the default OPD of the kategori finally chosen.
+        return {"kategori": kasus.kategori_id, "priority": kasus.priority}
     if slug == "disposisi":
         default_opd = kasus.kategori.default_opd_id if kasus.kategori else None
         return {"opd": kasus.opd_id or default_opd}
@@ -293,6 +318,7 @@ def _render_staff_detail(request: HttpRequest, kasus: Kasus, *, bound: tuple[str
 
     context = {
         "kasus": kasus,
+        "antrean": _queue_params(request),
         "entries": entries,
         "items": items,
         "actions": actions,
@@ -312,11 +338,26 @@ def _claim(request: HttpRequest, form: f.ActionForm) -> str | None:
     return key if cache.add(key, 1, IDEMPOTENCY_SECONDS) else None
 
 
+def _queue_params(request: HttpRequest) -> str:
+    """The queue's query string the officer came from, carried from case to case by "save and open the next"."""
+    return (request.POST.get("antrean") or request.GET.get("antrean") or "")[:1000]
+
+
+def _detail_url(reference: str, antrean: str) -> str:
+    url = reverse("kasus:detail", args=[reference])
+    return f"{url}?{urlencode({'antrean': antrean})}" if antrean else url
+
+
 def _run(request: HttpRequest, kasus: Kasus, form: f.ActionForm, run: Callable) -> HttpResponse:
     key = _claim(request, form)
     if key is None:
         messages.info(request, _("Permintaan ini sudah diproses sebelumnya."))
         return redirect("kasus:detail", kasus.reference)
+    antrean = _queue_params(request)
+    # Chosen before the action moves this case, so "next" is the row below it in the queue the officer saw.
+    next_case = (
+        staff_tools.next_in_queue(request.user, kasus, QueryDict(antrean)) if request.POST.get("lanjut") else None
+    )
     try:
         message, back_to = run(kasus, request.user, form.cleaned_data)
     except services.KasusError as exc:
@@ -325,7 +366,12 @@ def _run(request: HttpRequest, kasus: Kasus, form: f.ActionForm, run: Callable) 
         messages.error(request, str(exc))
         return redirect("kasus:detail", kasus.reference)
     messages.success(request, message)
-    return redirect("kasus:detail", back_to.reference)
+    if request.POST.get("lanjut"):
+        if next_case is None:
+            messages.info(request, _("Tidak ada kasus berikutnya di antrean ini."))
+            return redirect(f"{reverse('kasus:queue')}?{antrean}" if antrean else reverse("kasus:queue"))
+        return redirect(_detail_url(next_case.reference, antrean))
+    return redirect(_detail_url(back_to.reference, antrean))
 
 
 @staff_required()
@@ -338,7 +384,14 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
     for kasus in page:
         kasus.show_identity = selectors.sees_reporter_identity(user, kasus)
     filter_cache_key = f"{selectors.is_opd_only(user)}:{request.GET.urlencode()}"
-    context = {"filter": filterset, "page": page, "filter_cache_key": filter_cache_key}
+    antrean = request.GET.copy()
+    antrean.pop("page", None)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "filter_cache_key": filter_cache_key,
+        "antrean": antrean.urlencode(),
+    }
     return render(request, "kasus/staff_queue.html", context)
 
 
