@@ -6,6 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal import bounds
+from portal.akun import roles
+from portal.akun.models import User
 from portal.wilayah.models import Kategori, Opd, Wilayah
 
 from .models import Priority, validate_lapor_tracking_id
@@ -59,6 +61,17 @@ class VerifyDisposeForm(ActionForm):
             else:
                 data["opd"] = kategori.default_opd
         return data
+
+
+class AssignForm(ActionForm):
+    officer = forms.ModelChoiceField(
+        label=_("Petugas"),
+        queryset=User.objects.filter(groups__name__in=[roles.PETUGAS, roles.OPD], is_active=True)
+        .distinct()
+        .order_by("full_name"),
+        required=False,
+        empty_label=_("Tidak ada (lepas penugasan)"),
+    )
 
 
 class RejectForm(ActionForm):

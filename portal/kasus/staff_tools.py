@@ -10,10 +10,13 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
+from django.utils.translation import gettext as _
+
+from portal.akun import roles as r
 
 from . import selectors, services
 from .filters import KasusFilter
-from .models import Kasus, late_q
+from .models import Kasus, Riwayat, late_q
 
 if TYPE_CHECKING:
     from portal.akun.models import User
@@ -35,8 +38,34 @@ def kasus_verify_and_dispose(
     return services.kasus_dispose(kasus_id=kasus_id, actor=actor, opd=opd, note=note)
 
 
+@transaction.atomic
+def kasus_assign(*, kasus_id: int, actor: User | None, officer: User | None) -> Kasus:
+    """Give the case to one officer (or to nobody), with an internal timeline entry."""
+    kasus = Kasus.objects.select_for_update().get(pk=kasus_id)
+    if kasus.assigned_to_id == (officer.pk if officer else None):
+        return kasus
+    if officer is not None and not r.has_role(officer, r.PETUGAS, r.OPD):
+        raise services.KasusError(_("Kasus hanya dapat ditugaskan kepada petugas atau staf OPD."))
+    if officer is not None and selectors.is_opd_only(officer) and officer.opd_id != kasus.opd_id:
+        raise services.KasusError(_("Staf OPD hanya dapat ditugaskan kasus yang didisposisikan ke OPD-nya."))
+    kasus.assigned_to = officer
+    kasus.save(update_fields=["assigned_to", "updated_at"])
+    name = (officer.full_name or officer.email) if officer else ""
+    services.kasus_log(
+        kasus=kasus,
+        kind="kasus.assigned",
+        visibility=Riwayat.Visibility.INTERNAL,
+        params={"officer": name},
+        data={"officer": officer.pk if officer else None},
+        actor=actor,
+    )
+    return kasus
+
+
 def _queue(user: User, params: QueryDict) -> QuerySet[Kasus]:
-    filterset = KasusFilter(params or None, queryset=selectors.staff_cases(user), hide_opd=selectors.is_opd_only(user))
+    filterset = KasusFilter(
+        params or None, queryset=selectors.staff_cases(user), hide_opd=selectors.is_opd_only(user), user=user
+    )
     return filterset.qs if filterset.is_valid() else selectors.staff_cases(user)
 
 

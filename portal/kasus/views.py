@@ -79,6 +79,11 @@ def _verify_dispose(kasus, user, data):
     return _("Kasus telah diverifikasi dan didisposisikan ke %(opd)s.") % {"opd": data["opd"].display_name}, kasus
 
 
+def _assign(kasus, user, data):
+    staff_tools.kasus_assign(kasus_id=kasus.pk, actor=user, officer=data["officer"])
+    return _("Penugasan kasus telah disimpan."), kasus
+
+
 def _reject(kasus, user, data):
     services.kasus_reject(kasus_id=kasus.pk, actor=user, reason=data["reason"])
     return _("Kasus telah ditolak."), kasus
@@ -219,6 +224,14 @@ ACTIONS: dict[str, Action] = {
             "merge",
         ),
         Action(
+            "tugaskan",
+            gettext_lazy("Tugaskan ke petugas"),
+            gettext_lazy("Simpan penugasan"),
+            f.AssignForm,
+            PETUGAS,
+            _assign,
+        ),
+        Action(
             "tolak",
             gettext_lazy("Tolak"),
             gettext_lazy("Tolak kasus"),
@@ -263,6 +276,8 @@ def _initial(slug: str, kasus: Kasus) -> dict:
         return {"opd": kasus.opd_id or default_opd}
     if slug == "tindak-lanjut":
         return {"opd": kasus.opd_id}
+    if slug == "tugaskan":
+        return {"officer": kasus.assigned_to_id}
     if slug == "lapor":
         return {"lapor_tracking_id": kasus.lapor_tracking_id}
     if slug == "ubah":
@@ -378,7 +393,7 @@ def _run(request: HttpRequest, kasus: Kasus, form: f.ActionForm, run: Callable) 
 def staff_queue(request: HttpRequest) -> HttpResponse:
     user = request.user
     filterset = KasusFilter(
-        request.GET or None, queryset=selectors.staff_queue(user), hide_opd=selectors.is_opd_only(user)
+        request.GET or None, queryset=selectors.staff_queue(user), hide_opd=selectors.is_opd_only(user), user=user
     )
     page = Paginator(selectors.OverdueFirst(filterset.qs), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     for kasus in page:

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from portal.kasus import services, staff_tools
 from portal.kasus.models import Kasus, Riwayat
-from tests.factories import KategoriFactory, OpdFactory, open_kasus, staff
+from tests.factories import KategoriFactory, OpdFactory, UserFactory, open_kasus, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +135,36 @@ def test_the_queue_links_carry_its_filter_to_the_case_page(client):
     client.force_login(staff("petugas"))
     body = client.get(reverse("kasus:queue"), {"status": "baru", "page": "1"}).content.decode()
     assert reverse("kasus:detail", args=[kasus.reference]) + "?antrean=status%3Dbaru" in body
+
+
+def test_it_assigns_a_case_to_an_officer_with_an_internal_entry():
+    kasus = open_kasus()
+    officer = staff("petugas", full_name="Sri Wahyuni")
+    staff_tools.kasus_assign(kasus_id=kasus.pk, actor=staff("petugas"), officer=officer)
+    kasus.refresh_from_db()
+    entry = Riwayat.objects.get(kasus=kasus, kind="kasus.assigned")
+    assert kasus.assigned_to == officer
+    assert entry.visibility == Riwayat.Visibility.INTERNAL and entry.params["officer"] == "Sri Wahyuni"
+
+
+def test_it_refuses_to_assign_a_case_to_a_resident():
+    kasus = open_kasus()
+    with pytest.raises(services.KasusError):
+        staff_tools.kasus_assign(kasus_id=kasus.pk, actor=staff("petugas"), officer=UserFactory())
+    kasus.refresh_from_db()
+    assert kasus.assigned_to is None
+
+
+def test_it_refuses_to_assign_a_case_to_another_opds_staff():
+    kasus = open_kasus()
+    with pytest.raises(services.KasusError):
+        staff_tools.kasus_assign(kasus_id=kasus.pk, actor=staff("petugas"), officer=staff("opd"))
+
+
+def test_the_assigned_to_me_view_lists_only_my_cases(client):
+    mine, theirs = open_kasus(title="Punya saya"), open_kasus(title="Punya orang lain")
+    me = staff("petugas")
+    client.force_login(me)
+    client.post(action_url(mine, "tugaskan"), {"tugaskan-officer": me.pk})
+    body = client.get(reverse("kasus:queue"), {"mine": "on"}).content.decode()
+    assert mine.reference in body and theirs.reference not in body
