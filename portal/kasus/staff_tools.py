@@ -62,6 +62,24 @@ def kasus_assign(*, kasus_id: int, actor: User | None, officer: User | None) -> 
     return kasus
 
 
+# Queue columns a officer may sort by (?urut=<key> or ?urut=-<key>); without one the queue is overdue first.
+SORTS = {"nomor": "reference", "judul": "title", "status": "status", "batas": "due_at"}
+# "Next" in a sorted queue walks a list of ids; a longer queue is narrowed with filters first.
+SORTED_NEXT_LIMIT = 2000
+
+
+def sort_key(params: QueryDict) -> str:
+    """The valid ?urut= of the query string, or "" for the default order."""
+    value = params.get("urut", "")
+    return value if value.lstrip("-") in SORTS else ""
+
+
+def sorted_queue(queryset: QuerySet[Kasus], key: str) -> QuerySet[Kasus]:
+    field = SORTS[key.lstrip("-")]
+    descending = key.startswith("-")
+    return queryset.order_by(f"-{field}" if descending else field, "-pk" if descending else "pk")
+
+
 def _queue(user: User, params: QueryDict) -> QuerySet[Kasus]:
     filterset = KasusFilter(
         params or None, queryset=selectors.staff_cases(user), hide_opd=selectors.is_opd_only(user), user=user
@@ -74,6 +92,11 @@ def next_in_queue(user: User, kasus: Kasus, params: QueryDict) -> Kasus | None:
 
     Read before the action changes the case, so "next" means the row below it on the page the officer came from.
     """
+    key = sort_key(params)
+    if key:
+        ids = list(sorted_queue(_queue(user, params), key).values_list("pk", flat=True)[:SORTED_NEXT_LIMIT])
+        after = ids[ids.index(kasus.pk) + 1 :] if kasus.pk in ids else ids
+        return Kasus.objects.filter(pk=after[0]).first() if after else None
     queue = _queue(user, params).exclude(pk=kasus.pk)
     late = late_q()
     overdue = queue.filter(late).order_by("-created_at", "-pk")

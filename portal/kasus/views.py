@@ -395,7 +395,9 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
     filterset = KasusFilter(
         request.GET or None, queryset=selectors.staff_queue(user), hide_opd=selectors.is_opd_only(user), user=user
     )
-    page = Paginator(selectors.OverdueFirst(filterset.qs), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    key = staff_tools.sort_key(request.GET)
+    rows = staff_tools.sorted_queue(filterset.qs, key) if key else selectors.OverdueFirst(filterset.qs)
+    page = Paginator(rows, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     for kasus in page:
         kasus.show_identity = selectors.sees_reporter_identity(user, kasus)
     filter_cache_key = f"{selectors.is_opd_only(user)}:{request.GET.urlencode()}"
@@ -406,6 +408,7 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
         "page": page,
         "filter_cache_key": filter_cache_key,
         "antrean": antrean.urlencode(),
+        "sort": key,
     }
     return render(request, "kasus/staff_queue.html", context)
 

@@ -168,3 +168,36 @@ def test_the_assigned_to_me_view_lists_only_my_cases(client):
     client.post(action_url(mine, "tugaskan"), {"tugaskan-officer": me.pk})
     body = client.get(reverse("kasus:queue"), {"mine": "on"}).content.decode()
     assert mine.reference in body and theirs.reference not in body
+
+
+def test_the_queue_sorts_by_a_column_both_ways(client):
+    b, a = open_kasus(title="B jalan"), open_kasus(title="A jembatan")
+    client.force_login(staff("petugas"))
+    up = client.get(reverse("kasus:queue"), {"urut": "judul"}).content.decode()
+    down = client.get(reverse("kasus:queue"), {"urut": "-judul"}).content.decode()
+    assert up.index(a.reference) < up.index(b.reference)
+    assert down.index(b.reference) < down.index(a.reference)
+    assert 'aria-sort="ascending"' in up and 'aria-sort="descending"' in down
+
+
+def test_an_unknown_sort_falls_back_to_the_default_order(client):
+    open_kasus()
+    client.force_login(staff("petugas"))
+    assert client.get(reverse("kasus:queue"), {"urut": "password"}).status_code == 200
+
+
+def test_next_follows_the_sorted_order_of_the_queue(client):
+    b, a = open_kasus(title="B"), open_kasus(title="A")
+    open_kasus(title="C")
+    kat = KategoriFactory(default_opd=OpdFactory())
+    client.force_login(staff("petugas"))
+    response = client.post(
+        action_url(a),
+        {
+            "verifikasi-disposisi-kategori": kat.pk,
+            "verifikasi-disposisi-priority": "sedang",
+            "antrean": "urut=judul",
+            "lanjut": "1",
+        },
+    )
+    assert response["Location"].startswith(reverse("kasus:detail", args=[b.reference]))
