@@ -77,6 +77,14 @@ def invitation_ics(audiensi: Audiensi) -> bytes:
     return cal.to_ical()
 
 
+def download_ics(audiensi: Audiensi) -> bytes:
+    """The "add to calendar" file of the resident's page: published, not an invitation to answer."""
+    cal = _calendar("PUBLISH", _("Audiensi %(pejabat)s") % {"pejabat": audiensi.pejabat.jabatan})
+    cal.add_component(event_for(audiensi, with_attendee=False))
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
 def cancellation_ics(audiensi: Audiensi) -> bytes:
     """Removes the invitation from the resident's calendar (same UID, later SEQUENCE)."""
     cal = _calendar("CANCEL", _("Audiensi %(pejabat)s") % {"pejabat": audiensi.pejabat.jabatan})
