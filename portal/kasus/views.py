@@ -53,6 +53,8 @@ class Action:
     danger: bool = False
     # A costly form (hundreds of options) is rendered only when asked for with ?aksi=<slug>.
     on_request: bool = False
+    # The triage and answer steps, done case after case, offer "save and open the next case".
+    offers_next: bool = False
 
     def available(self, kasus: Kasus) -> bool:
         if kasus.status == Status.DIGABUNG:
@@ -154,6 +156,7 @@ ACTIONS: dict[str, Action] = {
             PETUGAS,
             _verify_dispose,
             "verify",
+            offers_next=True,
         ),
         Action(
             "verifikasi",
@@ -184,7 +187,14 @@ ACTIONS: dict[str, Action] = {
         ),
         Action("mulai", gettext_lazy("Mulai tindak lanjut"), gettext_lazy("Mulai"), f.StartForm, OPD, _start, "start"),
         Action(
-            "jawab", gettext_lazy("Jawab pelapor"), gettext_lazy("Kirim jawaban"), f.AnswerForm, OPD, _answer, "answer"
+            "jawab",
+            gettext_lazy("Jawab pelapor"),
+            gettext_lazy("Kirim jawaban"),
+            f.AnswerForm,
+            OPD,
+            _answer,
+            "answer",
+            offers_next=True,
         ),
         Action(
             "catatan", gettext_lazy("Catatan internal"), gettext_lazy("Simpan catatan"), f.NoteForm, NOTE_ROLES, _note
