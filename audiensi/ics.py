@@ -54,6 +54,13 @@ def invitation_ics(audiensi: Audiensi) -> bytes:
     return ical.to_bytes(cal)
 
 
+def download_ics(audiensi: Audiensi) -> bytes:
+    """The "add to calendar" file of the resident's page: published, not an invitation to answer."""
+    cal = ical.calendar("PUBLISH", _("Audiensi %(pejabat)s") % {"pejabat": audiensi.pejabat.jabatan})
+    cal.add_component(event_for(audiensi, with_attendee=False))
+    return ical.to_bytes(cal)
+
+
 def cancellation_ics(audiensi: Audiensi) -> bytes:
     """Removes the invitation from the resident's calendar (same UID, later SEQUENCE)."""
     cal = ical.calendar("CANCEL", _("Audiensi %(pejabat)s") % {"pejabat": audiensi.pejabat.jabatan})

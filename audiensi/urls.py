@@ -8,6 +8,7 @@ urlpatterns = [
     path("audiensi/ajukan/", views.ajukan, name="ajukan"),
     path("audiensi/saya/", views.mine, name="mine"),
     path("audiensi/saya/<int:pk>/", views.mine_detail, name="mine_detail"),
+    path("audiensi/saya/<int:pk>/kalender.ics", views.mine_ics, name="mine_ics"),
     path("audiensi/tautan/<str:token>/", views.link, name="link"),
     path("petugas/audiensi/", views.staff_list, name="staff_list"),
     path("petugas/audiensi/hari/", views.staff_day, name="staff_day"),

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,7 @@ from portal.wilayah.models import Pejabat
 
 from . import availability as availability_services
 from . import forms, selectors, services
-from .ics import feed_ics
+from .ics import download_ics, feed_ics
 from .models import AturanMingguan, Audiensi, PengaturanAudiensi, Pengecualian, Status
 from .services import AudiensiError
 
@@ -109,6 +109,17 @@ def _my_open_cases(user):
 @login_required
 def mine(request):
     return render(request, "audiensi/mine.html", {"audiensi_list": selectors.audiensi_for_resident(request.user)})
+
+
+@login_required
+def mine_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    """The confirmed audiensi as a calendar file for the resident's own calendar."""
+    audiensi = get_object_or_404(
+        Audiensi.objects.select_related("pejabat"), pk=pk, pemohon=request.user, status=Status.DIKONFIRMASI
+    )
+    response = HttpResponse(download_ics(audiensi), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="audiensi-{audiensi.pk}.ics"'
+    return response
 
 
 @login_required

@@ -139,8 +139,17 @@ def qr_png_bytes(sarasehan: Sarasehan, code: str) -> bytes:
 def code_from_input(text: str) -> str:
     """The registration code from what was typed or scanned (the code itself or a URL holding it)."""
     text = (text or "").strip()
+    if "/" not in text and "=" not in text:
+        # A typed code: people copy it in groups ("ABCD EFGH", "abcd-efgh"); spaces, dashes and case carry nothing.
+        text = re.sub(r"[\s-]+", "", text)
     match = CODE_IN_TEXT.search(text)
     return match.group(1).upper() if match else ""
+
+
+def already_in(sarasehan: Sarasehan, text: str) -> bool:
+    """Whether the code typed or scanned belongs to someone of this sarasehan already marked present."""
+    code = code_from_input(text)
+    return bool(code) and sarasehan.pendaftaran.filter(code=code, checked_in_at__isnull=False).exists()
 
 
 def registrations_of_user(user) -> list[PendaftaranSarasehan]:

@@ -385,22 +385,28 @@ def staff_agenda(request, slug):
     )
 
 
+# The outcome of the last check-in, shown once, full screen, after the redirect.
+DOOR_RESULT = "sarasehan_door_result"
+
+
 @staff_required(*DOOR, readers=READERS)
-def staff_checkin(request, slug):
+def staff_checkin(request: HttpRequest, slug: str) -> HttpResponse:
     sarasehan = _staff_sarasehan(slug)
     form = CheckInForm(request.POST or None, initial={"code": request.GET.get("kode", "")})
-    result = None
     if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
         try:
-            result = services.pendaftaran_check_in(
-                sarasehan_id=sarasehan.pk, code=form.cleaned_data["code"], actor=request.user
-            )
+            reg = services.pendaftaran_check_in(sarasehan_id=sarasehan.pk, code=code, actor=request.user)
         except services.SarasehanError as exc:
-            messages.error(request, str(exc))
+            outcome = "sudah" if selectors.already_in(sarasehan, code) else "tidak"
+            request.session[DOOR_RESULT] = {"outcome": outcome, "text": str(exc)}
         else:
-            messages.success(request, _("%(name)s tercatat hadir.") % {"name": result.name})
+            request.session[DOOR_RESULT] = {
+                "outcome": "hadir",
+                "text": _("%(name)s tercatat hadir.") % {"name": reg.name},
+            }
         return redirect("sarasehan:checkin", slug)
-    return render(
+    response = render(
         request,
         "sarasehan/checkin.html",
         {
@@ -409,8 +415,12 @@ def staff_checkin(request, slug):
             "walk_in_form": WalkInForm(),
             "summary": selectors.checkin_summary(sarasehan),
             "door_state": sarasehan.door_state(),
+            "door_result": request.session.pop(DOOR_RESULT, None),
         },
     )
+    # The one page that may use the camera: to scan the registration QR code at the door.
+    response["Permissions-Policy"] = settings.PERMISSIONS_POLICY.replace("camera=()", "camera=(self)")
+    return response
 
 
 @require_POST

@@ -103,6 +103,7 @@ def world(django_user_model):
         "aspirasi:answer": {"reference": routed.reference},
         "aspirasi:reroute": {"reference": routed.reference},
         "audiensi:mine_detail": {"pk": audiensi.pk},
+        "audiensi:mine_ics": {"pk": audiensi.pk},
         "audiensi:link": {"token": link_token(audiensi, "jadwal-ulang")},
         "audiensi:availability": {"slug": pejabat.slug},
         "audiensi:feed": {"slug": pejabat.slug, "token": PengaturanAudiensi.objects.get(pejabat=pejabat).feed_token},

@@ -34,13 +34,17 @@ class KasusFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(
         label=_("Hanya yang terlambat"), method="filter_overdue", widget=forms.CheckboxInput
     )
+    mine = django_filters.BooleanFilter(
+        label=_("Ditugaskan kepada saya"), method="filter_mine", widget=forms.CheckboxInput
+    )
 
     class Meta:
         model = Kasus
-        fields = ["q", "status", "kategori", "kecamatan", "opd", "overdue"]
+        fields = ["q", "status", "kategori", "kecamatan", "opd", "overdue", "mine"]
 
-    def __init__(self, *args, hide_opd: bool = False, **kwargs):
+    def __init__(self, *args, hide_opd: bool = False, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         if hide_opd:
             # OPD staff only ever see their own OPD's cases; the choice would be noise.
             del self.filters["opd"]
@@ -56,6 +60,11 @@ class KasusFilter(django_filters.FilterSet):
             | Q(title__icontains=value)
             | Q(summary__icontains=value)
         )
+
+    def filter_mine(self, queryset, name, value):
+        if not value or self.user is None:
+            return queryset
+        return queryset.filter(assigned_to=self.user)
 
     def filter_overdue(self, queryset, name, value):
         if not value:

@@ -6,6 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal import bounds
+from portal.akun import roles
+from portal.akun.models import User
 from portal.wilayah.models import Kategori, Opd, Wilayah
 
 from .models import Priority, validate_lapor_tracking_id
@@ -34,6 +36,42 @@ class VerifyForm(ActionForm):
     kategori = forms.ModelChoiceField(label=_("Kategori"), queryset=Kategori.objects.filter(is_active=True))
     priority = forms.ChoiceField(label=_("Prioritas"), choices=Priority.choices)
     note = forms.CharField(label=_("Pesan untuk pelapor (opsional)"), required=False, widget=_text(2), max_length=2000)
+
+
+class VerifyDisposeForm(ActionForm):
+    kategori = forms.ModelChoiceField(label=_("Kategori"), queryset=Kategori.objects.filter(is_active=True))
+    priority = forms.ChoiceField(label=_("Prioritas"), choices=Priority.choices)
+    opd = forms.ModelChoiceField(
+        label=_("OPD tujuan"),
+        queryset=Opd.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("OPD utama kategori"),
+        help_text=_("Kosongkan untuk memakai OPD utama kategori yang dipilih."),
+    )
+    note = forms.CharField(
+        label=_("Catatan internal untuk OPD (opsional)"), required=False, widget=_text(2), max_length=2000
+    )
+
+    def clean(self):
+        data = super().clean()
+        kategori = data.get("kategori")
+        if kategori is not None and data.get("opd") is None:
+            if kategori.default_opd is None or not kategori.default_opd.is_active:
+                self.add_error("opd", _("Kategori ini belum punya OPD utama. Pilih OPD tujuan."))
+            else:
+                data["opd"] = kategori.default_opd
+        return data
+
+
+class AssignForm(ActionForm):
+    officer = forms.ModelChoiceField(
+        label=_("Petugas"),
+        queryset=User.objects.filter(groups__name__in=[roles.PETUGAS, roles.OPD], is_active=True)
+        .distinct()
+        .order_by("full_name"),
+        required=False,
+        empty_label=_("Tidak ada (lepas penugasan)"),
+    )
 
 
 class RejectForm(ActionForm):

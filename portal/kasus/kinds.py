@@ -54,6 +54,12 @@ def _overdue(p: dict[str, Any]) -> str:
     return gettext("Kasus masih terlambat setelah batas kedua; dieskalasi ke pimpinan.")
 
 
+def _assigned(p: dict[str, Any]) -> str:
+    if p.get("officer"):
+        return gettext("Kasus ditugaskan kepada %(officer)s.") % {"officer": p["officer"]}
+    return gettext("Penugasan kasus dilepas.")
+
+
 _KINDS: dict[str, Kind] = {
     "kasus.opened": Kind(_("Kasus dibuka"), _("Kasus dibuka melalui kanal %(channel)s."), ("channel",)),
     "kasus.confirmed": Kind(_("Email pelapor dikonfirmasi"), _("Email pelapor dikonfirmasi.")),
@@ -85,6 +91,7 @@ _KINDS: dict[str, Kind] = {
     ),
     "kasus.lapor_linked": Kind(_("Nomor SP4N-LAPOR! dicatat"), _lapor_linked, ("id",)),
     "note.internal": Kind(_("Catatan internal")),
+    "kasus.assigned": Kind(_("Ditugaskan ke petugas"), _assigned, ("officer",)),
     "tindak_lanjut.added": Kind(
         _("Tindak lanjut ditambahkan"),
         _("Tindak lanjut: %(desc)s (%(opd)s, tenggat %(due)s)."),

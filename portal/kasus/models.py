@@ -110,6 +110,16 @@ class Kasus(models.Model):
         editable=False,
     )
     opd = models.ForeignKey("wilayah.Opd", verbose_name=_("OPD"), null=True, blank=True, on_delete=models.PROTECT)
+    # The officer who works the case next; set only by staff_tools.kasus_assign, which logs it.
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ditugaskan kepada"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="kasus_ditugaskan",
+        editable=False,
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.BARU)
     status_before_pause = models.CharField(max_length=20, choices=Status.choices, blank=True, editable=False)
     priority = models.CharField(_("prioritas"), max_length=10, choices=Priority.choices, default=Priority.SEDANG)

@@ -4,13 +4,14 @@ import csv
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +25,7 @@ from portal.akun import roles as r
 from portal.akun.access import staff_required
 
 from . import forms as f
-from . import selectors, services
+from . import selectors, services, staff_tools
 from .filters import KasusFilter
 from .kinds import kind_label
 from .models import Kasus, Riwayat, Status, TindakLanjut
@@ -52,6 +53,8 @@ class Action:
     danger: bool = False
     # A costly form (hundreds of options) is rendered only when asked for with ?aksi=<slug>.
     on_request: bool = False
+    # The triage and answer steps, done case after case, offer "save and open the next case".
+    offers_next: bool = False
 
     def available(self, kasus: Kasus) -> bool:
         if kasus.status == Status.DIGABUNG:
@@ -64,6 +67,23 @@ def _verify(kasus, user, data):
         kasus_id=kasus.pk, actor=user, kategori=data["kategori"], priority=data["priority"], note=data["note"]
     )
     return _("Kasus telah diverifikasi."), kasus
+
+
+def _verify_dispose(kasus, user, data):
+    staff_tools.kasus_verify_and_dispose(
+        kasus_id=kasus.pk,
+        actor=user,
+        kategori=data["kategori"],
+        priority=data["priority"],
+        opd=data["opd"],
+        note=data["note"],
+    )
+    return _("Kasus telah diverifikasi dan didisposisikan ke %(opd)s.") % {"opd": data["opd"].display_name}, kasus
+
+
+def _assign(kasus, user, data):
+    staff_tools.kasus_assign(kasus_id=kasus.pk, actor=user, officer=data["officer"])
+    return _("Penugasan kasus telah disimpan."), kasus
 
 
 def _reject(kasus, user, data):
@@ -129,6 +149,16 @@ ACTIONS: dict[str, Action] = {
     a.slug: a
     for a in [
         Action(
+            "verifikasi-disposisi",
+            gettext_lazy("Verifikasi dan disposisi"),
+            gettext_lazy("Verifikasi dan disposisikan"),
+            f.VerifyDisposeForm,
+            PETUGAS,
+            _verify_dispose,
+            "verify",
+            offers_next=True,
+        ),
+        Action(
             "verifikasi",
             gettext_lazy("Verifikasi"),
             gettext_lazy("Verifikasi"),
@@ -157,7 +187,14 @@ ACTIONS: dict[str, Action] = {
         ),
         Action("mulai", gettext_lazy("Mulai tindak lanjut"), gettext_lazy("Mulai"), f.StartForm, OPD, _start, "start"),
         Action(
-            "jawab", gettext_lazy("Jawab pelapor"), gettext_lazy("Kirim jawaban"), f.AnswerForm, OPD, _answer, "answer"
+            "jawab",
+            gettext_lazy("Jawab pelapor"),
+            gettext_lazy("Kirim jawaban"),
+            f.AnswerForm,
+            OPD,
+            _answer,
+            "answer",
+            offers_next=True,
         ),
         Action(
             "catatan", gettext_lazy("Catatan internal"), gettext_lazy("Simpan catatan"), f.NoteForm, NOTE_ROLES, _note
@@ -197,6 +234,14 @@ ACTIONS: dict[str, Action] = {
             "merge",
         ),
         Action(
+            "tugaskan",
+            gettext_lazy("Tugaskan ke petugas"),
+            gettext_lazy("Simpan penugasan"),
+            f.AssignForm,
+            PETUGAS,
+            _assign,
+        ),
+        Action(
             "tolak",
             gettext_lazy("Tolak"),
             gettext_lazy("Tolak kasus"),
@@ -233,11 +278,16 @@ class _Choices:
 def _initial(slug: str, kasus: Kasus) -> dict:
     if slug == "verifikasi":
         return {"kategori": kasus.kategori_id, "priority": kasus.priority}
+    if slug == "verifikasi-disposisi":
+        # The OPD is left empty: the service then takes the default OPD of the kategori finally chosen.
+        return {"kategori": kasus.kategori_id, "priority": kasus.priority}
     if slug == "disposisi":
         default_opd = kasus.kategori.default_opd_id if kasus.kategori else None
         return {"opd": kasus.opd_id or default_opd}
     if slug == "tindak-lanjut":
         return {"opd": kasus.opd_id}
+    if slug == "tugaskan":
+        return {"officer": kasus.assigned_to_id}
     if slug == "lapor":
         return {"lapor_tracking_id": kasus.lapor_tracking_id}
     if slug == "ubah":
@@ -293,6 +343,7 @@ def _render_staff_detail(request: HttpRequest, kasus: Kasus, *, bound: tuple[str
 
     context = {
         "kasus": kasus,
+        "antrean": _queue_params(request),
         "entries": entries,
         "items": items,
         "actions": actions,
@@ -313,11 +364,26 @@ def _claim(request: HttpRequest, form: f.ActionForm) -> str | None:
     return key if cache.add(key, 1, IDEMPOTENCY_SECONDS) else None
 
 
+def _queue_params(request: HttpRequest) -> str:
+    """The queue's query string the officer came from, carried from case to case by "save and open the next"."""
+    return (request.POST.get("antrean") or request.GET.get("antrean") or "")[:1000]
+
+
+def _detail_url(reference: str, antrean: str) -> str:
+    url = reverse("kasus:detail", args=[reference])
+    return f"{url}?{urlencode({'antrean': antrean})}" if antrean else url
+
+
 def _run(request: HttpRequest, kasus: Kasus, form: f.ActionForm, run: Callable) -> HttpResponse:
     key = _claim(request, form)
     if key is None:
         messages.info(request, _("Permintaan ini sudah diproses sebelumnya."))
         return redirect("kasus:detail", kasus.reference)
+    antrean = _queue_params(request)
+    # Chosen before the action moves this case, so "next" is the row below it in the queue the officer saw.
+    next_case = (
+        staff_tools.next_in_queue(request.user, kasus, QueryDict(antrean)) if request.POST.get("lanjut") else None
+    )
     try:
         message, back_to = run(kasus, request.user, form.cleaned_data)
     except services.KasusError as exc:
@@ -326,20 +392,35 @@ def _run(request: HttpRequest, kasus: Kasus, form: f.ActionForm, run: Callable) 
         messages.error(request, str(exc))
         return redirect("kasus:detail", kasus.reference)
     messages.success(request, message)
-    return redirect("kasus:detail", back_to.reference)
+    if request.POST.get("lanjut"):
+        if next_case is None:
+            messages.info(request, _("Tidak ada kasus berikutnya di antrean ini."))
+            return redirect(f"{reverse('kasus:queue')}?{antrean}" if antrean else reverse("kasus:queue"))
+        return redirect(_detail_url(next_case.reference, antrean))
+    return redirect(_detail_url(back_to.reference, antrean))
 
 
 @staff_required()
 def staff_queue(request: HttpRequest) -> HttpResponse:
     user = request.user
     filterset = KasusFilter(
-        request.GET or None, queryset=selectors.staff_queue(user), hide_opd=selectors.is_opd_only(user)
+        request.GET or None, queryset=selectors.staff_queue(user), hide_opd=selectors.is_opd_only(user), user=user
     )
-    page = Paginator(selectors.OverdueFirst(filterset.qs), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    key = staff_tools.sort_key(request.GET)
+    rows = staff_tools.sorted_queue(filterset.qs, key) if key else selectors.OverdueFirst(filterset.qs)
+    page = Paginator(rows, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     for kasus in page:
         kasus.show_identity = selectors.sees_reporter_identity(user, kasus)
     filter_cache_key = f"{selectors.is_opd_only(user)}:{request.GET.urlencode()}"
-    context = {"filter": filterset, "page": page, "filter_cache_key": filter_cache_key}
+    antrean = request.GET.copy()
+    antrean.pop("page", None)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "filter_cache_key": filter_cache_key,
+        "antrean": antrean.urlencode(),
+        "sort": key,
+    }
     return render(request, "kasus/staff_queue.html", context)
 
 

@@ -79,7 +79,7 @@ def test_it_renders_the_case_detail_with_the_aspirasi_panel_in_fixed_queries(
     services.kasus_dispute(kasus_id=kasus.pk, actor=None, reason="Belum.")
     services.kasus_start(kasus_id=kasus.pk, actor=None)
     client.force_login(staff(role, opd=opd) if role == "opd" else staff(role))
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         response = client.get(reverse("kasus:detail", args=[kasus.reference]))
     html = response.content.decode()
     assert "foto2.jpg" in html
