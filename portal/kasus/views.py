@@ -258,6 +258,8 @@ def _may_complete(user, item: TindakLanjut) -> bool:
 def _render_staff_detail(request: HttpRequest, kasus: Kasus, *, bound: tuple[str, f.ActionForm] | None = None):
     user = request.user
     show_identity = selectors.sees_reporter_identity(user, kasus)
+    if show_identity:
+        services.record_identity_view(viewer=user, kasus=kasus)
     choices = _Choices()
     forms_by_slug = dict([bound]) if bound else {}
     panels = panels_for(kasus, request, "staff")
