@@ -81,7 +81,7 @@ def export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def erase(request: HttpRequest) -> HttpResponse:
-    form = EraseForm(request.POST or None)
+    form = EraseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user_erase(user=request.user, actor=request.user)
         logout(request)
@@ -92,7 +92,9 @@ def erase(request: HttpRequest) -> HttpResponse:
 
 @staff_required(*PDP_STAFF)
 def pdp_list(request: HttpRequest) -> HttpResponse:
-    form = PermintaanForm(request.POST or None, initial={"received_at": timezone.localtime()})
+    form = PermintaanForm(
+        request.POST if request.method == "POST" else None, initial={"received_at": timezone.localtime()}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         account = User.objects.filter(email__iexact=data["email"]).first() if data["email"] else None
