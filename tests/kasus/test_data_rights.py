@@ -81,3 +81,13 @@ def test_staff_who_cannot_see_an_anonymous_reporter_are_not_audited(client):
     client.force_login(staff("pimpinan"))
     client.get(reverse("kasus:detail", args=[kasus.reference]))
     assert not identity_views().exists()
+
+
+def test_an_admin_reads_identity_views_in_the_audit_trail(client):
+    kasus = open_kasus(reporter=UserFactory(), is_confidential=True)
+    client.force_login(staff())
+    client.get(reverse("kasus:detail", args=[kasus.reference]))
+    client.force_login(staff("admin", is_staff=True, is_superuser=True))
+    response = client.get(reverse("admin:audit_auditentry_changelist") + "?action=" + services.IDENTITY_VIEWED)
+    assert response.status_code == 200
+    assert kasus.reference in response.content.decode()
