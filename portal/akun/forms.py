@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal import bounds
 from portal.wilayah.models import Wilayah
 
 from .models import PermintaanDataPribadi
@@ -70,7 +71,7 @@ class PermintaanForm(forms.Form):
         choices=[c for c in PermintaanDataPribadi.Kanal.choices if c[0] != PermintaanDataPribadi.Kanal.PORTAL],
     )
     email = forms.EmailField(label=_("Email akun pemohon (bila ada)"), required=False)
-    received_at = forms.DateTimeField(
+    received_at = bounds.DateTimeField(
         label=_("Diterima pada"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
     detail = forms.CharField(label=_("Isi permintaan"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
@@ -82,6 +83,6 @@ class JawabanForm(forms.Form):
 
 
 class KeputusanLampiranForm(forms.Form):
-    lampiran = forms.IntegerField(widget=forms.HiddenInput)
+    lampiran = forms.IntegerField(min_value=1, max_value=bounds.ID_MAX, widget=forms.HiddenInput)
     keep = forms.BooleanField(label=_("Simpan untuk kasus"), required=False)
     reason = forms.CharField(label=_("Alasan"), max_length=500, required=False)

@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
+from portal.admin_site import BoundedDateHierarchyMixin
+
 from .models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(BoundedDateHierarchyMixin, admin.ModelAdmin):
     """Read-only: the trail is written by services only (e.g. who saw a protected reporter's identity)."""
 
     list_display = ["created_at", "action", "actor", "object_type", "object_id", "object_repr"]
