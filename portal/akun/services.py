@@ -26,6 +26,7 @@ from portal.wilayah.models import Wilayah
 from sarasehan.models import PendaftaranSarasehan
 from skm.models import UndanganSurvei
 
+from . import roles as r
 from .models import OPEN_PDP_STATUSES, PermintaanDataPribadi, User
 
 Jenis = PermintaanDataPribadi.Jenis
@@ -73,8 +74,17 @@ def user_set_language(*, user: User, language: str) -> User:
 # --- Access: everything the portal holds about one resident, and nothing about anyone else.
 
 
+def _by_email(field: str, user: User) -> Q:
+    """Rows a guest left under an address this account has verified: those are the resident's too."""
+    emails = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    q = Q(pk__in=[])
+    for email in emails:
+        q |= Q(**{f"{field}__iexact": email})
+    return q
+
+
 def _own_cases(user: User) -> QuerySet[Kasus]:
-    return Kasus.objects.filter(Q(reporter=user) | Q(reporter__isnull=True, reporter_email__iexact=user.email))
+    return Kasus.objects.filter(Q(reporter=user) | Q(reporter__isnull=True) & _by_email("reporter_email", user))
 
 
 def _own_reports(user: User) -> QuerySet[Aspirasi]:
@@ -174,13 +184,13 @@ def personal_data(user: User) -> dict[str, Any]:
                 "persoalan": p.topic,
                 "hadir": _when(p.checked_in_at),
             }
-            for p in PendaftaranSarasehan.objects.filter(Q(user=user) | Q(email__iexact=user.email))
+            for p in PendaftaranSarasehan.objects.filter(Q(user=user) | _by_email("email", user))
             .select_related("sarasehan")
             .order_by("pk")
         ],
         "mengikuti_kasus": [
             {"kasus": p.kasus.reference, "alasan": p.reason, "sejak": _when(p.created_at)}
-            for p in Pengikut.objects.filter(Q(user=user) | Q(email__iexact=user.email))
+            for p in Pengikut.objects.filter(Q(user=user) | Q(user__isnull=True) & _by_email("email", user))
             .select_related("kasus")
             .order_by("pk")
         ],
@@ -190,13 +200,13 @@ def personal_data(user: User) -> dict[str, Any]:
                 "kategori": str(w.kategori) if w.kategori_id else None,
                 "frekuensi": w.frekuensi,
             }
-            for w in LanggananWilayah.objects.filter(Q(user=user) | Q(email__iexact=user.email))
+            for w in LanggananWilayah.objects.filter(Q(user=user) | Q(user__isnull=True) & _by_email("email", user))
             .select_related("wilayah", "kategori")
             .order_by("pk")
         ],
         "undangan_survei": [
             {"unit": u.unit, "email": u.email, "dikirim": _when(u.created_at), "dipakai": _when(u.used_at)}
-            for u in UndanganSurvei.objects.filter(email__iexact=user.email).order_by("pk")
+            for u in UndanganSurvei.objects.filter(_by_email("email", user)).order_by("pk")
         ],
         "permintaan_data_pribadi": [
             {"jenis": p.jenis, "kanal": p.kanal, "status": p.status, "diterima": _when(p.received_at)}
@@ -298,6 +308,8 @@ def user_erase(
     Attachments of a case that is still open may be what the case is being handled on: those wait for
     staff's decision (permintaan_decide_lampiran). Statistics stay: no case or report is deleted.
     """
+    if r.user_roles(user):
+        raise DataRightsError(_("Akun petugas ditutup oleh admin, bukan lewat penghapusan data."))
     if permintaan is None:
         permintaan = permintaan_record(
             actor=actor, jenis=Jenis.PENGHAPUSAN, kanal=PermintaanDataPribadi.Kanal.PORTAL, user=user
@@ -315,13 +327,12 @@ def user_erase(
     for kasus_id in case_ids:
         kasus_pseudonymise_reporter(kasus_id=kasus_id, actor=actor, reason="erasure")
 
-    email = user.email
-    Pengikut.objects.filter(Q(user=user) | Q(user__isnull=True, email__iexact=email)).delete()
-    LanggananWilayah.objects.filter(Q(user=user) | Q(user__isnull=True, email__iexact=email)).delete()
-    PendaftaranSarasehan.objects.filter(Q(user=user) | Q(email__iexact=email)).update(
+    Pengikut.objects.filter(Q(user=user) | Q(user__isnull=True) & _by_email("email", user)).delete()
+    LanggananWilayah.objects.filter(Q(user=user) | Q(user__isnull=True) & _by_email("email", user)).delete()
+    PendaftaranSarasehan.objects.filter(Q(user=user) | _by_email("email", user)).update(
         user=None, name=PSEUDONYM, email="", phone=""
     )
-    for invitation in UndanganSurvei.objects.filter(email__iexact=email):
+    for invitation in UndanganSurvei.objects.filter(_by_email("email", user)):
         invitation.email = f"dihapus-{invitation.pk}@pdp.invalid"
         invitation.save(update_fields=["email"])
     EmailAddress.objects.filter(user=user).delete()

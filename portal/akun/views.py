@@ -83,10 +83,14 @@ def export(request: HttpRequest) -> HttpResponse:
 def erase(request: HttpRequest) -> HttpResponse:
     form = EraseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        user_erase(user=request.user, actor=request.user)
-        logout(request)
-        messages.success(request, _("Akun Anda telah ditutup dan identitas Anda dihapus dari kasus Anda."))
-        return redirect("home")
+        try:
+            user_erase(user=request.user, actor=request.user)
+        except DataRightsError as error:
+            form.add_error(None, error)
+        else:
+            logout(request)
+            messages.success(request, _("Akun Anda telah ditutup dan identitas Anda dihapus dari kasus Anda."))
+            return redirect("home")
     return render(request, "akun/erase.html", {"form": form}, status=400 if form.is_bound else 200)
 
 

@@ -20,7 +20,7 @@ from portal.ikuti.models import LanggananWilayah
 from portal.kasus import services
 from portal.kasus.models import Kasus, OutboxEmail, Pengikut
 from tests.aspirasi.factories import jpeg_bytes, submit, upload
-from tests.factories import OpdFactory, UserFactory, desa, staff
+from tests.factories import OpdFactory, UserFactory, desa, open_kasus, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -221,3 +221,22 @@ def test_erasure_leaves_the_statistics_unchanged(client, world):
     before = [compute(p, now=now) for p in periods]
     erase(client, world["resident"])
     assert [compute(p, now=now) for p in periods] == before
+
+
+def test_a_guest_case_under_a_verified_address_is_exported_but_not_under_an_unverified_one(client):
+    guest_case = open_kasus(reporter_name="Tamu", reporter_email="tamu@example.org")
+    verified = UserFactory(email="tamu@example.org")
+    data, _archive = download(client, verified)
+    assert [k["nomor"] for k in data["kasus"]] == [guest_case.reference]
+    EmailAddress.objects.filter(user=verified).update(verified=False)
+    data, _archive = download(client, verified)
+    assert data["kasus"] == []
+
+
+def test_a_staff_account_is_not_erased_from_the_account_page(client):
+    petugas = staff()
+    client.force_login(petugas)
+    response = client.post(reverse("akun_erase"), {"confirm": "on"})
+    assert response.status_code == 400
+    petugas.refresh_from_db()
+    assert petugas.is_active and "Akun petugas" in response.content.decode()
