@@ -340,6 +340,7 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.OverdueFirst(filterset.qs), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     for kasus in page:
         kasus.show_identity = selectors.sees_reporter_identity(user, kasus)
+    services.record_identity_views(viewer=user, cases=[k for k in page if k.show_identity])
     filter_cache_key = f"{selectors.is_opd_only(user)}:{request.GET.urlencode()}"
     context = {"filter": filterset, "page": page, "filter_cache_key": filter_cache_key}
     return render(request, "kasus/staff_queue.html", context)
@@ -361,11 +362,11 @@ def staff_detail(request: HttpRequest, reference: str) -> HttpResponse:
 def staff_timeline_csv(request: HttpRequest, reference: str) -> HttpResponse:
     """The case's whole timeline as a spreadsheet, in the reader's language, naming whom this viewer may see."""
     kasus = selectors.staff_kasus(request.user, reference)
+    sees_identity = selectors.sees_reporter_identity(request.user, kasus)
+    if sees_identity:
+        services.record_identity_view(viewer=request.user, kasus=kasus)
     entries = selectors.present_entries(
-        list(selectors.timeline(kasus)),
-        kasus,
-        sees_identity=selectors.sees_reporter_identity(request.user, kasus),
-        staff_view=True,
+        list(selectors.timeline(kasus)), kasus, sees_identity=sees_identity, staff_view=True
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{kasus.reference}-riwayat.csv"'

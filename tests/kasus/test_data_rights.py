@@ -9,6 +9,7 @@ from django.utils import timezone
 from portal.audit.models import AuditEntry
 from portal.kasus import services, tasks
 from portal.kasus.models import Kasus, Riwayat
+from tests.audiensi.factories import open_availability, request_audiensi
 from tests.factories import UserFactory, open_kasus, staff
 
 pytestmark = pytest.mark.django_db
@@ -91,3 +92,31 @@ def test_an_admin_reads_identity_views_in_the_audit_trail(client):
     response = client.get(reverse("admin:audit_auditentry_changelist") + "?action=" + services.IDENTITY_VIEWED)
     assert response.status_code == 200
     assert kasus.reference in response.content.decode()
+
+
+def test_the_queue_audits_each_protected_reporter_it_names_once(client):
+    hidden = open_kasus(reporter=UserFactory(), is_anonymous=True)
+    confidential = open_kasus(reporter=UserFactory(), is_confidential=True)
+    open_kasus(reporter=UserFactory())
+    petugas = staff()
+    client.force_login(petugas)
+    client.get(reverse("kasus:queue"))
+    client.get(reverse("kasus:queue"))
+    assert sorted(identity_views().values_list("object_id", flat=True)) == sorted(
+        [str(hidden.pk), str(confidential.pk)]
+    )
+
+
+def test_the_timeline_csv_of_a_protected_case_is_audited(client):
+    kasus = open_kasus(reporter=UserFactory(), is_confidential=True)
+    client.force_login(staff())
+    assert client.get(reverse("kasus:timeline_csv", args=[kasus.reference])).status_code == 200
+    assert identity_views().get().object_id == str(kasus.pk)
+
+
+def test_the_audiensi_page_of_a_protected_case_is_audited(client):
+    audiensi = request_audiensi(open_availability())
+    Kasus.objects.filter(pk=audiensi.kasus_id).update(is_confidential=True)
+    client.force_login(staff("protokol"))
+    assert client.get(reverse("audiensi:staff_detail", args=[audiensi.pk])).status_code == 200
+    assert identity_views().get().object_id == str(audiensi.kasus_id)

@@ -26,6 +26,7 @@ from .data_rights import (
     kasus_pseudonymise_reporter,
     kasus_retention_sweep,
     record_identity_view,
+    record_identity_views,
     retention_due,
 )
 from .details import kasus_note_add, kasus_update_details
@@ -66,6 +67,7 @@ __all__ = [
     "kasus_pseudonymise_reporter",
     "kasus_retention_sweep",
     "record_identity_view",
+    "record_identity_views",
     "retention_due",
     "ACTION_LABELS",
     "CONFIRMED_BY_EMAIL",

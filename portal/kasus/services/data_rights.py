@@ -7,6 +7,7 @@ The case, its public timeline and the statistics stay; only who reported it goes
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -15,7 +16,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from portal.audit.services import audit_record
+from portal.audit.services import audit_record_many
 
 from ..models import CLOSED_STATUSES, Kasus, Pengikut
 from ._base import Visibility, _lock, _user_or_none, kasus_log
@@ -78,20 +79,30 @@ def kasus_retention_sweep(now: dt.datetime | None = None) -> int:
     return done
 
 
-def record_identity_view(*, viewer: User, kasus: Kasus) -> bool:
-    """Audit a staff member seeing the reporter of a confidential or anonymous case.
+def _protected(kasus: Kasus) -> dict[str, bool]:
+    return {"anonymous": kasus.is_anonymous, "confidential": kasus.is_confidential}
 
-    At most once per viewer and case per PDP_IDENTITY_VIEW_MINUTES, so reloads do not bury the log.
+
+def record_identity_views(*, viewer: User, cases: Iterable[Kasus]) -> int:
+    """Audit a staff member seeing the reporters of confidential or anonymous cases (a page, a list, an export).
+
+    Call it only for cases whose identity the page actually shows. At most one entry per viewer and case
+    per PDP_IDENTITY_VIEW_MINUTES, so reloads do not bury the log; one insert per page.
     """
-    if not (kasus.is_confidential or kasus.is_anonymous) or not getattr(viewer, "is_authenticated", False):
-        return False
+    if not getattr(viewer, "is_authenticated", False):
+        return 0
     window = settings.PDP_IDENTITY_VIEW_MINUTES * 60
-    if not cache.add(f"pdp:identity-viewed:{viewer.pk}:{kasus.pk}", 1, timeout=window):
-        return False
-    audit_record(
-        actor=viewer,
-        action=IDENTITY_VIEWED,
-        obj=kasus,
-        changes={"anonymous": kasus.is_anonymous, "confidential": kasus.is_confidential},
-    )
-    return True
+    fresh = [
+        kasus
+        for kasus in cases
+        if (kasus.is_confidential or kasus.is_anonymous)
+        and cache.add(f"pdp:identity-viewed:{viewer.pk}:{kasus.pk}", 1, timeout=window)
+    ]
+    if fresh:
+        audit_record_many(actor=viewer, action=IDENTITY_VIEWED, objs=fresh, changes=_protected)
+    return len(fresh)
+
+
+def record_identity_view(*, viewer: User, kasus: Kasus) -> bool:
+    """record_identity_views for one case's page."""
+    return bool(record_identity_views(viewer=viewer, cases=[kasus]))
