@@ -8,13 +8,21 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.akun.models import User
+from portal.audit.labels import register_action
 from portal.audit.services import audit_record
 from portal.wilayah.models import Pejabat
 
 from .models import AturanMingguan, PengaturanAudiensi, Pengecualian
 from .services import AudiensiError, _lock_pejabat
+
+SETTINGS_SAVED = register_action("audiensi.settings_saved", gettext_lazy("Pengaturan audiensi disimpan"))
+RULE_ADDED = register_action("audiensi.rule_added", gettext_lazy("Aturan ketersediaan ditambahkan"))
+RULE_DELETED = register_action("audiensi.rule_deleted", gettext_lazy("Aturan ketersediaan dihapus"))
+EXCEPTION_ADDED = register_action("audiensi.exception_added", gettext_lazy("Pengecualian jadwal ditambahkan"))
+EXCEPTION_DELETED = register_action("audiensi.exception_deleted", gettext_lazy("Pengecualian jadwal dihapus"))
 
 SETTINGS_FIELDS = ("min_hari_kerja", "max_hari", "batas_permohonan_terbuka", "masa_tahan_hari_kerja")
 
@@ -65,7 +73,7 @@ def pengaturan_save(
     pengaturan.save()
     audit_record(
         actor=actor,
-        action="audiensi.settings_saved",
+        action=SETTINGS_SAVED,
         obj=pengaturan,
         changes={name: getattr(pengaturan, name) for name in SETTINGS_FIELDS},
     )
@@ -101,7 +109,7 @@ def aturan_add(
         slot_minutes=slot_minutes,
         buffer_minutes=buffer_minutes,
     )
-    audit_record(actor=actor, action="audiensi.rule_added", obj=aturan, changes=_rule_values(aturan))
+    audit_record(actor=actor, action=RULE_ADDED, obj=aturan, changes=_rule_values(aturan))
     return aturan
 
 
@@ -112,7 +120,7 @@ def aturan_delete(*, aturan_id: int, pejabat: Pejabat, actor: User | None) -> No
     aturan = AturanMingguan.objects.filter(pk=aturan_id, pejabat=pejabat).first()
     if aturan is None:
         return
-    audit_record(actor=actor, action="audiensi.rule_deleted", obj=aturan, changes=_rule_values(aturan))
+    audit_record(actor=actor, action=RULE_DELETED, obj=aturan, changes=_rule_values(aturan))
     aturan.delete()
 
 
@@ -136,9 +144,7 @@ def pengecualian_add(
     pengecualian = Pengecualian.objects.create(
         pejabat=pejabat, date=date, start_time=start_time, end_time=end_time, reason=reason.strip()
     )
-    audit_record(
-        actor=actor, action="audiensi.exception_added", obj=pengecualian, changes=_exception_values(pengecualian)
-    )
+    audit_record(actor=actor, action=EXCEPTION_ADDED, obj=pengecualian, changes=_exception_values(pengecualian))
     return pengecualian
 
 
@@ -148,7 +154,5 @@ def pengecualian_delete(*, pengecualian_id: int, pejabat: Pejabat, actor: User |
     pengecualian = Pengecualian.objects.filter(pk=pengecualian_id, pejabat=pejabat).first()
     if pengecualian is None:
         return
-    audit_record(
-        actor=actor, action="audiensi.exception_deleted", obj=pengecualian, changes=_exception_values(pengecualian)
-    )
+    audit_record(actor=actor, action=EXCEPTION_DELETED, obj=pengecualian, changes=_exception_values(pengecualian))
     pengecualian.delete()

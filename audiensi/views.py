@@ -17,6 +17,7 @@ from portal import bounds
 from portal.akun import roles
 from portal.akun.access import staff_required
 from portal.kasus import selectors as kasus_selectors
+from portal.kasus import services as kasus_services
 from portal.kasus.models import OPEN_STATUSES, Kasus, Riwayat
 from portal.wilayah.models import Pejabat
 
@@ -275,6 +276,9 @@ def _staff_detail_context(audiensi: Audiensi, user, **overrides) -> dict:
 def staff_detail(request, pk: int):
     audiensi = get_object_or_404(Audiensi.objects.select_related("pejabat", "kasus", "pemohon", "opd"), pk=pk)
     can_act = roles.has_role(request.user, *PROTOKOL_WRITE)
+    # The page names the pemohon, who is the case's reporter: audited when that case is protected.
+    if kasus_selectors.sees_reporter_identity(request.user, audiensi.kasus):
+        kasus_services.record_identity_view(viewer=request.user, kasus=audiensi.kasus)
     return render(request, "audiensi/staff_detail.html", _staff_detail_context(audiensi, request.user, can_act=can_act))
 
 

@@ -219,10 +219,20 @@ CELERY_BEAT_SCHEDULE = {
     # Daily place digests; the weekly ones go out with Monday's run.
     "ikuti-digest": {"task": "portal.ikuti.tasks.langganan_digest", "schedule": crontab(hour=6, minute=0)},
     "skm-send-invitations": {"task": "skm.tasks.skm_send_invitations", "schedule": crontab(minute=20)},
+    "kasus-retention-pseudonymise": {
+        "task": "portal.kasus.tasks.kasus_retention_pseudonymise",
+        "schedule": crontab(hour=3, minute=15),
+    },
     "dasbor-refresh": {"task": "dasbor.tasks.dasbor_refresh", "schedule": crontab(minute=5)},
     # Daily; the task itself acts only on the first working day of the month (holidays move it).
     "dasbor-monthly-report": {"task": "dasbor.tasks.dasbor_monthly_report", "schedule": crontab(hour=6, minute=0)},
 }
+
+# UU PDP: reporters of closed cases are pseudonymised this many days after closing; the consent text
+# (templates/aspirasi/_consent.html) promises 5 years. Staff views of a protected reporter's identity are
+# audited at most once per viewer and case in this many minutes.
+PDP_RETENTION_DAYS_AFTER_CLOSE = env.int("PDP_RETENTION_DAYS_AFTER_CLOSE", default=5 * 365 + 1)
+PDP_IDENTITY_VIEW_MINUTES = env.int("PDP_IDENTITY_VIEW_MINUTES", default=30)
 
 # Sarasehan: how long an unconfirmed guest's seat is held, how early the door opens on the day,
 # and registration attempts allowed per client address and per email ("count/seconds").

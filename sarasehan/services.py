@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from portal.akun.models import User
 from portal.akun.roles import is_staff_member
+from portal.audit.labels import register_action
 from portal.audit.services import audit_record
 from portal.kasus.kinds import day, moment, ref
 from portal.kasus.models import Channel, Kasus
@@ -94,12 +95,16 @@ ACTION_LABELS: dict[str, Promise] = {
 
 # The audit log's name of each staff action that writes a sarasehan row.
 AUDIT_ACTIONS = {
-    "publish": "sarasehan.published",
-    "change": "sarasehan.changed",
-    "change_capacity": "sarasehan.capacity_changed",
-    "cancel": "sarasehan.cancelled",
-    "publish_notulen": "sarasehan.notulen_published",
+    "publish": register_action("sarasehan.published", gettext_lazy("Sarasehan diterbitkan")),
+    "change": register_action("sarasehan.changed", gettext_lazy("Sarasehan diubah")),
+    "change_capacity": register_action("sarasehan.capacity_changed", gettext_lazy("Kapasitas sarasehan diubah")),
+    "cancel": register_action("sarasehan.cancelled", gettext_lazy("Sarasehan dibatalkan")),
+    "publish_notulen": register_action("sarasehan.notulen_published", gettext_lazy("Notulen sarasehan diterbitkan")),
 }
+CREATED = register_action("sarasehan.created", gettext_lazy("Sarasehan dibuat"))
+REGISTRATION_CANCELLED = register_action(
+    "sarasehan.registration_cancelled", gettext_lazy("Pendaftaran sarasehan dibatalkan petugas")
+)
 
 REGISTRATION_TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "confirm": (frozenset({Reg.MENUNGGU_KONFIRMASI}), None),
@@ -265,7 +270,7 @@ def sarasehan_create(
         sarasehan.pejabat.set(pejabat)
     audit_record(
         actor=actor,
-        action="sarasehan.created",
+        action=CREATED,
         obj=sarasehan,
         changes={"title": sarasehan.title, "starts_at": _json(starts_at), "capacity": capacity},
     )
@@ -687,7 +692,7 @@ def pendaftaran_cancel(*, pendaftaran_id: int, actor: User | AnonymousUser | Non
     if held_seat and _promote_next(sarasehan) is None:
         Sarasehan.objects.filter(pk=sarasehan.pk).update(confirmed_count=F("confirmed_count") - 1)
     if is_staff_member(actor):
-        audit_record(actor=actor, action="sarasehan.registration_cancelled", obj=reg, changes={"code": reg.code})
+        audit_record(actor=actor, action=REGISTRATION_CANCELLED, obj=reg, changes={"code": reg.code})
     return reg
 
 

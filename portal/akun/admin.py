@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.admin_site import IdsOnlyAutocompleteMixin, ReferenceAdminMixin
 
-from .models import User
+from .models import PermintaanDataPribadi, User
 
 
 @admin.register(User)
@@ -23,3 +23,20 @@ class UserAdmin(ReferenceAdminMixin, IdsOnlyAutocompleteMixin, BaseUserAdmin):
         (_("Waktu"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
+
+
+@admin.register(PermintaanDataPribadi)
+class PermintaanDataPribadiAdmin(admin.ModelAdmin):
+    """Read-only: requests are recorded and answered on the staff page, where each step is audited."""
+
+    list_display = ["__str__", "kanal", "status", "received_at", "due_at", "handled_by"]
+    list_filter = ["jenis", "kanal", "status"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

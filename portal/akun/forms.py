@@ -1,13 +1,24 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal import bounds
 from portal.wilayah.models import Wilayah
+
+from .models import PermintaanDataPribadi
 
 
 class DesaChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Wilayah) -> str:
         kecamatan = obj.parent.nama if obj.parent_id else ""
         return f"{obj.nama} ({_('Kec.')} {kecamatan})" if kecamatan else obj.nama
+
+
+def _desa_queryset():
+    return (
+        Wilayah.objects.filter(tingkat__in=["desa", "kelurahan"])
+        .select_related("parent")
+        .order_by("parent__nama", "nama")
+    )
 
 
 class SignupForm(forms.Form):
@@ -22,9 +33,7 @@ class SignupForm(forms.Form):
     )
     wilayah = DesaChoiceField(
         label=_("Desa/kelurahan tempat tinggal (opsional)"),
-        queryset=Wilayah.objects.filter(tingkat__in=["desa", "kelurahan"])
-        .select_related("parent")
-        .order_by("parent__nama", "nama"),
+        queryset=_desa_queryset(),
         required=False,
     )
 
@@ -42,3 +51,38 @@ class ProfileForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Bahasa email dan tampilan"), choices=[("id", "Bahasa Indonesia"), ("en", "English")]
     )
+    wilayah = DesaChoiceField(label=_("Desa/kelurahan tempat tinggal"), queryset=_desa_queryset(), required=False)
+
+
+class EraseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_(
+            "Saya mengerti: akun saya ditutup dan identitas saya dihapus dari kasus saya. Ini tidak bisa dibatalkan."
+        )
+    )
+
+
+class PermintaanForm(forms.Form):
+    """A request made by letter or in person, recorded by staff."""
+
+    jenis = forms.ChoiceField(label=_("Jenis permintaan"), choices=PermintaanDataPribadi.Jenis.choices)
+    kanal = forms.ChoiceField(
+        label=_("Diterima melalui"),
+        choices=[c for c in PermintaanDataPribadi.Kanal.choices if c[0] != PermintaanDataPribadi.Kanal.PORTAL],
+    )
+    email = forms.EmailField(label=_("Email akun pemohon (bila ada)"), required=False)
+    received_at = bounds.DateTimeField(
+        label=_("Diterima pada"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    detail = forms.CharField(label=_("Isi permintaan"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+
+class JawabanForm(forms.Form):
+    answer = forms.CharField(label=_("Jawaban"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    refused = forms.BooleanField(label=_("Tolak permintaan"), required=False)
+
+
+class KeputusanLampiranForm(forms.Form):
+    lampiran = forms.IntegerField(min_value=1, max_value=bounds.ID_MAX, widget=forms.HiddenInput)
+    keep = forms.BooleanField(label=_("Simpan untuk kasus"), required=False)
+    reason = forms.CharField(label=_("Alasan"), max_length=500, required=False)

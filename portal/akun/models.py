@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -72,3 +73,59 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class PermintaanDataPribadi(models.Model):
+    """A resident's request under UU PDP No. 27/2022, made on the portal, by letter or in person.
+
+    Deadlines run from received_at (see portal.akun.services.PDP_DEADLINES for the articles).
+    """
+
+    class Jenis(models.TextChoices):
+        AKSES = "akses", _("Akses dan salinan data")
+        KOREKSI = "koreksi", _("Pembetulan data")
+        PENGHAPUSAN = "penghapusan", _("Penghapusan data")
+
+    class Kanal(models.TextChoices):
+        PORTAL = "portal", _("Portal")
+        SURAT = "surat", _("Surat")
+        LANGSUNG = "langsung", _("Datang langsung")
+
+    class Status(models.TextChoices):
+        BARU = "baru", _("Baru")
+        MENUNGGU_KEPUTUSAN = "menunggu_keputusan", _("Menunggu keputusan petugas")
+        SELESAI = "selesai", _("Selesai")
+        DITOLAK = "ditolak", _("Ditolak")
+
+    jenis = models.CharField(_("jenis"), max_length=20, choices=Jenis.choices)
+    kanal = models.CharField(_("kanal"), max_length=20, choices=Kanal.choices, default=Kanal.PORTAL)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.BARU)
+    user = models.ForeignKey(
+        User, verbose_name=_("akun pemohon"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    detail = models.TextField(_("isi permintaan"), blank=True)
+    # Lampiran ids a still-open case may need: staff decide each one (keep or delete) before the request is done.
+    pending_lampiran = models.JSONField(default=list, blank=True)
+    answer = models.TextField(_("jawaban"), blank=True)
+    received_at = models.DateTimeField(_("diterima"), default=timezone.now)
+    due_at = models.DateTimeField(_("batas waktu"))
+    handled_by = models.ForeignKey(
+        User, verbose_name=_("ditangani oleh"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    done_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("permintaan data pribadi")
+        verbose_name_plural = _("permintaan data pribadi")
+        ordering = ["due_at", "id"]
+        indexes = [models.Index(fields=["status", "due_at"], name="pdp_status_due")]
+
+    def __str__(self) -> str:
+        return f"PDP-{self.pk} {self.jenis}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status in OPEN_PDP_STATUSES and self.due_at < timezone.now()
+
+
+OPEN_PDP_STATUSES = (PermintaanDataPribadi.Status.BARU, PermintaanDataPribadi.Status.MENUNGGU_KEPUTUSAN)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
@@ -34,4 +35,28 @@ def audit_record(
         object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
         object_repr=str(obj)[:200] if obj is not None else "",
         changes=changes or {},
+    )
+
+
+def audit_record_many(
+    *,
+    actor: User | None,
+    action: str,
+    objs: list[models.Model],
+    changes: Callable[[models.Model], dict[str, Any]],
+) -> list[AuditEntry]:
+    """audit_record for several objects in one insert (a list page showing many of them at once)."""
+    if "." not in action:
+        raise ValueError("audit action must be namespaced, like 'sarasehan.published'")
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEntry.objects.bulk_create(
+        AuditEntry(
+            actor=user,
+            action=action,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            object_repr=str(obj)[:200],
+            changes=changes(obj),
+        )
+        for obj in objs
     )

@@ -92,6 +92,9 @@ _KINDS: dict[str, Kind] = {
     "kasus.lapor_linked": Kind(_("Nomor SP4N-LAPOR! dicatat"), _lapor_linked, ("id",)),
     "note.internal": Kind(_("Catatan internal")),
     "kasus.assigned": Kind(_("Ditugaskan ke petugas"), _assigned, ("officer",)),
+    "kasus.reporter_pseudonymised": Kind(
+        _("Identitas pelapor dihapus"), _("Identitas pelapor diganti nama samaran (UU PDP).")
+    ),
     "tindak_lanjut.added": Kind(
         _("Tindak lanjut ditambahkan"),
         _("Tindak lanjut: %(desc)s (%(opd)s, tenggat %(due)s)."),

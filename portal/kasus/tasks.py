@@ -35,3 +35,9 @@ def kasus_sla_sweep() -> dict:
         "escalated": services.kasus_escalate_overdue(),
         "closed": services.kasus_autoclose_answered(),
     }
+
+
+@shared_task(ignore_result=True)
+def kasus_retention_pseudonymise() -> int:
+    """Pseudonymise reporters of cases closed longer than the consent text's retention period. Idempotent."""
+    return services.kasus_retention_sweep()

@@ -308,6 +308,8 @@ def _may_complete(user, item: TindakLanjut) -> bool:
 def _render_staff_detail(request: HttpRequest, kasus: Kasus, *, bound: tuple[str, f.ActionForm] | None = None):
     user = request.user
     show_identity = selectors.sees_reporter_identity(user, kasus)
+    if show_identity:
+        services.record_identity_view(viewer=user, kasus=kasus)
     choices = _Choices()
     forms_by_slug = dict([bound]) if bound else {}
     panels = panels_for(kasus, request, "staff")
@@ -411,6 +413,7 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     for kasus in page:
         kasus.show_identity = selectors.sees_reporter_identity(user, kasus)
+    services.record_identity_views(viewer=user, cases=[k for k in page if k.show_identity])
     filter_cache_key = f"{selectors.is_opd_only(user)}:{request.GET.urlencode()}"
     antrean = request.GET.copy()
     antrean.pop("page", None)
@@ -440,11 +443,11 @@ def staff_detail(request: HttpRequest, reference: str) -> HttpResponse:
 def staff_timeline_csv(request: HttpRequest, reference: str) -> HttpResponse:
     """The case's whole timeline as a spreadsheet, in the reader's language, naming whom this viewer may see."""
     kasus = selectors.staff_kasus(request.user, reference)
+    sees_identity = selectors.sees_reporter_identity(request.user, kasus)
+    if sees_identity:
+        services.record_identity_view(viewer=request.user, kasus=kasus)
     entries = selectors.present_entries(
-        list(selectors.timeline(kasus)),
-        kasus,
-        sees_identity=selectors.sees_reporter_identity(request.user, kasus),
-        staff_view=True,
+        list(selectors.timeline(kasus)), kasus, sees_identity=sees_identity, staff_view=True
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{kasus.reference}-riwayat.csv"'

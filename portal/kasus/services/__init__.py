@@ -5,7 +5,7 @@ reader's language, and each email renders it in its recipient's language.
 
 One module per reason to change: `_base` (errors, transition table, lock, kasus_log), `opening`,
 `guest_link`, `transitions`, `details`, `notifications`, `followers`, `merge`, `tindak_lanjut`,
-`sla`, `lapor`, `kode_akses`. Import from here; the modules are an implementation detail.
+`sla`, `lapor`, `kode_akses`, `data_rights`. Import from here; the modules are an implementation detail.
 """
 
 from ..outbox import Attachment
@@ -19,6 +19,15 @@ from ._base import (
     kasus_log,
     riwayat_fields,
     sla_days,
+)
+from .data_rights import (
+    IDENTITY_VIEWED,
+    PSEUDONYM,
+    kasus_pseudonymise_reporter,
+    kasus_retention_sweep,
+    record_identity_view,
+    record_identity_views,
+    retention_due,
 )
 from .details import kasus_note_add, kasus_update_details
 from .followers import pengikut_add
@@ -53,6 +62,13 @@ from .transitions import (
 )
 
 __all__ = [
+    "IDENTITY_VIEWED",
+    "PSEUDONYM",
+    "kasus_pseudonymise_reporter",
+    "kasus_retention_sweep",
+    "record_identity_view",
+    "record_identity_views",
+    "retention_due",
     "ACTION_LABELS",
     "CONFIRMED_BY_EMAIL",
     "KODE_AKSES_MAX_ATTEMPTS",
