@@ -7,12 +7,14 @@ fixed number of queries whatever the number of pejabat or days.
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from portal.kasus.calendar import WorkingCalendar
+from portal.kasus.models import Riwayat
 from portal.wilayah.models import Pejabat
 
 from .models import OPEN_STATUSES, AturanMingguan, Audiensi, PengaturanAudiensi, Pengecualian
@@ -198,3 +200,13 @@ def audiensi_for_protokol(*, status: str = "", pejabat_slug: str = "") -> QueryS
 
 def audiensi_for_kasus(kasus_id: int) -> list[Audiensi]:
     return list(Audiensi.objects.filter(kasus_id=kasus_id).select_related("pejabat", "opd").order_by("start_at"))
+
+
+def confirmation_note(timeline: Iterable[Riwayat], audiensi: Audiensi) -> str:
+    """Protokol's note from the latest confirmation of this audiensi, read from the entries already loaded."""
+    note = ""
+    for entry in timeline:
+        data = entry.data or {}
+        if entry.kind == "audiensi.confirmed" and data.get("audiensi") == audiensi.pk:
+            note = data.get("note", "")
+    return note

@@ -156,7 +156,13 @@ def mine_detail(request, pk: int):
     return render(
         request,
         "audiensi/mine_detail.html",
-        {"audiensi": audiensi, "timeline": timeline, "links": links, "owns_case": owns_case},
+        {
+            "audiensi": audiensi,
+            "timeline": timeline,
+            "links": links,
+            "owns_case": owns_case,
+            "note": selectors.confirmation_note(timeline, audiensi),
+        },
     )
 
 
