@@ -210,3 +210,41 @@ def confirmation_note(timeline: Iterable[Riwayat], audiensi: Audiensi) -> str:
         if entry.kind == "audiensi.confirmed" and data.get("audiensi") == audiensi.pk:
             note = data.get("note", "")
     return note
+
+
+@dataclass
+class CalendarDay:
+    day: dt.date
+    audiensi: list[Audiensi]
+    exceptions: list[Pengecualian]
+    free: list[tuple[Pejabat, int]]  # each pejabat with their number of free slots that day
+
+
+def week_calendar(day: dt.date, *, now: dt.datetime | None = None) -> tuple[list[Pejabat], list[CalendarDay]]:
+    """The Monday-to-Sunday week holding `day`: every pejabat's audiensi, exceptions and free slots per day.
+
+    A fixed number of queries whatever the week holds: pejabat, audiensi, exceptions, and free_slots' own.
+    """
+    monday = day - dt.timedelta(days=day.weekday())
+    sunday = monday + dt.timedelta(days=6)
+    pejabat_list = bookable_pejabat()
+    audiensi = defaultdict(list)
+    for a in (
+        Audiensi.objects.filter(start_at__gte=_aware(monday, dt.time.min), start_at__lte=_aware(sunday, dt.time.max))
+        .select_related("pejabat")
+        .order_by("start_at")
+    ):
+        audiensi[timezone.localdate(a.start_at)].append(a)
+    exceptions = defaultdict(list)
+    for exc in Pengecualian.objects.filter(date__range=(monday, sunday)).select_related("pejabat"):
+        exceptions[exc.date].append(exc)
+    free: dict[dt.date, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for pejabat_id, slots in free_slots(pejabat_list, now=now).items():
+        for slot in slots:
+            if monday <= timezone.localdate(slot.start) <= sunday:
+                free[timezone.localdate(slot.start)][pejabat_id] += 1
+    days = []
+    for offset in range(7):
+        d = monday + dt.timedelta(days=offset)
+        days.append(CalendarDay(d, audiensi[d], exceptions[d], [(p, free[d][p.pk]) for p in pejabat_list]))
+    return pejabat_list, days

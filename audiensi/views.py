@@ -247,6 +247,25 @@ def staff_day(request):
     )
 
 
+@staff_required(*PROTOKOL_WRITE, readers=READERS)
+def staff_week(request):
+    """Protokol's (and, read-only, pimpinan's) week: audiensi, exceptions and free slots per pejabat and day."""
+    asked = forms.DayForm(request.GET)
+    day = asked.day()
+    _pejabat_list, days = selectors.week_calendar(day)
+    return render(
+        request,
+        "audiensi/staff_week.html",
+        {
+            "days": days,
+            "previous": days[0].day - dt.timedelta(days=7),
+            "next": days[0].day + dt.timedelta(days=7),
+            "form": forms.DayForm(initial={"tanggal": day}) if asked.is_valid() else asked,
+        },
+        status=200 if asked.is_valid() else 400,
+    )
+
+
 def _staff_detail_context(audiensi: Audiensi, user, **overrides) -> dict:
     # Each form is prefixed with its action so that field ids on the page are unique.
     ctx = {

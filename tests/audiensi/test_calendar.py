@@ -1,0 +1,66 @@
+"""Protokol's week calendar: each pejabat's audiensi, exceptions and free slots per day, navigable by week."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from audiensi.models import Pengecualian
+from tests.factories import staff
+
+from .factories import open_availability, request_audiensi, slots_of
+
+pytestmark = pytest.mark.django_db
+
+
+def week_url(day: dt.date) -> str:
+    return reverse("audiensi:staff_week") + f"?tanggal={day:%Y-%m-%d}"
+
+
+def test_the_week_shows_audiensi_exceptions_and_free_slots(client):
+    pejabat = open_availability()
+    audiensi = request_audiensi(pejabat)
+    day = timezone.localdate(audiensi.start_at)
+    Pengecualian.objects.create(pejabat=pejabat, date=day + dt.timedelta(days=1), reason="Rapat paripurna DPRD")
+    client.force_login(staff("protokol"))
+    page = client.get(week_url(day)).content.decode()
+    assert reverse("audiensi:staff_detail", args=[audiensi.pk]) in page
+    assert "Rapat paripurna DPRD" in page
+    assert "slot kosong" in page
+
+
+def test_the_week_runs_monday_to_sunday_with_links_to_the_weeks_around(client):
+    client.force_login(staff("protokol"))
+    wednesday = dt.date(2027, 3, 17)
+    page = client.get(week_url(wednesday)).content.decode()
+    assert "Senin, 15 Maret 2027" in page and "Minggu, 21 Maret 2027" in page
+    assert "?tanggal=2027-03-08" in page and "?tanggal=2027-03-22" in page
+
+
+def test_a_bad_date_is_a_400_not_a_500(client):
+    client.force_login(staff("protokol"))
+    assert client.get(reverse("audiensi:staff_week") + "?tanggal=99999-01-01").status_code == 400
+
+
+def test_residents_cannot_open_the_calendar(client):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    assert client.get(reverse("audiensi:staff_week")).status_code in (302, 403, 404)
+
+
+def test_the_week_costs_the_same_queries_however_full_it_is(client):
+    pejabat = open_availability()
+    client.force_login(staff("protokol"))
+    day = timezone.localdate(slots_of(pejabat)[0].start)
+    with CaptureQueriesContext(connection) as empty:
+        client.get(week_url(day))
+    for index in range(3):
+        request_audiensi(open_availability(), index=index)
+        Pengecualian.objects.create(pejabat=pejabat, date=day + dt.timedelta(days=index), reason="Dinas luar")
+    with CaptureQueriesContext(connection) as full:
+        client.get(week_url(day))
+    assert len(full) == len(empty)
