@@ -16,6 +16,7 @@ from django.utils import timezone
 from portal.kasus.calendar import WorkingCalendar
 from portal.kasus.models import Riwayat
 from portal.wilayah.models import Pejabat
+from sarasehan.models import Sarasehan
 
 from .models import OPEN_STATUSES, AturanMingguan, Audiensi, PengaturanAudiensi, Pengecualian
 
@@ -217,13 +218,15 @@ class CalendarDay:
     day: dt.date
     audiensi: list[Audiensi]
     exceptions: list[Pengecualian]
+    sarasehan: list[Sarasehan]
     free: list[tuple[Pejabat, int]]  # each pejabat with their number of free slots that day
 
 
 def week_calendar(day: dt.date, *, now: dt.datetime | None = None) -> tuple[list[Pejabat], list[CalendarDay]]:
-    """The Monday-to-Sunday week holding `day`: every pejabat's audiensi, exceptions and free slots per day.
+    """The Monday-to-Sunday week holding `day`: every pejabat's audiensi, exceptions, sarasehan and free slots.
 
-    A fixed number of queries whatever the week holds: pejabat, audiensi, exceptions, and free_slots' own.
+    A fixed number of queries whatever the week holds: pejabat, audiensi, exceptions, sarasehan with their
+    pejabat, and free_slots' own.
     """
     monday = day - dt.timedelta(days=day.weekday())
     sunday = monday + dt.timedelta(days=6)
@@ -238,6 +241,14 @@ def week_calendar(day: dt.date, *, now: dt.datetime | None = None) -> tuple[list
     exceptions = defaultdict(list)
     for exc in Pengecualian.objects.filter(date__range=(monday, sunday)).select_related("pejabat"):
         exceptions[exc.date].append(exc)
+    forums = defaultdict(list)
+    for forum in (
+        Sarasehan.objects.filter(starts_at__gte=_aware(monday, dt.time.min), starts_at__lte=_aware(sunday, dt.time.max))
+        .exclude(status=Sarasehan.Status.DIBATALKAN)
+        .prefetch_related("pejabat")
+        .order_by("starts_at")
+    ):
+        forums[timezone.localdate(forum.starts_at)].append(forum)
     free: dict[dt.date, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for pejabat_id, slots in free_slots(pejabat_list, now=now).items():
         for slot in slots:
@@ -246,5 +257,5 @@ def week_calendar(day: dt.date, *, now: dt.datetime | None = None) -> tuple[list
     days = []
     for offset in range(7):
         d = monday + dt.timedelta(days=offset)
-        days.append(CalendarDay(d, audiensi[d], exceptions[d], [(p, free[d][p.pk]) for p in pejabat_list]))
+        days.append(CalendarDay(d, audiensi[d], exceptions[d], forums[d], [(p, free[d][p.pk]) for p in pejabat_list]))
     return pejabat_list, days

@@ -260,6 +260,7 @@ def staff_week(request):
             "days": days,
             "previous": days[0].day - dt.timedelta(days=7),
             "next": days[0].day + dt.timedelta(days=7),
+            "can_open_sarasehan": roles.has_role(request.user, "protokol", "petugas", "admin"),
             "form": forms.DayForm(initial={"tanggal": day}) if asked.is_valid() else asked,
         },
         status=200 if asked.is_valid() else 400,

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from audiensi.models import Pengecualian
 from tests.factories import staff
+from tests.sarasehan.factories import sarasehan
 
 from .factories import open_availability, request_audiensi, slots_of
 
@@ -32,6 +33,16 @@ def test_the_week_shows_audiensi_exceptions_and_free_slots(client):
     assert "slot kosong" in page
 
 
+def test_the_week_shows_the_sarasehan_and_its_pejabat(client):
+    pejabat = open_availability()
+    forum = sarasehan(starts_in=dt.timedelta(days=10), title="Sarasehan Air Bersih")
+    forum.pejabat.add(pejabat)
+    client.force_login(staff("pimpinan"))
+    page = client.get(week_url(timezone.localdate(forum.starts_at))).content.decode()
+    assert "Sarasehan Air Bersih" in page
+    assert pejabat.display_jabatan in page
+
+
 def test_the_week_runs_monday_to_sunday_with_links_to_the_weeks_around(client):
     client.force_login(staff("protokol"))
     wednesday = dt.date(2027, 3, 17)
@@ -52,15 +63,22 @@ def test_residents_cannot_open_the_calendar(client):
     assert client.get(reverse("audiensi:staff_week")).status_code in (302, 403, 404)
 
 
+def fill_week(pejabat, day: dt.date, index: int) -> None:
+    request_audiensi(open_availability(), index=index)
+    Pengecualian.objects.create(pejabat=pejabat, date=day + dt.timedelta(days=index), reason="Dinas luar")
+    forum = sarasehan(starts_in=timezone.make_aware(dt.datetime.combine(day, dt.time(13))) - timezone.now())
+    forum.pejabat.add(pejabat)
+
+
 def test_the_week_costs_the_same_queries_however_full_it_is(client):
     pejabat = open_availability()
     client.force_login(staff("protokol"))
     day = timezone.localdate(slots_of(pejabat)[0].start)
-    with CaptureQueriesContext(connection) as empty:
+    fill_week(pejabat, day, 0)
+    with CaptureQueriesContext(connection) as one:
         client.get(week_url(day))
-    for index in range(3):
-        request_audiensi(open_availability(), index=index)
-        Pengecualian.objects.create(pejabat=pejabat, date=day + dt.timedelta(days=index), reason="Dinas luar")
-    with CaptureQueriesContext(connection) as full:
+    for index in (1, 2, 3):
+        fill_week(pejabat, day, index)
+    with CaptureQueriesContext(connection) as four:
         client.get(week_url(day))
-    assert len(full) == len(empty)
+    assert len(four) == len(one)
