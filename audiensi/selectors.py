@@ -221,29 +221,44 @@ class CalendarDay:
     sarasehan: list[Sarasehan]
     free: list[tuple[Pejabat, int]]  # each pejabat with their number of free slots that day
 
+    @property
+    def free_total(self) -> int:
+        return sum(n for _pejabat, n in self.free)
 
-def week_calendar(day: dt.date, *, now: dt.datetime | None = None) -> tuple[list[Pejabat], list[CalendarDay]]:
-    """The Monday-to-Sunday week holding `day`: every pejabat's audiensi, exceptions, sarasehan and free slots.
 
-    A fixed number of queries whatever the week holds: pejabat, audiensi, exceptions, sarasehan with their
+def week_calendar(day: dt.date, *, now: dt.datetime | None = None) -> list[CalendarDay]:
+    """The Monday-to-Sunday week holding `day`."""
+    monday = day - dt.timedelta(days=day.weekday())
+    return calendar_days(monday, monday + dt.timedelta(days=6), now=now)
+
+
+def month_calendar(day: dt.date, *, now: dt.datetime | None = None) -> list[CalendarDay]:
+    """The calendar month holding `day`."""
+    first = day.replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    return calendar_days(first, following - dt.timedelta(days=1), now=now)
+
+
+def calendar_days(first: dt.date, last: dt.date, *, now: dt.datetime | None = None) -> list[CalendarDay]:
+    """Each day from `first` to `last`: every pejabat's audiensi, exceptions, sarasehan and free slots.
+
+    A fixed number of queries whatever the days hold: pejabat, audiensi, exceptions, sarasehan with their
     pejabat, and free_slots' own.
     """
-    monday = day - dt.timedelta(days=day.weekday())
-    sunday = monday + dt.timedelta(days=6)
     pejabat_list = bookable_pejabat()
     audiensi = defaultdict(list)
     for a in (
-        Audiensi.objects.filter(start_at__gte=_aware(monday, dt.time.min), start_at__lte=_aware(sunday, dt.time.max))
+        Audiensi.objects.filter(start_at__gte=_aware(first, dt.time.min), start_at__lte=_aware(last, dt.time.max))
         .select_related("pejabat")
         .order_by("start_at")
     ):
         audiensi[timezone.localdate(a.start_at)].append(a)
     exceptions = defaultdict(list)
-    for exc in Pengecualian.objects.filter(date__range=(monday, sunday)).select_related("pejabat"):
+    for exc in Pengecualian.objects.filter(date__range=(first, last)).select_related("pejabat"):
         exceptions[exc.date].append(exc)
     forums = defaultdict(list)
     for forum in (
-        Sarasehan.objects.filter(starts_at__gte=_aware(monday, dt.time.min), starts_at__lte=_aware(sunday, dt.time.max))
+        Sarasehan.objects.filter(starts_at__gte=_aware(first, dt.time.min), starts_at__lte=_aware(last, dt.time.max))
         .exclude(status=Sarasehan.Status.DIBATALKAN)
         .prefetch_related("pejabat")
         .order_by("starts_at")
@@ -252,10 +267,10 @@ def week_calendar(day: dt.date, *, now: dt.datetime | None = None) -> tuple[list
     free: dict[dt.date, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for pejabat_id, slots in free_slots(pejabat_list, now=now).items():
         for slot in slots:
-            if monday <= timezone.localdate(slot.start) <= sunday:
+            if first <= timezone.localdate(slot.start) <= last:
                 free[timezone.localdate(slot.start)][pejabat_id] += 1
     days = []
-    for offset in range(7):
-        d = monday + dt.timedelta(days=offset)
+    for offset in range((last - first).days + 1):
+        d = first + dt.timedelta(days=offset)
         days.append(CalendarDay(d, audiensi[d], exceptions[d], forums[d], [(p, free[d][p.pk]) for p in pejabat_list]))
-    return pejabat_list, days
+    return days

@@ -13,6 +13,7 @@ urlpatterns = [
     path("petugas/audiensi/", views.staff_list, name="staff_list"),
     path("petugas/audiensi/hari/", views.staff_day, name="staff_day"),
     path("petugas/audiensi/minggu/", views.staff_week, name="staff_week"),
+    path("petugas/audiensi/bulan/", views.staff_month, name="staff_month"),
     path("petugas/audiensi/ketersediaan/", views.availability_list, name="availability_list"),
     path("petugas/audiensi/ketersediaan/<slug:slug>/", views.availability, name="availability"),
     path("petugas/audiensi/feed/<slug:slug>/<str:token>.ics", views.feed, name="feed"),

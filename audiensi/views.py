@@ -247,24 +247,39 @@ def staff_day(request):
     )
 
 
-@staff_required(*PROTOKOL_WRITE, readers=READERS)
-def staff_week(request):
-    """Protokol's (and, read-only, pimpinan's) week: audiensi, exceptions and free slots per pejabat and day."""
+def _calendar(request, view: str):
     asked = forms.DayForm(request.GET)
     day = asked.day()
-    _pejabat_list, days = selectors.week_calendar(day)
+    if view == "week":
+        days = selectors.week_calendar(day)
+        previous, following = days[0].day - dt.timedelta(days=7), days[0].day + dt.timedelta(days=7)
+    else:
+        days = selectors.month_calendar(day)
+        previous, following = (days[0].day - dt.timedelta(days=1)).replace(day=1), days[-1].day + dt.timedelta(days=1)
     return render(
         request,
-        "audiensi/staff_week.html",
+        f"audiensi/staff_{view}.html",
         {
             "days": days,
-            "previous": days[0].day - dt.timedelta(days=7),
-            "next": days[0].day + dt.timedelta(days=7),
+            "previous": previous,
+            "next": following,
             "can_open_sarasehan": roles.has_role(request.user, "protokol", "petugas", "admin"),
             "form": forms.DayForm(initial={"tanggal": day}) if asked.is_valid() else asked,
         },
         status=200 if asked.is_valid() else 400,
     )
+
+
+@staff_required(*PROTOKOL_WRITE, readers=READERS)
+def staff_week(request):
+    """Protokol's (and, read-only, pimpinan's) week: audiensi, exceptions, sarasehan and free slots per day."""
+    return _calendar(request, "week")
+
+
+@staff_required(*PROTOKOL_WRITE, readers=READERS)
+def staff_month(request):
+    """The month at a glance, each day's counts linking to its week."""
+    return _calendar(request, "month")
 
 
 def _staff_detail_context(audiensi: Audiensi, user, **overrides) -> dict:

@@ -82,3 +82,38 @@ def test_the_week_costs_the_same_queries_however_full_it_is(client):
     with CaptureQueriesContext(connection) as four:
         client.get(week_url(day))
     assert len(four) == len(one)
+
+
+def month_url(day: dt.date) -> str:
+    return reverse("audiensi:staff_month") + f"?tanggal={day:%Y-%m-%d}"
+
+
+def test_the_month_counts_each_day_and_links_to_its_week(client):
+    pejabat = open_availability()
+    audiensi = request_audiensi(pejabat)
+    day = timezone.localdate(audiensi.start_at)
+    client.force_login(staff("pimpinan"))
+    page = client.get(month_url(day)).content.decode()
+    assert f"{week_url(day)}" in page
+    assert "1 audiensi" in page
+
+
+def test_the_month_runs_from_the_first_to_the_last_day_with_links_to_the_months_around(client):
+    client.force_login(staff("protokol"))
+    page = client.get(month_url(dt.date(2027, 2, 14))).content.decode()
+    assert "Senin, 1 Februari" in page and "Minggu, 28 Februari" in page and "29 Februari" not in page
+    assert "?tanggal=2027-01-01" in page and "?tanggal=2027-03-01" in page
+
+
+def test_the_month_costs_the_same_queries_however_full_it_is(client):
+    pejabat = open_availability()
+    client.force_login(staff("protokol"))
+    day = timezone.localdate(slots_of(pejabat)[0].start)
+    fill_week(pejabat, day, 0)
+    with CaptureQueriesContext(connection) as one:
+        client.get(month_url(day))
+    for index in (1, 2, 3):
+        fill_week(pejabat, day, index)
+    with CaptureQueriesContext(connection) as four:
+        client.get(month_url(day))
+    assert len(four) == len(one)
