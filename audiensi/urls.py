@@ -12,6 +12,7 @@ urlpatterns = [
     path("audiensi/tautan/<str:token>/", views.link, name="link"),
     path("petugas/audiensi/", views.staff_list, name="staff_list"),
     path("petugas/audiensi/hari/", views.staff_day, name="staff_day"),
+    path("petugas/audiensi/hari/cetak/", views.staff_day_sheet, name="staff_day_sheet"),
     path("petugas/audiensi/minggu/", views.staff_week, name="staff_week"),
     path("petugas/audiensi/bulan/", views.staff_month, name="staff_month"),
     path("petugas/audiensi/ketersediaan/", views.availability_list, name="availability_list"),

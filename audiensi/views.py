@@ -282,6 +282,23 @@ def staff_month(request):
     return _calendar(request, "month")
 
 
+@staff_required(*PROTOKOL_WRITE, readers=READERS)
+def staff_day_sheet(request):
+    """The day's sheet for the front desk, laid out for paper by print CSS (no script)."""
+    asked = forms.DayForm(request.GET)
+    day = asked.day()
+    return render(
+        request,
+        "audiensi/staff_day_sheet.html",
+        {
+            "day": day,
+            "audiensi_list": selectors.audiensi_for_day(day),
+            "calendar": selectors.calendar_days(day, day)[0],
+        },
+        status=200 if asked.is_valid() else 400,
+    )
+
+
 def _staff_detail_context(audiensi: Audiensi, user, **overrides) -> dict:
     # Each form is prefixed with its action so that field ids on the page are unique.
     ctx = {

@@ -117,3 +117,27 @@ def test_the_month_costs_the_same_queries_however_full_it_is(client):
     with CaptureQueriesContext(connection) as four:
         client.get(month_url(day))
     assert len(four) == len(one)
+
+
+def test_the_day_sheet_lists_who_comes_and_the_days_other_agenda(client):
+    pejabat = open_availability()
+    audiensi = request_audiensi(pejabat, topik="Irigasi sawah Ngadirojo")
+    day = timezone.localdate(audiensi.start_at)
+    Pengecualian.objects.create(
+        pejabat=pejabat, date=day, start_time=dt.time(13), end_time=dt.time(15), reason="Kunker"
+    )
+    client.force_login(staff("protokol"))
+    response = client.get(reverse("audiensi:staff_day_sheet") + f"?tanggal={day:%Y-%m-%d}")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Irigasi sawah Ngadirojo" in page and audiensi.pemohon.get_full_name() in page
+    assert "Kunker" in page
+
+
+def test_the_day_sheet_prints_without_the_site_chrome():
+    from django.contrib.staticfiles import finders
+
+    with open(finders.find("css/audiensi.css")) as f:
+        css = f.read()
+    print_rules = css[css.index("@media print") :]
+    assert ".site-header" in print_rules and ".staff-bar" in print_rules and ".no-print" in print_rules

@@ -43,6 +43,7 @@ def staff_pages(audiensi: Audiensi) -> list[str]:
         reverse("audiensi:staff_day") + f"?tanggal={day:%Y-%m-%d}",
         reverse("audiensi:staff_week") + f"?tanggal={day:%Y-%m-%d}",
         reverse("audiensi:staff_month") + f"?tanggal={day:%Y-%m-%d}",
+        reverse("audiensi:staff_day_sheet") + f"?tanggal={day:%Y-%m-%d}",
         reverse("audiensi:staff_detail", args=[audiensi.pk]),
         reverse("audiensi:availability_list"),
         reverse("audiensi:availability", args=[audiensi.pejabat.slug]),
