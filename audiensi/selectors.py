@@ -7,13 +7,16 @@ fixed number of queries whatever the number of pejabat or days.
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from portal.kasus.calendar import WorkingCalendar
+from portal.kasus.models import Riwayat
 from portal.wilayah.models import Pejabat
+from sarasehan.models import Sarasehan
 
 from .models import OPEN_STATUSES, AturanMingguan, Audiensi, PengaturanAudiensi, Pengecualian
 
@@ -198,3 +201,76 @@ def audiensi_for_protokol(*, status: str = "", pejabat_slug: str = "") -> QueryS
 
 def audiensi_for_kasus(kasus_id: int) -> list[Audiensi]:
     return list(Audiensi.objects.filter(kasus_id=kasus_id).select_related("pejabat", "opd").order_by("start_at"))
+
+
+def confirmation_note(timeline: Iterable[Riwayat], audiensi: Audiensi) -> str:
+    """Protokol's note from the latest confirmation of this audiensi, read from the entries already loaded."""
+    note = ""
+    for entry in timeline:
+        data = entry.data or {}
+        if entry.kind == "audiensi.confirmed" and data.get("audiensi") == audiensi.pk:
+            note = data.get("note", "")
+    return note
+
+
+@dataclass
+class CalendarDay:
+    day: dt.date
+    audiensi: list[Audiensi]
+    exceptions: list[Pengecualian]
+    sarasehan: list[Sarasehan]
+    free: list[tuple[Pejabat, int]]  # each pejabat with their number of free slots that day
+
+    @property
+    def free_total(self) -> int:
+        return sum(n for _pejabat, n in self.free)
+
+
+def week_calendar(day: dt.date, *, now: dt.datetime | None = None) -> list[CalendarDay]:
+    """The Monday-to-Sunday week holding `day`."""
+    monday = day - dt.timedelta(days=day.weekday())
+    return calendar_days(monday, monday + dt.timedelta(days=6), now=now)
+
+
+def month_calendar(day: dt.date, *, now: dt.datetime | None = None) -> list[CalendarDay]:
+    """The calendar month holding `day`."""
+    first = day.replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    return calendar_days(first, following - dt.timedelta(days=1), now=now)
+
+
+def calendar_days(first: dt.date, last: dt.date, *, now: dt.datetime | None = None) -> list[CalendarDay]:
+    """Each day from `first` to `last`: every pejabat's audiensi, exceptions, sarasehan and free slots.
+
+    A fixed number of queries whatever the days hold: pejabat, audiensi, exceptions, sarasehan with their
+    pejabat, and free_slots' own.
+    """
+    pejabat_list = bookable_pejabat()
+    audiensi = defaultdict(list)
+    for a in (
+        Audiensi.objects.filter(start_at__gte=_aware(first, dt.time.min), start_at__lte=_aware(last, dt.time.max))
+        .select_related("pejabat")
+        .order_by("start_at")
+    ):
+        audiensi[timezone.localdate(a.start_at)].append(a)
+    exceptions = defaultdict(list)
+    for exc in Pengecualian.objects.filter(date__range=(first, last)).select_related("pejabat"):
+        exceptions[exc.date].append(exc)
+    forums = defaultdict(list)
+    for forum in (
+        Sarasehan.objects.filter(starts_at__gte=_aware(first, dt.time.min), starts_at__lte=_aware(last, dt.time.max))
+        .exclude(status=Sarasehan.Status.DIBATALKAN)
+        .prefetch_related("pejabat")
+        .order_by("starts_at")
+    ):
+        forums[timezone.localdate(forum.starts_at)].append(forum)
+    free: dict[dt.date, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for pejabat_id, slots in free_slots(pejabat_list, now=now).items():
+        for slot in slots:
+            if first <= timezone.localdate(slot.start) <= last:
+                free[timezone.localdate(slot.start)][pejabat_id] += 1
+    days = []
+    for offset in range((last - first).days + 1):
+        d = first + dt.timedelta(days=offset)
+        days.append(CalendarDay(d, audiensi[d], exceptions[d], forums[d], [(p, free[d][p.pk]) for p in pejabat_list]))
+    return days

@@ -157,7 +157,13 @@ def mine_detail(request, pk: int):
     return render(
         request,
         "audiensi/mine_detail.html",
-        {"audiensi": audiensi, "timeline": timeline, "links": links, "owns_case": owns_case},
+        {
+            "audiensi": audiensi,
+            "timeline": timeline,
+            "links": links,
+            "owns_case": owns_case,
+            "note": selectors.confirmation_note(timeline, audiensi),
+        },
     )
 
 
@@ -238,6 +244,58 @@ def staff_day(request):
         request,
         "audiensi/staff_day.html",
         {"day": day, "audiensi_list": selectors.audiensi_for_day(day), "form": form},
+        status=200 if asked.is_valid() else 400,
+    )
+
+
+def _calendar(request, view: str):
+    asked = forms.DayForm(request.GET)
+    day = asked.day()
+    if view == "week":
+        days = selectors.week_calendar(day)
+        previous, following = days[0].day - dt.timedelta(days=7), days[0].day + dt.timedelta(days=7)
+    else:
+        days = selectors.month_calendar(day)
+        previous, following = (days[0].day - dt.timedelta(days=1)).replace(day=1), days[-1].day + dt.timedelta(days=1)
+    return render(
+        request,
+        f"audiensi/staff_{view}.html",
+        {
+            "days": days,
+            "previous": previous,
+            "next": following,
+            "can_open_sarasehan": roles.has_role(request.user, "protokol", "petugas", "admin"),
+            "form": forms.DayForm(initial={"tanggal": day}) if asked.is_valid() else asked,
+        },
+        status=200 if asked.is_valid() else 400,
+    )
+
+
+@staff_required(*PROTOKOL_WRITE, readers=READERS)
+def staff_week(request):
+    """Protokol's (and, read-only, pimpinan's) week: audiensi, exceptions, sarasehan and free slots per day."""
+    return _calendar(request, "week")
+
+
+@staff_required(*PROTOKOL_WRITE, readers=READERS)
+def staff_month(request):
+    """The month at a glance, each day's counts linking to its week."""
+    return _calendar(request, "month")
+
+
+@staff_required(*PROTOKOL_WRITE, readers=READERS)
+def staff_day_sheet(request):
+    """The day's sheet for the front desk, laid out for paper by print CSS (no script)."""
+    asked = forms.DayForm(request.GET)
+    day = asked.day()
+    return render(
+        request,
+        "audiensi/staff_day_sheet.html",
+        {
+            "day": day,
+            "audiensi_list": selectors.audiensi_for_day(day),
+            "calendar": selectors.calendar_days(day, day)[0],
+        },
         status=200 if asked.is_valid() else 400,
     )
 

@@ -118,8 +118,37 @@
     });
   }
 
+  // Leaflet is 163 KB: a form that does not link it offers a button that fetches it when the resident wants the map.
+  function loadLeaflet(button, done) {
+    var css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = button.dataset.leafletCss;
+    document.head.appendChild(css);
+    var js = document.createElement("script");
+    js.src = button.dataset.leafletJs;
+    js.addEventListener("load", done);
+    js.addEventListener("error", function () { button.disabled = false; });
+    document.head.appendChild(js);
+  }
+
+  function offerMap() {
+    var box = document.querySelector("[data-peta-reveal-box]");
+    if (!box) { return; }
+    var button = box.querySelector("[data-peta-reveal]");
+    box.hidden = false;
+    button.addEventListener("click", function () {
+      button.disabled = true;
+      loadLeaflet(button, function () {
+        box.hidden = true;
+        init();
+        var pin = document.querySelector("[data-peta-pin]");
+        if (pin) { pin.scrollIntoView({ block: "nearest" }); }
+      });
+    });
+  }
+
   function init() {
-    if (typeof L === "undefined") { return; }
+    if (typeof L === "undefined") { offerMap(); return; }
     document.querySelectorAll("[data-peta]").forEach(function (el) {
       var kind = el.dataset.peta;
       if (kind === "pin") { pinMap(el); } else if (kind === "clusters") { clusterMap(el); } else if (kind === "public") { publicMap(el); }

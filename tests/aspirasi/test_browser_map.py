@@ -1,5 +1,5 @@
-"""In Chromium at 360 px: a resident taps the map, the desa is selected, a case nearby is listed, and the
-resident follows it instead of sending a duplicate."""
+"""In Chromium at 360 px: a resident opens the map on demand, taps it, the desa is selected, a case nearby is
+listed, and the resident follows it instead of sending a duplicate."""
 
 import pytest
 
@@ -21,6 +21,8 @@ def test_a_resident_pins_the_place_sees_a_case_nearby_and_follows_it(browser_pag
 
     page.goto("/aspirasi/kirim/")
     page.fill("input[name=title]", "Gorong-gorong ambrol")
+    assert page.evaluate("typeof L") == "undefined"  # the form's first load leaves Leaflet out
+    page.get_by_role("button", name="Tandai lokasi di peta").click()
     page.wait_for_function(
         "() => { const el = document.querySelector('#peta-pin');"
         " return el && el.leafletMap && el.querySelectorAll('path.leaflet-interactive').length > 200; }"
