@@ -31,7 +31,7 @@ from portal.akun.models import User
 from portal.kasus import services as kasus_services
 from portal.kasus.calendar import WorkingCalendar, add_working_days
 from portal.kasus.kinds import moment, ref, riwayat_text_lazy
-from portal.kasus.models import Channel, Kasus, TindakLanjut
+from portal.kasus.models import Channel, Kasus, Riwayat, TindakLanjut
 from portal.kasus.outbox import Attachment, outbox_enqueue
 from portal.kasus.services import KasusError, OpdSafeKasus, kasus_log, notify_opd
 from portal.wilayah.models import Opd, Pejabat
@@ -47,9 +47,9 @@ from .models import (
 )
 from .selectors import _blocked_by_exception, _day_slots, booking_window, settings_for
 
-PELAPOR = "pelapor"
-PUBLIK = "publik"
-INTERNAL = "internal"
+PELAPOR = Riwayat.Visibility.PELAPOR
+PUBLIK = Riwayat.Visibility.PUBLIK
+INTERNAL = Riwayat.Visibility.INTERNAL
 
 LINK_SALT = "audiensi.tautan"
 LINK_MAX_AGE = 60 * 24 * 3600

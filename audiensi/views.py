@@ -136,9 +136,9 @@ def mine_detail(request, pk: int):
     else:
         entries = Q(data__audiensi=audiensi.pk)
         if not kasus.is_confidential:
-            entries |= Q(kasus=kasus, visibility="publik")
+            entries |= Q(kasus=kasus, visibility=Riwayat.Visibility.PUBLIK)
     timeline = list(
-        Riwayat.objects.filter(entries, visibility__in=["publik", "pelapor"])
+        Riwayat.objects.filter(entries, visibility__in=[Riwayat.Visibility.PUBLIK, Riwayat.Visibility.PELAPOR])
         .select_related("actor__opd")
         .prefetch_related("actor__groups")
         .order_by("created_at", "id")
