@@ -206,6 +206,8 @@ def link(request, token: str):
 
 # Protokol -------------------------------------------------------------------------------------
 
+STAFF_PAGE_SIZE = 50
+
 
 @staff_required(*PROTOKOL_WRITE, readers=READERS)
 def staff_list(request):
@@ -214,7 +216,7 @@ def staff_list(request):
     qs = selectors.audiensi_for_protokol(status=status, pejabat_slug=pejabat_slug)
     if not status:
         qs = qs.filter(status__in=[Status.MENUNGGU, Status.DIUSULKAN, Status.DIKONFIRMASI])
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = Paginator(qs, STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "audiensi/staff_list.html",
