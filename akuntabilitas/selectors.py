@@ -86,11 +86,11 @@ def where_promised(items: list[TindakLanjut]) -> dict[int, str]:
         for a in (
             Audiensi.objects.filter(pk__in=ids["audiensi"])
             .select_related("pejabat")
-            .only("start_at", "pejabat__jabatan", "pejabat__jabatan_en")
+            .only("starts_at", "pejabat__jabatan", "pejabat__jabatan_en")
         ):
             audiensi[a.pk] = _("Audiensi dengan %(pejabat)s, %(date)s") % {
                 "pejabat": a.pejabat.display_jabatan,
-                "date": timezone.localtime(a.start_at).strftime("%d-%m-%Y"),
+                "date": timezone.localtime(a.starts_at).strftime("%d-%m-%Y"),
             }
     sarasehan = {}
     if ids["sarasehan"]:

@@ -429,10 +429,10 @@ def feed(request, slug: str, token: str):
     since = timezone.now() - dt.timedelta(days=30)
     qs = (
         Audiensi.objects.filter(
-            pejabat=pengaturan.pejabat, status__in=[Status.DIKONFIRMASI, Status.HADIR], start_at__gte=since
+            pejabat=pengaturan.pejabat, status__in=[Status.DIKONFIRMASI, Status.HADIR], starts_at__gte=since
         )
         .select_related("pejabat", "kasus", "pemohon")
-        .order_by("start_at")
+        .order_by("starts_at")
     )
     response = HttpResponse(feed_ics(pengaturan.pejabat.jabatan, qs), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="audiensi-{slug}.ics"'

@@ -56,7 +56,7 @@ def _closed_cases(since: dt.datetime, now: dt.datetime) -> list[Invitee]:
 
 def _attended_audiensi(since: dt.datetime, now: dt.datetime) -> list[Invitee]:
     rows = (
-        Audiensi.objects.filter(status=AudiensiStatus.HADIR, end_at__gte=since, end_at__lte=now)
+        Audiensi.objects.filter(status=AudiensiStatus.HADIR, ends_at__gte=since, ends_at__lte=now)
         .filter(_not_invited(Unit.AUDIENSI))
         .select_related("pemohon")
     )
