@@ -129,5 +129,5 @@ class AudiensiAdmin(ReadOnlyAdminMixin, BoundedDateHierarchyMixin, admin.ModelAd
     list_display = ["pejabat", "starts_at", "status", "kasus", "pemohon"]
     list_filter = ["status", "pejabat"]
     date_hierarchy = "starts_at"
-    search_fields = ["kasus__reference", "topik", "pemohon__email"]
+    search_fields = ["kasus__reference", "topic", "pemohon__email"]
     list_select_related = ["pejabat", "kasus", "pemohon"]

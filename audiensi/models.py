@@ -163,7 +163,7 @@ class Audiensi(models.Model):
     starts_at = models.DateTimeField(_("mulai"))
     ends_at = models.DateTimeField(_("selesai"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.MENUNGGU)
-    topik = models.CharField(_("topik"), max_length=200)
+    topic = models.CharField(_("topik"), max_length=200)
     jumlah_peserta = models.PositiveSmallIntegerField(_("jumlah peserta"), default=1)
     anggota = models.TextField(_("nama anggota rombongan"), blank=True)
     opd = models.ForeignKey(

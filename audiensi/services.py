@@ -363,7 +363,7 @@ def audiensi_request(
     user: User,
     pejabat: Pejabat,
     start: dt.datetime,
-    topik: str,
+    topic: str,
     jumlah_peserta: int,
     anggota: str = "",
     kasus_reference: str = "",
@@ -380,7 +380,7 @@ def audiensi_request(
         raise AudiensiError(_("Verifikasi alamat email Anda terlebih dahulu sebelum mengajukan audiensi."))
     if not pejabat.is_active:
         raise AudiensiError(_("%(pejabat)s tidak menerima audiensi saat ini.") % {"pejabat": pejabat.display_jabatan})
-    if not topik.strip():
+    if not topic.strip():
         raise AudiensiError(_("Topik audiensi wajib diisi."))
     if not 1 <= jumlah_peserta <= 10:
         raise AudiensiError(_("Jumlah peserta antara 1 dan 10 orang."))
@@ -403,8 +403,8 @@ def audiensi_request(
         )
     if kasus is None:
         kasus = kasus_services.kasus_open(
-            title=topik.strip()[:200],
-            summary=ringkasan.strip() or topik.strip(),
+            title=topic.strip()[:200],
+            summary=ringkasan.strip() or topic.strip(),
             channel=Channel.AUDIENSI,
             actor=user,
             reporter=user,
@@ -418,7 +418,7 @@ def audiensi_request(
         pemohon=user,
         starts_at=start,
         ends_at=end,
-        topik=topik.strip(),
+        topic=topic.strip(),
         jumlah_peserta=jumlah_peserta,
         anggota=anggota.strip(),
         expires_at=_hold_until(pengaturan, start, now),
@@ -426,10 +426,11 @@ def audiensi_request(
         created_at=now,
     )
     _save_slot(audiensi, [])
+    # The timeline param keeps its stored name "topik": rows already written carry it (README "Glossary decisions").
     _log(
         audiensi,
         "audiensi.requested",
-        {"pejabat": _pejabat(pejabat), "when": moment(start), "topik": audiensi.topik},
+        {"pejabat": _pejabat(pejabat), "when": moment(start), "topik": audiensi.topic},
         actor=user,
         by_reporter=True,
         data={"pejabat": pejabat.slug, "start": start.isoformat(), "jumlah_peserta": jumlah_peserta},

@@ -73,7 +73,7 @@ def ajukan(request):
                     user=request.user,
                     pejabat=pejabat,
                     start=start,
-                    topik=data["topik"],
+                    topic=data["topic"],
                     jumlah_peserta=data["jumlah_peserta"],
                     anggota=data["anggota"],
                     kasus_reference=data["kasus_reference"],

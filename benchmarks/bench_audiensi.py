@@ -133,7 +133,7 @@ def booking_stampede(port: int, slot_values: list[str], sessions: list[str]) -> 
             {
                 "csrfmiddlewaretoken": csrf,
                 "slot": slot,
-                "topik": f"Uji beban {index}",
+                "topic": f"Uji beban {index}",
                 "ringkasan": "",
                 "jumlah_peserta": "1",
                 "anggota": "",

@@ -61,7 +61,7 @@ def _attended_audiensi(since: dt.datetime, now: dt.datetime) -> list[Invitee]:
         .select_related("pemohon")
     )
     return [
-        Invitee(Unit.AUDIENSI, a.pk, a.pemohon.email, a.pemohon.language, a.kasus_id, None, a.topik)
+        Invitee(Unit.AUDIENSI, a.pk, a.pemohon.email, a.pemohon.language, a.kasus_id, None, a.topic)
         for a in rows
         if a.pemohon.email
     ]

@@ -49,7 +49,7 @@ def test_it_emails_the_pemohon_after_a_merge(mailoutbox, django_capture_on_commi
 
 
 def test_it_keeps_a_merged_audiensis_topik_from_the_surviving_cases_reporter(client):
-    audiensi = request_audiensi(open_availability(), user=UserFactory(), topik=TOPIK)
+    audiensi = request_audiensi(open_availability(), user=UserFactory(), topic=TOPIK)
     survivor = open_kasus(reporter=UserFactory())
     kasus_services.kasus_merge(kasus_id=audiensi.kasus_id, into_id=survivor.pk, actor=None)
     client.force_login(survivor.reporter)

@@ -16,7 +16,7 @@ TOPIK = "Dugaan pungli pengurusan sertifikat"
 def confidential_audiensi():
     user = UserFactory()
     kasus = open_kasus(reporter=user, is_confidential=True, title="Rahasia")
-    audiensi = request_audiensi(open_availability(), user=user, topik=TOPIK, kasus_reference=kasus.reference)
+    audiensi = request_audiensi(open_availability(), user=user, topic=TOPIK, kasus_reference=kasus.reference)
     return kasus, audiensi
 
 

@@ -83,7 +83,7 @@ def test_it_refuses_a_slot_overlapping_an_exception():
         reason="Rapat paripurna DPRD",
     )
     with pytest.raises(AudiensiError, match="Rapat paripurna"):
-        services.audiensi_request(user=UserFactory(), pejabat=pejabat, start=slot.start, topik="x", jumlah_peserta=1)
+        services.audiensi_request(user=UserFactory(), pejabat=pejabat, start=slot.start, topic="x", jumlah_peserta=1)
     assert slot.start not in [s.start for s in slots_of(pejabat)]
 
 
@@ -121,7 +121,7 @@ def test_it_refuses_a_taken_slot_with_a_clear_error():
     slot = slots_of(pejabat)[0]
     request_audiensi(pejabat)
     with pytest.raises(SlotTaken, match="sudah diambil"):
-        services.audiensi_request(user=UserFactory(), pejabat=pejabat, start=slot.start, topik="Lain", jumlah_peserta=1)
+        services.audiensi_request(user=UserFactory(), pejabat=pejabat, start=slot.start, topic="Lain", jumlah_peserta=1)
     assert Audiensi.objects.count() == 1
 
 
@@ -135,7 +135,7 @@ def test_it_is_guarded_by_the_exclusion_constraint_on_postgres():
         pemohon=held.pemohon,
         starts_at=held.starts_at + dt.timedelta(minutes=10),
         ends_at=held.ends_at + dt.timedelta(minutes=10),
-        topik="x",
+        topic="x",
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         clash.save()

@@ -48,7 +48,7 @@ def test_it_asks_residents_to_sign_in_and_verify_their_email(client):
 def post_data(slot, **extra):
     data = {
         "slot": slot.value,
-        "topik": "Jembatan Dusun Krajan putus",
+        "topic": "Jembatan Dusun Krajan putus",
         "ringkasan": "Jembatan putus sejak banjir.",
         "jumlah_peserta": "2",
         "anggota": "Sutrisno",
@@ -87,7 +87,7 @@ def test_it_shows_a_clear_message_when_the_slot_was_taken(client):
     response = client.post("/audiensi/ajukan/", post_data(slot))
     assert response.status_code == 200
     assert "sudah diambil pemohon lain" in response.content.decode()
-    assert response.context["form"]["topik"].value() == "Jembatan Dusun Krajan putus"
+    assert response.context["form"]["topic"].value() == "Jembatan Dusun Krajan putus"
 
 
 def test_it_rejects_bad_form_input(client):
@@ -208,9 +208,9 @@ def test_it_shows_the_day_list(client):
     client.force_login(staff("protokol"))
     day = timezone.localtime(audiensi.starts_at).date()
     response = client.get(f"/petugas/audiensi/hari/?tanggal={day:%Y-%m-%d}")
-    assert audiensi.topik in response.content.decode()
+    assert audiensi.topic in response.content.decode()
     other = day + dt.timedelta(days=1)
-    assert audiensi.topik not in client.get(f"/petugas/audiensi/hari/?tanggal={other:%Y-%m-%d}").content.decode()
+    assert audiensi.topic not in client.get(f"/petugas/audiensi/hari/?tanggal={other:%Y-%m-%d}").content.decode()
 
 
 def test_it_manages_availability(client):
@@ -270,7 +270,7 @@ def test_it_shows_the_public_part_on_the_tracking_page_and_the_panel_to_staff(cl
     body = client.get(reverse("audiensi:staff_detail", args=[audiensi.pk])).content.decode()
     assert "Simpan notulen" in body and "Rahasia anggaran" in body
     client.force_login(audiensi.pemohon)
-    assert audiensi.topik in client.get("/audiensi/saya/").content.decode()
+    assert audiensi.topic in client.get("/audiensi/saya/").content.decode()
 
 
 def test_it_gives_every_field_on_the_staff_page_its_own_id(client):
@@ -327,7 +327,7 @@ def test_it_reports_a_missing_slot_and_an_unknown_case_together(client):
         assert response.status_code == 200 and not Audiensi.objects.exists()
         form = response.context["form"]
         assert set(form.errors) == {"slot", "kasus_reference"} and error in form.errors["kasus_reference"][0]
-        assert form["topik"].value() == "Jembatan Dusun Krajan putus" and form["kasus_reference"].value() == reference
+        assert form["topic"].value() == "Jembatan Dusun Krajan putus" and form["kasus_reference"].value() == reference
         assert error in response.content.decode()
     own = open_kasus(reporter=warga)
     response = client.post("/audiensi/ajukan/", post_data(slots_of(pejabat)[0], kasus_reference=own.reference))
