@@ -10,12 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audiensi.models import Audiensi
-from portal.kasus.models import Kasus, Riwayat, Status, TindakLanjut
-from portal.kasus.selectors import present_entries, timeline
+from portal.kasus.models import Kasus, Riwayat, TindakLanjut
+from portal.kasus.selectors import NEVER_PUBLIC_STATUSES, present_entries, public_page_q, timeline
 from sarasehan.models import Sarasehan
-
-# A case is public once staff verified it; rejected, unverified and confidential cases never are.
-NOT_PUBLIC_STATUSES = (Status.BARU, Status.DITOLAK)
 
 STATUS_CHOICES = [
     ("terbuka", gettext_lazy("Berjalan")),
@@ -24,20 +21,13 @@ STATUS_CHOICES = [
 ]
 
 
-def public_cases() -> QuerySet[Kasus]:
-    return Kasus.objects.filter(confirmed_at__isnull=False, is_confidential=False).exclude(
-        status__in=NOT_PUBLIC_STATUSES
-    )
-
-
 def public_commitments(
     *, opd_id: int | None = None, kecamatan_id: int | None = None, status: str = "", today: dt.date | None = None
 ) -> QuerySet[TindakLanjut]:
     """Every tindak lanjut of a public case, earliest deadline first, with only the columns the tracker shows."""
     today = today or timezone.localdate()
-    qs = TindakLanjut.objects.filter(kasus__confirmed_at__isnull=False, kasus__is_confidential=False).exclude(
-        kasus__status__in=NOT_PUBLIC_STATUSES
-    )
+    # A commitment is listed while its case has a public page (public_page_q), merged or not.
+    qs = TindakLanjut.objects.filter(public_page_q("kasus__"))
     if opd_id:
         qs = qs.filter(opd_id=opd_id)
     if kecamatan_id:
@@ -96,11 +86,11 @@ def where_promised(items: list[TindakLanjut]) -> dict[int, str]:
         for a in (
             Audiensi.objects.filter(pk__in=ids["audiensi"])
             .select_related("pejabat")
-            .only("start_at", "pejabat__jabatan", "pejabat__jabatan_en")
+            .only("starts_at", "pejabat__jabatan", "pejabat__jabatan_en")
         ):
             audiensi[a.pk] = _("Audiensi dengan %(pejabat)s, %(date)s") % {
                 "pejabat": a.pejabat.display_jabatan,
-                "date": timezone.localtime(a.start_at).strftime("%d-%m-%Y"),
+                "date": timezone.localtime(a.starts_at).strftime("%d-%m-%Y"),
             }
     sarasehan = {}
     if ids["sarasehan"]:
@@ -134,7 +124,7 @@ TRACKER_STATUS_LABELS = {
 
 def public_kasus(reference: str) -> Kasus:
     kasus = (
-        public_cases()
+        Kasus.objects.filter(public_page_q())
         .select_related("kategori", "kecamatan", "opd", "merged_into")
         .only(
             "reference", "title", "status", "created_at", "confirmed_at", "answered_at", "closed_at", "due_at",
@@ -155,7 +145,7 @@ def public_survivor(kasus: Kasus) -> str:
     survivor = kasus.merged_into
     if survivor is None or survivor.is_confidential or survivor.confirmed_at is None:
         return ""
-    return "" if survivor.status in NOT_PUBLIC_STATUSES else survivor.reference
+    return "" if survivor.status in NEVER_PUBLIC_STATUSES else survivor.reference
 
 
 def public_timeline(kasus: Kasus) -> list[Riwayat]:

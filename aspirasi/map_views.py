@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.akun import roles
 from portal.akun.access import staff_required
 from portal.kasus import selectors as kasus_selectors
 from portal.kasus import titik
@@ -115,7 +116,7 @@ def follow_instead(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("aspirasi:submit")
 
 
-@staff_required("petugas")
+@staff_required(roles.PETUGAS)
 @require_POST
 def move_pin(request: HttpRequest, reference: str) -> HttpResponse:
     kasus = kasus_selectors.staff_kasus(request.user, reference)

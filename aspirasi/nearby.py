@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from portal.kasus.models import OPEN_STATUSES, Kasus, Status
+from portal.kasus.selectors import public_cases
 from portal.wilayah import geo
 
 NEARBY_METRES = 250
@@ -38,9 +39,7 @@ class Nearby:
 
 def shown_cases() -> QuerySet[Kasus]:
     """Open, verified, non-confidential: the only cases a resident may be shown before sending."""
-    return Kasus.objects.filter(
-        confirmed_at__isnull=False, is_confidential=False, status__in=NEARBY_STATUSES, merged_into__isnull=True
-    )
+    return public_cases().filter(status__in=NEARBY_STATUSES)
 
 
 def _words(text: str) -> set[str]:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from portal.akun.access import has_mfa
 from portal.kasus.calendar import WorkingCalendar
 from portal.kasus.models import Kasus, Riwayat, Status
+from portal.kasus.selectors import public_cases as kasus_public_cases
 from portal.kasus.selectors import (
     sees_reporter_identity,
     staff_can_view,
@@ -117,17 +118,11 @@ def kasus_reports(kasus: Kasus, user: User | AnonymousUser) -> tuple[list[Report
 
 # Transparency -------------------------------------------------------------------------------------------------------
 
-PUBLIC_HIDDEN_STATUSES = (Status.BARU, Status.DITOLAK, Status.DIGABUNG, Status.MENUNGGU_INFORMASI)
-
 
 def public_cases() -> QuerySet[Kasus]:
-    """Verified, non-confidential aspirasi cases: what may appear on a public page."""
-    return (
-        Kasus.objects.confirmed()
-        .filter(is_confidential=False, merged_into__isnull=True)
-        .exclude(status__in=PUBLIC_HIDDEN_STATUSES)
-        .filter(Exists(Aspirasi.objects.filter(kasus=OuterRef("pk"))))
-    )
+    """Public cases (portal.kasus.selectors.public_cases) that a resident reported as an aspirasi: the map,
+    feeds and follows draw on what was reported with a place, not on cases opened at an audiensi or sarasehan."""
+    return kasus_public_cases().filter(Exists(Aspirasi.objects.filter(kasus=OuterRef("pk"))))
 
 
 def recent_public_cases(limit: int = 20) -> list[dict]:

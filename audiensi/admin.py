@@ -126,8 +126,8 @@ class PengecualianAdmin(BoundedDateHierarchyMixin, ServiceAddAdmin):
 class AudiensiAdmin(ReadOnlyAdminMixin, BoundedDateHierarchyMixin, admin.ModelAdmin):
     """Read-only: every change goes through the services so that the case timeline records it."""
 
-    list_display = ["pejabat", "start_at", "status", "kasus", "pemohon"]
+    list_display = ["pejabat", "starts_at", "status", "kasus", "pemohon"]
     list_filter = ["status", "pejabat"]
-    date_hierarchy = "start_at"
-    search_fields = ["kasus__reference", "topik", "pemohon__email"]
+    date_hierarchy = "starts_at"
+    search_fields = ["kasus__reference", "topic", "pemohon__email"]
     list_select_related = ["pejabat", "kasus", "pemohon"]

@@ -43,7 +43,7 @@ def seed_demo(*, stdout) -> None:
     pejabat_list = selectors.bookable_pejabat()
     free = selectors.free_slots(pejabat_list, limit_per_pejabat=3)
     by_slug = {p.slug: p for p in pejabat_list}
-    for slug, topik, size, members in REQUESTS:
+    for slug, topic, size, members in REQUESTS:
         pejabat = by_slug.get(slug)
         if pejabat is None or not free.get(pejabat.pk):
             continue
@@ -52,7 +52,7 @@ def seed_demo(*, stdout) -> None:
                 user=warga,
                 pejabat=pejabat,
                 start=free[pejabat.pk][-1].start,
-                topik=topik,
+                topic=topic,
                 jumlah_peserta=size,
                 anggota=members,
                 idempotency_key=f"demo-{slug}",

@@ -39,7 +39,7 @@ def slot_choices(slots: list[Slot]) -> list[tuple[str, str]]:
 
 class AjukanForm(forms.Form):
     slot = SlotField(label=_("Pilih pejabat dan waktu"))
-    topik = forms.CharField(
+    topic = forms.CharField(
         label=_("Topik yang ingin disampaikan"),
         max_length=200,
         error_messages={"required": _("Tuliskan topik yang ingin Anda sampaikan.")},

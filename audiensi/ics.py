@@ -28,9 +28,9 @@ def event_for(audiensi: Audiensi, *, with_attendee: bool = True, status: str = "
     event = ical.event(
         kind="audiensi",
         pk=audiensi.pk,
-        start=audiensi.start_at,
-        end=audiensi.end_at,
-        summary=_("Audiensi %(pejabat)s: %(topik)s") % {"pejabat": audiensi.pejabat.jabatan, "topik": audiensi.topik},
+        start=audiensi.starts_at,
+        end=audiensi.ends_at,
+        summary=_("Audiensi %(pejabat)s: %(topik)s") % {"pejabat": audiensi.pejabat.jabatan, "topik": audiensi.topic},
         description=_("Kasus %(ref)s, %(n)s peserta") % {"ref": audiensi.kasus.reference, "n": audiensi.jumlah_peserta},
         location=audiensi.pejabat.lokasi or audiensi.pejabat.jabatan,
     )

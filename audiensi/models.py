@@ -147,7 +147,7 @@ class AudiensiQuerySet(models.QuerySet):
         return self.filter(status__in=HELD_STATUSES)
 
     def overlapping(self, start, end):
-        return self.filter(start_at__lt=end, end_at__gt=start)
+        return self.filter(starts_at__lt=end, ends_at__gt=start)
 
 
 class Audiensi(models.Model):
@@ -160,10 +160,10 @@ class Audiensi(models.Model):
     pemohon = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("pemohon"), on_delete=models.PROTECT, related_name="audiensi"
     )
-    start_at = models.DateTimeField(_("mulai"))
-    end_at = models.DateTimeField(_("selesai"))
+    starts_at = models.DateTimeField(_("mulai"))
+    ends_at = models.DateTimeField(_("selesai"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.MENUNGGU)
-    topik = models.CharField(_("topik"), max_length=200)
+    topic = models.CharField(_("topik"), max_length=200)
     jumlah_peserta = models.PositiveSmallIntegerField(_("jumlah peserta"), default=1)
     anggota = models.TextField(_("nama anggota rombongan"), blank=True)
     opd = models.ForeignKey(
@@ -183,21 +183,21 @@ class Audiensi(models.Model):
     class Meta:
         verbose_name = _("audiensi")
         verbose_name_plural = _("audiensi")
-        ordering = ["start_at"]
+        ordering = ["starts_at"]
         indexes = [
-            models.Index(fields=["pejabat", "start_at"], name="audiensi_pejabat_start"),
-            models.Index(fields=["status", "start_at"], name="audiensi_status_start"),
+            models.Index(fields=["pejabat", "starts_at"], name="audiensi_pejabat_start"),
+            models.Index(fields=["status", "starts_at"], name="audiensi_status_start"),
             models.Index(fields=["pemohon", "status"], name="audiensi_pemohon_status"),
         ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(end_at__gt=models.F("start_at")), name="audiensi_end_after"),
+            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="audiensi_end_after"),
             models.CheckConstraint(
                 condition=models.Q(jumlah_peserta__gte=1, jumlah_peserta__lte=10), name="audiensi_peserta_1_10"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.pejabat.jabatan} {timezone.localtime(self.start_at):%d-%m-%Y %H:%M}"
+        return f"{self.pejabat.jabatan} {timezone.localtime(self.starts_at):%d-%m-%Y %H:%M}"
 
     @property
     def is_held(self) -> bool:

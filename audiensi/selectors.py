@@ -135,11 +135,11 @@ def free_slots(
         exceptions[(exc.pejabat_id, exc.date)].append(exc)
     busy: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
     held = Audiensi.objects.held().filter(
-        pejabat_id__in=ids, end_at__gt=_aware(first, dt.time.min), start_at__lt=_aware(last, dt.time.max)
+        pejabat_id__in=ids, ends_at__gt=_aware(first, dt.time.min), starts_at__lt=_aware(last, dt.time.max)
     )
     if exclude_audiensi_id:
         held = held.exclude(pk=exclude_audiensi_id)
-    for pejabat_id, start, end in held.values_list("pejabat_id", "start_at", "end_at"):
+    for pejabat_id, start, end in held.values_list("pejabat_id", "starts_at", "ends_at"):
         busy[pejabat_id].append((start, end))
 
     result: dict[int, list[Slot]] = {}
@@ -166,7 +166,7 @@ def replacement_slots(audiensi: Audiensi) -> list[Slot]:
     pejabat = list(Pejabat.objects.filter(pk=audiensi.pejabat_id).select_related("pengaturan_audiensi"))
     # Its own hold is ignored so that slots overlapping it on another grid stay on offer.
     slots = free_slots(pejabat, exclude_audiensi_id=audiensi.pk).get(audiensi.pejabat_id, [])
-    return [slot for slot in slots if slot.start != audiensi.start_at]
+    return [slot for slot in slots if slot.start != audiensi.starts_at]
 
 
 def bookable_pejabat() -> list[Pejabat]:
@@ -178,16 +178,16 @@ def open_count_for(user, pejabat: Pejabat) -> int:
 
 
 def audiensi_for_resident(user) -> QuerySet[Audiensi]:
-    return Audiensi.objects.filter(pemohon=user).select_related("pejabat", "kasus").order_by("-start_at")
+    return Audiensi.objects.filter(pemohon=user).select_related("pejabat", "kasus").order_by("-starts_at")
 
 
 def audiensi_for_day(day: dt.date, pejabat: Pejabat | None = None) -> QuerySet[Audiensi]:
     qs = Audiensi.objects.filter(
-        start_at__gte=_aware(day, dt.time.min), start_at__lte=_aware(day, dt.time.max)
+        starts_at__gte=_aware(day, dt.time.min), starts_at__lte=_aware(day, dt.time.max)
     ).select_related("pejabat", "kasus", "pemohon", "opd")
     if pejabat is not None:
         qs = qs.filter(pejabat=pejabat)
-    return qs.order_by("start_at")
+    return qs.order_by("starts_at")
 
 
 def audiensi_for_protokol(*, status: str = "", pejabat_slug: str = "") -> QuerySet[Audiensi]:
@@ -196,11 +196,11 @@ def audiensi_for_protokol(*, status: str = "", pejabat_slug: str = "") -> QueryS
         qs = qs.filter(status=status)
     if pejabat_slug:
         qs = qs.filter(pejabat__slug=pejabat_slug)
-    return qs.order_by("start_at")
+    return qs.order_by("starts_at")
 
 
 def audiensi_for_kasus(kasus_id: int) -> list[Audiensi]:
-    return list(Audiensi.objects.filter(kasus_id=kasus_id).select_related("pejabat", "opd").order_by("start_at"))
+    return list(Audiensi.objects.filter(kasus_id=kasus_id).select_related("pejabat", "opd").order_by("starts_at"))
 
 
 def confirmation_note(timeline: Iterable[Riwayat], audiensi: Audiensi) -> str:
@@ -248,11 +248,11 @@ def calendar_days(first: dt.date, last: dt.date, *, now: dt.datetime | None = No
     pejabat_list = bookable_pejabat()
     audiensi = defaultdict(list)
     for a in (
-        Audiensi.objects.filter(start_at__gte=_aware(first, dt.time.min), start_at__lte=_aware(last, dt.time.max))
+        Audiensi.objects.filter(starts_at__gte=_aware(first, dt.time.min), starts_at__lte=_aware(last, dt.time.max))
         .select_related("pejabat")
-        .order_by("start_at")
+        .order_by("starts_at")
     ):
-        audiensi[timezone.localdate(a.start_at)].append(a)
+        audiensi[timezone.localdate(a.starts_at)].append(a)
     exceptions = defaultdict(list)
     for exc in Pengecualian.objects.filter(date__range=(first, last)).select_related("pejabat"):
         exceptions[exc.date].append(exc)

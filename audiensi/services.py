@@ -31,7 +31,7 @@ from portal.akun.models import User
 from portal.kasus import services as kasus_services
 from portal.kasus.calendar import WorkingCalendar, add_working_days
 from portal.kasus.kinds import moment, ref, riwayat_text_lazy
-from portal.kasus.models import Channel, Kasus, TindakLanjut
+from portal.kasus.models import Channel, Kasus, Riwayat, TindakLanjut
 from portal.kasus.outbox import Attachment, outbox_enqueue
 from portal.kasus.services import KasusError, OpdSafeKasus, kasus_log, notify_opd
 from portal.wilayah.models import Opd, Pejabat
@@ -47,9 +47,9 @@ from .models import (
 )
 from .selectors import _blocked_by_exception, _day_slots, booking_window, settings_for
 
-PELAPOR = "pelapor"
-PUBLIK = "publik"
-INTERNAL = "internal"
+PELAPOR = Riwayat.Visibility.PELAPOR
+PUBLIK = Riwayat.Visibility.PUBLIK
+INTERNAL = Riwayat.Visibility.INTERNAL
 
 LINK_SALT = "audiensi.tautan"
 LINK_MAX_AGE = 60 * 24 * 3600
@@ -287,7 +287,7 @@ def _transition(
 
 
 def _require_other_slot(audiensi: Audiensi, start: dt.datetime) -> None:
-    if start == audiensi.start_at:
+    if start == audiensi.starts_at:
         raise AudiensiError(_("Pilih waktu yang berbeda dari jadwal sekarang."))
 
 
@@ -327,7 +327,7 @@ def _notify(audiensi: Audiensi, template: str, *, message: str | Promise = "", a
         "audiensi": audiensi,
         "kasus": kasus if kasus.reporter_id == pemohon.pk else OpdSafeKasus(kasus),
         "message": message,
-        "when": _text(lambda: _when(audiensi.start_at)),
+        "when": _text(lambda: _when(audiensi.starts_at)),
         "links": {action.replace("-", "_"): link_url(audiensi, action) for action in links},
     }
     outbox_enqueue(
@@ -363,7 +363,7 @@ def audiensi_request(
     user: User,
     pejabat: Pejabat,
     start: dt.datetime,
-    topik: str,
+    topic: str,
     jumlah_peserta: int,
     anggota: str = "",
     kasus_reference: str = "",
@@ -380,7 +380,7 @@ def audiensi_request(
         raise AudiensiError(_("Verifikasi alamat email Anda terlebih dahulu sebelum mengajukan audiensi."))
     if not pejabat.is_active:
         raise AudiensiError(_("%(pejabat)s tidak menerima audiensi saat ini.") % {"pejabat": pejabat.display_jabatan})
-    if not topik.strip():
+    if not topic.strip():
         raise AudiensiError(_("Topik audiensi wajib diisi."))
     if not 1 <= jumlah_peserta <= 10:
         raise AudiensiError(_("Jumlah peserta antara 1 dan 10 orang."))
@@ -403,8 +403,8 @@ def audiensi_request(
         )
     if kasus is None:
         kasus = kasus_services.kasus_open(
-            title=topik.strip()[:200],
-            summary=ringkasan.strip() or topik.strip(),
+            title=topic.strip()[:200],
+            summary=ringkasan.strip() or topic.strip(),
             channel=Channel.AUDIENSI,
             actor=user,
             reporter=user,
@@ -416,9 +416,9 @@ def audiensi_request(
         kasus=kasus,
         pejabat=pejabat,
         pemohon=user,
-        start_at=start,
-        end_at=end,
-        topik=topik.strip(),
+        starts_at=start,
+        ends_at=end,
+        topic=topic.strip(),
         jumlah_peserta=jumlah_peserta,
         anggota=anggota.strip(),
         expires_at=_hold_until(pengaturan, start, now),
@@ -426,10 +426,11 @@ def audiensi_request(
         created_at=now,
     )
     _save_slot(audiensi, [])
+    # The timeline param keeps its stored name "topik": rows already written carry it (README "Glossary decisions").
     _log(
         audiensi,
         "audiensi.requested",
-        {"pejabat": _pejabat(pejabat), "when": moment(start), "topik": audiensi.topik},
+        {"pejabat": _pejabat(pejabat), "when": moment(start), "topik": audiensi.topic},
         actor=user,
         by_reporter=True,
         data={"pejabat": pejabat.slug, "start": start.isoformat(), "jumlah_peserta": jumlah_peserta},
@@ -444,11 +445,11 @@ def audiensi_request(
 @transaction.atomic
 def audiensi_confirm(*, audiensi_id: int, actor: User | None, note: str = "") -> Audiensi:
     audiensi = _lock(audiensi_id, "confirm")
-    if audiensi.start_at <= timezone.now():
+    if audiensi.starts_at <= timezone.now():
         raise AudiensiError(_("Waktu audiensi sudah lewat; usulkan jadwal lain."))
     params = {
         "pejabat": _pejabat(audiensi.pejabat),
-        "when": moment(audiensi.start_at),
+        "when": moment(audiensi.starts_at),
         "lokasi": audiensi.pejabat.lokasi,
     }
     _transition(
@@ -474,7 +475,7 @@ def audiensi_propose(*, audiensi_id: int, actor: User | None, start: dt.datetime
     _lock_pejabat(audiensi.pejabat_id)
     now = timezone.now()
     end = slot_check(pejabat=audiensi.pejabat, start=start, now=now, exclude_id=audiensi.pk)
-    previous = audiensi.start_at
+    previous = audiensi.starts_at
     message = _transition(
         audiensi,
         "propose",
@@ -482,8 +483,8 @@ def audiensi_propose(*, audiensi_id: int, actor: User | None, start: dt.datetime
         kind="audiensi.proposed",
         params={"when": moment(start), "before": moment(previous), "reason": reason.strip()},
         changes={
-            "start_at": start,
-            "end_at": end,
+            "starts_at": start,
+            "ends_at": end,
             "expires_at": _hold_until(settings_for(audiensi.pejabat), start, now),
         },
         takes_slot=True,
@@ -499,9 +500,9 @@ def audiensi_respond(*, audiensi_id: int, actor: User | None, accept: bool) -> A
     action = "accept_proposal" if accept else "decline_proposal"
     audiensi = _lock(audiensi_id, action)
     if accept:
-        if audiensi.start_at <= timezone.now():
+        if audiensi.starts_at <= timezone.now():
             raise AudiensiError(_("Jadwal yang diusulkan sudah lewat."))
-        params = {"pejabat": _pejabat(audiensi.pejabat), "when": moment(audiensi.start_at), "accepted_proposal": True}
+        params = {"pejabat": _pejabat(audiensi.pejabat), "when": moment(audiensi.starts_at), "accepted_proposal": True}
         message = _transition(
             audiensi,
             action,
@@ -534,10 +535,10 @@ def audiensi_handover_pejabat(*, audiensi_id: int, actor: User | None, pejabat: 
     audiensi = _lock(audiensi_id, "handover_pejabat")
     if pejabat.pk == audiensi.pejabat_id:
         raise AudiensiError(_("Audiensi ini sudah dengan %(pejabat)s.") % {"pejabat": pejabat.display_jabatan})
-    if audiensi.start_at <= timezone.now():
+    if audiensi.starts_at <= timezone.now():
         raise AudiensiError(_("Waktu audiensi sudah lewat; usulkan jadwal lain."))
     _lock_pejabat(audiensi.pejabat_id, pejabat.pk)
-    _check_free(pejabat.pk, audiensi.start_at, audiensi.end_at, exclude_id=audiensi.pk)
+    _check_free(pejabat.pk, audiensi.starts_at, audiensi.ends_at, exclude_id=audiensi.pk)
     previous = audiensi.pejabat
     message = _transition(
         audiensi,
@@ -547,7 +548,7 @@ def audiensi_handover_pejabat(*, audiensi_id: int, actor: User | None, pejabat: 
         params={"from": _pejabat(previous), "to": _pejabat(pejabat), "reason": reason.strip()},
         changes={
             "pejabat": pejabat,
-            "expires_at": _hold_until(settings_for(pejabat), audiensi.start_at, timezone.now()),
+            "expires_at": _hold_until(settings_for(pejabat), audiensi.starts_at, timezone.now()),
         },
         takes_slot=True,
         data={"from_pejabat": previous.slug, "to_pejabat": pejabat.slug, "reason": reason.strip()},
@@ -598,7 +599,7 @@ def audiensi_decline(*, audiensi_id: int, actor: User | None, reason: str) -> Au
 
 
 def _before_cutoff(audiensi: Audiensi, now: dt.datetime) -> None:
-    if audiensi.start_at - CUTOFF <= now:
+    if audiensi.starts_at - CUTOFF <= now:
         raise AudiensiError(
             _("Perubahan hanya dapat dilakukan paling lambat 24 jam sebelum audiensi. Hubungi protokol.")
         )
@@ -616,7 +617,7 @@ def audiensi_cancel(
         "cancel",
         actor=actor,
         kind="audiensi.cancelled",
-        params={"when": moment(audiensi.start_at), "reason": reason.strip()},
+        params={"when": moment(audiensi.starts_at), "reason": reason.strip()},
         changes={"expires_at": None},
         by_reporter=True,
         data={"reason": reason.strip()},
@@ -636,7 +637,7 @@ def audiensi_reschedule(
     _require_other_slot(audiensi, start)
     _lock_pejabat(audiensi.pejabat_id)
     end = slot_check(pejabat=audiensi.pejabat, start=start, now=now, exclude_id=audiensi.pk)
-    previous = audiensi.start_at
+    previous = audiensi.starts_at
     message = _transition(
         audiensi,
         "reschedule",
@@ -644,8 +645,8 @@ def audiensi_reschedule(
         kind="audiensi.reschedule_requested",
         params={"when": moment(start), "before": moment(previous), "reason": reason.strip()},
         changes={
-            "start_at": start,
-            "end_at": end,
+            "starts_at": start,
+            "ends_at": end,
             "expires_at": _hold_until(settings_for(audiensi.pejabat), start, now),
         },
         takes_slot=True,
@@ -685,7 +686,7 @@ def audiensi_send_reminders(*, actor: User | None, now: dt.datetime | None = Non
     start = timezone.make_aware(dt.datetime.combine(tomorrow, dt.time.min))
     end = start + dt.timedelta(days=1)
     ids = Audiensi.objects.filter(
-        status=Status.DIKONFIRMASI, reminder_sent_at__isnull=True, start_at__gte=start, start_at__lt=end
+        status=Status.DIKONFIRMASI, reminder_sent_at__isnull=True, starts_at__gte=start, starts_at__lt=end
     ).values_list("pk", flat=True)
     count = 0
     for audiensi_id in list(ids):
@@ -714,7 +715,7 @@ def audiensi_send_reminders(*, actor: User | None, now: dt.datetime | None = Non
 
 def check_in_open(audiensi: Audiensi) -> bool:
     """Attendance is recorded from the day of the audiensi on."""
-    return timezone.localtime(audiensi.start_at).date() <= timezone.localdate()
+    return timezone.localtime(audiensi.starts_at).date() <= timezone.localdate()
 
 
 @transaction.atomic
@@ -726,7 +727,7 @@ def audiensi_check_in(*, audiensi_id: int, actor: User | None, hadir: bool, note
     if hadir:
         kind, params = "audiensi.attended", {"pejabat": _pejabat(audiensi.pejabat)}
     else:
-        kind, params = "audiensi.no_show", {"when": moment(audiensi.start_at)}
+        kind, params = "audiensi.no_show", {"when": moment(audiensi.starts_at)}
     _transition(
         audiensi,
         action,
@@ -773,7 +774,7 @@ def audiensi_tindak_lanjut_add(
     with translation.override(settings.LANGUAGE_CODE):
         source = _("Audiensi %(pejabat)s, %(date)s") % {
             "pejabat": audiensi.pejabat.jabatan,
-            "date": date_format(timezone.localtime(audiensi.start_at), "j F Y"),
+            "date": date_format(timezone.localtime(audiensi.starts_at), "j F Y"),
         }
     return kasus_services.tindak_lanjut_add(
         kasus_id=audiensi.kasus_id,

@@ -74,7 +74,7 @@ def ajukan(request):
                     user=request.user,
                     pejabat=pejabat,
                     start=start,
-                    topik=data["topik"],
+                    topic=data["topic"],
                     jumlah_peserta=data["jumlah_peserta"],
                     anggota=data["anggota"],
                     kasus_reference=data["kasus_reference"],
@@ -137,9 +137,9 @@ def mine_detail(request, pk: int):
     else:
         entries = Q(data__audiensi=audiensi.pk)
         if not kasus.is_confidential:
-            entries |= Q(kasus=kasus, visibility="publik")
+            entries |= Q(kasus=kasus, visibility=Riwayat.Visibility.PUBLIK)
     timeline = list(
-        Riwayat.objects.filter(entries, visibility__in=["publik", "pelapor"])
+        Riwayat.objects.filter(entries, visibility__in=[Riwayat.Visibility.PUBLIK, Riwayat.Visibility.PELAPOR])
         .select_related("actor__opd")
         .prefetch_related("actor__groups")
         .order_by("created_at", "id")
@@ -213,6 +213,8 @@ def link(request, token: str):
 
 # Protokol -------------------------------------------------------------------------------------
 
+STAFF_PAGE_SIZE = 50
+
 
 @staff_required(*PROTOKOL_WRITE, readers=READERS)
 def staff_list(request):
@@ -221,7 +223,7 @@ def staff_list(request):
     qs = selectors.audiensi_for_protokol(status=status, pejabat_slug=pejabat_slug)
     if not status:
         qs = qs.filter(status__in=[Status.MENUNGGU, Status.DIUSULKAN, Status.DIKONFIRMASI])
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = Paginator(qs, STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "audiensi/staff_list.html",
@@ -264,7 +266,7 @@ def _calendar(request, view: str):
             "days": days,
             "previous": previous,
             "next": following,
-            "can_open_sarasehan": roles.has_role(request.user, "protokol", "petugas", "admin"),
+            "can_open_sarasehan": roles.has_role(request.user, roles.PROTOKOL, roles.PETUGAS, roles.ADMIN),
             "form": forms.DayForm(initial={"tanggal": day}) if asked.is_valid() else asked,
         },
         status=200 if asked.is_valid() else 400,
@@ -489,10 +491,10 @@ def feed(request, slug: str, token: str):
     since = timezone.now() - dt.timedelta(days=30)
     qs = (
         Audiensi.objects.filter(
-            pejabat=pengaturan.pejabat, status__in=[Status.DIKONFIRMASI, Status.HADIR], start_at__gte=since
+            pejabat=pengaturan.pejabat, status__in=[Status.DIKONFIRMASI, Status.HADIR], starts_at__gte=since
         )
         .select_related("pejabat", "kasus", "pemohon")
-        .order_by("start_at")
+        .order_by("starts_at")
     )
     response = HttpResponse(feed_ics(pengaturan.pejabat.jabatan, qs), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="audiensi-{slug}.ics"'

@@ -133,7 +133,7 @@ def booking_stampede(port: int, slot_values: list[str], sessions: list[str]) -> 
             {
                 "csrfmiddlewaretoken": csrf,
                 "slot": slot,
-                "topik": f"Uji beban {index}",
+                "topic": f"Uji beban {index}",
                 "ringkasan": "",
                 "jumlah_peserta": "1",
                 "anggota": "",
@@ -181,7 +181,7 @@ def held_in_database() -> tuple[int, int]:
 
     from audiensi.models import Audiensi
 
-    held = list(Audiensi.objects.held().filter(pejabat__slug=PEJABAT_SLUG).values_list("start_at", "end_at"))
+    held = list(Audiensi.objects.held().filter(pejabat__slug=PEJABAT_SLUG).values_list("starts_at", "ends_at"))
     overlaps = sum(1 for i, a in enumerate(held) for b in held[i + 1 :] if a[0] < b[1] and b[0] < a[1])
     connection.close()
     return len(held), overlaps

@@ -74,7 +74,7 @@ def timeline_case(accounts):
                 services.kasus_log(
                     kasus=kasus,
                     kind="kasus.started",
-                    visibility="publik",
+                    visibility=Riwayat.Visibility.PUBLIK,
                     message=f"Laporan kemajuan ke-{i}: pengerukan dan pemadatan ulang.",
                     actor=officer,
                 )

@@ -223,7 +223,7 @@ def _meetings(start: dt.datetime, end: dt.datetime, now: dt.datetime) -> dict:
     from audiensi.models import Status as AudiensiStatus
     from sarasehan.models import PendaftaranSarasehan, PoinSarasehan, Sarasehan
 
-    meetings = Audiensi.objects.filter(start_at__gte=start, start_at__lt=end)
+    meetings = Audiensi.objects.filter(starts_at__gte=start, starts_at__lt=end)
     audiensi = meetings.aggregate(
         confirmed=Count(
             "pk",

@@ -1,19 +1,25 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal import bounds
 from portal.wilayah.models import Kategori, Opd, Pejabat, Wilayah
+from portal.wilayah.options import wilayah_groups
 
 from .models import CAPACITY_MAX, PendaftaranSarasehan, Sarasehan
 
 
-def _desa_choices():
-    return Wilayah.objects.filter(tingkat__in=["desa", "kelurahan"]).select_related("parent").order_by("nama")
-
-
 class DesaChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return f"{obj.nama} ({obj.parent.nama})" if obj.parent_id else obj.nama
+    """A desa/kelurahan in the shared grouped <select> (portal.wilayah.options), validated against the live table."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        tingkat = [Wilayah.Tingkat.DESA, Wilayah.Tingkat.KELURAHAN]
+        super().__init__(queryset=Wilayah.objects.filter(tingkat__in=tingkat), **kwargs)
+
+    def refresh_options(self) -> None:
+        groups = [(kec.nama, [(d.pk, d.nama) for d in desa]) for kec, desa in wilayah_groups()]
+        self.choices = [("", self.empty_label), *groups]
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -89,7 +95,7 @@ class PendaftaranForm(forms.Form):
         },
     )
     phone = forms.CharField(label=_("Nomor telepon/WhatsApp"), max_length=20, required=False)
-    desa = DesaChoiceField(label=_("Desa/kelurahan"), queryset=Wilayah.objects.none(), required=False)
+    desa = DesaChoiceField(label=_("Desa/kelurahan"), required=False)
     topic = forms.CharField(
         label=_("Persoalan yang ingin Anda sampaikan (opsional)"),
         help_text=_("Kami membukanya sebagai kasus yang dapat Anda lacak, dan membawanya ke sarasehan."),
@@ -111,7 +117,7 @@ class PendaftaranForm(forms.Form):
 
     def __init__(self, *args, user=None, own_cases=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["desa"].queryset = _desa_choices()
+        self.fields["desa"].refresh_options()
         if user is not None and user.is_authenticated:
             self.fields["email"].disabled = True
             self.fields["email"].required = False
@@ -144,11 +150,11 @@ class WalkInForm(forms.Form):
     name = forms.CharField(label=_("Nama"), max_length=150)
     phone = forms.CharField(label=_("Nomor telepon"), max_length=20, required=False)
     email = forms.EmailField(label=_("Email (opsional)"), max_length=254, required=False)
-    desa = DesaChoiceField(label=_("Desa/kelurahan"), queryset=Wilayah.objects.none(), required=False)
+    desa = DesaChoiceField(label=_("Desa/kelurahan"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["desa"].queryset = _desa_choices()
+        self.fields["desa"].refresh_options()
 
 
 class PoinForm(forms.Form):

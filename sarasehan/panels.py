@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest
 
+from portal.akun import roles
 from portal.akun.roles import has_role
 from portal.kasus.models import Kasus
 from portal.kasus.selectors import sees_reporter_identity
@@ -21,7 +22,7 @@ def staff_panel(kasus: Kasus, request: HttpRequest) -> dict | None:
     points = _points(kasus)
     if not points:
         return None
-    opd_only = not has_role(request.user, "petugas", "protokol", "pimpinan", "admin")
+    opd_only = not has_role(request.user, roles.PETUGAS, roles.PROTOKOL, roles.PIMPINAN, roles.ADMIN)
     return {
         "sarasehan_points": points,
         # The speaker is the reporter's identity: the case page's rule decides who sees it.

@@ -31,7 +31,7 @@ from portal.akun.roles import is_staff_member
 from portal.audit.labels import register_action
 from portal.audit.services import audit_record
 from portal.kasus.kinds import day, moment, ref
-from portal.kasus.models import Channel, Kasus
+from portal.kasus.models import Channel, Kasus, Riwayat
 from portal.kasus.outbox import Attachment, outbox_enqueue
 from portal.kasus.services import (
     KasusError,
@@ -482,7 +482,7 @@ def _topic_case(
         kasus_log(
             kasus=kasus,
             kind="sarasehan.registered",
-            visibility="publik",
+            visibility=Riwayat.Visibility.PUBLIK,
             params={"title": sarasehan.title, "own": True},
             by_reporter=True,
             actor=user,
@@ -902,7 +902,7 @@ def agenda_add_cases(*, sarasehan_id: int, actor: User | None, kasus_ids: list[i
         kasus_log(
             kasus=kasus,
             kind="sarasehan.agenda",
-            visibility="publik",
+            visibility=Riwayat.Visibility.PUBLIK,
             params={"title": sarasehan.title, "when": moment(sarasehan.starts_at)},
             actor=actor,
             data={"sarasehan": sarasehan.pk},
@@ -1010,7 +1010,14 @@ def poin_record(
     if kasus is not None:
         if kasus.confirmed_at is None:
             kasus = kasus_confirm(kasus_id=kasus.pk, actor=actor)
-        kasus_log(kasus=kasus, kind="sarasehan.raised", visibility="publik", params=params, actor=actor, data=data)
+        kasus_log(
+            kasus=kasus,
+            kind="sarasehan.raised",
+            visibility=Riwayat.Visibility.PUBLIK,
+            params=params,
+            actor=actor,
+            data=data,
+        )
     else:
         user = reg.user if reg and reg.user_id else None
         kasus = kasus_open(
@@ -1045,7 +1052,7 @@ def poin_record(
         kasus_log(
             kasus=kasus,
             kind="sarasehan.answered",
-            visibility="publik",
+            visibility=Riwayat.Visibility.PUBLIK,
             params={
                 "opd": ref("opd", opd_answered.pk, opd_answered.nama) if opd_answered else "",
                 "answer": answer.strip() or "-",

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal import ratelimit
+from portal.akun import roles
 from portal.akun.access import staff_required
 from portal.akun.roles import has_role
 from portal.kasus.models import Kasus
@@ -26,10 +27,10 @@ from .forms import (
 )
 from .models import PendaftaranSarasehan, PoinSarasehan, Sarasehan
 
-MANAGERS = ("protokol", "admin")
-DOOR = ("protokol", "petugas", "admin")
+MANAGERS = (roles.PROTOKOL, roles.ADMIN)
+DOOR = (roles.PROTOKOL, roles.PETUGAS, roles.ADMIN)
 # Pimpinan read every staff page; the actions stay with the roles that own them.
-READERS = ("pimpinan",)
+READERS = (roles.PIMPINAN,)
 
 
 # Public

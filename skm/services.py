@@ -56,12 +56,12 @@ def _closed_cases(since: dt.datetime, now: dt.datetime) -> list[Invitee]:
 
 def _attended_audiensi(since: dt.datetime, now: dt.datetime) -> list[Invitee]:
     rows = (
-        Audiensi.objects.filter(status=AudiensiStatus.HADIR, end_at__gte=since, end_at__lte=now)
+        Audiensi.objects.filter(status=AudiensiStatus.HADIR, ends_at__gte=since, ends_at__lte=now)
         .filter(_not_invited(Unit.AUDIENSI))
         .select_related("pemohon")
     )
     return [
-        Invitee(Unit.AUDIENSI, a.pk, a.pemohon.email, a.pemohon.language, a.kasus_id, None, a.topik)
+        Invitee(Unit.AUDIENSI, a.pk, a.pemohon.email, a.pemohon.language, a.kasus_id, None, a.topic)
         for a in rows
         if a.pemohon.email
     ]

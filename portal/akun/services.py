@@ -175,9 +175,9 @@ def personal_data(user: User) -> dict[str, Any]:
         "audiensi": [
             {
                 "kasus": a.kasus.reference,
-                "topik": a.topik,
+                "topik": a.topic,
                 "status": a.status,
-                "mulai": _when(a.start_at),
+                "mulai": _when(a.starts_at),
                 "jumlah_peserta": a.jumlah_peserta,
                 "anggota": a.anggota,
                 "notulen": a.notulen,

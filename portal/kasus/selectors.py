@@ -20,7 +20,7 @@ from portal.wilayah.models import Kategori, Opd
 from portal.wilayah.options import wilayah_groups
 
 from .kinds import riwayat_texts
-from .models import Kasus, OutboxEmail, Pengikut, Riwayat, TindakLanjut, late_q
+from .models import Kasus, OutboxEmail, Pengikut, Riwayat, Status, TindakLanjut, late_q
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -344,3 +344,34 @@ def present_entries(entries: list[Riwayat], kasus: Kasus, *, sees_identity: bool
         entry.body = body
         entry.actor_label = actor_label(entry, kasus, sees_identity=sees_identity, staff_view=staff_view)
     return entries
+
+
+# What the public may see ---------------------------------------------------------------------------------------------
+
+# A case is public once staff verified it, unless it is confidential, merged away, rejected, or waiting on its reporter.
+NEVER_PUBLIC_STATUSES = (Status.BARU, Status.DITOLAK)
+PUBLIC_HIDDEN_STATUSES = (*NEVER_PUBLIC_STATUSES, Status.MENUNGGU_INFORMASI, Status.DIGABUNG)
+
+
+def public_q(prefix: str = "") -> Q:
+    """The one rule for "a public case", as a filter; `prefix` reaches it through a relation ("kasus__")."""
+    return Q(
+        **{
+            f"{prefix}confirmed_at__isnull": False,
+            f"{prefix}is_confidential": False,
+            f"{prefix}merged_into__isnull": True,
+        }
+    ) & ~Q(**{f"{prefix}status__in": PUBLIC_HIDDEN_STATUSES})
+
+
+def public_cases() -> QuerySet[Kasus]:
+    """Every case a public page, map, feed or digest may show."""
+    return Kasus.objects.filter(public_q())
+
+
+def public_page_q(prefix: str = "") -> Q:
+    """Deliberately wider than `public_q` for a case's own public page and its commitments: a merged case keeps
+    its page to link to its survivor, and a case waiting on its reporter keeps the page it already had."""
+    return Q(**{f"{prefix}confirmed_at__isnull": False, f"{prefix}is_confidential": False}) & ~Q(
+        **{f"{prefix}status__in": NEVER_PUBLIC_STATUSES}
+    )

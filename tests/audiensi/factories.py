@@ -39,6 +39,6 @@ def slots_of(pejabat: Pejabat) -> list[selectors.Slot]:
 
 def request_audiensi(pejabat: Pejabat, *, user=None, index: int = 0, **kwargs) -> Audiensi:
     slot = slots_of(pejabat)[index]
-    defaults = {"topik": "Jembatan desa putus", "jumlah_peserta": 2, "anggota": "Sutrisno"}
+    defaults = {"topic": "Jembatan desa putus", "jumlah_peserta": 2, "anggota": "Sutrisno"}
     defaults.update(kwargs)
     return services.audiensi_request(user=user or UserFactory(), pejabat=pejabat, start=slot.start, **defaults)

@@ -24,7 +24,7 @@ def week_url(day: dt.date) -> str:
 def test_the_week_shows_audiensi_exceptions_and_free_slots(client):
     pejabat = open_availability()
     audiensi = request_audiensi(pejabat)
-    day = timezone.localdate(audiensi.start_at)
+    day = timezone.localdate(audiensi.starts_at)
     Pengecualian.objects.create(pejabat=pejabat, date=day + dt.timedelta(days=1), reason="Rapat paripurna DPRD")
     client.force_login(staff("protokol"))
     page = client.get(week_url(day)).content.decode()
@@ -91,7 +91,7 @@ def month_url(day: dt.date) -> str:
 def test_the_month_counts_each_day_and_links_to_its_week(client):
     pejabat = open_availability()
     audiensi = request_audiensi(pejabat)
-    day = timezone.localdate(audiensi.start_at)
+    day = timezone.localdate(audiensi.starts_at)
     client.force_login(staff("pimpinan"))
     page = client.get(month_url(day)).content.decode()
     assert f"{week_url(day)}" in page
@@ -121,8 +121,8 @@ def test_the_month_costs_the_same_queries_however_full_it_is(client):
 
 def test_the_day_sheet_lists_who_comes_and_the_days_other_agenda(client):
     pejabat = open_availability()
-    audiensi = request_audiensi(pejabat, topik="Irigasi sawah Ngadirojo")
-    day = timezone.localdate(audiensi.start_at)
+    audiensi = request_audiensi(pejabat, topic="Irigasi sawah Ngadirojo")
+    day = timezone.localdate(audiensi.starts_at)
     Pengecualian.objects.create(
         pejabat=pejabat, date=day, start_time=dt.time(13), end_time=dt.time(15), reason="Kunker"
     )

@@ -27,7 +27,7 @@ def test_it_attaches_an_ics_that_parses_back(django_capture_on_commit_callbacks)
     assert [tz["tzid"] for tz in cal.walk("VTIMEZONE")] == ["Asia/Jakarta"]
     event = cal.walk("VEVENT")[0]
     start, end = event.decoded("dtstart"), event.decoded("dtend")
-    assert start == audiensi.start_at and end == audiensi.end_at
+    assert start == audiensi.starts_at and end == audiensi.ends_at
     assert start.tzinfo == zoneinfo.ZoneInfo("Asia/Jakarta") and event["dtstart"].params["TZID"] == "Asia/Jakarta"
     assert end - start == dt.timedelta(minutes=30)
     assert str(event["organizer"]) == "mailto:bupati@wonogirikab.go.id"

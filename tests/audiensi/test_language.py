@@ -57,7 +57,7 @@ def test_it_logs_the_day_in_indonesian_and_keeps_errors_in_the_users_language(mo
         with pytest.raises(AudiensiError, match="A reason for rejection is required"):
             services.audiensi_decline(audiensi_id=audiensi.pk, actor=protokol, reason=" ")
         services.audiensi_confirm(audiensi_id=audiensi.pk, actor=protokol)
-        monkeypatch.setattr(timezone, "localdate", lambda *a: timezone.localtime(audiensi.start_at).date())
+        monkeypatch.setattr(timezone, "localdate", lambda *a: timezone.localtime(audiensi.starts_at).date())
         services.audiensi_check_in(audiensi_id=audiensi.pk, actor=protokol, hadir=True, note="Tepat waktu.")
         item = services.audiensi_tindak_lanjut_add(
             audiensi_id=audiensi.pk,

@@ -40,7 +40,7 @@ def test_a_request_on_an_own_case_locks_the_case_before_the_pejabat():
             user=warga,
             pejabat=pejabat,
             start=slot.start,
-            topik="Jalan",
+            topic="Jalan",
             jumlah_peserta=1,
             kasus_reference=own.reference,
         )

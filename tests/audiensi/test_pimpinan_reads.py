@@ -36,7 +36,7 @@ def confirmed():
 
 
 def staff_pages(audiensi: Audiensi) -> list[str]:
-    day = timezone.localtime(audiensi.start_at).date()
+    day = timezone.localtime(audiensi.starts_at).date()
     return [
         reverse("audiensi:staff_list"),
         reverse("audiensi:staff_list") + "?status=dikonfirmasi",
@@ -82,11 +82,11 @@ def test_a_pimpinan_post_to_an_audiensi_action_is_refused_and_changes_nothing(cl
         f"{action}-description": "Perbaiki jembatan",
         f"{action}-due_date": "2030-01-01",
     }
-    before = (pending.status, pending.start_at, Riwayat.objects.filter(kasus=pending.kasus).count())
+    before = (pending.status, pending.starts_at, Riwayat.objects.filter(kasus=pending.kasus).count())
     client.force_login(staff("pimpinan"))
     assert client.post(reverse("audiensi:staff_action", args=[pending.pk, action]), data).status_code == 403
     pending.refresh_from_db()
-    assert (pending.status, pending.start_at, Riwayat.objects.filter(kasus=pending.kasus).count()) == before
+    assert (pending.status, pending.starts_at, Riwayat.objects.filter(kasus=pending.kasus).count()) == before
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,7 @@ def test_it_lets_exactly_one_of_20_concurrent_residents_hold_a_slot():
     def attempt(user):
         try:
             barrier.wait(timeout=30)
-            services.audiensi_request(user=user, pejabat=pejabat, start=start, topik="Jalan desa", jumlah_peserta=1)
+            services.audiensi_request(user=user, pejabat=pejabat, start=start, topic="Jalan desa", jumlah_peserta=1)
             result = "held"
         except services.SlotTaken as exc:
             result = "refused" if "sudah diambil" in str(exc) else f"wrong message: {exc}"

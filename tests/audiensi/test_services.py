@@ -27,8 +27,8 @@ def test_it_holds_the_slot_and_opens_an_audiensi_case():
     audiensi = request_audiensi(pejabat, user=warga)
     assert audiensi.status == Status.MENUNGGU
     assert audiensi.kasus.channel == "audiensi" and audiensi.kasus.reporter == warga
-    assert audiensi.start_at == first.start and audiensi.end_at - audiensi.start_at == dt.timedelta(minutes=30)
-    assert audiensi.expires_at <= audiensi.start_at
+    assert audiensi.starts_at == first.start and audiensi.ends_at - audiensi.starts_at == dt.timedelta(minutes=30)
+    assert audiensi.expires_at <= audiensi.starts_at
     assert "audiensi.requested" in kinds(audiensi.kasus)
     assert first.start not in [s.start for s in slots_of(pejabat)]
 
@@ -83,7 +83,7 @@ def test_it_refuses_a_slot_overlapping_an_exception():
         reason="Rapat paripurna DPRD",
     )
     with pytest.raises(AudiensiError, match="Rapat paripurna"):
-        services.audiensi_request(user=UserFactory(), pejabat=pejabat, start=slot.start, topik="x", jumlah_peserta=1)
+        services.audiensi_request(user=UserFactory(), pejabat=pejabat, start=slot.start, topic="x", jumlah_peserta=1)
     assert slot.start not in [s.start for s in slots_of(pejabat)]
 
 
@@ -121,7 +121,7 @@ def test_it_refuses_a_taken_slot_with_a_clear_error():
     slot = slots_of(pejabat)[0]
     request_audiensi(pejabat)
     with pytest.raises(SlotTaken, match="sudah diambil"):
-        services.audiensi_request(user=UserFactory(), pejabat=pejabat, start=slot.start, topik="Lain", jumlah_peserta=1)
+        services.audiensi_request(user=UserFactory(), pejabat=pejabat, start=slot.start, topic="Lain", jumlah_peserta=1)
     assert Audiensi.objects.count() == 1
 
 
@@ -133,9 +133,9 @@ def test_it_is_guarded_by_the_exclusion_constraint_on_postgres():
         kasus=held.kasus,
         pejabat=pejabat,
         pemohon=held.pemohon,
-        start_at=held.start_at + dt.timedelta(minutes=10),
-        end_at=held.end_at + dt.timedelta(minutes=10),
-        topik="x",
+        starts_at=held.starts_at + dt.timedelta(minutes=10),
+        ends_at=held.ends_at + dt.timedelta(minutes=10),
+        topic="x",
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         clash.save()
@@ -170,7 +170,7 @@ def test_it_proposes_another_slot_and_the_resident_accepts():
     new = slots_of(pejabat)[2]
     services.audiensi_propose(audiensi_id=audiensi.pk, actor=protokol, start=new.start, reason="Bupati ke Jakarta")
     audiensi.refresh_from_db()
-    assert audiensi.status == Status.DIUSULKAN and audiensi.start_at == new.start
+    assert audiensi.status == Status.DIUSULKAN and audiensi.starts_at == new.start
     services.audiensi_respond(audiensi_id=audiensi.pk, actor=audiensi.pemohon, accept=True)
     audiensi.refresh_from_db()
     assert audiensi.status == Status.DIKONFIRMASI
@@ -222,7 +222,7 @@ def test_it_declines_only_with_a_reason():
 def test_it_lets_the_resident_cancel_until_the_cutoff():
     pejabat = open_availability()
     audiensi = request_audiensi(pejabat)
-    late = audiensi.start_at - dt.timedelta(hours=23)
+    late = audiensi.starts_at - dt.timedelta(hours=23)
     with pytest.raises(AudiensiError, match="24 jam"):
         services.audiensi_cancel(audiensi_id=audiensi.pk, actor=audiensi.pemohon, now=late)
     with pytest.raises(AudiensiError, match="24 jam"):
@@ -242,7 +242,7 @@ def test_it_reschedules_to_another_free_slot():
     target = slots_of(pejabat)[3]
     services.audiensi_reschedule(audiensi_id=audiensi.pk, actor=audiensi.pemohon, start=target.start)
     audiensi.refresh_from_db()
-    assert audiensi.status == Status.MENUNGGU and audiensi.start_at == target.start
+    assert audiensi.status == Status.MENUNGGU and audiensi.starts_at == target.start
     assert "audiensi.reschedule_requested" in kinds(audiensi.kasus)
 
 
@@ -254,13 +254,13 @@ def test_it_expires_undecided_requests_once_and_frees_the_slot():
     assert services.audiensi_expire_pending(now=later, actor=None) == 0
     audiensi.refresh_from_db()
     assert audiensi.status == Status.KEDALUWARSA
-    assert audiensi.start_at in [s.start for s in slots_of(pejabat)]
+    assert audiensi.starts_at in [s.start for s in slots_of(pejabat)]
 
 
 def test_it_sends_the_reminder_once(django_capture_on_commit_callbacks):
     audiensi = request_audiensi(open_availability())
     services.audiensi_confirm(audiensi_id=audiensi.pk, actor=staff("protokol"))
-    day_before = audiensi.start_at - dt.timedelta(days=1)
+    day_before = audiensi.starts_at - dt.timedelta(days=1)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         assert services.audiensi_send_reminders(now=day_before, actor=None) == 1
@@ -274,7 +274,7 @@ def test_it_records_the_day_notulen_and_tindak_lanjut(monkeypatch):
     services.audiensi_confirm(audiensi_id=audiensi.pk, actor=protokol)
     with pytest.raises(AudiensiError, match="hari audiensi"):
         services.audiensi_check_in(audiensi_id=audiensi.pk, actor=protokol, hadir=True)
-    monkeypatch.setattr(timezone, "localdate", lambda *a: timezone.localtime(audiensi.start_at).date())
+    monkeypatch.setattr(timezone, "localdate", lambda *a: timezone.localtime(audiensi.starts_at).date())
     services.audiensi_check_in(audiensi_id=audiensi.pk, actor=protokol, hadir=True)
     services.audiensi_notulen_save(
         audiensi_id=audiensi.pk, actor=protokol, notulen="Bupati meninjau jembatan.", notulen_internal="Anggaran P-APBD"
@@ -297,7 +297,7 @@ def test_it_records_a_no_show(monkeypatch):
     audiensi = request_audiensi(open_availability())
     protokol = staff("protokol")
     services.audiensi_confirm(audiensi_id=audiensi.pk, actor=protokol)
-    monkeypatch.setattr(timezone, "localdate", lambda *a: timezone.localtime(audiensi.start_at).date())
+    monkeypatch.setattr(timezone, "localdate", lambda *a: timezone.localtime(audiensi.starts_at).date())
     services.audiensi_check_in(audiensi_id=audiensi.pk, actor=protokol, hadir=False)
     audiensi.refresh_from_db()
     assert audiensi.status == Status.TIDAK_HADIR

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def current_value(audiensi) -> str:
-    return f"{audiensi.pejabat.slug}@{timezone.localtime(audiensi.start_at).strftime(SLOT_FORMAT)}"
+    return f"{audiensi.pejabat.slug}@{timezone.localtime(audiensi.starts_at).strftime(SLOT_FORMAT)}"
 
 
 def test_protokols_propose_list_leaves_out_the_current_slot(client):
@@ -60,6 +60,6 @@ def test_the_services_refuse_the_slot_the_request_already_holds(move):
     audiensi = request_audiensi(open_availability())
     with pytest.raises(services.AudiensiError, match="berbeda dari jadwal sekarang"):
         if move == "reschedule":
-            services.audiensi_reschedule(audiensi_id=audiensi.pk, actor=audiensi.pemohon, start=audiensi.start_at)
+            services.audiensi_reschedule(audiensi_id=audiensi.pk, actor=audiensi.pemohon, start=audiensi.starts_at)
         else:
-            services.audiensi_propose(audiensi_id=audiensi.pk, actor=None, start=audiensi.start_at, reason="x")
+            services.audiensi_propose(audiensi_id=audiensi.pk, actor=None, start=audiensi.starts_at, reason="x")

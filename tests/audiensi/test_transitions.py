@@ -52,13 +52,13 @@ def audiensi_in(status: str) -> Audiensi:
 
 
 def other_slot(audiensi: Audiensi) -> dt.datetime:
-    return next(s.start for s in slots_of(audiensi.pejabat) if s.start != audiensi.start_at)
+    return next(s.start for s in slots_of(audiensi.pejabat) if s.start != audiensi.starts_at)
 
 
 def today(audiensi: Audiensi) -> Audiensi:
     """Attendance is recorded from the day itself on: move the meeting to the past hour."""
     start = timezone.now() - dt.timedelta(hours=1)
-    Audiensi.objects.filter(pk=audiensi.pk).update(start_at=start, end_at=start + dt.timedelta(minutes=30))
+    Audiensi.objects.filter(pk=audiensi.pk).update(starts_at=start, ends_at=start + dt.timedelta(minutes=30))
     return audiensi
 
 
@@ -88,7 +88,7 @@ ACTIONS: dict[str, Callable[[Audiensi], Any]] = {
     "cancel": lambda a: services.audiensi_cancel(audiensi_id=a.pk, actor=None),
     "reschedule": lambda a: services.audiensi_reschedule(audiensi_id=a.pk, actor=None, start=other_slot(a)),
     "expire": lambda a: services.audiensi_expire_pending(actor=None),
-    "remind": lambda a: services.audiensi_send_reminders(actor=None, now=a.start_at - dt.timedelta(days=1)),
+    "remind": lambda a: services.audiensi_send_reminders(actor=None, now=a.starts_at - dt.timedelta(days=1)),
     "attend": lambda a: services.audiensi_check_in(audiensi_id=a.pk, actor=None, hadir=True),
     "no_show": lambda a: services.audiensi_check_in(audiensi_id=a.pk, actor=None, hadir=False),
     "minutes": lambda a: services.audiensi_notulen_save(audiensi_id=a.pk, actor=None, notulen="Jembatan diperbaiki."),

@@ -26,7 +26,7 @@ def test_it_lists_only_really_free_slots(client, django_assert_max_num_queries):
     assert response.status_code == 200
     body = response.content.decode()
     assert bupati.jabatan in body and wakil.jabatan in body
-    assert f"{bupati.slug}@{timezone.localtime(taken.start_at):%Y%m%d%H%M}" not in body
+    assert f"{bupati.slug}@{timezone.localtime(taken.starts_at):%Y%m%d%H%M}" not in body
     assert f"{bupati.slug}@{timezone.localtime(slots_of(bupati)[0].start):%Y%m%d%H%M}" in body
 
 
@@ -48,7 +48,7 @@ def test_it_asks_residents_to_sign_in_and_verify_their_email(client):
 def post_data(slot, **extra):
     data = {
         "slot": slot.value,
-        "topik": "Jembatan Dusun Krajan putus",
+        "topic": "Jembatan Dusun Krajan putus",
         "ringkasan": "Jembatan putus sejak banjir.",
         "jumlah_peserta": "2",
         "anggota": "Sutrisno",
@@ -72,7 +72,7 @@ def test_it_books_a_slot_from_the_form(client, django_assert_max_num_queries, dj
         response = client.post("/audiensi/ajukan/", post_data(slot))
     audiensi = Audiensi.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("audiensi:mine_detail", args=[audiensi.pk])
-    assert audiensi.pemohon == warga and audiensi.start_at == slot.start and audiensi.kasus.channel == "audiensi"
+    assert audiensi.pemohon == warga and audiensi.starts_at == slot.start and audiensi.kasus.channel == "audiensi"
     assert mail.outbox and "diterima" in mail.outbox[-1].subject
     # A double submit with the same token does not create a second request.
     client.post("/audiensi/ajukan/", post_data(slot))
@@ -87,7 +87,7 @@ def test_it_shows_a_clear_message_when_the_slot_was_taken(client):
     response = client.post("/audiensi/ajukan/", post_data(slot))
     assert response.status_code == 200
     assert "sudah diambil pemohon lain" in response.content.decode()
-    assert response.context["form"]["topik"].value() == "Jembatan Dusun Krajan putus"
+    assert response.context["form"]["topic"].value() == "Jembatan Dusun Krajan putus"
 
 
 def test_it_rejects_bad_form_input(client):
@@ -136,7 +136,7 @@ def test_it_refuses_a_tampered_link_with_a_clear_page(client):
 
 def test_it_refuses_to_cancel_by_link_after_the_cutoff(client, monkeypatch):
     audiensi = request_audiensi(open_availability())
-    late = audiensi.start_at - dt.timedelta(hours=2)
+    late = audiensi.starts_at - dt.timedelta(hours=2)
     monkeypatch.setattr(timezone, "now", lambda: late)
     response = client.post(reverse("audiensi:link", args=[services.link_token(audiensi, "batal")]), {"reason": ""})
     assert response.status_code == 200 and "24 jam" in response.content.decode()
@@ -152,7 +152,7 @@ def test_it_reschedules_and_answers_a_proposal_through_links(client):
     assert target.value in client.get(url).content.decode()
     assert client.post(url, {"slot": target.value, "reason": ""}).status_code == 302
     audiensi.refresh_from_db()
-    assert audiensi.start_at == target.start
+    assert audiensi.starts_at == target.start
     proposal = slots_of(pejabat)[2]
     services.audiensi_propose(audiensi_id=audiensi.pk, actor=staff("protokol"), start=proposal.start, reason="Agenda")
     assert client.post(reverse("audiensi:link", args=[services.link_token(audiensi, "terima")])).status_code == 302
@@ -206,11 +206,11 @@ def test_it_shows_the_day_list(client):
     pejabat = open_availability()
     audiensi = request_audiensi(pejabat)
     client.force_login(staff("protokol"))
-    day = timezone.localtime(audiensi.start_at).date()
+    day = timezone.localtime(audiensi.starts_at).date()
     response = client.get(f"/petugas/audiensi/hari/?tanggal={day:%Y-%m-%d}")
-    assert audiensi.topik in response.content.decode()
+    assert audiensi.topic in response.content.decode()
     other = day + dt.timedelta(days=1)
-    assert audiensi.topik not in client.get(f"/petugas/audiensi/hari/?tanggal={other:%Y-%m-%d}").content.decode()
+    assert audiensi.topic not in client.get(f"/petugas/audiensi/hari/?tanggal={other:%Y-%m-%d}").content.decode()
 
 
 def test_it_manages_availability(client):
@@ -254,7 +254,7 @@ def test_it_shows_the_public_part_on_the_tracking_page_and_the_panel_to_staff(cl
     audiensi = request_audiensi(open_availability())
     protokol = staff("protokol")
     services.audiensi_confirm(audiensi_id=audiensi.pk, actor=protokol)
-    monkeypatch.setattr(timezone, "localdate", lambda *a: timezone.localtime(audiensi.start_at).date())
+    monkeypatch.setattr(timezone, "localdate", lambda *a: timezone.localtime(audiensi.starts_at).date())
     services.audiensi_check_in(audiensi_id=audiensi.pk, actor=protokol, hadir=True)
     services.audiensi_notulen_save(
         audiensi_id=audiensi.pk,
@@ -270,7 +270,7 @@ def test_it_shows_the_public_part_on_the_tracking_page_and_the_panel_to_staff(cl
     body = client.get(reverse("audiensi:staff_detail", args=[audiensi.pk])).content.decode()
     assert "Simpan notulen" in body and "Rahasia anggaran" in body
     client.force_login(audiensi.pemohon)
-    assert audiensi.topik in client.get("/audiensi/saya/").content.decode()
+    assert audiensi.topic in client.get("/audiensi/saya/").content.decode()
 
 
 def test_it_gives_every_field_on_the_staff_page_its_own_id(client):
@@ -286,7 +286,7 @@ def test_it_gives_every_field_on_the_staff_page_its_own_id(client):
     response = client.post(url, {"usulkan-slot": target.value, "usulkan-reason": "Bupati ke Jakarta"})
     assert response.status_code == 302
     audiensi.refresh_from_db()
-    assert audiensi.status == Status.DIUSULKAN and audiensi.start_at == target.start
+    assert audiensi.status == Status.DIUSULKAN and audiensi.starts_at == target.start
     # A field posted without its form's prefix is missing.
     response = client.post(url, {"slot": slots_of(pejabat)[2].value, "reason": "Agenda"})
     assert response.status_code == 400 and 'id="id_usulkan-reason"' in response.content.decode()
@@ -301,7 +301,7 @@ def test_it_offers_the_attendance_form_only_from_the_day_of_the_audiensi(client,
     body = client.get(url).content.decode()
     assert "Catat kehadiran" not in body and "kehadiran-hadir" not in body
     assert "Kehadiran dapat dicatat mulai hari audiensi." in body
-    monkeypatch.setattr(timezone, "localdate", lambda *a: timezone.localtime(audiensi.start_at).date())
+    monkeypatch.setattr(timezone, "localdate", lambda *a: timezone.localtime(audiensi.starts_at).date())
     body = client.get(url).content.decode()
     assert "Catat kehadiran" in body and 'id="id_kehadiran-hadir_0"' in body
     assert client.post(f"{url}kehadiran/", {"kehadiran-hadir": "1", "kehadiran-note": ""}).status_code == 302
@@ -327,7 +327,7 @@ def test_it_reports_a_missing_slot_and_an_unknown_case_together(client):
         assert response.status_code == 200 and not Audiensi.objects.exists()
         form = response.context["form"]
         assert set(form.errors) == {"slot", "kasus_reference"} and error in form.errors["kasus_reference"][0]
-        assert form["topik"].value() == "Jembatan Dusun Krajan putus" and form["kasus_reference"].value() == reference
+        assert form["topic"].value() == "Jembatan Dusun Krajan putus" and form["kasus_reference"].value() == reference
         assert error in response.content.decode()
     own = open_kasus(reporter=warga)
     response = client.post("/audiensi/ajukan/", post_data(slots_of(pejabat)[0], kasus_reference=own.reference))

@@ -36,7 +36,7 @@ def test_it_counts_audiensi_by_outcome_and_the_sarasehan_held():
             answer=answer,
         )
     move(forum, starts_at=timezone.now() - dt.timedelta(hours=3), ends_at=timezone.now() - dt.timedelta(hours=1))
-    starts = list(Audiensi.objects.values_list("start_at", flat=True))
+    starts = list(Audiensi.objects.values_list("starts_at", flat=True))
     today = timezone.localdate()
     period = Period(
         min(today, *(timezone.localtime(s).date() for s in starts)), max(timezone.localtime(s).date() for s in starts)

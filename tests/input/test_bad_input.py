@@ -113,7 +113,7 @@ def test_it_refuses_a_million_character_audiensi_field(client, field):
     slot = slots_of(pejabat)[0]
     data = {
         "slot": slot.value,
-        "topik": "Jembatan putus",
+        "topic": "Jembatan putus",
         "ringkasan": "",
         "jumlah_peserta": "2",
         "anggota": "Sutrisno",

@@ -57,7 +57,7 @@ def test_with_redis_stopped_every_submission_succeeds_and_its_emails_go_out_once
         client.force_login(warga)
         answers.append(client.post("/aspirasi/kirim/", form_data(jenis="aspirasi")))
         slot = slots_of(pejabat)[0]
-        booking = {"slot": slot.value, "topik": f"Topik {i}", "ringkasan": "Ringkasan.", "jumlah_peserta": "1"}
+        booking = {"slot": slot.value, "topic": f"Topik {i}", "ringkasan": "Ringkasan.", "jumlah_peserta": "1"}
         answers.append(client.post("/audiensi/ajukan/", {**booking, "idempotency_key": f"b-{i}"}))
         client.logout()
         register_url = reverse("sarasehan:detail", args=[event.slug])

@@ -55,7 +55,7 @@ def test_it_invites_the_resident_of_an_audiensi_that_took_place():
     held = request_audiensi(pejabat, user=user)
     missed = request_audiensi(pejabat, user=UserFactory(email="absen@example.org"), index=1)
     now = timezone.now()
-    Audiensi.objects.filter(pk=held.pk).update(status="hadir", start_at=now - dt.timedelta(hours=2), end_at=now)
+    Audiensi.objects.filter(pk=held.pk).update(status="hadir", starts_at=now - dt.timedelta(hours=2), ends_at=now)
     Audiensi.objects.filter(pk=missed.pk).update(status="tidak_hadir")
     tasks.skm_send_invitations.delay()
     assert invitations() == [("audiensi", "pemohon@example.org")]

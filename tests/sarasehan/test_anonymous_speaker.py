@@ -1,4 +1,4 @@
-"""Security review: the speaker of a point on an anonymous case is the reporter's identity."""
+"""The speaker of a point raised on an anonymous case is shown only to those who may see the reporter."""
 
 import datetime as dt
 

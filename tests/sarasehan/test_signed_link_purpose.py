@@ -1,4 +1,4 @@
-"""Security review: each signed link works only for its own purpose and object."""
+"""Each signed sarasehan link works only for its own purpose and object."""
 
 import pytest
 from django.urls import reverse

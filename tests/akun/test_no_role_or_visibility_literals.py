@@ -1,0 +1,58 @@
+"""Roles and timeline visibilities are named by their constants, never by a quoted value.
+
+`portal.akun.roles` and `Riwayat.Visibility` are the one place these values live; a literal elsewhere drifts
+silently when one is renamed. Migrations and tests are exempt (migrations freeze history, tests state values).
+"""
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+APPS = ("portal", "aspirasi", "audiensi", "sarasehan", "dasbor", "skm", "akuntabilitas", "benchmarks")
+ROLE = r"(?:petugas|protokol|opd|pimpinan|admin)"
+VISIBILITY = r"(?:publik|pelapor|internal)"
+
+PYTHON_PATTERNS = [
+    re.compile(rf"visibility(?:__in)?\s*=\s*[\[(]?\s*[\"']{VISIBILITY}[\"']"),
+    re.compile(rf"visibility\s*[!=]=\s*[\"']{VISIBILITY}[\"']"),
+    re.compile(rf"(?:has_role|staff_required|role_recipients)\([^)]*[\"']{ROLE}[\"']"),
+    re.compile(rf"[\"']{ROLE}[\"']\s+(?:not\s+)?in\s+\w*roles"),
+    re.compile(rf"groups__name(?:__in)?\s*=\s*[\[(]?\s*[\"']{ROLE}[\"']"),
+    re.compile(rf"^[A-Z_]+\s*=\s*[\[({{]\s*[\"']{ROLE}[\"']", re.MULTILINE),
+]
+TEMPLATE_PATTERNS = [
+    re.compile(rf"[\"']{ROLE}[\"']\s+(?:not\s+)?in\s+user_roles"),
+    re.compile(rf"visibility\s*[!=]=\s*[\"']{VISIBILITY}[\"']"),
+]
+
+
+def _offences(files, patterns):
+    found = []
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        for pattern in patterns:
+            for match in pattern.finditer(text):
+                line = text.count("\n", 0, match.start()) + 1
+                found.append(f"{path.relative_to(ROOT)}:{line}: {match.group(0)}")
+    return found
+
+
+def _python_sources():
+    for app in APPS:
+        for path in (ROOT / app).rglob("*.py"):
+            if "migrations" not in path.parts:
+                yield path
+
+
+def test_python_sources_name_roles_and_visibilities_by_constant():
+    assert _offences(_python_sources(), PYTHON_PATTERNS) == []
+
+
+def test_templates_compare_roles_through_the_roles_constants():
+    assert _offences((ROOT / "templates").rglob("*.html"), TEMPLATE_PATTERNS) == []
+
+
+def test_the_check_catches_a_quoted_role_and_visibility():
+    sample = 'kasus_log(kasus=k, visibility="publik")\nMANAGERS = ("protokol", "admin")\nhas_role(u, "petugas")\n'
+    assert len([p for p in PYTHON_PATTERNS if p.search(sample)]) == 3
+    assert TEMPLATE_PATTERNS[0].search('{% if "opd" in user_roles %}')
