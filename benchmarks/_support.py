@@ -91,15 +91,19 @@ def gunicorn(
     timeout: int = 60,
     backlog: int = 256,
     env: dict[str, str] | None = None,
+    app: str = "portal.wsgi:application",
+    chdir: Path = ROOT,
 ) -> Iterator[subprocess.Popen]:
-    """Run gunicorn (sync workers, this environment plus `env`) on HOST:port while the block runs.
+    """Run gunicorn (sync workers, this environment plus `env`) serving `app` on HOST:port while the block runs.
 
     Waits up to 30 s for `probe` to answer 200 (exits otherwise) and stops the server with SIGTERM.
     """
     proc = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "portal.wsgi:application",
+            app,
+            "--chdir",
+            str(chdir),
             "--bind",
             f"{HOST}:{port}",
             "--workers",
