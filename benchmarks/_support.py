@@ -93,9 +93,11 @@ def gunicorn(
     env: dict[str, str] | None = None,
     app: str = "portal.wsgi:application",
     chdir: Path = ROOT,
+    quiet: bool = False,
 ) -> Iterator[subprocess.Popen]:
     """Run gunicorn (sync workers, this environment plus `env`) serving `app` on HOST:port while the block runs.
 
+    `quiet` discards the server's output (one log line a request would drown the figures).
     Waits up to 30 s for `probe` to answer 200 (exits otherwise) and stops the server with SIGTERM.
     """
     proc = subprocess.Popen(
@@ -117,6 +119,8 @@ def gunicorn(
         ],
         cwd=ROOT,
         env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL if quiet else None,
+        stderr=subprocess.DEVNULL if quiet else None,
     )
     if not _answers(port, probe, within=30):
         proc.terminate()

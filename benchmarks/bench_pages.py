@@ -23,6 +23,7 @@ table prints them first.
 
 import argparse
 import http.client
+import logging
 import multiprocessing
 import os
 import re
@@ -155,9 +156,10 @@ def run_public(db_url: str, args: argparse.Namespace) -> list[PageResult]:
         app="ceiling:application",
         chdir=ceiling_dir(),
         env={"CEILING_DATABASE_URL": ceiling_db},
+        quiet=True,
     ):
         results.append(load("ceiling", port + CEILING_PORT_OFFSET, "/page", args.connections, args.duration))
-    with _support.gunicorn("bench_pages", port, args.workers, probe="/"):
+    with _support.gunicorn("bench_pages", port, args.workers, probe="/", quiet=True):
         for label, path in public_pages(port):
             results.append(load(label, port, path, args.connections, args.duration))
     return results
@@ -229,6 +231,7 @@ def main() -> None:
         eager_tasks=False,
     )
     _support.setup_django()
+    logging.getLogger("portal.request").setLevel(logging.WARNING)  # a line per request would drown the table
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
 
     staff = []
