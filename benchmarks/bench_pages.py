@@ -132,7 +132,7 @@ def public_pages(port: int) -> list[tuple[str, str]]:
         ("/sarasehan/", "/sarasehan/"),
         ("/audiensi/", "/audiensi/"),
         ("/transparansi/", "/transparansi/"),
-        ("/aspirasi/transparansi/", "/aspirasi/transparansi/"),
+        ("/transparansi/peta/", "/transparansi/peta/"),
         ("/lacak/<token>/", f"/lacak/{token}/"),
         ("/aspirasi/kirim/", "/aspirasi/kirim/"),
     ]
