@@ -91,15 +91,21 @@ def gunicorn(
     timeout: int = 60,
     backlog: int = 256,
     env: dict[str, str] | None = None,
+    app: str = "portal.wsgi:application",
+    chdir: Path = ROOT,
+    quiet: bool = False,
 ) -> Iterator[subprocess.Popen]:
-    """Run gunicorn (sync workers, this environment plus `env`) on HOST:port while the block runs.
+    """Run gunicorn (sync workers, this environment plus `env`) serving `app` on HOST:port while the block runs.
 
+    `quiet` discards the server's output (one log line a request would drown the figures).
     Waits up to 30 s for `probe` to answer 200 (exits otherwise) and stops the server with SIGTERM.
     """
     proc = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "portal.wsgi:application",
+            app,
+            "--chdir",
+            str(chdir),
             "--bind",
             f"{HOST}:{port}",
             "--workers",
@@ -113,6 +119,8 @@ def gunicorn(
         ],
         cwd=ROOT,
         env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL if quiet else None,
+        stderr=subprocess.DEVNULL if quiet else None,
     )
     if not _answers(port, probe, within=30):
         proc.terminate()

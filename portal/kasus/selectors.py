@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -157,6 +159,25 @@ def staff_queue(user: User | AnonymousUser) -> QuerySet[Kasus]:
     return staff_cases(user).select_related("kategori", "kecamatan", "opd", "reporter")
 
 
+# Up to this many rows a queue's total is counted; past it, the planner's estimate is shown ("about N"):
+# counting every confirmed case on each page view grew with the table.
+EXACT_COUNT_UP_TO = 10_000
+
+
+def estimated_count(queryset: QuerySet[Kasus]) -> tuple[int, bool]:
+    """(rows, is_estimate): PostgreSQL's plan estimate when it is past EXACT_COUNT_UP_TO, else the exact count."""
+    if connection.vendor != "postgresql":
+        return queryset.count(), False
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+    estimate = int((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"])
+    if estimate <= EXACT_COUNT_UP_TO:
+        return queryset.count(), False
+    return estimate, True
+
+
 class OverdueFirst:
     """Overdue open cases first (newest first), then every other case (newest first), as a pageable list.
 
@@ -174,8 +195,16 @@ class OverdueFirst:
     def overdue_count(self) -> int:
         return self._overdue.count()
 
+    @cached_property
+    def _count(self) -> tuple[int, bool]:
+        return estimated_count(self._all)
+
     def count(self) -> int:
-        return self._all.count()
+        return self._count[0]
+
+    @property
+    def count_is_estimate(self) -> bool:
+        return self._count[1]
 
     def __len__(self) -> int:
         return self.count()

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
-from aspirasi.files import FileRefused, clean_upload
+from aspirasi.files import MAX_PHOTO_SIDE, FileRefused, clean_upload
 from aspirasi.models import Aspirasi, Lampiran
 from portal.kasus.models import Kasus
 
@@ -136,3 +136,27 @@ def test_it_refuses_a_request_body_larger_than_five_full_files(client):
     )
     assert response.status_code == 413 and "terlalu besar" in response.content.decode()
     assert not Kasus.objects.exists()
+
+
+def test_it_downsamples_a_large_photo_to_the_cap_and_still_strips_its_metadata():
+    raw = jpeg_bytes((2048, 1536), gps=True)
+    clean = clean_upload(upload("IMG_4000.JPG", raw))
+    im = Image.open(io.BytesIO(clean.content))
+    assert im.format == "JPEG" and im.size == (MAX_PHOTO_SIDE, MAX_PHOTO_SIDE * 3 // 4)
+    assert not im.getexif() and "exif" not in im.info
+
+
+def test_it_resizes_past_the_draft_scale_to_the_configured_cap(settings):
+    settings.ASPIRASI_MAX_PHOTO_SIDE = 300
+    clean = clean_upload(upload("IMG_4001.JPG", jpeg_bytes((1000, 500))))
+    assert Image.open(io.BytesIO(clean.content)).size == (300, 150)
+
+
+def test_it_keeps_a_photo_within_the_cap_at_its_size():
+    clean = clean_upload(upload("IMG_4002.JPG", jpeg_bytes((800, 600))))
+    assert Image.open(io.BytesIO(clean.content)).size == (800, 600)
+
+
+def test_it_keeps_a_large_png_at_its_size():
+    clean = clean_upload(upload("peta.png", png_bytes((1500, 1000)), "image/png"))
+    assert Image.open(io.BytesIO(clean.content)).size == (1500, 1000)

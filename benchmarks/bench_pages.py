@@ -1,0 +1,266 @@
+"""One table: public pages as a share of the ceiling, then the staff pages at several case counts.
+
+Public pages: the ceiling (../shared/bench/ceiling.py) and the portal are served one after the
+other by gunicorn with the same settings (sync workers, --workers, same backlog and timeout) and
+loaded by the same Python load generator in separate processes (--connections keep-alive
+connections, one process each, for --duration seconds per page). For each page: requests per
+second, its share of the ceiling's requests per second, median and 95th percentile latency as the
+client sees it, errors (any answer other than 200, or a broken connection).
+
+Staff pages: for each of --sizes (ascending), the database is topped up with `seed_demo --cases`
+(portal/demo/bulk.py) to that many cases, ANALYZEd, and the staff queue (unfiltered, by
+kecamatan x status) and the staff case page (50 timeline entries) are timed in-process as in
+bench_staff_pages.py (server time from request_started to request_finished). Seeding only adds
+cases, so a database of its own per run of sizes is advised.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench REDIS_URL=redis://127.0.0.1:6379/8 \\
+        .venv/bin/python benchmarks/bench_pages.py [--sizes 10000,100000,1000000] [--duration 10] \\
+        [--connections 8] [--workers 2] [--requests 200] [--skip-public] [--skip-staff]
+
+Refuses SQLite. The public pages are measured at the largest size (after the staff pages), the
+table prints them first.
+"""
+
+import argparse
+import http.client
+import logging
+import multiprocessing
+import os
+import re
+import statistics
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import _support
+import bench_staff_pages
+
+CEILING_PORT_OFFSET = 1
+SARASEHAN_LINK_RE = re.compile(r'href="(/sarasehan/(?!saya/|pendaftaran/)[a-z0-9-]+/)"')
+
+
+def ceiling_dir() -> Path:
+    """The folder holding ceiling.py: $CEILING_DIR, else ../shared/bench next to the checkout or its parent."""
+    if os.environ.get("CEILING_DIR"):
+        return Path(os.environ["CEILING_DIR"])
+    for base in (_support.ROOT.parent, _support.ROOT.parent.parent):
+        if (base / "shared" / "bench" / "ceiling.py").exists():
+            return base / "shared" / "bench"
+    raise SystemExit("bench_pages: ceiling.py not found; set CEILING_DIR")
+
+
+def ceiling_url(portal_url: str) -> str:
+    return portal_url.rsplit("/", 1)[0] + "/ceiling"
+
+
+@dataclass
+class PageResult:
+    label: str
+    path: str
+    requests: int
+    errors: int
+    seconds: float
+    latencies: list[float]
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+def _load(port: int, path: str, until: float, queue) -> None:
+    """One client process: GET `path` on one keep-alive connection until `until`; send (ok, errors, latencies)."""
+    latencies: list[float] = []
+    errors = 0
+    conn = http.client.HTTPConnection(_support.HOST, port, timeout=30)
+    while time.time() < until:
+        started = time.perf_counter()
+        try:
+            conn.request("GET", path)
+            response = conn.getresponse()
+            response.read()
+            if response.status == 200:
+                latencies.append((time.perf_counter() - started) * 1000)
+            else:
+                errors += 1
+            if response.getheader("Connection", "").lower() == "close":
+                conn.close()
+        except (OSError, http.client.HTTPException):
+            errors += 1
+            conn.close()
+    conn.close()
+    queue.put((errors, latencies))
+
+
+def load(label: str, port: int, path: str, connections: int, duration: float) -> PageResult:
+    """Load `path` from `connections` processes for `duration` seconds (after a 1 s warm-up)."""
+    _warm(port, path)
+    queue = multiprocessing.Queue()
+    until = time.time() + duration
+    procs = [multiprocessing.Process(target=_load, args=(port, path, until, queue)) for _ in range(connections)]
+    for proc in procs:
+        proc.start()
+    results = [queue.get() for _ in procs]
+    for proc in procs:
+        proc.join()
+    latencies = [ms for _errors, lat in results for ms in lat]
+    return PageResult(label, path, len(latencies), sum(e for e, _lat in results), duration, latencies)
+
+
+def _warm(port: int, path: str) -> None:
+    conn = http.client.HTTPConnection(_support.HOST, port, timeout=30)
+    deadline = time.monotonic() + 1
+    while time.monotonic() < deadline:
+        conn.request("GET", path)
+        conn.getresponse().read()
+    conn.close()
+
+
+def public_pages(port: int) -> list[tuple[str, str]]:
+    """(label, path) of the public pages, with a real tracking token and sarasehan slug from the database."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tracking_token FROM kasus_kasus WHERE confirmed_at IS NOT NULL ORDER BY id DESC LIMIT 1")
+        token = cursor.fetchone()[0]
+    conn = http.client.HTTPConnection(_support.HOST, port, timeout=30)
+    conn.request("GET", "/sarasehan/")
+    found = SARASEHAN_LINK_RE.search(conn.getresponse().read().decode())
+    conn.close()
+    pages = [
+        ("home", "/"),
+        ("/sarasehan/", "/sarasehan/"),
+        ("/audiensi/", "/audiensi/"),
+        ("/transparansi/", "/transparansi/"),
+        ("/transparansi/peta/", "/transparansi/peta/"),
+        ("/lacak/<token>/", f"/lacak/{token}/"),
+        ("/aspirasi/kirim/", "/aspirasi/kirim/"),
+    ]
+    if found:
+        pages.insert(5, ("/sarasehan/<slug>/", found.group(1)))
+    return pages
+
+
+def run_public(db_url: str, args: argparse.Namespace) -> list[PageResult]:
+    port = _support.bench_port(8020)
+    ceiling_db = ceiling_url(db_url)
+    # ceiling.py configures Django itself, so it prepares its database in a process of its own.
+    python = str(_support.ROOT / ".venv" / "bin" / "python")
+    subprocess.run([python, str(ceiling_dir() / "ceiling.py"), "prepare", ceiling_db], check=True)
+    results = []
+    with _support.gunicorn(
+        "bench_pages",
+        port + CEILING_PORT_OFFSET,
+        args.workers,
+        probe="/page",
+        app="ceiling:application",
+        chdir=ceiling_dir(),
+        env={"CEILING_DATABASE_URL": ceiling_db},
+        quiet=True,
+    ):
+        results.append(load("ceiling", port + CEILING_PORT_OFFSET, "/page", args.connections, args.duration))
+    with _support.gunicorn("bench_pages", port, args.workers, probe="/", quiet=True):
+        for label, path in public_pages(port):
+            results.append(load(label, port, path, args.connections, args.duration))
+    return results
+
+
+def top_up(cases: int) -> None:
+    """Bring the database to `cases` cases with `seed_demo --cases` (its demo data included), then ANALYZE."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from portal.kasus.models import Kasus
+
+    missing = cases - Kasus.objects.count()
+    started = time.monotonic()
+    call_command("seed_demo", cases=max(missing, 0), seed=cases, stdout=open(os.devnull, "w"))
+    if missing > 0:
+        print(f"seeded {missing} cases in {time.monotonic() - started:.1f} s")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE kasus_kasus, kasus_riwayat")
+
+
+def run_staff(size: int, args: argparse.Namespace) -> list[tuple[int, str, float, float, int]]:
+    """(size, page, median ms, p95 ms, queries) of each staff page with `size` cases."""
+    from django.test import Client
+
+    from portal.demo import data as demo_data
+    from portal.wilayah.models import Wilayah
+
+    top_up(size)
+    accounts = demo_data.ensure_accounts(embedded=False)
+    kasus = bench_staff_pages.timeline_case(accounts)
+    kecamatan = Wilayah.objects.get(tingkat="kecamatan", nama="Wonogiri")
+    client = Client()
+    client.force_login(accounts["petugas@wonogirikab.go.id"].user)
+    clock = bench_staff_pages.ServerClock()
+    pages = [
+        ("queue, no filter", "/petugas/"),
+        ("queue kecamatan x didisposisikan", f"/petugas/?kecamatan={kecamatan.pk}&status=didisposisikan"),
+        ("queue kecamatan x ditutup", f"/petugas/?kecamatan={kecamatan.pk}&status=ditutup"),
+        ("queue search by reference", f"/petugas/?q={kasus.reference}"),
+        ("queue search by text", "/petugas/?q=jalan+amblas"),
+        ("case page (50 entries)", f"/petugas/kasus/{kasus.reference}/"),
+    ]
+    rows = []
+    for label, url in pages:
+        samples, _cpu = bench_staff_pages.measure(client, clock, url, args.requests)
+        queries = len(bench_staff_pages.capture(client, url))
+        rows.append((size, label, statistics.median(samples), bench_staff_pages.percentile(samples, 95), queries))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--sizes", default="10000,100000,1000000", help="case counts for the staff pages (comma-separated)"
+    )
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds of load per public page (default 10)")
+    parser.add_argument("--connections", type=int, default=8, help="client processes per public page (default 8)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers for both servers (default 2)")
+    parser.add_argument("--requests", type=int, default=200, help="measured requests per staff page (default 200)")
+    parser.add_argument("--skip-public", action="store_true", help="only the staff pages")
+    parser.add_argument("--skip-staff", action="store_true", help="only the public pages (at the largest size)")
+    args = parser.parse_args()
+    sizes = sorted(int(s) for s in args.sizes.split(",") if s.strip())
+    db_url = _support.configure(
+        "bench_pages",
+        hint=" (SQLite is not benchmarked)",
+        allowed_hosts="testserver,localhost,127.0.0.1",
+        eager_tasks=False,
+    )
+    _support.setup_django()
+    logging.getLogger("portal.request").setLevel(logging.WARNING)  # a line per request would drown the table
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
+
+    staff = []
+    for size in sizes:
+        if args.skip_staff:
+            top_up(size)
+        else:
+            staff += run_staff(size, args)
+    public = [] if args.skip_public else run_public(db_url, args)
+
+    if public:
+        ceiling = public[0].rps
+        print(
+            f"\npublic pages: gunicorn {args.workers} sync workers, {args.connections} connections, "
+            f"{args.duration:g} s each, {sizes[-1]} cases"
+        )
+        print(f"{'page':<26} {'req/s':>8} {'share':>7} {'median ms':>10} {'p95 ms':>8} {'errors':>7}")
+        for r in public:
+            median = statistics.median(r.latencies) if r.latencies else 0.0
+            p95 = bench_staff_pages.percentile(r.latencies, 95) if r.latencies else 0.0
+            share = r.rps / ceiling * 100 if ceiling else 0.0
+            print(f"{r.label:<26} {r.rps:>8.1f} {share:>6.0f}% {median:>10.1f} {p95:>8.1f} {r.errors:>7}")
+    if staff:
+        print(f"\nstaff pages (in-process server time, {args.requests} requests each)")
+        print(f"{'cases':>9} {'page':<34} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
+        for size, label, median, p95, queries in staff:
+            print(f"{size:>9} {label:<34} {median:>10.1f} {p95:>8.1f} {queries:>8}")
+    print(f"\nload average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+"""The desa select is written in Python: the same HTML as Django's Select, without a template per option."""
+
+import pytest
+from django import forms
+from django.test.signals import template_rendered
+from django.urls import reverse
+
+from aspirasi.forms import OptionsInPythonSelect
+from portal.wilayah.models import Wilayah
+
+CHOICES = [
+    ("", "— pilih —"),
+    ("Wonogiri", [("1", "Giripurwo"), ("2", "Wuryorejo & <Sekitarnya>")]),
+    ("Selogiri", [("3", "Jaten")]),
+]
+
+
+def test_it_renders_the_same_html_as_djangos_select():
+    from django.test.html import parse_html
+
+    attrs = {"id": "id_desa", "aria-describedby": "id_desa_helptext", "disabled": False, "required": True}
+    ours = OptionsInPythonSelect(choices=CHOICES).render("desa", "2", attrs)
+    stock = forms.Select(choices=CHOICES).render("desa", "2", attrs)
+    assert parse_html(ours) == parse_html(stock)
+    assert "&lt;Sekitarnya&gt;" in ours and 'value="2" selected' in ours
+
+
+@pytest.mark.django_db
+def test_the_aspirasi_form_renders_no_template_per_desa_option(client):
+    rendered = []
+
+    def record(sender, template, context, **kwargs):
+        rendered.append(template.name)
+
+    template_rendered.connect(record)
+    try:
+        response = client.get(reverse("aspirasi:submit"))
+    finally:
+        template_rendered.disconnect(record)
+    assert response.status_code == 200 and 'name="desa"' in response.content.decode()
+    desa = Wilayah.objects.filter(tingkat__in=("desa", "kelurahan")).count()
+    assert desa > 100
+    # What remains are the short selects (kecamatan, kategori), far fewer than the desa.
+    assert rendered.count("django/forms/widgets/select_option.html") < 60
