@@ -173,3 +173,35 @@ class CommitmentFilterForm(forms.Form):
     opd = forms.ModelChoiceField(
         label=_("OPD"), queryset=Opd.objects.filter(is_active=True), required=False, empty_label=_("Semua OPD")
     )
+
+
+class BulkForm(forms.Form):
+    """One action for the cases ticked on the queue; the OPD or officer it needs is checked here."""
+
+    ACTIONS = [
+        ("verifikasi", _("Verifikasi")),
+        ("disposisi", _("Verifikasi dan disposisikan ke OPD")),
+        ("tugaskan", _("Tugaskan ke petugas")),
+    ]
+
+    kasus = forms.TypedMultipleChoiceField(label=_("Kasus"), coerce=int, choices=())
+    aksi = forms.ChoiceField(label=_("Tindakan untuk kasus terpilih"), choices=ACTIONS)
+    opd = forms.ModelChoiceField(label=_("OPD tujuan"), queryset=Opd.objects.filter(is_active=True), required=False)
+    officer = forms.ModelChoiceField(
+        label=_("Petugas"),
+        queryset=AssignForm.base_fields["officer"].queryset,
+        required=False,
+        empty_label=_("Tidak ada (lepas penugasan)"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any id is accepted here; the service keeps only the cases this officer may open.
+        self.fields["kasus"].error_messages["required"] = _("Pilih setidaknya satu kasus.")
+        self.fields["kasus"].valid_value = lambda value: str(value).isdigit() and len(str(value)) < 12
+
+    def clean(self):
+        data = super().clean()
+        if data.get("aksi") == "disposisi" and not data.get("opd"):
+            self.add_error("opd", _("Pilih OPD tujuan disposisi."))
+        return data

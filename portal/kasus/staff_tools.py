@@ -5,6 +5,7 @@ Kept apart from services.py (being split into a package) so the two can merge wi
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -16,7 +17,7 @@ from portal.akun import roles as r
 
 from . import selectors, services
 from .filters import KasusFilter
-from .models import Kasus, Riwayat, late_q
+from .models import Kasus, Riwayat, Status, late_q
 
 if TYPE_CHECKING:
     from portal.akun.models import User
@@ -107,3 +108,45 @@ def next_in_queue(user: User, kasus: Kasus, params: QueryDict) -> Kasus | None:
     if Kasus.objects.filter(late_q(), pk=kasus.pk).exists():
         return overdue.filter(older).first() or rest.first()
     return rest.filter(older).first()
+
+
+# Bulk actions from the queue: each case goes through its own service call (and timeline entry), one at a time,
+# so a refusal on one case leaves the others done. The cap keeps one request short.
+BULK_LIMIT = 100
+BULK_VERIFY, BULK_DISPOSE, BULK_ASSIGN = "verifikasi", "disposisi", "tugaskan"
+
+
+@dataclass
+class BulkResult:
+    done: list[str] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)
+
+
+def bulk_apply(
+    *, user: User, kasus_ids: list[int], action: str, opd: Opd | None = None, officer: User | None = None
+) -> BulkResult:
+    """Apply one staff action to each chosen case the user may open; report which succeeded and why others did not.
+
+    "disposisi" verifies a still-new case first (the one-step verify and dispose), so a page of new cases is
+    routed with one submit.
+    """
+    result = BulkResult()
+    cases = selectors.staff_cases(user).filter(pk__in=kasus_ids[:BULK_LIMIT]).order_by("pk")
+    for kasus in cases:
+        try:
+            if action == BULK_VERIFY:
+                services.kasus_verify(kasus_id=kasus.pk, actor=user)
+            elif action == BULK_DISPOSE and opd is not None:
+                if kasus.status == Status.BARU:
+                    kasus_verify_and_dispose(kasus_id=kasus.pk, actor=user, opd=opd)
+                else:
+                    services.kasus_dispose(kasus_id=kasus.pk, actor=user, opd=opd)
+            elif action == BULK_ASSIGN:
+                kasus_assign(kasus_id=kasus.pk, actor=user, officer=officer)
+            else:
+                raise ValueError(action)
+        except services.KasusError as exc:
+            result.refused.append((kasus.reference, str(exc)))
+        else:
+            result.done.append(kasus.reference)
+    return result

@@ -13,6 +13,7 @@ urlpatterns = [
     path("lacak/<str:token>/kasus-tujuan/", views.track_survivor, name="track_survivor"),
     path("petugas/", views.staff_queue, name="queue"),
     path("petugas/tindak-lanjut/", views.staff_commitments, name="commitments"),
+    path("petugas/massal/", views.staff_bulk, name="bulk"),
     path("petugas/kasus/<str:reference>/", views.staff_detail, name="detail"),
     path(
         "petugas/kasus/<str:reference>/tindak-lanjut/<int:pk>/selesai/",

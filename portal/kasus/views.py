@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -420,8 +420,38 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
         "filter_cache_key": filter_cache_key,
         "antrean": antrean.urlencode(),
         "sort": key,
+        "bulk_form": f.BulkForm(auto_id="massal-%s"),
     }
     return render(request, "kasus/staff_queue.html", context)
+
+
+@require_POST
+@staff_required(r.PETUGAS)
+def staff_bulk(request: HttpRequest) -> HttpResponse:
+    """The queue's bulk action: each ticked case through its own service call, then one summary message."""
+    antrean = _queue_params(request)
+    back = f"{reverse('kasus:queue')}?{antrean}" if antrean else reverse("kasus:queue")
+    form = f.BulkForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    data = form.cleaned_data
+    result = staff_tools.bulk_apply(
+        user=request.user, kasus_ids=data["kasus"], action=data["aksi"], opd=data["opd"], officer=data["officer"]
+    )
+    if result.done:
+        messages.success(
+            request,
+            ngettext("%(count)d kasus berhasil: %(refs)s.", "%(count)d kasus berhasil: %(refs)s.", len(result.done))
+            % {"count": len(result.done), "refs": ", ".join(result.done)},
+        )
+    for reference, reason in result.refused:
+        messages.error(request, _("%(ref)s tidak diproses: %(reason)s") % {"ref": reference, "reason": reason})
+    if not result.done and not result.refused:
+        messages.error(request, _("Tidak ada kasus terpilih yang dapat Anda proses."))
+    return redirect(back)
 
 
 @staff_required()
