@@ -205,3 +205,8 @@ class BulkForm(forms.Form):
         if data.get("aksi") == "disposisi" and not data.get("opd"):
             self.add_error("opd", _("Pilih OPD tujuan disposisi."))
         return data
+
+
+class SaveFilterForm(forms.Form):
+    name = forms.CharField(label=_("Nama filter"), max_length=80)
+    query = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)

@@ -447,3 +447,21 @@ class KodeAkses(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kasus_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class FilterTersimpan(models.Model):
+    """A staff member's named queue filter: the queue's query string, reopened with one click."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="filter_tersimpan")
+    name = models.CharField(_("nama"), max_length=80)
+    query = models.CharField(_("saringan"), max_length=1000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("filter tersimpan")
+        verbose_name_plural = _("filter tersimpan")
+        ordering = ["name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="filter_tersimpan_user_name")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
@@ -17,7 +18,7 @@ from portal.akun import roles as r
 
 from . import selectors, services
 from .filters import KasusFilter
-from .models import Kasus, Riwayat, Status, late_q
+from .models import FilterTersimpan, Kasus, Riwayat, Status, late_q
 
 if TYPE_CHECKING:
     from portal.akun.models import User
@@ -150,3 +151,39 @@ def bulk_apply(
         else:
             result.done.append(kasus.reference)
     return result
+
+
+# A short list stays useful on the queue page, and bounds what one account can store.
+SAVED_FILTER_LIMIT = 20
+
+
+def _clean_query(query: str) -> str:
+    """The filter part of a queue query string: no page number, and only what fits the field."""
+    params = QueryDict(query, mutable=True)
+    params.pop("page", None)
+    return params.urlencode()[:1000]
+
+
+@transaction.atomic
+def filter_save(*, user: User, name: str, query: str) -> FilterTersimpan:
+    """Save (or overwrite, by name) the user's current queue filter."""
+    name = name.strip()[:80]
+    # The user's row is the lock: two saves at once cannot both pass the limit.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    existing = FilterTersimpan.objects.filter(user=user)
+    if not existing.filter(name=name).exists() and existing.count() >= SAVED_FILTER_LIMIT:
+        raise services.KasusError(_("Anda sudah menyimpan %(n)d filter. Hapus satu dulu.") % {"n": SAVED_FILTER_LIMIT})
+    saved, _created = FilterTersimpan.objects.update_or_create(
+        user=user, name=name, defaults={"query": _clean_query(query)}
+    )
+    return saved
+
+
+def saved_filters(user: User) -> QuerySet[FilterTersimpan]:
+    return FilterTersimpan.objects.filter(user=user)
+
+
+def filter_delete(*, user: User, pk: int) -> bool:
+    """Delete one of the user's saved filters; False when it was not theirs or already gone."""
+    deleted, _rows = FilterTersimpan.objects.filter(user=user, pk=pk).delete()
+    return bool(deleted)

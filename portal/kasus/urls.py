@@ -14,6 +14,8 @@ urlpatterns = [
     path("petugas/", views.staff_queue, name="queue"),
     path("petugas/tindak-lanjut/", views.staff_commitments, name="commitments"),
     path("petugas/massal/", views.staff_bulk, name="bulk"),
+    path("petugas/filter/", views.staff_filter_save, name="filter_save"),
+    path("petugas/filter/<int:pk>/hapus/", views.staff_filter_delete, name="filter_delete"),
     path("petugas/kasus/<str:reference>/", views.staff_detail, name="detail"),
     path(
         "petugas/kasus/<str:reference>/tindak-lanjut/<int:pk>/selesai/",

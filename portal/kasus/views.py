@@ -421,8 +421,36 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
         "antrean": antrean.urlencode(),
         "sort": key,
         "bulk_form": f.BulkForm(auto_id="massal-%s"),
+        "saved_filters": staff_tools.saved_filters(user),
     }
     return render(request, "kasus/staff_queue.html", context)
+
+
+@require_POST
+@staff_required()
+def staff_filter_save(request: HttpRequest) -> HttpResponse:
+    """Save the queue's current filter under a name the officer chooses."""
+    form = f.SaveFilterForm(request.POST)
+    query = (request.POST.get("query") or "")[:2000]
+    back = f"{reverse('kasus:queue')}?{query}" if query else reverse("kasus:queue")
+    if not form.is_valid():
+        messages.error(request, _("Beri nama filter ini, paling banyak 80 karakter."))
+        return redirect(back)
+    try:
+        saved = staff_tools.filter_save(user=request.user, name=form.cleaned_data["name"], query=query)
+    except services.KasusError as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    messages.success(request, _("Filter “%(name)s” telah disimpan.") % {"name": saved.name})
+    return redirect(back)
+
+
+@require_POST
+@staff_required()
+def staff_filter_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    if staff_tools.filter_delete(user=request.user, pk=pk):
+        messages.success(request, _("Filter telah dihapus."))
+    return redirect("kasus:queue")
 
 
 @require_POST
