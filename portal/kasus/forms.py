@@ -10,7 +10,7 @@ from portal.akun import roles
 from portal.akun.models import User
 from portal.wilayah.models import Kategori, Opd, Wilayah
 
-from .models import Priority, validate_lapor_tracking_id
+from .models import Kabar, Priority, validate_lapor_tracking_id
 
 
 def _text(rows: int = 3) -> forms.Textarea:
@@ -210,3 +210,24 @@ class BulkForm(forms.Form):
 class SaveFilterForm(forms.Form):
     name = forms.CharField(label=_("Nama filter"), max_length=80)
     query = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
+
+
+class PreferensiForm(forms.Form):
+    kabar = forms.ChoiceField(
+        label=_("Email tentang kasus Anda dan kasus yang Anda ikuti"),
+        choices=Kabar.choices,
+        widget=forms.RadioSelect,
+        help_text=_("Permintaan informasi dan jawaban selalu dikirim."),
+    )
+    digest = forms.BooleanField(
+        label=_("Kumpulkan pemberitahuan rutin (disposisi, keterlambatan) dalam satu email harian"), required=False
+    )
+
+
+class KabarKasusForm(forms.Form):
+    kabar = forms.ChoiceField(
+        label=_("Email tentang kasus ini"),
+        choices=[("", _("Ikuti pilihan di akun saya")), *Kabar.choices],
+        widget=forms.RadioSelect,
+        required=False,
+    )

@@ -234,6 +234,13 @@ class Kasus(models.Model):
         return self.reporter_email
 
 
+class Kabar(models.TextChoices):
+    """Which case emails a resident wants: requests for information and the answer always go."""
+
+    SEMUA = "semua", _("Setiap langkah kasus")
+    PENTING = "penting", _("Hanya jawaban dan permintaan informasi")
+
+
 class Pengikut(models.Model):
     """A person who follows a case and gets its public updates: a user, or a guest's email and language.
 
@@ -257,6 +264,8 @@ class Pengikut(models.Model):
     reported_kasus = models.ForeignKey(
         Kasus, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
+    # Empty: the account's choice (PreferensiNotifikasi), or every step for a guest.
+    kabar = models.CharField(_("email kabar"), max_length=10, choices=Kabar.choices, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -395,6 +404,8 @@ class OutboxEmail(models.Model):
         PENDING = "pending", _("Menunggu")
         SENT = "sent", _("Terkirim")
         FAILED = "failed", _("Gagal")
+        # Held for the recipient's daily digest: never sent on its own (portal.kasus.digest).
+        DIGEST = "digest", _("Menunggu ringkasan harian")
 
     to = models.EmailField()
     subject = models.CharField(max_length=250)
@@ -465,3 +476,20 @@ class FilterTersimpan(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PreferensiNotifikasi(models.Model):
+    """An account's email choices: which case updates it wants, and (staff) routine notices as a daily digest."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preferensi_notifikasi"
+    )
+    kabar = models.CharField(_("email kabar kasus"), max_length=10, choices=Kabar.choices, default=Kabar.SEMUA)
+    digest = models.BooleanField(_("ringkasan harian untuk pemberitahuan rutin"), default=False)
+
+    class Meta:
+        verbose_name = _("preferensi notifikasi")
+        verbose_name_plural = _("preferensi notifikasi")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.kabar}"

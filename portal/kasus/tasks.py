@@ -35,3 +35,11 @@ def kasus_sla_sweep() -> dict:
         "escalated": services.kasus_escalate_overdue(),
         "closed": services.kasus_autoclose_answered(),
     }
+
+
+@shared_task(ignore_result=True)
+def staff_digest() -> int:
+    """Run by beat once a day: one email per staff address with the routine notices held for it."""
+    from .digest import staff_digest_send
+
+    return staff_digest_send()

@@ -5,7 +5,9 @@ from . import views
 app_name = "kasus"
 urlpatterns = [
     path("kasus-saya/", views.my_cases, name="mine"),
+    path("kasus-saya/notifikasi/", views.preferences, name="preferences"),
     path("kasus-saya/<str:reference>/", views.my_case_detail, name="mine_detail"),
+    path("kasus-saya/<str:reference>/notifikasi/", views.my_case_kabar, name="mine_kabar"),
     path("lacak/", views.track, name="track"),
     path("lacak/<str:token>/", views.track_detail, name="track_detail"),
     path("lacak/<str:token>/kode/", views.track_code, name="track_code"),

@@ -615,6 +615,40 @@ def _public_context(
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    """The account's email choices: every case step or only the essentials; staff may take a daily digest."""
+    current = services.preferensi_of(request.user)
+    form = f.PreferensiForm(request.POST or None, initial={"kabar": current.kabar, "digest": current.digest})
+    is_staff = bool(r.user_roles(request.user) & set(r.STAFF_ROLES))
+    if not is_staff:
+        del form.fields["digest"]
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "kasus/preferences.html", {"form": form}, status=400)
+        digest = form.cleaned_data.get("digest", False) if is_staff else current.digest
+        services.preferensi_set(user=request.user, kabar=form.cleaned_data["kabar"], digest=digest)
+        messages.success(request, _("Pilihan email Anda telah disimpan."))
+        return redirect("kasus:preferences")
+    return render(request, "kasus/preferences.html", {"form": form})
+
+
+@require_POST
+@login_required
+def my_case_kabar(request: HttpRequest, reference: str) -> HttpResponse:
+    """Per-case choice of emails, for a signed-in resident following the case."""
+    kasus = selectors.resident_kasus(request.user, reference)
+    form = f.KabarKasusForm(request.POST)
+    if form.is_valid() and services.pengikut_set_kabar(
+        kasus=kasus, user=request.user, kabar=form.cleaned_data["kabar"]
+    ):
+        messages.success(request, _("Pilihan email untuk kasus ini telah disimpan."))
+    else:
+        messages.error(request, _("Pilihan email tidak dapat disimpan untuk kasus ini."))
+    return redirect("kasus:mine_detail", kasus.reference)
+
+
+@login_required
 def my_cases(request: HttpRequest) -> HttpResponse:
     # An audiensi's or sarasehan's own status says more than the case's (e.g. "Dikonfirmasi" with its time).
     cases = (
@@ -634,6 +668,8 @@ def my_case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     # A reporter of a case merged into this one follows it: its public timeline, not the reporter's own entries.
     as_reporter = kasus.reporter_id == request.user.pk
     context = _public_context(request, kasus, as_reporter=as_reporter, show_content=True, survivor_url=survivor_url)
+    row = kasus.pengikut.filter(user=request.user).first()
+    context["kabar_form"] = f.KabarKasusForm(initial={"kabar": row.kabar}) if row else None
     return render(request, "kasus/mine_detail.html", context)
 
 
