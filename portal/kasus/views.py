@@ -342,6 +342,7 @@ def _render_staff_detail(request: HttpRequest, kasus: Kasus, *, bound: tuple[str
             item.done_form = forms_by_slug[prefix] if prefix in forms_by_slug else f.TindakLanjutDoneForm(prefix=prefix)
 
     context = {
+        "panel_actions": any(ctx.get("actions_template") for _template, ctx in panels),
         "kasus": kasus,
         "antrean": _queue_params(request),
         "entries": entries,
