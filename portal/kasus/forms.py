@@ -231,3 +231,14 @@ class KabarKasusForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
     )
+
+
+class TemplatForm(forms.Form):
+    title = forms.CharField(label=_("Judul templat"), max_length=120)
+    kategori = forms.ModelChoiceField(
+        label=_("Kategori"),
+        queryset=Kategori.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("Semua kategori"),
+    )
+    body = forms.CharField(label=_("Isi"), widget=_text(6), max_length=5000)

@@ -493,3 +493,22 @@ class PreferensiNotifikasi(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.kabar}"
+
+
+class TemplatJawaban(models.Model):
+    """A reply staff start from when answering or asking the reporter for information; for one kategori or any."""
+
+    kategori = models.ForeignKey(
+        "wilayah.Kategori", verbose_name=_("kategori"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    title = models.CharField(_("judul"), max_length=120)
+    body = models.TextField(_("isi"), max_length=5000)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("templat jawaban")
+        verbose_name_plural = _("templat jawaban")
+        ordering = ["title", "pk"]
+
+    def __str__(self) -> str:
+        return self.title

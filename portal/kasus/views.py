@@ -26,9 +26,10 @@ from portal.akun.access import staff_required
 
 from . import forms as f
 from . import selectors, services, staff_tools
+from . import templat as templat_service
 from .filters import KasusFilter
 from .kinds import kind_label
-from .models import Kasus, Riwayat, Status, TindakLanjut
+from .models import Kasus, Riwayat, Status, TemplatJawaban, TindakLanjut
 from .panels import panels_for
 
 Visibility = Riwayat.Visibility
@@ -306,6 +307,7 @@ def _may_complete(user, item: TindakLanjut) -> bool:
 
 
 def _render_staff_detail(request: HttpRequest, kasus: Kasus, *, bound: tuple[str, f.ActionForm] | None = None):
+    """The staff case page; `bound` shows one action's form as posted (400 when it has errors)."""
     user = request.user
     show_identity = selectors.sees_reporter_identity(user, kasus)
     choices = _Choices()
@@ -342,6 +344,7 @@ def _render_staff_detail(request: HttpRequest, kasus: Kasus, *, bound: tuple[str
             item.done_form = forms_by_slug[prefix] if prefix in forms_by_slug else f.TindakLanjutDoneForm(prefix=prefix)
 
     context = {
+        "templat_options": list(templat_service.templat_for(kasus)) if _may(user, DONE_ROLES) else [],
         "panel_actions": any(ctx.get("actions_template") for _template, ctx in panels),
         "kasus": kasus,
         "antrean": _queue_params(request),
@@ -353,7 +356,7 @@ def _render_staff_detail(request: HttpRequest, kasus: Kasus, *, bound: tuple[str
         "panels": panels,
         "failed_emails": selectors.failed_emails(kasus),
     }
-    return render(request, "kasus/staff_detail.html", context, status=400 if bound else 200)
+    return render(request, "kasus/staff_detail.html", context, status=400 if bound and bound[1].errors else 200)
 
 
 def _claim(request: HttpRequest, form: f.ActionForm) -> str | None:
@@ -454,6 +457,36 @@ def staff_filter_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("kasus:queue")
 
 
+@staff_required(r.PETUGAS, r.OPD)
+@require_http_methods(["GET", "HEAD", "POST"])
+def staff_templat(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Reply templates: the list, and a form to add one (or to change the one named by pk)."""
+    templat = get_object_or_404(TemplatJawaban, pk=pk) if pk is not None else None
+    initial = {"title": templat.title, "kategori": templat.kategori_id, "body": templat.body} if templat else None
+    form = f.TemplatForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            templat_service.templat_save(
+                actor=request.user, title=data["title"], body=data["body"], kategori=data["kategori"], templat=templat
+            )
+            messages.success(request, _("Templat jawaban telah disimpan."))
+            return redirect("kasus:templat")
+        status = 400
+    else:
+        status = 200
+    context = {"form": form, "templat": templat, "items": TemplatJawaban.objects.select_related("kategori")}
+    return render(request, "kasus/staff_templat.html", context, status=status)
+
+
+@require_POST
+@staff_required(r.PETUGAS, r.OPD)
+def staff_templat_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    templat_service.templat_delete(actor=request.user, templat=get_object_or_404(TemplatJawaban, pk=pk))
+    messages.success(request, _("Templat jawaban telah dihapus."))
+    return redirect("kasus:templat")
+
+
 @require_POST
 @staff_required(r.PETUGAS)
 def staff_bulk(request: HttpRequest) -> HttpResponse:
@@ -527,6 +560,16 @@ def _csv_safe(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
+def _with_templat(request: HttpRequest, kasus: Kasus, action: Action) -> f.ActionForm:
+    """The posted form again with the chosen reply template's text in its field ("Pakai templat" without script)."""
+    chosen = templat_service.chosen(kasus, request.POST.get("templat", ""))
+    if chosen is None:
+        return action.form(prefix=action.slug, initial=_initial(action.slug, kasus), choices=_Choices().for_forms())
+    data = request.POST.copy()
+    data[f"{action.slug}-{templat_service.TARGETS[action.slug]}"] = chosen.body
+    return action.form(data, prefix=action.slug, choices=_Choices().for_forms())
+
+
 @require_POST
 @staff_required()
 def staff_action(request: HttpRequest, reference: str, slug: str) -> HttpResponse:
@@ -536,6 +579,8 @@ def staff_action(request: HttpRequest, reference: str, slug: str) -> HttpRespons
     kasus = selectors.staff_kasus(request.user, reference)
     if not _may(request.user, action.roles):
         raise PermissionDenied
+    if request.POST.get("pakai_templat") and slug in templat_service.TARGETS:
+        return _render_staff_detail(request, kasus, bound=(slug, _with_templat(request, kasus, action)))
     form = action.form(request.POST, prefix=slug, choices=_Choices().for_forms())
     if form.is_valid() and slug == "gabung":
         target = selectors.find_merge_target(form.cleaned_data["into_reference"])
