@@ -136,3 +136,13 @@ def test_staff_choose_the_digest_on_the_preferences_page(client):
     client.force_login(officer)
     client.post(reverse("kasus:preferences"), {"kabar": "semua", "digest": "on"})
     assert PreferensiNotifikasi.objects.get(user=officer).digest is True
+
+
+def test_a_routine_staff_notice_sent_on_its_own_links_to_the_email_choices():
+    opd = OpdFactory(email="")
+    officer = staff("opd", opd=opd)
+    kasus = open_kasus()
+    services.kasus_verify(kasus_id=kasus.pk, actor=staff("petugas"))
+    services.kasus_dispose(kasus_id=kasus.pk, actor=staff("petugas"), opd=opd)
+    notice = OutboxEmail.objects.get(to=officer.email, template="kasus_disposed")
+    assert reverse("kasus:preferences") in notice.body_text
