@@ -306,6 +306,14 @@ def _may_complete(user, item: TindakLanjut) -> bool:
     return not selectors.is_opd_only(user) or item.opd_id == user.opd_id
 
 
+def _templat_options(kasus: Kasus, actions: list[dict], panels: list[tuple[str, dict]]) -> list:
+    """Reply templates, read only when the page shows a form they can fill."""
+    fills = any(a["form"] is not None and a["action"].slug in templat_service.TARGETS for a in actions)
+    if fills or any(ctx.get("answer_form") for _template, ctx in panels):
+        return list(templat_service.templat_for(kasus))
+    return []
+
+
 def _render_staff_detail(request: HttpRequest, kasus: Kasus, *, bound: tuple[str, f.ActionForm] | None = None):
     """The staff case page; `bound` shows one action's form as posted (400 when it has errors)."""
     user = request.user
@@ -344,7 +352,7 @@ def _render_staff_detail(request: HttpRequest, kasus: Kasus, *, bound: tuple[str
             item.done_form = forms_by_slug[prefix] if prefix in forms_by_slug else f.TindakLanjutDoneForm(prefix=prefix)
 
     context = {
-        "templat_options": list(templat_service.templat_for(kasus)) if _may(user, DONE_ROLES) else [],
+        "templat_options": _templat_options(kasus, actions, panels),
         "panel_actions": any(ctx.get("actions_template") for _template, ctx in panels),
         "kasus": kasus,
         "antrean": _queue_params(request),
