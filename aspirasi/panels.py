@@ -29,15 +29,17 @@ def staff_context(kasus: Kasus, request: HttpRequest) -> dict | None:
     # As on the case page, only the OPD the case is disposed to answers it.
     own_opd = is_own_opd_case(user, kasus)
     can_answer = own_opd and kasus.status == Status.DITINDAKLANJUTI
+    can_reroute = own_opd and kasus.status in REROUTE_STATUSES
     return {
         "reports": reports,
         "lampiran_list": other_files,
         "hide_identity": selectors.identity_hidden_from(user, kasus),
         "show_contact": sees_reporter_contact(user, kasus),
         "answer_form": AnswerForm(prefix=ANSWER_PREFIX) if can_answer else None,
-        "reroute_form": RerouteForm(prefix=REROUTE_PREFIX) if own_opd and kasus.status in REROUTE_STATUSES else None,
-        # The answer with attachments stands in for the case page's plain answer form.
+        "reroute_form": RerouteForm(prefix=REROUTE_PREFIX) if can_reroute else None,
+        # The answer with attachments stands in for the case page's plain answer form, in its actions area.
         "replaces_actions": {"jawab"} if can_answer else set(),
+        "actions_template": "aspirasi/_staff_actions.html" if can_answer or can_reroute else "",
     }
 
 

@@ -23,6 +23,7 @@ from portal.kasus.selectors import (
     viewer_sees_content,
 )
 from portal.kasus.services import KasusError
+from portal.kasus.templat import chosen
 from portal.ratelimit import client_address
 from portal.wilayah.models import Wilayah
 
@@ -341,12 +342,24 @@ def _staff_action(request, reference, form, action, title, success, call):
     )
 
 
+def _answer_with_templat(request: HttpRequest, reference: str) -> HttpResponse:
+    """Without script, "Pakai templat" shows the answer form again with the template's text in place."""
+    kasus = staff_kasus(request.user, reference)
+    picked = chosen(kasus, request.POST.get("templat", ""))
+    answer_text = picked.body if picked else request.POST.get(f"{ANSWER_PREFIX}-answer", "")
+    form = AnswerForm(prefix=ANSWER_PREFIX, initial={"answer": answer_text})
+    context = {"kasus": kasus, "form": form, "action": "aspirasi:answer", "title": _("Jawab dengan lampiran")}
+    return render(request, "aspirasi/staff_action.html", context)
+
+
 @staff_required(roles.OPD)
 @require_POST
 def answer(request: HttpRequest, reference: str) -> HttpResponse:
     def call(kasus: Kasus, data: dict[str, Any]) -> None:
         services.aspirasi_answer(kasus_id=kasus.pk, actor=request.user, answer=data["answer"], files=data["lampiran"])
 
+    if request.POST.get("pakai_templat"):
+        return _answer_with_templat(request, reference)
     form = AnswerForm(request.POST, request.FILES, prefix=ANSWER_PREFIX)
     return _staff_action(
         request,

@@ -208,6 +208,7 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-retry": {"task": "portal.kasus.tasks.outbox_retry_pending", "schedule": 60.0},
     "beat-heartbeat": {"task": "portal.kasus.tasks.beat_heartbeat", "schedule": 60.0},
     "kasus-sla-sweep": {"task": "portal.kasus.tasks.kasus_sla_sweep", "schedule": crontab(minute="*/15")},
+    "staff-digest": {"task": "portal.kasus.tasks.staff_digest", "schedule": crontab(hour=7, minute=0)},
     "audiensi-expire-pending": {"task": "audiensi.tasks.audiensi_expire_pending", "schedule": crontab(minute="*/10")},
     "audiensi-reminders": {"task": "audiensi.tasks.audiensi_send_reminders", "schedule": crontab(minute=0)},
     "aspirasi-purge-unconfirmed": {

@@ -16,6 +16,8 @@ from audiensi.models import PengaturanAudiensi
 from audiensi.services import link_token
 from portal.ikuti.services import langganan_add
 from portal.kasus import services as kasus_services
+from portal.kasus import staff_tools
+from portal.kasus.models import TemplatJawaban
 from portal.wilayah.models import Kategori
 from sarasehan.selectors import registration_token
 from tests.aspirasi.factories import submit
@@ -78,7 +80,12 @@ def world(django_user_model):
     reg = register(event)
     place = langganan_add(wilayah=routed.kecamatan, email="ikut@example.org")
     kategori = Kategori.objects.order_by("pk").first()
+    templat = TemplatJawaban.objects.create(title="Terima kasih", body="Terima kasih atas laporan Anda.")
+    saved = staff_tools.filter_save(user=users["petugas"], name="Baru", query="status=baru")
     by_name = {
+        "kasus:templat_edit": {"pk": templat.pk},
+        "kasus:templat_delete": {"pk": templat.pk},
+        "kasus:filter_delete": {"pk": saved.pk},
         "kasus:mine_detail": {"reference": routed.reference},
         "kasus:track_detail": {"token": answered.tracking_token},
         "kasus:detail": {"reference": fresh.reference},

@@ -10,7 +10,7 @@ from portal.akun import roles
 from portal.akun.models import User
 from portal.wilayah.models import Kategori, Opd, Wilayah
 
-from .models import Priority, validate_lapor_tracking_id
+from .models import Kabar, Priority, validate_lapor_tracking_id
 
 
 def _text(rows: int = 3) -> forms.Textarea:
@@ -173,3 +173,72 @@ class CommitmentFilterForm(forms.Form):
     opd = forms.ModelChoiceField(
         label=_("OPD"), queryset=Opd.objects.filter(is_active=True), required=False, empty_label=_("Semua OPD")
     )
+
+
+class BulkForm(forms.Form):
+    """One action for the cases ticked on the queue; the OPD or officer it needs is checked here."""
+
+    ACTIONS = [
+        ("verifikasi", _("Verifikasi")),
+        ("disposisi", _("Verifikasi dan disposisikan ke OPD")),
+        ("tugaskan", _("Tugaskan ke petugas")),
+    ]
+
+    kasus = forms.TypedMultipleChoiceField(label=_("Kasus"), coerce=int, choices=())
+    aksi = forms.ChoiceField(label=_("Tindakan untuk kasus terpilih"), choices=ACTIONS)
+    opd = forms.ModelChoiceField(label=_("OPD tujuan"), queryset=Opd.objects.filter(is_active=True), required=False)
+    officer = forms.ModelChoiceField(
+        label=_("Petugas"),
+        queryset=AssignForm.base_fields["officer"].queryset,
+        required=False,
+        empty_label=_("Tidak ada (lepas penugasan)"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any id is accepted here; the service keeps only the cases this officer may open.
+        self.fields["kasus"].error_messages["required"] = _("Pilih setidaknya satu kasus.")
+        self.fields["kasus"].valid_value = lambda value: str(value).isdigit() and len(str(value)) < 12
+
+    def clean(self):
+        data = super().clean()
+        if data.get("aksi") == "disposisi" and not data.get("opd"):
+            self.add_error("opd", _("Pilih OPD tujuan disposisi."))
+        return data
+
+
+class SaveFilterForm(forms.Form):
+    name = forms.CharField(label=_("Nama filter"), max_length=80)
+    query = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
+
+
+class PreferensiForm(forms.Form):
+    kabar = forms.ChoiceField(
+        label=_("Email tentang kasus Anda dan kasus yang Anda ikuti"),
+        choices=Kabar.choices,
+        widget=forms.RadioSelect,
+        help_text=_("Permintaan informasi dan jawaban selalu dikirim."),
+    )
+    digest = forms.BooleanField(
+        label=_("Kumpulkan pemberitahuan rutin (disposisi, keterlambatan) dalam satu email harian"), required=False
+    )
+
+
+class KabarKasusForm(forms.Form):
+    kabar = forms.ChoiceField(
+        label=_("Email tentang kasus ini"),
+        choices=[("", _("Ikuti pilihan di akun saya")), *Kabar.choices],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+
+class TemplatForm(forms.Form):
+    title = forms.CharField(label=_("Judul templat"), max_length=120)
+    kategori = forms.ModelChoiceField(
+        label=_("Kategori"),
+        queryset=Kategori.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("Semua kategori"),
+    )
+    body = forms.CharField(label=_("Isi"), widget=_text(6), max_length=5000)

@@ -234,6 +234,13 @@ class Kasus(models.Model):
         return self.reporter_email
 
 
+class Kabar(models.TextChoices):
+    """Which case emails a resident wants: requests for information and the answer always go."""
+
+    SEMUA = "semua", _("Setiap langkah kasus")
+    PENTING = "penting", _("Hanya jawaban dan permintaan informasi")
+
+
 class Pengikut(models.Model):
     """A person who follows a case and gets its public updates: a user, or a guest's email and language.
 
@@ -257,6 +264,8 @@ class Pengikut(models.Model):
     reported_kasus = models.ForeignKey(
         Kasus, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
+    # Empty: the account's choice (PreferensiNotifikasi), or every step for a guest.
+    kabar = models.CharField(_("email kabar"), max_length=10, choices=Kabar.choices, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -395,6 +404,8 @@ class OutboxEmail(models.Model):
         PENDING = "pending", _("Menunggu")
         SENT = "sent", _("Terkirim")
         FAILED = "failed", _("Gagal")
+        # Held for the recipient's daily digest: never sent on its own (portal.kasus.digest).
+        DIGEST = "digest", _("Menunggu ringkasan harian")
 
     to = models.EmailField()
     subject = models.CharField(max_length=250)
@@ -447,3 +458,57 @@ class KodeAkses(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kasus_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class FilterTersimpan(models.Model):
+    """A staff member's named queue filter: the queue's query string, reopened with one click."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="filter_tersimpan")
+    name = models.CharField(_("nama"), max_length=80)
+    query = models.CharField(_("saringan"), max_length=1000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("filter tersimpan")
+        verbose_name_plural = _("filter tersimpan")
+        ordering = ["name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="filter_tersimpan_user_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PreferensiNotifikasi(models.Model):
+    """An account's email choices: which case updates it wants, and (staff) routine notices as a daily digest."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preferensi_notifikasi"
+    )
+    kabar = models.CharField(_("email kabar kasus"), max_length=10, choices=Kabar.choices, default=Kabar.SEMUA)
+    digest = models.BooleanField(_("ringkasan harian untuk pemberitahuan rutin"), default=False)
+
+    class Meta:
+        verbose_name = _("preferensi notifikasi")
+        verbose_name_plural = _("preferensi notifikasi")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.kabar}"
+
+
+class TemplatJawaban(models.Model):
+    """A reply staff start from when answering or asking the reporter for information; for one kategori or any."""
+
+    kategori = models.ForeignKey(
+        "wilayah.Kategori", verbose_name=_("kategori"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    title = models.CharField(_("judul"), max_length=120)
+    body = models.TextField(_("isi"), max_length=5000)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("templat jawaban")
+        verbose_name_plural = _("templat jawaban")
+        ordering = ["title", "pk"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -62,12 +62,14 @@ def outbox_enqueue(
     kasus: Kasus | None = None,
     attachments: list[Attachment] | None = None,
     headers: dict[str, str] | None = None,
+    hold: bool = False,
 ) -> OutboxEmail | None:
     """Render `email/<template>{_subject.txt,.txt,.html}` in the recipient's language and store it.
 
     Must be called inside the transaction that makes the change; the send is
     queued only when that transaction commits. A case update sent to a follower (`is_follower` in the
-    context, as notify_followers sets it) carries a one-click unsubscribe from that case.
+    context, as notify_followers sets it) carries a one-click unsubscribe from that case. A `hold` email waits
+    for the recipient's daily digest and is never sent on its own.
     """
     if not to:
         return None
@@ -92,8 +94,10 @@ def outbox_enqueue(
         kasus=kasus,
         attachments=[a.as_json() for a in attachments or []],
         headers=headers,
+        state=OutboxEmail.State.DIGEST if hold else OutboxEmail.State.PENDING,
     )
-    transaction.on_commit(lambda: outbox_dispatch(row.pk))
+    if not hold:
+        transaction.on_commit(lambda: outbox_dispatch(row.pk))
     return row
 
 

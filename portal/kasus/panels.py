@@ -5,7 +5,8 @@ public tracking page and the resident's case page include every panel
 registered for them, with the case and the request in the context.
 A staff panel that offers its own form for a generic case action (say, an
 answer with attachments) returns `replaces_actions={"jawab"}` in its context and
-the page leaves out the generic form.
+the page leaves out the generic form. A panel whose context names an `actions_template` has that template
+rendered (with the panel's context) in the page's actions area, where staff look for what to do next.
 """
 
 from collections.abc import Callable

@@ -5,8 +5,10 @@ Kept apart from services.py (being split into a package) so the two can merge wi
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
@@ -16,7 +18,7 @@ from portal.akun import roles as r
 
 from . import selectors, services
 from .filters import KasusFilter
-from .models import Kasus, Riwayat, late_q
+from .models import FilterTersimpan, Kasus, Riwayat, Status, late_q
 
 if TYPE_CHECKING:
     from portal.akun.models import User
@@ -107,3 +109,81 @@ def next_in_queue(user: User, kasus: Kasus, params: QueryDict) -> Kasus | None:
     if Kasus.objects.filter(late_q(), pk=kasus.pk).exists():
         return overdue.filter(older).first() or rest.first()
     return rest.filter(older).first()
+
+
+# Bulk actions from the queue: each case goes through its own service call (and timeline entry), one at a time,
+# so a refusal on one case leaves the others done. The cap keeps one request short.
+BULK_LIMIT = 100
+BULK_VERIFY, BULK_DISPOSE, BULK_ASSIGN = "verifikasi", "disposisi", "tugaskan"
+
+
+@dataclass
+class BulkResult:
+    done: list[str] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)
+
+
+def bulk_apply(
+    *, user: User, kasus_ids: list[int], action: str, opd: Opd | None = None, officer: User | None = None
+) -> BulkResult:
+    """Apply one staff action to each chosen case the user may open; report which succeeded and why others did not.
+
+    "disposisi" verifies a still-new case first (the one-step verify and dispose), so a page of new cases is
+    routed with one submit.
+    """
+    result = BulkResult()
+    cases = selectors.staff_cases(user).filter(pk__in=kasus_ids[:BULK_LIMIT]).order_by("pk")
+    for kasus in cases:
+        try:
+            if action == BULK_VERIFY:
+                services.kasus_verify(kasus_id=kasus.pk, actor=user)
+            elif action == BULK_DISPOSE and opd is not None:
+                if kasus.status == Status.BARU:
+                    kasus_verify_and_dispose(kasus_id=kasus.pk, actor=user, opd=opd)
+                else:
+                    services.kasus_dispose(kasus_id=kasus.pk, actor=user, opd=opd)
+            elif action == BULK_ASSIGN:
+                kasus_assign(kasus_id=kasus.pk, actor=user, officer=officer)
+            else:
+                raise ValueError(action)
+        except services.KasusError as exc:
+            result.refused.append((kasus.reference, str(exc)))
+        else:
+            result.done.append(kasus.reference)
+    return result
+
+
+# A short list stays useful on the queue page, and bounds what one account can store.
+SAVED_FILTER_LIMIT = 20
+
+
+def _clean_query(query: str) -> str:
+    """The filter part of a queue query string: no page number, and only what fits the field."""
+    params = QueryDict(query, mutable=True)
+    params.pop("page", None)
+    return params.urlencode()[:1000]
+
+
+@transaction.atomic
+def filter_save(*, user: User, name: str, query: str) -> FilterTersimpan:
+    """Save (or overwrite, by name) the user's current queue filter."""
+    name = name.strip()[:80]
+    # The user's row is the lock: two saves at once cannot both pass the limit.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    existing = FilterTersimpan.objects.filter(user=user)
+    if not existing.filter(name=name).exists() and existing.count() >= SAVED_FILTER_LIMIT:
+        raise services.KasusError(_("Anda sudah menyimpan %(n)d filter. Hapus satu dulu.") % {"n": SAVED_FILTER_LIMIT})
+    saved, _created = FilterTersimpan.objects.update_or_create(
+        user=user, name=name, defaults={"query": _clean_query(query)}
+    )
+    return saved
+
+
+def saved_filters(user: User) -> QuerySet[FilterTersimpan]:
+    return FilterTersimpan.objects.filter(user=user)
+
+
+def filter_delete(*, user: User, pk: int) -> bool:
+    """Delete one of the user's saved filters; False when it was not theirs or already gone."""
+    deleted, _rows = FilterTersimpan.objects.filter(user=user, pk=pk).delete()
+    return bool(deleted)

@@ -41,3 +41,11 @@ def kasus_sla_sweep() -> dict:
 def kasus_retention_pseudonymise() -> int:
     """Pseudonymise reporters of cases closed longer than the consent text's retention period. Idempotent."""
     return services.kasus_retention_sweep()
+
+
+@shared_task(ignore_result=True)
+def staff_digest() -> int:
+    """Run by beat once a day: one email per staff address with the routine notices held for it."""
+    from .digest import staff_digest_send
+
+    return staff_digest_send()

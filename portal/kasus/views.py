@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -26,9 +26,10 @@ from portal.akun.access import staff_required
 
 from . import forms as f
 from . import selectors, services, staff_tools
+from . import templat as templat_service
 from .filters import KasusFilter
 from .kinds import kind_label
-from .models import Kasus, Riwayat, Status, TindakLanjut
+from .models import Kasus, Riwayat, Status, TemplatJawaban, TindakLanjut
 from .panels import panels_for
 
 Visibility = Riwayat.Visibility
@@ -305,7 +306,16 @@ def _may_complete(user, item: TindakLanjut) -> bool:
     return not selectors.is_opd_only(user) or item.opd_id == user.opd_id
 
 
+def _templat_options(kasus: Kasus, actions: list[dict], panels: list[tuple[str, dict]]) -> list:
+    """Reply templates, read only when the page shows a form they can fill."""
+    fills = any(a["form"] is not None and a["action"].slug in templat_service.TARGETS for a in actions)
+    if fills or any(ctx.get("answer_form") for _template, ctx in panels):
+        return list(templat_service.templat_for(kasus))
+    return []
+
+
 def _render_staff_detail(request: HttpRequest, kasus: Kasus, *, bound: tuple[str, f.ActionForm] | None = None):
+    """The staff case page; `bound` shows one action's form as posted (400 when it has errors)."""
     user = request.user
     show_identity = selectors.sees_reporter_identity(user, kasus)
     if show_identity:
@@ -344,6 +354,8 @@ def _render_staff_detail(request: HttpRequest, kasus: Kasus, *, bound: tuple[str
             item.done_form = forms_by_slug[prefix] if prefix in forms_by_slug else f.TindakLanjutDoneForm(prefix=prefix)
 
     context = {
+        "templat_options": _templat_options(kasus, actions, panels),
+        "panel_actions": any(ctx.get("actions_template") for _template, ctx in panels),
         "kasus": kasus,
         "antrean": _queue_params(request),
         "entries": entries,
@@ -354,7 +366,7 @@ def _render_staff_detail(request: HttpRequest, kasus: Kasus, *, bound: tuple[str
         "panels": panels,
         "failed_emails": selectors.failed_emails(kasus),
     }
-    return render(request, "kasus/staff_detail.html", context, status=400 if bound else 200)
+    return render(request, "kasus/staff_detail.html", context, status=400 if bound and bound[1].errors else 200)
 
 
 def _claim(request: HttpRequest, form: f.ActionForm) -> str | None:
@@ -423,8 +435,96 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
         "filter_cache_key": filter_cache_key,
         "antrean": antrean.urlencode(),
         "sort": key,
+        "bulk_form": f.BulkForm(auto_id="massal-%s"),
+        "saved_filters": staff_tools.saved_filters(user),
     }
     return render(request, "kasus/staff_queue.html", context)
+
+
+@require_POST
+@staff_required()
+def staff_filter_save(request: HttpRequest) -> HttpResponse:
+    """Save the queue's current filter under a name the officer chooses."""
+    form = f.SaveFilterForm(request.POST)
+    query = (request.POST.get("query") or "")[:2000]
+    back = f"{reverse('kasus:queue')}?{query}" if query else reverse("kasus:queue")
+    if not form.is_valid():
+        messages.error(request, _("Beri nama filter ini, paling banyak 80 karakter."))
+        return redirect(back)
+    try:
+        saved = staff_tools.filter_save(user=request.user, name=form.cleaned_data["name"], query=query)
+    except services.KasusError as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    messages.success(request, _("Filter “%(name)s” telah disimpan.") % {"name": saved.name})
+    return redirect(back)
+
+
+@require_POST
+@staff_required()
+def staff_filter_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    if staff_tools.filter_delete(user=request.user, pk=pk):
+        messages.success(request, _("Filter telah dihapus."))
+    return redirect("kasus:queue")
+
+
+@staff_required(r.PETUGAS, r.OPD)
+@require_http_methods(["GET", "HEAD", "POST"])
+def staff_templat(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Reply templates: the list, and a form to add one (or to change the one named by pk)."""
+    templat = get_object_or_404(TemplatJawaban, pk=pk) if pk is not None else None
+    initial = {"title": templat.title, "kategori": templat.kategori_id, "body": templat.body} if templat else None
+    form = f.TemplatForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            templat_service.templat_save(
+                actor=request.user, title=data["title"], body=data["body"], kategori=data["kategori"], templat=templat
+            )
+            messages.success(request, _("Templat jawaban telah disimpan."))
+            return redirect("kasus:templat")
+        status = 400
+    else:
+        status = 200
+    context = {"form": form, "templat": templat, "items": TemplatJawaban.objects.select_related("kategori")}
+    return render(request, "kasus/staff_templat.html", context, status=status)
+
+
+@require_POST
+@staff_required(r.PETUGAS, r.OPD)
+def staff_templat_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    templat_service.templat_delete(actor=request.user, templat=get_object_or_404(TemplatJawaban, pk=pk))
+    messages.success(request, _("Templat jawaban telah dihapus."))
+    return redirect("kasus:templat")
+
+
+@require_POST
+@staff_required(r.PETUGAS)
+def staff_bulk(request: HttpRequest) -> HttpResponse:
+    """The queue's bulk action: each ticked case through its own service call, then one summary message."""
+    antrean = _queue_params(request)
+    back = f"{reverse('kasus:queue')}?{antrean}" if antrean else reverse("kasus:queue")
+    form = f.BulkForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    data = form.cleaned_data
+    result = staff_tools.bulk_apply(
+        user=request.user, kasus_ids=data["kasus"], action=data["aksi"], opd=data["opd"], officer=data["officer"]
+    )
+    if result.done:
+        messages.success(
+            request,
+            ngettext("%(count)d kasus berhasil: %(refs)s.", "%(count)d kasus berhasil: %(refs)s.", len(result.done))
+            % {"count": len(result.done), "refs": ", ".join(result.done)},
+        )
+    for reference, reason in result.refused:
+        messages.error(request, _("%(ref)s tidak diproses: %(reason)s") % {"ref": reference, "reason": reason})
+    if not result.done and not result.refused:
+        messages.error(request, _("Tidak ada kasus terpilih yang dapat Anda proses."))
+    return redirect(back)
 
 
 @staff_required()
@@ -471,6 +571,16 @@ def _csv_safe(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
+def _with_templat(request: HttpRequest, kasus: Kasus, action: Action) -> f.ActionForm:
+    """The posted form again with the chosen reply template's text in its field ("Pakai templat" without script)."""
+    chosen = templat_service.chosen(kasus, request.POST.get("templat", ""))
+    if chosen is None:
+        return action.form(prefix=action.slug, initial=_initial(action.slug, kasus), choices=_Choices().for_forms())
+    data = request.POST.copy()
+    data[f"{action.slug}-{templat_service.TARGETS[action.slug]}"] = chosen.body
+    return action.form(data, prefix=action.slug, choices=_Choices().for_forms())
+
+
 @require_POST
 @staff_required()
 def staff_action(request: HttpRequest, reference: str, slug: str) -> HttpResponse:
@@ -480,6 +590,8 @@ def staff_action(request: HttpRequest, reference: str, slug: str) -> HttpRespons
     kasus = selectors.staff_kasus(request.user, reference)
     if not _may(request.user, action.roles):
         raise PermissionDenied
+    if request.POST.get("pakai_templat") and slug in templat_service.TARGETS:
+        return _render_staff_detail(request, kasus, bound=(slug, _with_templat(request, kasus, action)))
     form = action.form(request.POST, prefix=slug, choices=_Choices().for_forms())
     if form.is_valid() and slug == "gabung":
         target = selectors.find_merge_target(form.cleaned_data["into_reference"])
@@ -560,6 +672,40 @@ def _public_context(
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    """The account's email choices: every case step or only the essentials; staff may take a daily digest."""
+    current = services.preferensi_of(request.user)
+    form = f.PreferensiForm(request.POST or None, initial={"kabar": current.kabar, "digest": current.digest})
+    is_staff = bool(r.user_roles(request.user) & set(r.STAFF_ROLES))
+    if not is_staff:
+        del form.fields["digest"]
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "kasus/preferences.html", {"form": form}, status=400)
+        digest = form.cleaned_data.get("digest", False) if is_staff else current.digest
+        services.preferensi_set(user=request.user, kabar=form.cleaned_data["kabar"], digest=digest)
+        messages.success(request, _("Pilihan email Anda telah disimpan."))
+        return redirect("kasus:preferences")
+    return render(request, "kasus/preferences.html", {"form": form})
+
+
+@require_POST
+@login_required
+def my_case_kabar(request: HttpRequest, reference: str) -> HttpResponse:
+    """Per-case choice of emails, for a signed-in resident following the case."""
+    kasus = selectors.resident_kasus(request.user, reference)
+    form = f.KabarKasusForm(request.POST)
+    if form.is_valid() and services.pengikut_set_kabar(
+        kasus=kasus, user=request.user, kabar=form.cleaned_data["kabar"]
+    ):
+        messages.success(request, _("Pilihan email untuk kasus ini telah disimpan."))
+    else:
+        messages.error(request, _("Pilihan email tidak dapat disimpan untuk kasus ini."))
+    return redirect("kasus:mine_detail", kasus.reference)
+
+
+@login_required
 def my_cases(request: HttpRequest) -> HttpResponse:
     # An audiensi's or sarasehan's own status says more than the case's (e.g. "Dikonfirmasi" with its time).
     cases = (
@@ -579,6 +725,8 @@ def my_case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     # A reporter of a case merged into this one follows it: its public timeline, not the reporter's own entries.
     as_reporter = kasus.reporter_id == request.user.pk
     context = _public_context(request, kasus, as_reporter=as_reporter, show_content=True, survivor_url=survivor_url)
+    row = kasus.pengikut.filter(user=request.user).first()
+    context["kabar_form"] = f.KabarKasusForm(initial={"kabar": row.kabar}) if row else None
     return render(request, "kasus/mine_detail.html", context)
 
 

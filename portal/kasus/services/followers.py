@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..models import (
+    Kabar,
     Kasus,
     Pengikut,
+    PreferensiNotifikasi,
 )
 
 if TYPE_CHECKING:
@@ -59,3 +61,27 @@ def pengikut_add(
         reported_kasus=reported_kasus,
     )
     return row
+
+
+def pengikut_set_kabar(*, kasus: Kasus, user: User, kabar: str) -> Pengikut | None:
+    """Record which emails this user wants from this case ("" = the account's choice); None if not following."""
+    row = Pengikut.objects.filter(kasus=kasus, user=user).first()
+    if row is None or kabar not in ("", *Kabar.values):
+        return None
+    if row.kabar != kabar:
+        row.kabar = kabar
+        row.save(update_fields=["kabar"])
+    return row
+
+
+def preferensi_set(*, user: User, kabar: str, digest: bool) -> PreferensiNotifikasi:
+    """Save the account's email choices; the digest applies to staff notices only."""
+    pref, _created = PreferensiNotifikasi.objects.update_or_create(
+        user=user, defaults={"kabar": kabar, "digest": digest}
+    )
+    return pref
+
+
+def preferensi_of(user: User) -> PreferensiNotifikasi:
+    """The account's choices, or the defaults (every step, no digest) when it never chose."""
+    return PreferensiNotifikasi.objects.filter(user=user).first() or PreferensiNotifikasi(user=user)

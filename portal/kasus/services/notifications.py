@@ -14,7 +14,10 @@ from portal.akun import roles
 from portal.wilayah.models import Opd
 
 from ..models import (
+    Kabar,
     Kasus,
+    Pengikut,
+    PreferensiNotifikasi,
     Riwayat,
 )
 from ..outbox import Attachment, outbox_enqueue
@@ -50,6 +53,30 @@ class OpdSafeKasus:
         return getattr(self._kasus, name)
 
 
+# Emails a resident always gets, whatever they chose: what they must act on, and the answer itself.
+ESSENTIAL_TEMPLATES = frozenset({"kasus_info_requested", "kasus_answered", "kasus_opened", "kasus_kode_akses"})
+# Staff notices that a digest-minded officer gets once a day instead of one by one.
+ROUTINE_STAFF_TEMPLATES = frozenset({"kasus_disposed", "kasus_overdue"})
+
+
+def _account_kabar(user_ids: set[int]) -> dict[int, str]:
+    return dict(PreferensiNotifikasi.objects.filter(user_id__in=user_ids).values_list("user_id", "kabar"))
+
+
+def _reporter_row(kasus: Kasus, rows: list[Pengikut]) -> Pengikut | None:
+    email = kasus.contact_email().lower()
+    for row in rows:
+        if (kasus.reporter_id and row.user_id == kasus.reporter_id) or (not row.user_id and row.email == email):
+            return row
+    return None
+
+
+def wants_every_step(kasus: Kasus, row: Pengikut | None, user_id: int | None, accounts: dict[int, str]) -> bool:
+    """The case's own choice first, then the account's, else every step."""
+    chosen = (row.kabar if row is not None else "") or (accounts.get(user_id, "") if user_id else "")
+    return chosen != Kabar.PENTING
+
+
 def tracking_url(kasus: Kasus) -> str:
     return settings.SITE_URL + reverse("kasus:track_detail", args=[kasus.tracking_token])
 
@@ -61,6 +88,11 @@ def notify_reporter(
     to = kasus.contact_email()
     if not to:
         return
+    if template not in ESSENTIAL_TEMPLATES:
+        rows = list(kasus.pengikut.all())
+        accounts = _account_kabar({kasus.reporter_id} if kasus.reporter_id else set())
+        if not wants_every_step(kasus, _reporter_row(kasus, rows), kasus.reporter_id, accounts):
+            return
     language = kasus.reporter.language if kasus.reporter_id else kasus.reporter_language
     outbox_enqueue(
         to=to,
@@ -80,16 +112,20 @@ class Recipient:
     # (which links here), never this case's own link: that link lets its holder act as the reporter.
     is_follower: bool
     track_url: str = ""
+    every_step: bool = True
 
 
 def follower_recipients(kasus: Kasus) -> list[Recipient]:
     """Everyone who gets this case's public updates, each address once: its reporter first, then its followers."""
     recipients: dict[str, Recipient] = {}
+    rows = list(kasus.pengikut.select_related("user", "reported_kasus"))
+    accounts = _account_kabar({row.user_id for row in rows if row.user_id} | {kasus.reporter_id} - {None})
     reporter_email = kasus.contact_email().lower()
     if reporter_email:
         language = kasus.reporter.language if kasus.reporter_id else kasus.reporter_language
-        recipients[reporter_email] = Recipient(reporter_email, language, is_follower=False)
-    for row in kasus.pengikut.select_related("user", "reported_kasus"):
+        every = wants_every_step(kasus, _reporter_row(kasus, rows), kasus.reporter_id, accounts)
+        recipients[reporter_email] = Recipient(reporter_email, language, is_follower=False, every_step=every)
+    for row in rows:
         if row.user_id and not row.user.is_active:
             continue
         email = (row.user.email if row.user_id else row.email).lower()
@@ -97,15 +133,22 @@ def follower_recipients(kasus: Kasus) -> list[Recipient]:
             continue
         language = row.user.language if row.user_id else row.language
         url = tracking_url(row.reported_kasus) if row.reported_kasus is not None else ""
-        recipients[email] = Recipient(email, language, is_follower=True, track_url=url)
+        every = wants_every_step(kasus, row, row.user_id, accounts)
+        recipients[email] = Recipient(email, language, is_follower=True, track_url=url, every_step=every)
     return list(recipients.values())
 
 
 def notify_followers(
     kasus: Kasus, *, template: str, context: dict | None = None, attachments: list[Attachment] | None = None
 ) -> None:
-    """Email a public update to every follower of the case, each once and in their own language."""
+    """Email a public update to every follower of the case, each once and in their own language.
+
+    Those who chose only the essentials get the answer and requests for information, not every step.
+    """
+    essential = template in ESSENTIAL_TEMPLATES
     for recipient in follower_recipients(kasus):
+        if not (essential or recipient.every_step):
+            continue
         outbox_enqueue(
             to=recipient.email,
             template=template,
@@ -132,8 +175,15 @@ def _opd_recipients(opd: Opd) -> dict[str, str]:
 def _notify_staff(kasus: Kasus, recipients: dict[str, str], *, template: str, context: dict) -> None:
     """Email staff; templates never see the reporter's identity, anonymous case or not."""
     safe = {"kasus": OpdSafeKasus(kasus), **context}
+    digest = _digest_addresses(recipients) if template in ROUTINE_STAFF_TEMPLATES else set()
     for to in sorted(recipients):
-        outbox_enqueue(to=to, template=template, context=safe, language=recipients[to], kasus=kasus)
+        outbox_enqueue(to=to, template=template, context=safe, language=recipients[to], kasus=kasus, hold=to in digest)
+
+
+def _digest_addresses(recipients: dict[str, str]) -> set[str]:
+    """The staff addresses whose accounts take routine notices as one daily digest."""
+    users = PreferensiNotifikasi.objects.filter(digest=True, user__is_active=True, user__email__in=list(recipients))
+    return {email.lower() for email in users.values_list("user__email", flat=True)}
 
 
 def staff_actor(entry: Riwayat) -> Promise:
