@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -130,7 +130,7 @@ def public_cases() -> QuerySet[Kasus]:
     )
 
 
-def recent_public_cases(limit: int = 20) -> list[dict]:
+def recent_public_cases(limit: int = 20) -> list[dict[str, Any]]:
     """No personal data: no reporter, no description, no desa, no address — title and classification only."""
     rows = list(
         public_cases()
@@ -168,7 +168,7 @@ def _month_bounds(today: dt.date) -> tuple[dt.datetime, dt.datetime]:
     )
 
 
-def monthly_stats(today: dt.date | None = None) -> dict:
+def monthly_stats(today: dt.date | None = None) -> dict[str, Any]:
     """This month's counts per kategori, kecamatan and OPD, and the share answered within the deadline.
 
     "Within the deadline" means the OPD's answer came no more than SLA followup_days working days after the
@@ -183,7 +183,7 @@ def monthly_stats(today: dt.date | None = None) -> dict:
     return stats
 
 
-def _compute_monthly_stats(today: dt.date) -> dict:
+def _compute_monthly_stats(today: dt.date) -> dict[str, Any]:
     start, end = _month_bounds(today)
     month = (
         Kasus.objects.confirmed()
@@ -237,11 +237,11 @@ def _count_on_time(pairs: list[tuple[dt.datetime | None, dt.datetime]], days: in
     return on_time
 
 
-def desa_by_kode() -> dict[str, dict]:
+def desa_by_kode() -> dict[str, dict[str, Any]]:
     """Each desa/kelurahan's id, name and kecamatan by its Kemendagri code (the pin's desa): cached an hour."""
     return cache.get_or_set("aspirasi:desa_by_kode", _desa_by_kode, 3600)
 
 
-def _desa_by_kode() -> dict[str, dict]:
+def _desa_by_kode() -> dict[str, dict[str, Any]]:
     rows = Wilayah.objects.filter(tingkat__in=["desa", "kelurahan"]).values("kode", "pk", "nama", "parent_id")
     return {row.pop("kode"): row for row in rows}

@@ -142,7 +142,7 @@ HELD_STATUSES = (Status.MENUNGGU, Status.DIUSULKAN, Status.DIKONFIRMASI, Status.
 OPEN_STATUSES = (Status.MENUNGGU, Status.DIUSULKAN, Status.DIKONFIRMASI)
 
 
-class AudiensiQuerySet(models.QuerySet):
+class AudiensiQuerySet(models.QuerySet["Audiensi"]):
     def held(self):
         return self.filter(status__in=HELD_STATUSES)
 

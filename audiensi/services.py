@@ -14,7 +14,7 @@ check sees what no other writer can change before the commit.
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -79,7 +79,8 @@ def _when(value: dt.datetime) -> str:
 
 def _text(render: Callable[[], str]) -> Promise:
     """Text rendered when shown, in the language active then: the outbox renders it in each recipient's language."""
-    return lazy(render, str)()
+    # The stubs type a lazy() proxy as its result class; at run time it is a Promise.
+    return cast(Promise, lazy(render, str)())
 
 
 # Signed links -------------------------------------------------------------------------------
@@ -294,7 +295,7 @@ def _require_other_slot(audiensi: Audiensi, start: dt.datetime) -> None:
 def _log(
     audiensi: Audiensi,
     kind: str,
-    params: dict | None = None,
+    params: dict[str, Any] | None = None,
     *,
     actor: User | None,
     message: str = "",
@@ -316,7 +317,7 @@ def _log(
     return riwayat_text_lazy(entry)
 
 
-def _pejabat(pejabat: Pejabat) -> dict:
+def _pejabat(pejabat: Pejabat) -> dict[str, Any]:
     return ref("pejabat", pejabat.pk, pejabat.jabatan)
 
 

@@ -19,7 +19,7 @@ def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
 
 
-class SarasehanQuerySet(models.QuerySet):
+class SarasehanQuerySet(models.QuerySet["Sarasehan"]):
     def published(self):
         return self.filter(status=Sarasehan.Status.TERBIT)
 

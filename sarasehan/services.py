@@ -398,7 +398,7 @@ def sarasehan_cancel(*, sarasehan_id: int, actor: User | None, reason: str) -> S
 # Registrations
 
 
-def _email(reg: PendaftaranSarasehan, template: str, context: dict | None = None, attachments=None) -> None:
+def _email(reg: PendaftaranSarasehan, template: str, context: dict[str, Any] | None = None, attachments=None) -> None:
     if not reg.email:
         return
     outbox_enqueue(

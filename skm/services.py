@@ -2,6 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
@@ -114,7 +115,7 @@ def skm_send_invitations(*, now: dt.datetime | None = None) -> int:
     return sent
 
 
-def skm_submit(*, undangan_id: int, answers: dict, now: dt.datetime | None = None) -> ResponsSurvei:
+def skm_submit(*, undangan_id: int, answers: dict[str, Any], now: dt.datetime | None = None) -> ResponsSurvei:
     """Store the answers of one invitation, once: the invitation row is locked and marked used."""
     now = now or timezone.now()
     with transaction.atomic():

@@ -1,6 +1,7 @@
 """Writes for following: every follow needs a confirmed address; guests confirm by a signed link first."""
 
 import datetime as dt
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -84,7 +85,7 @@ def kasus_follow(*, kasus: Kasus, user: User) -> Pengikut | None:
         return pengikut_add(kasus=locked, user=user, language=user.language)
 
 
-def follow_request_by_email(*, email: str, language: str, target: dict) -> None:
+def follow_request_by_email(*, email: str, language: str, target: dict[str, Any]) -> None:
     """Email a guest a link that confirms the follow; nothing else is ever sent before it is opened.
 
     `target` is {"kasus": id} or {"wilayah": id, "kategori": id|None, "frekuensi": ...}.
@@ -140,7 +141,7 @@ def _site_url(name: str, *args) -> str:
     return settings.SITE_URL.rstrip("/") + reverse(name, args=args)
 
 
-def _describe(target: dict) -> str:
+def _describe(target: dict[str, Any]) -> str:
     if "kasus" in target:
         kasus = Kasus.objects.filter(pk=target["kasus"]).only("reference", "title").first()
         return f"{kasus.reference} {kasus.title}" if kasus else ""

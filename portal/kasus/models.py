@@ -75,7 +75,7 @@ class Priority(models.TextChoices):
     DARURAT = "darurat", _("Darurat")
 
 
-class KasusQuerySet(models.QuerySet):
+class KasusQuerySet(models.QuerySet["Kasus"]):
     def confirmed(self):
         return self.filter(confirmed_at__isnull=False)
 

@@ -265,7 +265,7 @@ def kasus_for_tracking(reference: str) -> Kasus | None:
 CHOICES_TTL = 5 * 60
 
 
-def _cached_choices(name: str, build: Callable[[], list]) -> list:
+def _cached_choices(name: str, build: Callable[[], list]) -> list[Any]:
     key = f"kasus:choices:{name}:{get_language()}"
     choices = cache.get(key)
     if choices is None:
