@@ -13,7 +13,7 @@ check sees what no other writer can change before the commit.
 """
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, cast
 
 from allauth.account.models import EmailAddress
@@ -93,7 +93,8 @@ def link_token(audiensi: Audiensi, action: str) -> str:
 
 
 def link_url(audiensi: Audiensi, action: str) -> str:
-    return settings.SITE_URL + reverse("audiensi:link", args=[link_token(audiensi, action)])
+    site_url: str = settings.SITE_URL
+    return site_url + reverse("audiensi:link", args=[link_token(audiensi, action)])
 
 
 def link_read(token: str) -> tuple[int, str]:
@@ -301,7 +302,7 @@ def _log(
     message: str = "",
     by_reporter: bool = False,
     visibility: str = PELAPOR,
-    data=None,
+    data: dict[str, Any] | None = None,
 ) -> Promise:
     """Write the entry; returns its text rendered when shown, for the emails that quote it."""
     entry = kasus_log(
@@ -321,7 +322,14 @@ def _pejabat(pejabat: Pejabat) -> dict[str, Any]:
     return ref("pejabat", pejabat.pk, pejabat.jabatan)
 
 
-def _notify(audiensi: Audiensi, template: str, *, message: str | Promise = "", attachments=None, links=()) -> None:
+def _notify(
+    audiensi: Audiensi,
+    template: str,
+    *,
+    message: str | Promise = "",
+    attachments: list[Attachment] | None = None,
+    links: Iterable[str] = (),
+) -> None:
     """Email the pemohon. After a merge the case may be another resident's: then no tracking link, no identity."""
     kasus, pemohon = audiensi.kasus, audiensi.pemohon
     context = {
@@ -355,7 +363,8 @@ def _notify_confirmed(audiensi: Audiensi, message: str | Promise) -> None:
 
 
 def email_verified(user: User) -> bool:
-    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+    verified: bool = EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+    return verified
 
 
 @transaction.atomic
