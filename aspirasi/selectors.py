@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -44,7 +44,7 @@ def reporter_sees_content(kasus: Kasus, request: HttpRequest) -> bool:
 
 def survivor_of(kasus: Kasus) -> Kasus:
     """The case a merged case lives on in (its files, reports and timeline continue there)."""
-    return kasus.merged_into if kasus.merged_into_id else kasus
+    return kasus.merged_into if kasus.merged_into is not None else kasus
 
 
 def reported_case_ids(kasus: Kasus, request: HttpRequest) -> set[int]:
@@ -108,9 +108,13 @@ def kasus_reports(kasus: Kasus, user: User | AnonymousUser) -> tuple[list[Report
     if not reports:
         return [], []
     by_origin = {r.origin.pk: r for r in reports}
-    loose = []
+    loose: list[Lampiran] = []
     for item in Lampiran.objects.filter(kasus=kasus).order_by("created_at", "id"):
-        report = by_origin.get(item.origin_kasus_id) if item.role != Lampiran.Role.ANSWER else None
+        report = (
+            by_origin.get(item.origin_kasus_id)
+            if item.origin_kasus_id is not None and item.role != Lampiran.Role.ANSWER
+            else None
+        )
         (report.files if report is not None else loose).append(item)
     return reports, loose
 
@@ -132,8 +136,10 @@ def public_cases() -> QuerySet[Kasus]:
 
 def recent_public_cases(limit: int = 20) -> list[dict[str, Any]]:
     """No personal data: no reporter, no description, no desa, no address — title and classification only."""
-    rows = list(
-        public_cases()
+    # Plain dicts, not the typed rows of values(): keys are added and removed below.
+    rows: list[dict[str, Any]] = [
+        dict(row)
+        for row in public_cases()
         .order_by("-confirmed_at")
         .values(
             "reference",
@@ -149,7 +155,7 @@ def recent_public_cases(limit: int = 20) -> list[dict[str, Any]]:
             "answered_at",
             "lapor_tracking_id",
         )[:limit]
-    )
+    ]
     for row in rows:
         row["status_label"] = Status(row["status"]).label
         # Reference data in the reader's language, under the keys the page and the CSV read.
@@ -176,7 +182,7 @@ def monthly_stats(today: dt.date | None = None) -> dict[str, Any]:
     """
     today = today or timezone.localdate()
     key = f"aspirasi:stats:{today:%Y-%m-%d}:{settings.LANGUAGE_CODE}"
-    stats = cache.get(key)
+    stats: dict[str, Any] | None = cache.get(key)
     if stats is None:
         stats = _compute_monthly_stats(today)
         cache.set(key, stats, 300)
@@ -200,11 +206,15 @@ def _compute_monthly_stats(today: dt.date) -> dict[str, Any]:
         .order_by("-created_at")
         .values("created_at")[:1]
     )
-    answered = list(
-        Kasus.objects.filter(answered_at__gte=start, answered_at__lt=end)
-        .filter(Exists(Aspirasi.objects.filter(kasus=OuterRef("pk"))))
-        .annotate(disposed_at=Subquery(last_disposed))
-        .values_list("disposed_at", "answered_at")
+    # answered_at is set on every row: the filter above asks for it.
+    answered = cast(
+        list[tuple[dt.datetime | None, dt.datetime]],
+        list(
+            Kasus.objects.filter(answered_at__gte=start, answered_at__lt=end)
+            .filter(Exists(Aspirasi.objects.filter(kasus=OuterRef("pk"))))
+            .annotate(disposed_at=Subquery(last_disposed))
+            .values_list("disposed_at", "answered_at")
+        ),
     )
     on_time = _count_on_time(answered, settings.PORTAL_SLA["followup_days"])
     return {
@@ -239,9 +249,13 @@ def _count_on_time(pairs: list[tuple[dt.datetime | None, dt.datetime]], days: in
 
 def desa_by_kode() -> dict[str, dict[str, Any]]:
     """Each desa/kelurahan's id, name and kecamatan by its Kemendagri code (the pin's desa): cached an hour."""
-    return cache.get_or_set("aspirasi:desa_by_kode", _desa_by_kode, 3600)
+    desa = cast(dict[str, dict[str, Any]], cache.get_or_set("aspirasi:desa_by_kode", _desa_by_kode, 3600))
+    return desa
 
 
 def _desa_by_kode() -> dict[str, dict[str, Any]]:
-    rows = Wilayah.objects.filter(tingkat__in=["desa", "kelurahan"]).values("kode", "pk", "nama", "parent_id")
+    rows: list[dict[str, Any]] = [
+        dict(row)
+        for row in Wilayah.objects.filter(tingkat__in=["desa", "kelurahan"]).values("kode", "pk", "nama", "parent_id")
+    ]
     return {row.pop("kode"): row for row in rows}

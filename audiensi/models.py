@@ -1,3 +1,4 @@
+import datetime as dt
 import secrets
 
 from django.conf import settings
@@ -143,10 +144,10 @@ OPEN_STATUSES = (Status.MENUNGGU, Status.DIUSULKAN, Status.DIKONFIRMASI)
 
 
 class AudiensiQuerySet(models.QuerySet["Audiensi"]):
-    def held(self):
+    def held(self) -> "AudiensiQuerySet":
         return self.filter(status__in=HELD_STATUSES)
 
-    def overlapping(self, start, end):
+    def overlapping(self, start: dt.datetime, end: dt.datetime) -> "AudiensiQuerySet":
         return self.filter(start_at__lt=end, end_at__gt=start)
 
 

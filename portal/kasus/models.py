@@ -76,13 +76,13 @@ class Priority(models.TextChoices):
 
 
 class KasusQuerySet(models.QuerySet["Kasus"]):
-    def confirmed(self):
+    def confirmed(self) -> "KasusQuerySet":
         return self.filter(confirmed_at__isnull=False)
 
-    def open(self):
+    def open(self) -> "KasusQuerySet":
         return self.filter(status__in=OPEN_STATUSES)
 
-    def overdue(self, now: dt.datetime | None = None):
+    def overdue(self, now: dt.datetime | None = None) -> "KasusQuerySet":
         return self.filter(late_q(now))
 
 
