@@ -15,7 +15,7 @@ from skm.models import Unit
 from skm.selectors import ikm_by_unit, ikm_summary
 
 from . import report, selectors
-from .figures import month_period
+from .figures import Period, month_period
 from .forms import MonthForm, PeriodForm
 
 OPD_COLUMNS = [
@@ -111,7 +111,7 @@ def laporan(request: HttpRequest) -> HttpResponse:
     return render(request, "dasbor/laporan.html", {"months": selectors.last_months(today, 12), "period": period})
 
 
-def _public_period(request: HttpRequest):
+def _public_period(request: HttpRequest) -> Period:
     today = timezone.localdate()
     return MonthForm(request.GET or None).period(month_period(today.year, today.month))
 

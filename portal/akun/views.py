@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -10,11 +11,12 @@ from portal.ikuti.selectors import following_of
 
 from . import roles as r
 from .forms import ProfileForm
+from .requests import AuthenticatedHttpRequest
 from .services import user_update_profile
 
 
 @login_required
-def profile(request):
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if request.method == "POST":
         form = ProfileForm(request.POST)

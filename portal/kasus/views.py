@@ -305,7 +305,9 @@ def _may_complete(user, item: TindakLanjut) -> bool:
     return not selectors.is_opd_only(user) or item.opd_id == user.opd_id
 
 
-def _render_staff_detail(request: HttpRequest, kasus: Kasus, *, bound: tuple[str, f.ActionForm] | None = None):
+def _render_staff_detail(
+    request: HttpRequest, kasus: Kasus, *, bound: tuple[str, f.ActionForm] | None = None
+) -> HttpResponse:
     user = request.user
     show_identity = selectors.sees_reporter_identity(user, kasus)
     choices = _Choices()
