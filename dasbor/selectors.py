@@ -141,13 +141,13 @@ def default_measure() -> str:
     return "per_10k" if has_population else "on_time_pct"
 
 
-def map_shapes(rows: list[dict], measure: str) -> dict[str, Any]:
+def map_shapes(rows: list[dict[str, Any]], measure: str) -> dict[str, Any]:
     """The kecamatan map with each shape's value of `measure` ("per_10k" or "on_time_pct") and a shade 0–4."""
     peta = kecamatan_map()
     by_kode = {r["kode"]: r for r in rows if r["kode"]}
     kecamatan_ids = dict(Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KECAMATAN).values_list("kode", "pk"))
-    values = [by_kode[s.kode].get(measure) for s in peta.shapes if s.kode in by_kode]
-    values = [v for v in values if v is not None]
+    measured = [by_kode[s.kode].get(measure) for s in peta.shapes if s.kode in by_kode]
+    values: list[Any] = [v for v in measured if v is not None]
     top = max(values) if values else 0
     shapes = []
     for shape in peta.shapes:

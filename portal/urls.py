@@ -5,7 +5,7 @@ from django.urls import include, path
 from portal import limits, views
 
 # The admin signs in through allauth, so two-factor sign-in applies there too.
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 # The 500 page shows the request id; a lost database connection answers 503 "try again" instead.
 handler500 = "portal.observability.server_error"
 

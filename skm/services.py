@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
+from django.db.models.expressions import Combinable, NegatedExpression
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,7 +38,7 @@ class Invitee:
     what: str  # how the email names the service
 
 
-def _not_invited(unit: str) -> Exists:
+def _not_invited(unit: str) -> "NegatedExpression[Combinable]":
     return ~Exists(UndanganSurvei.objects.filter(unit=unit, event_id=OuterRef("pk")))
 
 
