@@ -77,7 +77,7 @@ def kept_share(qs: QuerySet[TindakLanjut], *, today: dt.date | None = None) -> K
 
 def where_promised(items: list[TindakLanjut]) -> dict[int, str]:
     """Per tindak lanjut id, the audiensi or sarasehan it was promised at, with its pejabat. Three queries at most."""
-    ids = {"audiensi": set(), "sarasehan": set()}
+    ids: dict[str, set[int]] = {"audiensi": set(), "sarasehan": set()}
     for item in items:
         if item.source_kind in ids and item.source_id:
             ids[item.source_kind].add(item.source_id)
@@ -103,7 +103,10 @@ def where_promised(items: list[TindakLanjut]) -> dict[int, str]:
             pejabat = ", ".join(p.display_jabatan for p in s.pejabat.all())
             sarasehan[s.pk] = f"{label} ({pejabat})" if pejabat else label
     found = {"audiensi": audiensi, "sarasehan": sarasehan}
-    return {item.pk: found.get(item.source_kind, {}).get(item.source_id, "") for item in items}
+    return {
+        item.pk: found.get(item.source_kind, {}).get(item.source_id, "") if item.source_id is not None else ""
+        for item in items
+    }
 
 
 def tracker_status(item: TindakLanjut, today: dt.date) -> str:

@@ -1,6 +1,7 @@
 """Reads behind the staff and public maps: cases aggregated per desa in one query, drawn at its centroid."""
 
 from dataclasses import dataclass
+from typing import cast
 
 from django.core.cache import cache
 from django.db.models import Count, Min, QuerySet
@@ -39,7 +40,8 @@ def _wilayah_index() -> dict[int, tuple[str, str, int | None, str]]:
 
 def wilayah_index() -> dict[int, tuple[str, str, int | None, str]]:
     """id -> (kode, nama, kecamatan id, tingkat) of every region: one query, then cached for an hour."""
-    return cache.get_or_set("aspirasi:wilayah_index", _wilayah_index, 3600)
+    index = cache.get_or_set("aspirasi:wilayah_index", _wilayah_index, 3600)
+    return cast(dict[int, tuple[str, str, int | None, str]], index)
 
 
 def desa_clusters(cases: QuerySet[Kasus], *, with_late: bool = True) -> list[Cluster]:

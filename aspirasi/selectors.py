@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -45,7 +45,7 @@ def reporter_sees_content(kasus: Kasus, request: HttpRequest) -> bool:
 
 def survivor_of(kasus: Kasus) -> Kasus:
     """The case a merged case lives on in (its files, reports and timeline continue there)."""
-    return kasus.merged_into if kasus.merged_into_id else kasus
+    return kasus.merged_into if kasus.merged_into is not None else kasus
 
 
 def reported_case_ids(kasus: Kasus, request: HttpRequest) -> set[int]:
@@ -109,9 +109,13 @@ def kasus_reports(kasus: Kasus, user: User | AnonymousUser) -> tuple[list[Report
     if not reports:
         return [], []
     by_origin = {r.origin.pk: r for r in reports}
-    loose = []
+    loose: list[Lampiran] = []
     for item in Lampiran.objects.filter(kasus=kasus).order_by("created_at", "id"):
-        report = by_origin.get(item.origin_kasus_id) if item.role != Lampiran.Role.ANSWER else None
+        report = (
+            by_origin.get(item.origin_kasus_id)
+            if item.origin_kasus_id is not None and item.role != Lampiran.Role.ANSWER
+            else None
+        )
         (report.files if report is not None else loose).append(item)
     return reports, loose
 
@@ -125,10 +129,12 @@ def public_cases() -> QuerySet[Kasus]:
     return kasus_public_cases().filter(Exists(Aspirasi.objects.filter(kasus=OuterRef("pk"))))
 
 
-def recent_public_cases(limit: int = 20) -> list[dict]:
+def recent_public_cases(limit: int = 20) -> list[dict[str, Any]]:
     """No personal data: no reporter, no description, no desa, no address — title and classification only."""
-    rows = list(
-        public_cases()
+    # Plain dicts, not the typed rows of values(): keys are added and removed below.
+    rows: list[dict[str, Any]] = [
+        dict(row)
+        for row in public_cases()
         .order_by("-confirmed_at")
         .values(
             "reference",
@@ -144,7 +150,7 @@ def recent_public_cases(limit: int = 20) -> list[dict]:
             "answered_at",
             "lapor_tracking_id",
         )[:limit]
-    )
+    ]
     for row in rows:
         row["status_label"] = Status(row["status"]).label
         # Reference data in the reader's language, under the keys the page and the CSV read.
@@ -163,7 +169,7 @@ def _month_bounds(today: dt.date) -> tuple[dt.datetime, dt.datetime]:
     )
 
 
-def monthly_stats(today: dt.date | None = None) -> dict:
+def monthly_stats(today: dt.date | None = None) -> dict[str, Any]:
     """This month's counts per kategori, kecamatan and OPD, and the share answered within the deadline.
 
     "Within the deadline" means the OPD's answer came no more than SLA followup_days working days after the
@@ -171,14 +177,14 @@ def monthly_stats(today: dt.date | None = None) -> dict:
     """
     today = today or timezone.localdate()
     key = f"aspirasi:stats:{today:%Y-%m-%d}:{settings.LANGUAGE_CODE}"
-    stats = cache.get(key)
+    stats: dict[str, Any] | None = cache.get(key)
     if stats is None:
         stats = _compute_monthly_stats(today)
         cache.set(key, stats, 300)
     return stats
 
 
-def _compute_monthly_stats(today: dt.date) -> dict:
+def _compute_monthly_stats(today: dt.date) -> dict[str, Any]:
     start, end = _month_bounds(today)
     month = (
         Kasus.objects.confirmed()
@@ -195,11 +201,15 @@ def _compute_monthly_stats(today: dt.date) -> dict:
         .order_by("-created_at")
         .values("created_at")[:1]
     )
-    answered = list(
-        Kasus.objects.filter(answered_at__gte=start, answered_at__lt=end)
-        .filter(Exists(Aspirasi.objects.filter(kasus=OuterRef("pk"))))
-        .annotate(disposed_at=Subquery(last_disposed))
-        .values_list("disposed_at", "answered_at")
+    # answered_at is set on every row: the filter above asks for it.
+    answered = cast(
+        list[tuple[dt.datetime | None, dt.datetime]],
+        list(
+            Kasus.objects.filter(answered_at__gte=start, answered_at__lt=end)
+            .filter(Exists(Aspirasi.objects.filter(kasus=OuterRef("pk"))))
+            .annotate(disposed_at=Subquery(last_disposed))
+            .values_list("disposed_at", "answered_at")
+        ),
     )
     on_time = _count_on_time(answered, settings.PORTAL_SLA["followup_days"])
     return {
@@ -232,11 +242,15 @@ def _count_on_time(pairs: list[tuple[dt.datetime | None, dt.datetime]], days: in
     return on_time
 
 
-def desa_by_kode() -> dict[str, dict]:
+def desa_by_kode() -> dict[str, dict[str, Any]]:
     """Each desa/kelurahan's id, name and kecamatan by its Kemendagri code (the pin's desa): cached an hour."""
-    return cache.get_or_set("aspirasi:desa_by_kode", _desa_by_kode, 3600)
+    desa = cast(dict[str, dict[str, Any]], cache.get_or_set("aspirasi:desa_by_kode", _desa_by_kode, 3600))
+    return desa
 
 
-def _desa_by_kode() -> dict[str, dict]:
-    rows = Wilayah.objects.filter(tingkat__in=["desa", "kelurahan"]).values("kode", "pk", "nama", "parent_id")
+def _desa_by_kode() -> dict[str, dict[str, Any]]:
+    rows: list[dict[str, Any]] = [
+        dict(row)
+        for row in Wilayah.objects.filter(tingkat__in=["desa", "kelurahan"]).values("kode", "pk", "nama", "parent_id")
+    ]
     return {row.pop("kode"): row for row in rows}

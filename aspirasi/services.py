@@ -3,10 +3,12 @@
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.core import signing
 from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -80,7 +82,7 @@ def aspirasi_rate_limit_hit(*, ip: str, email: str = "") -> None:
 
 
 def lampiran_store(
-    *, kasus: Kasus, aspirasi: Aspirasi | None, files: list[CleanFile], role: str, actor
+    *, kasus: Kasus, aspirasi: Aspirasi | None, files: list[CleanFile], role: str, actor: User | None
 ) -> list[Lampiran]:
     """Store checked files for a case. Runs inside the caller's transaction; the caller deletes on rollback."""
     stored = []
@@ -121,7 +123,7 @@ def lampiran_store(
     return stored
 
 
-def _delete_quietly(storage, name: str) -> None:
+def _delete_quietly(storage: Storage, name: str) -> None:
     try:
         storage.delete(name)
     except OSError:
@@ -143,7 +145,8 @@ def confirm_token(aspirasi: Aspirasi) -> str:
 
 
 def confirm_url(aspirasi: Aspirasi) -> str:
-    return settings.SITE_URL + reverse("aspirasi:confirm", args=[confirm_token(aspirasi)])
+    site_url: str = settings.SITE_URL
+    return site_url + reverse("aspirasi:confirm", args=[confirm_token(aspirasi)])
 
 
 def aspirasi_submit(
@@ -156,7 +159,7 @@ def aspirasi_submit(
     address_detail: str = "",
     is_anonymous: bool = False,
     is_confidential: bool = False,
-    reporter=None,
+    reporter: User | None = None,
     reporter_name: str = "",
     reporter_email: str = "",
     reporter_phone: str = "",
@@ -166,7 +169,7 @@ def aspirasi_submit(
     channel: str = Channel.WEB,
     source_url: str = "",
     lapor_tracking_id: str = "",
-    recorded_by=None,
+    recorded_by: User | None = None,
     consent: bool = True,
     client_ip: str | None = None,
     titik: tuple[float, float] | None = None,
@@ -329,7 +332,7 @@ def aspirasi_purge_unconfirmed(*, now: dt.datetime | None = None) -> int:
                 continue
             files = list(Lampiran.objects.filter(kasus=kasus))
             kasus.delete()
-            transaction.on_commit(lambda files=files: _delete_files(files))
+            transaction.on_commit(partial(_delete_files, files))
             count += 1
     return count
 
@@ -337,7 +340,9 @@ def aspirasi_purge_unconfirmed(*, now: dt.datetime | None = None) -> int:
 # Resident actions ---------------------------------------------------------------------------------------------------
 
 
-def aspirasi_add_info(*, kasus_id: int, actor, message: str, files: list[CleanFile] | None = None) -> Kasus:
+def aspirasi_add_info(
+    *, kasus_id: int, actor: User | None, message: str, files: list[CleanFile] | None = None
+) -> Kasus:
     """The reporter answers a request for information, optionally with files; the SLA clock runs again."""
     stored: list[Lampiran] = []
     try:
@@ -348,7 +353,7 @@ def aspirasi_add_info(*, kasus_id: int, actor, message: str, files: list[CleanFi
                 kasus_id=kasus_id, actor=actor, message=message, data={"lampiran": [f.pk for f in stored]}
             )
             kasus_services.notify_reporter(kasus, template="aspirasi_info_received")
-            if kasus.opd_id and kasus.status not in (Status.BARU, Status.DIVERIFIKASI):
+            if kasus.opd is not None and kasus.status not in (Status.BARU, Status.DIVERIFIKASI):
                 entry = kasus.riwayat.filter(kind="kasus.info_received").latest("created_at", "id")
                 kasus_services.notify_opd(
                     kasus,
@@ -363,14 +368,14 @@ def aspirasi_add_info(*, kasus_id: int, actor, message: str, files: list[CleanFi
 
 
 @transaction.atomic
-def aspirasi_accept(*, kasus_id: int, actor, rating: int, comment: str = "") -> Kasus:
+def aspirasi_accept(*, kasus_id: int, actor: User | None, rating: int, comment: str = "") -> Kasus:
     kasus = kasus_services.kasus_accept(kasus_id=kasus_id, actor=actor, rating=rating, comment=comment)
     kasus_services.notify_reporter(kasus, template="aspirasi_accepted", context={"rating": rating})
     return kasus
 
 
 @transaction.atomic
-def aspirasi_dispute(*, kasus_id: int, actor, reason: str) -> Kasus:
+def aspirasi_dispute(*, kasus_id: int, actor: User | None, reason: str) -> Kasus:
     kasus = kasus_services.kasus_dispute(kasus_id=kasus_id, actor=actor, reason=reason)
     kasus_services.notify_reporter(kasus, template="aspirasi_disputed", context={"reason": reason})
     return kasus
@@ -379,7 +384,7 @@ def aspirasi_dispute(*, kasus_id: int, actor, reason: str) -> Kasus:
 # OPD actions --------------------------------------------------------------------------------------------------------
 
 
-def aspirasi_answer(*, kasus_id: int, actor, answer: str, files: list[CleanFile] | None = None) -> Kasus:
+def aspirasi_answer(*, kasus_id: int, actor: User, answer: str, files: list[CleanFile] | None = None) -> Kasus:
     """The OPD's public answer with its files, one timeline entry; the reporter is emailed."""
     stored: list[Lampiran] = []
     try:
@@ -435,12 +440,12 @@ def aspirasi_request_reroute(*, kasus_id: int, actor: User, reason: str, suggest
     return entry
 
 
-def _check_opd(kasus: Kasus, actor) -> None:
+def _check_opd(kasus: Kasus, actor: User) -> None:
     if actor.opd_id is None or kasus.opd_id != actor.opd_id:
         raise KasusError(_("Kasus ini tidak didisposisikan ke OPD Anda."))
 
 
-def aspirasi_follow_instead(*, kasus_id: int, user) -> Kasus:
+def aspirasi_follow_instead(*, kasus_id: int, user: User) -> Kasus:
     """A resident about to send a duplicate follows the case already reported instead (its public updates)."""
     with transaction.atomic():
         kasus = shown_cases().select_for_update().filter(pk=kasus_id).first()

@@ -170,7 +170,7 @@ def _submit_page(request: HttpRequest, form: AspirasiForm, options) -> HttpRespo
 
 
 @require_GET
-def desa_options(request):
+def desa_options(request: HttpRequest) -> HttpResponse:
     """htmx: the desa/kelurahan <option>s of one kecamatan."""
     form = DesaOptionsForm(request.GET)
     if not form.is_valid():
@@ -181,7 +181,7 @@ def desa_options(request):
 
 
 @never_cache
-def sent(request):
+def sent(request: HttpRequest) -> HttpResponse:
     """The reference and the tracking link, shown once after a submission."""
     kasus_id = request.session.pop(SENT_SESSION_KEY, None)
     kasus = Kasus.objects.select_related("reporter").filter(pk=kasus_id).first() if kasus_id else None
@@ -190,7 +190,7 @@ def sent(request):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def confirm(request, token):
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET only shows a button: mail scanners that open links must not confirm a report for the guest."""
     try:
         if request.method != "POST":
@@ -237,14 +237,14 @@ def lampiran_download(request: HttpRequest, pk: int, token: str | None = None, v
 # Resident actions on the tracking page ------------------------------------------------------------------------------
 
 
-def _reporter_case(request, token) -> Kasus:
+def _reporter_case(request: HttpRequest, token: str) -> Kasus:
     kasus = get_object_or_404(Kasus, tracking_token=token)
     if not viewer_is_reporter(kasus, request):
         raise Http404
     return kasus
 
 
-def _back_to(request, kasus: Kasus) -> str:
+def _back_to(request: HttpRequest, kasus: Kasus) -> str:
     """Back to the page the form was on (tracking page or /kasus-saya/), never to another site."""
     url = request.POST.get("next", "")
     # A path only: redirect() would take any other text for a view name to reverse.
@@ -255,7 +255,7 @@ def _back_to(request, kasus: Kasus) -> str:
     return reverse("kasus:track_detail", args=[kasus.tracking_token])
 
 
-def _resident_action(request, token, form_class, action, title, call):
+def _resident_action(request: HttpRequest, token: str, form_class, action, title, call) -> HttpResponse:
     kasus = _reporter_case(request, token)
     if not viewer_may_act(kasus, request):
         # A confidential case: the link shows it; the reporter's account or a one-time code acts on it.
@@ -290,7 +290,7 @@ def _resident_action(request, token, form_class, action, title, call):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def add_info(request, token):
+def add_info(request: HttpRequest, token: str) -> HttpResponse:
     def call(kasus, data):
         services.aspirasi_add_info(
             kasus_id=kasus.pk, actor=request.user, message=data["message"], files=data["lampiran"]
@@ -302,7 +302,7 @@ def add_info(request, token):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def accept(request, token):
+def accept(request: HttpRequest, token: str) -> HttpResponse:
     def call(kasus, data):
         services.aspirasi_accept(kasus_id=kasus.pk, actor=request.user, rating=data["rating"], comment=data["comment"])
         messages.success(request, _("Terima kasih atas penilaian Anda. Kasus ditutup."))
@@ -312,7 +312,7 @@ def accept(request, token):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def dispute(request, token):
+def dispute(request: HttpRequest, token: str) -> HttpResponse:
     def call(kasus, data):
         services.aspirasi_dispute(kasus_id=kasus.pk, actor=request.user, reason=data["reason"])
         messages.success(request, _("Sanggahan Anda tercatat. Kasus dibuka kembali untuk OPD."))
@@ -323,7 +323,7 @@ def dispute(request, token):
 # Staff --------------------------------------------------------------------------------------------------------------
 
 
-def _staff_action(request, reference, form, action, title, success, call):
+def _staff_action(request: HttpRequest, reference: str, form, action, title, success, call) -> HttpResponse:
     """An OPD form posted from the case page: run it, or show it again with the error (files need reselecting)."""
     kasus = staff_kasus(request.user, reference)
     if form.is_valid():
@@ -439,7 +439,7 @@ def record(request: HttpRequest) -> HttpResponse:
 # Transparency -------------------------------------------------------------------------------------------------------
 
 
-def transparency_csv(request):
+def transparency_csv(request: HttpRequest) -> HttpResponse:
     """Open data: the recent public cases, no personal data."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="aspirasi-transparansi.csv"'

@@ -138,7 +138,7 @@ def pengecualian_add(
         raise AudiensiError(_("Keterangan wajib diisi."))
     if (start_time is None) != (end_time is None):
         raise AudiensiError(_("Isi jam mulai dan jam selesai, atau kosongkan keduanya untuk satu hari penuh."))
-    if start_time is not None and end_time <= start_time:
+    if start_time is not None and end_time is not None and end_time <= start_time:
         raise AudiensiError(_("Jam selesai harus setelah jam mulai."))
     _lock_pejabat(pejabat.pk)
     pengecualian = Pengecualian.objects.create(

@@ -43,7 +43,7 @@ def event_for(audiensi: Audiensi, *, with_attendee: bool = True, status: str = "
         attendee = vCalAddress(f"mailto:{audiensi.pemohon.email}")
         attendee.params["cn"] = vText(audiensi.pemohon.get_full_name())
         attendee.params["role"] = vText("REQ-PARTICIPANT")
-        event.add("attendee", attendee, encode=0)
+        event.add("attendee", attendee, encode=False)
     return event
 
 

@@ -1,3 +1,4 @@
+import datetime as dt
 import secrets
 
 from django.conf import settings
@@ -142,11 +143,11 @@ HELD_STATUSES = (Status.MENUNGGU, Status.DIUSULKAN, Status.DIKONFIRMASI, Status.
 OPEN_STATUSES = (Status.MENUNGGU, Status.DIUSULKAN, Status.DIKONFIRMASI)
 
 
-class AudiensiQuerySet(models.QuerySet):
-    def held(self):
+class AudiensiQuerySet(models.QuerySet["Audiensi"]):
+    def held(self) -> "AudiensiQuerySet":
         return self.filter(status__in=HELD_STATUSES)
 
-    def overlapping(self, start, end):
+    def overlapping(self, start: dt.datetime, end: dt.datetime) -> "AudiensiQuerySet":
         return self.filter(starts_at__lt=end, ends_at__gt=start)
 
 

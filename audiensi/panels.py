@@ -23,5 +23,6 @@ def public_context(kasus: Kasus, request: HttpRequest) -> dict | None:
     is_reporter = viewer_is_reporter(kasus, request)
     for item in items:
         # After a merge an audiensi on this case may be another resident's: its topik stays theirs.
-        item.show_topic = is_reporter and item.pemohon_id == kasus.reporter_id
+        # A per-viewer attribute the panel template reads; not a model field.
+        item.show_topic = is_reporter and item.pemohon_id == kasus.reporter_id  # type: ignore[attr-defined]
     return {"audiensi_list": items, "audiensi_viewer_is_reporter": is_reporter}

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from portal.akun.models import User
 from portal.kasus.calendar import WorkingCalendar
 from portal.kasus.models import Riwayat
 from portal.wilayah.models import Pejabat
@@ -93,7 +94,8 @@ def _day_slots(pejabat: Pejabat, day: dt.date, rules: list[AturanMingguan]) -> l
 
 def _blocked_by_exception(slot: Slot, exceptions: list[Pengecualian]) -> Pengecualian | None:
     for exc in exceptions:
-        if exc.is_full_day:
+        # is_full_day, spelled out so the times below are known to be set.
+        if exc.start_time is None or exc.end_time is None:
             return exc
         if _aware(exc.date, exc.start_time) < slot.end and slot.start < _aware(exc.date, exc.end_time):
             return exc
@@ -173,11 +175,11 @@ def bookable_pejabat() -> list[Pejabat]:
     return list(Pejabat.objects.filter(is_active=True).select_related("pengaturan_audiensi"))
 
 
-def open_count_for(user, pejabat: Pejabat) -> int:
+def open_count_for(user: User, pejabat: Pejabat) -> int:
     return Audiensi.objects.filter(pemohon=user, pejabat=pejabat, status__in=OPEN_STATUSES).count()
 
 
-def audiensi_for_resident(user) -> QuerySet[Audiensi]:
+def audiensi_for_resident(user: User) -> QuerySet[Audiensi]:
     return Audiensi.objects.filter(pemohon=user).select_related("pejabat", "kasus").order_by("-starts_at")
 
 

@@ -13,8 +13,8 @@ check sees what no other writer can change before the commit.
 """
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, cast
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -79,7 +79,8 @@ def _when(value: dt.datetime) -> str:
 
 def _text(render: Callable[[], str]) -> Promise:
     """Text rendered when shown, in the language active then: the outbox renders it in each recipient's language."""
-    return lazy(render, str)()
+    # The stubs type a lazy() proxy as its result class; at run time it is a Promise.
+    return cast(Promise, lazy(render, str)())
 
 
 # Signed links -------------------------------------------------------------------------------
@@ -92,7 +93,8 @@ def link_token(audiensi: Audiensi, action: str) -> str:
 
 
 def link_url(audiensi: Audiensi, action: str) -> str:
-    return settings.SITE_URL + reverse("audiensi:link", args=[link_token(audiensi, action)])
+    site_url: str = settings.SITE_URL
+    return site_url + reverse("audiensi:link", args=[link_token(audiensi, action)])
 
 
 def link_read(token: str) -> tuple[int, str]:
@@ -294,13 +296,13 @@ def _require_other_slot(audiensi: Audiensi, start: dt.datetime) -> None:
 def _log(
     audiensi: Audiensi,
     kind: str,
-    params: dict | None = None,
+    params: dict[str, Any] | None = None,
     *,
     actor: User | None,
     message: str = "",
     by_reporter: bool = False,
     visibility: str = PELAPOR,
-    data=None,
+    data: dict[str, Any] | None = None,
 ) -> Promise:
     """Write the entry; returns its text rendered when shown, for the emails that quote it."""
     entry = kasus_log(
@@ -316,11 +318,18 @@ def _log(
     return riwayat_text_lazy(entry)
 
 
-def _pejabat(pejabat: Pejabat) -> dict:
+def _pejabat(pejabat: Pejabat) -> dict[str, Any]:
     return ref("pejabat", pejabat.pk, pejabat.jabatan)
 
 
-def _notify(audiensi: Audiensi, template: str, *, message: str | Promise = "", attachments=None, links=()) -> None:
+def _notify(
+    audiensi: Audiensi,
+    template: str,
+    *,
+    message: str | Promise = "",
+    attachments: list[Attachment] | None = None,
+    links: Iterable[str] = (),
+) -> None:
     """Email the pemohon. After a merge the case may be another resident's: then no tracking link, no identity."""
     kasus, pemohon = audiensi.kasus, audiensi.pemohon
     context = {
@@ -354,7 +363,8 @@ def _notify_confirmed(audiensi: Audiensi, message: str | Promise) -> None:
 
 
 def email_verified(user: User) -> bool:
-    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+    verified: bool = EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+    return verified
 
 
 @transaction.atomic

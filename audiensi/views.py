@@ -51,14 +51,14 @@ def _grouped(slots_by_pejabat: dict, pejabat_list: list[Pejabat]) -> list[tuple[
 # Residents ------------------------------------------------------------------------------------
 
 
-def index(request):
+def index(request: HttpRequest) -> HttpResponse:
     pejabat_list = selectors.bookable_pejabat()
     slots = selectors.free_slots(pejabat_list, limit_per_pejabat=SLOTS_ON_INDEX)
     return render(request, "audiensi/index.html", {"groups": _grouped(slots, pejabat_list)})
 
 
 @login_required
-def ajukan(request):
+def ajukan(request: HttpRequest) -> HttpResponse:
     if not services.email_verified(request.user):
         return render(request, "audiensi/verify_email.html", status=403)
     pejabat_list = selectors.bookable_pejabat()
@@ -108,7 +108,7 @@ def _my_open_cases(user):
 
 
 @login_required
-def mine(request):
+def mine(request: HttpRequest) -> HttpResponse:
     return render(request, "audiensi/mine.html", {"audiensi_list": selectors.audiensi_for_resident(request.user)})
 
 
@@ -124,7 +124,7 @@ def mine_ics(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def mine_detail(request, pk: int):
+def mine_detail(request: HttpRequest, pk: int) -> HttpResponse:
     audiensi = get_object_or_404(
         Audiensi.objects.select_related("pejabat", "kasus", "opd"), pk=pk, pemohon=request.user
     )
@@ -167,7 +167,7 @@ def mine_detail(request, pk: int):
     )
 
 
-def link(request, token: str):
+def link(request: HttpRequest, token: str) -> HttpResponse:
     """A signed link from an email: cancel, reschedule, accept or decline a proposed slot."""
     try:
         audiensi_id, action = services.link_read(token)
@@ -217,7 +217,7 @@ STAFF_PAGE_SIZE = 50
 
 
 @staff_required(*PROTOKOL_WRITE, readers=READERS)
-def staff_list(request):
+def staff_list(request: HttpRequest) -> HttpResponse:
     filters = forms.StaffListFilterForm(request.GET)
     status, pejabat_slug = filters.value("status"), filters.value("pejabat")
     qs = selectors.audiensi_for_protokol(status=status, pejabat_slug=pejabat_slug)
@@ -238,7 +238,7 @@ def staff_list(request):
 
 
 @staff_required(*PROTOKOL_WRITE, readers=READERS)
-def staff_day(request):
+def staff_day(request: HttpRequest) -> HttpResponse:
     asked = forms.DayForm(request.GET)
     day = asked.day()
     form = forms.DayForm(initial={"tanggal": day}) if asked.is_valid() else asked
@@ -333,7 +333,7 @@ def _staff_detail_context(audiensi: Audiensi, user, **overrides) -> dict:
 
 
 @staff_required(*PROTOKOL_WRITE, readers=READERS)
-def staff_detail(request, pk: int):
+def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     audiensi = get_object_or_404(Audiensi.objects.select_related("pejabat", "kasus", "pemohon", "opd"), pk=pk)
     can_act = roles.has_role(request.user, *PROTOKOL_WRITE)
     # The page names the pemohon, who is the case's reporter: audited when that case is protected.
@@ -388,7 +388,7 @@ def _run_action(action: str, audiensi: Audiensi, data: dict, actor) -> str:
 
 @require_POST
 @staff_required(*PROTOKOL_WRITE)
-def staff_action(request, pk: int, action: str):
+def staff_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404
     audiensi = get_object_or_404(Audiensi.objects.select_related("pejabat", "kasus", "pemohon", "opd"), pk=pk)
@@ -410,12 +410,12 @@ def staff_action(request, pk: int, action: str):
 
 
 @staff_required(*PROTOKOL_WRITE, readers=READERS)
-def availability_list(request):
+def availability_list(request: HttpRequest) -> HttpResponse:
     return render(request, "audiensi/availability_list.html", {"pejabat_list": Pejabat.objects.all()})
 
 
 @staff_required(*PROTOKOL_WRITE, readers=READERS)
-def availability(request, slug: str):
+def availability(request: HttpRequest, slug: str) -> HttpResponse:
     pejabat = get_object_or_404(Pejabat.objects.select_related("pengaturan_audiensi"), slug=slug)
     pengaturan = selectors.settings_for(pejabat)
     ctx = {
@@ -448,13 +448,15 @@ def availability(request, slug: str):
     return render(request, "audiensi/availability.html", ctx, status=200 if request.method == "GET" else 400)
 
 
-def _posted_id(request) -> int:
+def _posted_id(request: HttpRequest) -> int:
     """The row id a delete button posts; anything else names no row (the service then refuses)."""
     value = request.POST.get("id", "")
     return int(value) if value.isascii() and value.isdigit() and int(value) <= bounds.ID_MAX else 0
 
 
-def _availability_op(request, op: str, pejabat: Pejabat, pengaturan: PengaturanAudiensi, ctx: dict) -> bool:
+def _availability_op(
+    request: HttpRequest, op: str, pejabat: Pejabat, pengaturan: PengaturanAudiensi, ctx: dict
+) -> bool:
     actor = request.user
     if op == "settings":
         form = forms.PengaturanForm(request.POST, instance=PengaturanAudiensi(pejabat=pejabat))
@@ -483,7 +485,7 @@ def _availability_op(request, op: str, pejabat: Pejabat, pengaturan: PengaturanA
     return False
 
 
-def feed(request, slug: str, token: str):
+def feed(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """A private calendar feed of a pejabat's confirmed audiensi; the token in the URL is the credential."""
     pengaturan = get_object_or_404(PengaturanAudiensi.objects.select_related("pejabat"), pejabat__slug=slug)
     if not secrets.compare_digest(pengaturan.feed_token, token):

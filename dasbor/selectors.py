@@ -2,6 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -21,7 +22,7 @@ MAX_AGE = dt.timedelta(minutes=90)
 
 @dataclass(frozen=True)
 class Figures:
-    data: dict
+    data: dict[str, Any]
     computed_at: dt.datetime
 
 
@@ -70,7 +71,7 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:g}%"
 
 
-def labelled(data: dict) -> dict:
+def labelled(data: dict[str, Any]) -> dict[str, Any]:
     """The figures with names in the reader's language, as rows the templates and the report show."""
     opds = {str(o.pk): o for o in Opd.objects.all()}
     kategori = {str(k.pk): k.display_name for k in Kategori.objects.all()}
@@ -79,7 +80,7 @@ def labelled(data: dict) -> dict:
     jenis = dict(Jenis.choices)
     statuses = dict(Status.choices)
 
-    def level_row(key: str, row: dict, name: str) -> dict:
+    def level_row(key: str, row: dict[str, Any], name: str) -> dict[str, Any]:
         return {"key": key, "name": name, **row, "on_time_label": _pct(row.get("on_time_pct"))}
 
     per_opd = [
@@ -140,13 +141,13 @@ def default_measure() -> str:
     return "per_10k" if has_population else "on_time_pct"
 
 
-def map_shapes(rows: list[dict], measure: str) -> dict:
+def map_shapes(rows: list[dict[str, Any]], measure: str) -> dict[str, Any]:
     """The kecamatan map with each shape's value of `measure` ("per_10k" or "on_time_pct") and a shade 0–4."""
     peta = kecamatan_map()
     by_kode = {r["kode"]: r for r in rows if r["kode"]}
     kecamatan_ids = dict(Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KECAMATAN).values_list("kode", "pk"))
-    values = [by_kode[s.kode].get(measure) for s in peta.shapes if s.kode in by_kode]
-    values = [v for v in values if v is not None]
+    measured = [by_kode[s.kode].get(measure) for s in peta.shapes if s.kode in by_kode]
+    values: list[Any] = [v for v in measured if v is not None]
     top = max(values) if values else 0
     shapes = []
     for shape in peta.shapes:
@@ -156,7 +157,7 @@ def map_shapes(rows: list[dict], measure: str) -> dict:
     return {"width": peta.width, "height": peta.height, "shapes": shapes, "top": top}
 
 
-def oldest_open(*, opd_id: int | None = None, limit: int = 10) -> list[dict]:
+def oldest_open(*, opd_id: int | None = None, limit: int = 10) -> list[dict[str, Any]]:
     """The oldest open cases: reference, title only when not confidential, no reporter."""
     qs = Kasus.objects.confirmed().filter(status__in=OPEN_STATUSES)
     if opd_id:

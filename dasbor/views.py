@@ -1,4 +1,5 @@
 import csv
+import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,12 +11,13 @@ from django.views.decorators.cache import never_cache
 from aspirasi import selectors as aspirasi_selectors
 from portal.akun import roles as r
 from portal.akun.access import staff_required
+from portal.akun.requests import AuthenticatedHttpRequest
 from portal.kasus.selectors import is_opd_only
 from skm.models import Unit
 from skm.selectors import ikm_by_unit, ikm_summary
 
 from . import report, selectors
-from .figures import month_period
+from .figures import Period, month_period
 from .forms import MonthForm, PeriodForm
 
 OPD_COLUMNS = [
@@ -47,7 +49,7 @@ def _delta(current: float | None, previous: float | None) -> float | None:
 
 @never_cache
 @staff_required(r.PETUGAS, r.PIMPINAN, r.OPD, r.ADMIN)
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PeriodForm(request.GET or None)
     period = form.period()
     # OPD staff see their own OPD's figures only, whatever the query string says; without an OPD, none.
@@ -93,7 +95,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @staff_required(r.PETUGAS, r.PIMPINAN, r.ADMIN)
 def laporan(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    last = today.replace(day=1) - timezone.timedelta(days=1)
+    last = today.replace(day=1) - dt.timedelta(days=1)
     period = MonthForm(request.GET or None).period(month_period(last.year, last.month))
     kind = request.GET.get("format")
     name = f"laporan-aspirasi-{period.start:%Y-%m}"
@@ -111,7 +113,7 @@ def laporan(request: HttpRequest) -> HttpResponse:
     return render(request, "dasbor/laporan.html", {"months": selectors.last_months(today, 12), "period": period})
 
 
-def _public_period(request: HttpRequest):
+def _public_period(request: HttpRequest) -> Period:
     today = timezone.localdate()
     return MonthForm(request.GET or None).period(month_period(today.year, today.month))
 

@@ -39,7 +39,7 @@ def _migrated() -> bool:
         executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
         _migrations["ok"] = not executor.migration_plan(executor.loader.graph.leaf_nodes())
         _migrations["checked_at"] = now
-    return _migrations["ok"]
+    return bool(_migrations["ok"])
 
 
 def _redis() -> bool:

@@ -29,7 +29,7 @@ class MalformedInputMiddleware:
     @staticmethod
     def _malformed(request: HttpRequest) -> bool:
         if request.content_type in FORM_TYPES:
-            charset = request.content_params.get("charset")
+            charset = (request.content_params or {}).get("charset")
             if charset is not None and charset.strip().lower() not in READABLE_CHARSETS:
                 return True
         if "\x00" in request.path_info:

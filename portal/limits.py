@@ -38,7 +38,7 @@ class BodySizeLimitMiddleware:
                 return too_large(request)
             # Django reads only CONTENT_LENGTH bytes and would see an empty body: hand it the one read here.
             request.META["CONTENT_LENGTH"] = str(len(body))
-            request._stream = LimitedStream(io.BytesIO(body), len(body))
+            request._stream = LimitedStream(io.BytesIO(body), len(body))  # type: ignore[assignment]
         return self.get_response(request)
 
 

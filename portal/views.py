@@ -1,8 +1,9 @@
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from sarasehan import selectors as sarasehan_selectors
 
 
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     # One query: the next three sarasehan with their kecamatan.
     return render(request, "home.html", {"upcoming_sarasehan": sarasehan_selectors.upcoming(limit=3)})

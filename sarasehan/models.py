@@ -19,17 +19,17 @@ def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
 
 
-class SarasehanQuerySet(models.QuerySet):
-    def published(self):
+class SarasehanQuerySet(models.QuerySet["Sarasehan"]):
+    def published(self) -> "SarasehanQuerySet":
         return self.filter(status=Sarasehan.Status.TERBIT)
 
-    def public(self):
+    def public(self) -> "SarasehanQuerySet":
         return self.filter(status__in=[Sarasehan.Status.TERBIT, Sarasehan.Status.DIBATALKAN])
 
-    def upcoming(self, now=None):
+    def upcoming(self, now: dt.datetime | None = None) -> "SarasehanQuerySet":
         return self.public().filter(ends_at__gte=now or timezone.now()).order_by("starts_at", "pk")
 
-    def past(self, now=None):
+    def past(self, now: dt.datetime | None = None) -> "SarasehanQuerySet":
         return self.public().filter(ends_at__lt=now or timezone.now()).order_by("-starts_at", "-pk")
 
 

@@ -12,6 +12,7 @@ from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.akun.models import User
 from portal.kasus.models import Kasus
 
 from .models import AgendaSarasehan, PendaftaranSarasehan, PoinSarasehan, Sarasehan
@@ -152,7 +153,7 @@ def already_in(sarasehan: Sarasehan, text: str) -> bool:
     return bool(code) and sarasehan.pendaftaran.filter(code=code, checked_in_at__isnull=False).exists()
 
 
-def registrations_of_user(user) -> list[PendaftaranSarasehan]:
+def registrations_of_user(user: User) -> list[PendaftaranSarasehan]:
     return list(
         PendaftaranSarasehan.objects.filter(user=user)
         .select_related("sarasehan")
@@ -160,7 +161,7 @@ def registrations_of_user(user) -> list[PendaftaranSarasehan]:
     )
 
 
-def open_cases_of_user(user) -> QuerySet[Kasus]:
+def open_cases_of_user(user: User) -> QuerySet[Kasus]:
     return Kasus.objects.open().filter(reporter=user).only("pk", "reference", "title").order_by("-created_at")
 
 

@@ -18,7 +18,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
@@ -216,7 +216,14 @@ def _unique_slug(title: str, starts_at: dt.datetime) -> str:
     return slug
 
 
-def _check_times(*, starts_at, ends_at, registration_opens_at, registration_closes_at, capacity) -> None:
+def _check_times(
+    *,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    registration_opens_at: dt.datetime,
+    registration_closes_at: dt.datetime,
+    capacity: int,
+) -> None:
     if ends_at <= starts_at:
         raise SarasehanError(_("Waktu selesai harus setelah waktu mulai."))
     if registration_closes_at <= registration_opens_at:
@@ -296,7 +303,7 @@ def _lock(sarasehan_id: int, action: str | None = None) -> Sarasehan:
     return sarasehan
 
 
-def _active_registrations(sarasehan: Sarasehan):
+def _active_registrations(sarasehan: Sarasehan) -> QuerySet[PendaftaranSarasehan]:
     return (
         PendaftaranSarasehan.objects.filter(sarasehan=sarasehan, status__in=[Reg.TERDAFTAR, Reg.MENUNGGU])
         .exclude(email="")
@@ -361,7 +368,8 @@ def sarasehan_update(
         sarasehan.save(update_fields=["reminder_sent_at"])
     notified = [name for name in changed if name in NOTIFIED_FIELDS]
     if notified and sarasehan.status == Status.TERBIT:
-        labels = [str(Sarasehan._meta.get_field(name).verbose_name) for name in notified]
+        # NOTIFIED_FIELDS are concrete fields, never relations.
+        labels = [str(Sarasehan._meta.get_field(name).verbose_name) for name in notified]  # type: ignore[union-attr]
         for reg in _active_registrations(sarasehan):
             _email(reg, "sarasehan_changed", {"changed": labels})
     return changed
@@ -403,7 +411,12 @@ def sarasehan_cancel(*, sarasehan_id: int, actor: User | None, reason: str) -> S
 # Registrations
 
 
-def _email(reg: PendaftaranSarasehan, template: str, context: dict | None = None, attachments=None) -> None:
+def _email(
+    reg: PendaftaranSarasehan,
+    template: str,
+    context: dict[str, Any] | None = None,
+    attachments: list[Attachment] | None = None,
+) -> None:
     if not reg.email:
         return
     outbox_enqueue(
@@ -454,8 +467,9 @@ def _release_expired_holds(sarasehan: Sarasehan, now: dt.datetime) -> int:
     return len(lapsed)
 
 
-def _email_verified(user) -> bool:
-    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+def _email_verified(user: User) -> bool:
+    verified: bool = EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+    return verified
 
 
 def _check_window(sarasehan: Sarasehan, now: dt.datetime) -> None:
@@ -472,11 +486,19 @@ def _check_window(sarasehan: Sarasehan, now: dt.datetime) -> None:
 
 
 def _topic_case(
-    *, sarasehan: Sarasehan, user, name: str, email: str, phone: str, desa, topic: str, kasus_id: int | None
+    *,
+    sarasehan: Sarasehan,
+    user: User | None,
+    name: str,
+    email: str,
+    phone: str,
+    desa: Wilayah | None,
+    topic: str,
+    kasus_id: int | None,
 ) -> Kasus | None:
     """The case for the matter a registrant wants to raise: one of theirs, or a new one."""
     if kasus_id:
-        kasus = Kasus.objects.open().filter(pk=kasus_id, reporter=user).first() if user else None
+        kasus: Kasus | None = Kasus.objects.open().filter(pk=kasus_id, reporter=user).first() if user else None
         if kasus is None:
             raise SarasehanError(_("Kasus yang dipilih tidak ditemukan di antara kasus Anda yang masih berjalan."))
         kasus_log(
@@ -519,7 +541,7 @@ def _register(
     email: str,
     phone: str,
     desa: Wilayah | None,
-    user,
+    user: User | None,
     topic: str,
     kasus_id: int | None,
     language: str,
@@ -572,7 +594,7 @@ def _register(
         reg.kasus = kasus
         reg.save(update_fields=["kasus"])
     if confirmed:
-        _email(reg, "sarasehan_registered", attachments=[qr] if seated else None)
+        _email(reg, "sarasehan_registered", attachments=[qr] if seated and qr is not None else None)
     else:
         _email(reg, "sarasehan_confirm", {"hold_minutes": settings.SARASEHAN_HOLD_MINUTES})
     return reg
@@ -593,7 +615,7 @@ def pendaftaran_create(
     email: str,
     phone: str = "",
     desa: Wilayah | None = None,
-    user=None,
+    user: User | None = None,
     topic: str = "",
     kasus_id: int | None = None,
     language: str = "id",
@@ -691,7 +713,7 @@ def pendaftaran_cancel(*, pendaftaran_id: int, actor: User | AnonymousUser | Non
     _registration_transition(reg, "cancel", changes={"hold_expires_at": None, "cancelled_at": timezone.now()})
     if held_seat and _promote_next(sarasehan) is None:
         Sarasehan.objects.filter(pk=sarasehan.pk).update(confirmed_count=F("confirmed_count") - 1)
-    if is_staff_member(actor):
+    if isinstance(actor, User) and is_staff_member(actor):
         audit_record(actor=actor, action=REGISTRATION_CANCELLED, obj=reg, changes={"code": reg.code})
     return reg
 
@@ -1060,7 +1082,8 @@ def poin_record(
             actor=actor,
             data={**data, "poin": poin.pk, "opd": opd_answered.pk if opd_answered else None},
         )
-    if followup.strip():
+    # Checked above: a follow-up always comes with its OPD and due date.
+    if followup.strip() and followup_opd is not None and followup_due is not None:
         poin.tindak_lanjut = tindak_lanjut_add(
             kasus_id=kasus.pk,
             actor=actor,

@@ -54,7 +54,7 @@ def _registration_within_limit(request: HttpRequest, form: PendaftaranForm) -> b
     return within
 
 
-def sarasehan_list(request):
+def sarasehan_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "sarasehan/list.html",
@@ -62,7 +62,7 @@ def sarasehan_list(request):
     )
 
 
-def sarasehan_detail(request, slug):
+def sarasehan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         sarasehan = selectors.public_detail(slug)
     except Sarasehan.DoesNotExist:
@@ -126,7 +126,7 @@ def sarasehan_detail(request, slug):
     )
 
 
-def check_email(request, slug):
+def check_email(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         sarasehan = selectors.public_detail(slug)
     except Sarasehan.DoesNotExist:
@@ -138,14 +138,14 @@ def check_email(request, slug):
     )
 
 
-def sarasehan_ics(request, slug):
+def sarasehan_ics(request: HttpRequest, slug: str) -> HttpResponse:
     sarasehan = get_object_or_404(Sarasehan.objects.published().select_related("kecamatan"), slug=slug)
     response = HttpResponse(ics.calendar_file(sarasehan), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{sarasehan.slug}.ics"'
     return response
 
 
-def _registration_or_page(request, token: str) -> PendaftaranSarasehan | HttpResponse:
+def _registration_or_page(request: HttpRequest, token: str) -> PendaftaranSarasehan | HttpResponse:
     """The registration behind a signed link, or the page explaining why the link no longer works."""
     try:
         reg = selectors.registration_from_token(token)
@@ -156,7 +156,7 @@ def _registration_or_page(request, token: str) -> PendaftaranSarasehan | HttpRes
     return reg
 
 
-def registration_detail(request, token):
+def registration_detail(request: HttpRequest, token: str) -> HttpResponse:
     reg = _registration_or_page(request, token)
     if isinstance(reg, HttpResponse):
         return reg
@@ -178,7 +178,7 @@ def registration_detail(request, token):
 
 
 @require_POST
-def registration_confirm(request, token):
+def registration_confirm(request: HttpRequest, token: str) -> HttpResponse:
     reg = _registration_or_page(request, token)
     if isinstance(reg, HttpResponse):
         return reg
@@ -198,7 +198,7 @@ def registration_confirm(request, token):
 
 
 @require_POST
-def registration_cancel(request, token):
+def registration_cancel(request: HttpRequest, token: str) -> HttpResponse:
     reg = _registration_or_page(request, token)
     if isinstance(reg, HttpResponse):
         return reg
@@ -212,7 +212,7 @@ def registration_cancel(request, token):
 
 
 @login_required
-def my_registrations(request):
+def my_registrations(request: HttpRequest) -> HttpResponse:
     regs = selectors.registrations_of_user(request.user)
     rows = [(reg, selectors.registration_url(reg, absolute=False)) for reg in regs]
     return render(request, "sarasehan/mine.html", {"rows": rows})
@@ -226,13 +226,13 @@ def _staff_sarasehan(slug: str) -> Sarasehan:
 
 
 @staff_required(*DOOR, readers=READERS)
-def staff_list(request):
+def staff_list(request: HttpRequest) -> HttpResponse:
     items = Sarasehan.objects.select_related("kecamatan").order_by("-starts_at")[:100]
     return render(request, "sarasehan/staff_list.html", {"items": items})
 
 
 @staff_required(*MANAGERS)
-def staff_create(request):
+def staff_create(request: HttpRequest) -> HttpResponse:
     form = SarasehanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -247,7 +247,7 @@ def staff_create(request):
 
 
 @staff_required(*MANAGERS)
-def staff_edit(request, slug):
+def staff_edit(request: HttpRequest, slug: str) -> HttpResponse:
     sarasehan = _staff_sarasehan(slug)
     form = SarasehanForm(request.POST or None, instance=sarasehan)
     if request.method == "POST" and form.is_valid():
@@ -269,7 +269,7 @@ def staff_edit(request, slug):
 
 
 @staff_required(*DOOR, readers=READERS)
-def staff_detail(request, slug):
+def staff_detail(request: HttpRequest, slug: str) -> HttpResponse:
     sarasehan = _staff_sarasehan(slug)
     regs = list(
         PendaftaranSarasehan.objects.filter(sarasehan=sarasehan)
@@ -295,7 +295,7 @@ def staff_detail(request, slug):
     )
 
 
-def _manage(request, slug: str, call, success: str):
+def _manage(request: HttpRequest, slug: str, call, success: str) -> HttpResponse:
     """Run one protokol action on a sarasehan and go back to its staff page with the outcome."""
     sarasehan = _staff_sarasehan(slug)
     try:
@@ -309,7 +309,7 @@ def _manage(request, slug: str, call, success: str):
 
 @require_POST
 @staff_required(*MANAGERS)
-def staff_publish(request, slug):
+def staff_publish(request: HttpRequest, slug: str) -> HttpResponse:
     def call(sarasehan):
         services.sarasehan_publish(sarasehan_id=sarasehan.pk, actor=request.user)
 
@@ -318,7 +318,7 @@ def staff_publish(request, slug):
 
 @require_POST
 @staff_required(*MANAGERS)
-def staff_cancel(request, slug):
+def staff_cancel(request: HttpRequest, slug: str) -> HttpResponse:
     form = CancelSarasehanForm(request.POST)
     if not form.is_valid():
         _staff_sarasehan(slug)
@@ -333,7 +333,7 @@ def staff_cancel(request, slug):
 
 @require_POST
 @staff_required(*MANAGERS)
-def staff_notulen(request, slug):
+def staff_notulen(request: HttpRequest, slug: str) -> HttpResponse:
     form = NotulenForm(request.POST)
     if not form.is_valid():
         _staff_sarasehan(slug)
@@ -347,7 +347,7 @@ def staff_notulen(request, slug):
 
 
 @staff_required(*MANAGERS)
-def staff_agenda(request, slug):
+def staff_agenda(request: HttpRequest, slug: str) -> HttpResponse:
     sarasehan = _staff_sarasehan(slug)
     if request.method == "POST":
         form = AgendaAddForm(request.POST)
@@ -426,7 +426,7 @@ def staff_checkin(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @staff_required(*DOOR)
-def staff_walk_in(request, slug):
+def staff_walk_in(request: HttpRequest, slug: str) -> HttpResponse:
     sarasehan = _staff_sarasehan(slug)
     form = WalkInForm(request.POST)
     if form.is_valid():
@@ -451,7 +451,7 @@ def staff_walk_in(request, slug):
 
 
 @staff_required(*DOOR, readers=READERS)
-def staff_points(request, slug):
+def staff_points(request: HttpRequest, slug: str) -> HttpResponse:
     sarasehan = _staff_sarasehan(slug)
     form = PoinForm(request.POST or None, sarasehan=sarasehan, initial={"token": services.new_idempotency_key()})
     if request.method == "POST" and form.is_valid():

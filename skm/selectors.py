@@ -2,6 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.core import signing
 from django.db.models import Count, Q, Sum
@@ -40,11 +41,11 @@ def _period_q(start: dt.date, end: dt.date) -> Q:
     return Q(created_at__gte=since, created_at__lt=until)
 
 
-def _sums() -> dict:
+def _sums() -> dict[str, Any]:
     return {"n": Count("id"), **{f"s_{u}": Sum(u) for u in UNSUR_FIELDS}}
 
 
-def _ikm_of(row: dict) -> Ikm | None:
+def _ikm_of(row: dict[str, Any]) -> Ikm | None:
     return compute_ikm(respondents=row["n"] or 0, totals=[row[f"s_{u}"] or 0 for u in UNSUR_FIELDS])
 
 

@@ -2,9 +2,11 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
+from django.db.models.expressions import Combinable, NegatedExpression
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,7 +38,7 @@ class Invitee:
     what: str  # how the email names the service
 
 
-def _not_invited(unit: str) -> Exists:
+def _not_invited(unit: str) -> "NegatedExpression[Combinable]":
     return ~Exists(UndanganSurvei.objects.filter(unit=unit, event_id=OuterRef("pk")))
 
 
@@ -114,7 +116,7 @@ def skm_send_invitations(*, now: dt.datetime | None = None) -> int:
     return sent
 
 
-def skm_submit(*, undangan_id: int, answers: dict, now: dt.datetime | None = None) -> ResponsSurvei:
+def skm_submit(*, undangan_id: int, answers: dict[str, Any], now: dt.datetime | None = None) -> ResponsSurvei:
     """Store the answers of one invitation, once: the invitation row is locked and marked used."""
     now = now or timezone.now()
     with transaction.atomic():

@@ -37,7 +37,8 @@ def user_roles(user: User | AnonymousUser) -> frozenset[str]:
         cached = frozenset(user.groups.values_list("name", flat=True))
         if user.is_superuser:
             cached = cached | {ADMIN}
-        user._portal_roles = cached
+        # A per-request cache on the user object, not a model field.
+        user._portal_roles = cached  # type: ignore[union-attr]
     return cached
 
 

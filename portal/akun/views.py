@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.db.models import Case, IntegerField, Value, When
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -19,6 +19,7 @@ from . import roles as r
 from .access import staff_required
 from .forms import EraseForm, JawabanForm, KeputusanLampiranForm, PermintaanForm, ProfileForm
 from .models import OPEN_PDP_STATUSES, PermintaanDataPribadi, User
+from .requests import AuthenticatedHttpRequest
 from .services import (
     PDP_EXPORTED,
     DataRightsError,
@@ -35,7 +36,7 @@ PDP_STAFF = (r.PETUGAS, r.ADMIN)
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if request.method == "POST":
         form = ProfileForm(request.POST)
@@ -75,13 +76,13 @@ def _zip_response(user: User) -> HttpResponse:
 
 @login_required
 @require_POST
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: AuthenticatedHttpRequest) -> HttpResponse:
     user_export_requested(user=request.user)
     return _zip_response(request.user)
 
 
 @login_required
-def erase(request: HttpRequest) -> HttpResponse:
+def erase(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = EraseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -96,7 +97,7 @@ def erase(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required(*PDP_STAFF)
-def pdp_list(request: HttpRequest) -> HttpResponse:
+def pdp_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PermintaanForm(
         request.POST if request.method == "POST" else None, initial={"received_at": timezone.localtime()}
     )
@@ -127,7 +128,7 @@ def pdp_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required(*PDP_STAFF)
-def pdp_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def pdp_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     permintaan = get_object_or_404(PermintaanDataPribadi.objects.select_related("user", "handled_by"), pk=pk)
     answer_form = JawabanForm(request.POST if request.POST.get("step") == "answer" else None)
     if request.method == "POST":
@@ -173,7 +174,7 @@ def pdp_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required(*PDP_STAFF)
 @require_POST
-def pdp_export(request: HttpRequest, pk: int) -> HttpResponse:
+def pdp_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Staff prepare the copy for a resident who asked by letter or in person."""
     permintaan = get_object_or_404(PermintaanDataPribadi, pk=pk, jenis=PermintaanDataPribadi.Jenis.AKSES)
     if permintaan.user is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
@@ -42,8 +42,8 @@ def audit_record_many(
     *,
     actor: User | None,
     action: str,
-    objs: list[models.Model],
-    changes: Callable[[models.Model], dict[str, Any]],
+    objs: Sequence[models.Model],
+    changes: Callable[[Any], dict[str, Any]],
 ) -> list[AuditEntry]:
     """audit_record for several objects in one insert (a list page showing many of them at once)."""
     if "." not in action:

@@ -31,7 +31,7 @@ class PlaceForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         desa, kecamatan = data.get("desa"), data.get("kecamatan")
         if desa is not None and kecamatan is not None and desa.parent_id != kecamatan.pk:
             self.add_error("desa", _("Desa ini tidak berada di kecamatan yang dipilih."))

@@ -54,8 +54,8 @@ class LanggananWilayah(models.Model):
 
     @property
     def address(self) -> str:
-        return self.user.email if self.user_id else self.email
+        return self.user.email if self.user is not None else self.email
 
     @property
     def recipient_language(self) -> str:
-        return self.user.language if self.user_id else self.language
+        return self.user.language if self.user is not None else self.language

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from aspirasi.selectors import public_cases
 from portal.akun.models import User
 from portal.kasus.models import Kasus, Pengikut, Status
+from portal.wilayah.models import Kategori, Wilayah
 
 from .models import LanggananWilayah
 
@@ -38,7 +39,7 @@ def following_of(user: User) -> Following:
     return Following(cases=cases, places=places)
 
 
-def feed_cases(**place) -> QuerySet[Kasus]:
+def feed_cases(**place: Wilayah | Kategori) -> QuerySet[Kasus]:
     """New and answered public cases, newest change first: no reporter, no description, no address."""
     return (
         public_cases()

@@ -1,6 +1,7 @@
 """Writes for following: every follow needs a confirmed address; guests confirm by a signed link first."""
 
 import datetime as dt
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -28,7 +29,8 @@ class NotConfirmed(Exception):
 
 
 def has_verified_email(user: User) -> bool:
-    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+    verified: bool = EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+    return verified
 
 
 def langganan_add(
@@ -46,7 +48,7 @@ def langganan_add(
         raise ValueError("only a kecamatan, desa or kelurahan can be followed")
     if user is not None and not has_verified_email(user):
         raise NotConfirmed
-    owner = {"user": user} if user is not None else {"user": None, "email": email.strip().lower()}
+    owner: dict[str, Any] = {"user": user} if user is not None else {"user": None, "email": email.strip().lower()}
     with transaction.atomic():
         row, created = LanggananWilayah.objects.select_for_update().get_or_create(
             **owner,
@@ -84,7 +86,7 @@ def kasus_follow(*, kasus: Kasus, user: User) -> Pengikut | None:
         return pengikut_add(kasus=locked, user=user, language=user.language)
 
 
-def follow_request_by_email(*, email: str, language: str, target: dict) -> None:
+def follow_request_by_email(*, email: str, language: str, target: dict[str, Any]) -> None:
     """Email a guest a link that confirms the follow; nothing else is ever sent before it is opened.
 
     `target` is {"kasus": id} or {"wilayah": id, "kategori": id|None, "frekuensi": ...}.
@@ -115,10 +117,12 @@ def follow_confirm(token: str) -> Pengikut | LanggananWilayah | None:
             if kasus is None:
                 return None
             return pengikut_add(kasus=kasus, email=email, language=language)
-    wilayah = Wilayah.objects.filter(pk=payload.get("wilayah"), tingkat__in=PLACE_LEVELS).first()
+    if payload.get("wilayah") is None:
+        return None
+    wilayah = Wilayah.objects.filter(pk=payload["wilayah"], tingkat__in=PLACE_LEVELS).first()
     if wilayah is None:
         return None
-    kategori = Kategori.objects.filter(pk=payload.get("kategori")).first() if payload.get("kategori") else None
+    kategori = Kategori.objects.filter(pk=payload["kategori"]).first() if payload.get("kategori") else None
     frekuensi = payload.get("frekuensi")
     if frekuensi not in LanggananWilayah.Frekuensi.values:
         frekuensi = LanggananWilayah.Frekuensi.MINGGUAN
@@ -131,21 +135,22 @@ def unsubscribe(*, kind: str, key: int, email: str) -> int:
         rows = LanggananWilayah.objects.filter(pk=key)
         deleted, _ = (rows.filter(user__email__iexact=email) | rows.filter(email__iexact=email)).delete()
         return deleted
-    rows = Pengikut.objects.filter(kasus_id=key).exclude(reason=Pengikut.Reason.REPORTER)
-    deleted, _ = (rows.filter(user__email__iexact=email) | rows.filter(email__iexact=email)).delete()
+    follows = Pengikut.objects.filter(kasus_id=key).exclude(reason=Pengikut.Reason.REPORTER)
+    deleted, _ = (follows.filter(user__email__iexact=email) | follows.filter(email__iexact=email)).delete()
     return deleted
 
 
-def _site_url(name: str, *args) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse(name, args=args)
+def _site_url(name: str, *args: object) -> str:
+    site_url: str = settings.SITE_URL
+    return site_url.rstrip("/") + reverse(name, args=args)
 
 
-def _describe(target: dict) -> str:
+def _describe(target: dict[str, Any]) -> str:
     if "kasus" in target:
         kasus = Kasus.objects.filter(pk=target["kasus"]).only("reference", "title").first()
         return f"{kasus.reference} {kasus.title}" if kasus else ""
-    wilayah = Wilayah.objects.filter(pk=target.get("wilayah")).first()
-    kategori = Kategori.objects.filter(pk=target.get("kategori")).first() if target.get("kategori") else None
+    wilayah = Wilayah.objects.filter(pk=target["wilayah"]).first() if target.get("wilayah") is not None else None
+    kategori = Kategori.objects.filter(pk=target["kategori"]).first() if target.get("kategori") else None
     return ", ".join(str(x) for x in (wilayah, kategori) if x is not None)
 
 
@@ -197,7 +202,7 @@ def _digest_one(pk: int, *, now: dt.datetime, today_start: dt.datetime) -> int:
         .filter(pk=pk, last_sent_at__lt=today_start)
         .first()
     )
-    if row is None or (row.user_id and not row.user.is_active):
+    if row is None or (row.user is not None and not row.user.is_active):
         return 0
     cases = list(digest_cases(row, until=now)[:DIGEST_LIMIT])
     row.last_sent_at = now

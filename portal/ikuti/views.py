@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from aspirasi.selectors import public_cases
+from portal.akun.requests import AuthenticatedHttpRequest
 from portal.ratelimit import hit, hit_address, normalise_email
 
 from . import services
@@ -120,7 +121,7 @@ def berhenti(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def place_frequency(request: HttpRequest, pk: int) -> HttpResponse:
+def place_frequency(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = FrekuensiForm(request.POST)
     if form.is_valid() and services.langganan_set_frekuensi(
         user=request.user, pk=pk, frekuensi=form.cleaned_data["frekuensi"]
@@ -131,7 +132,7 @@ def place_frequency(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def place_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def place_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if services.langganan_remove(user=request.user, pk=pk):
         messages.success(request, _("Anda berhenti mengikuti wilayah ini."))
     return redirect("akun_profile")
@@ -139,7 +140,7 @@ def place_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def kasus_remove(request: HttpRequest, kasus_id: int) -> HttpResponse:
+def kasus_remove(request: AuthenticatedHttpRequest, kasus_id: int) -> HttpResponse:
     if services.kasus_unfollow(user=request.user, kasus_id=kasus_id):
         messages.success(request, _("Anda berhenti mengikuti kasus ini."))
     return redirect("akun_profile")

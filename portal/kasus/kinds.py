@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Model
 from django.utils import timezone
@@ -170,7 +170,7 @@ def _channel(value: str) -> str | None:
 
 def _rows(model: type[Model], label: Callable[[Any], str]) -> Callable[[set], dict[Any, str]]:
     def resolve(values: set) -> dict[Any, str]:
-        return {obj.pk: label(obj) for obj in model.objects.filter(pk__in=values)}
+        return {obj.pk: label(obj) for obj in model._default_manager.filter(pk__in=values)}
 
     return resolve
 
@@ -246,4 +246,5 @@ def riwayat_text(entry: Riwayat) -> str:
 
 def riwayat_text_lazy(entry: Riwayat) -> Promise:
     """The text rendered when shown, for an email rendered later in its recipient's language."""
-    return lazy(riwayat_text, str)(entry)
+    # The stubs type a lazy() proxy as its result class; at run time it is a Promise.
+    return cast(Promise, lazy(riwayat_text, str)(entry))

@@ -75,14 +75,14 @@ class Priority(models.TextChoices):
     DARURAT = "darurat", _("Darurat")
 
 
-class KasusQuerySet(models.QuerySet):
-    def confirmed(self):
+class KasusQuerySet(models.QuerySet["Kasus"]):
+    def confirmed(self) -> "KasusQuerySet":
         return self.filter(confirmed_at__isnull=False)
 
-    def open(self):
+    def open(self) -> "KasusQuerySet":
         return self.filter(status__in=OPEN_STATUSES)
 
-    def overdue(self, now: dt.datetime | None = None):
+    def overdue(self, now: dt.datetime | None = None) -> "KasusQuerySet":
         return self.filter(late_q(now))
 
 

@@ -10,6 +10,7 @@ import logging
 import smtplib
 import time
 from dataclasses import dataclass
+from functools import partial
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -81,6 +82,7 @@ def outbox_enqueue(
     with translation.override(language or settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string(f"email/{template}_subject.txt", ctx).split())
         body_text = render_to_string(f"email/{template}.txt", ctx)
+        body_html: str
         try:
             body_html = render_to_string(f"email/{template}.html", ctx)
         except TemplateDoesNotExist:
@@ -213,7 +215,7 @@ def outbox_requeue(*, outbox_ids: list[int]) -> int:
             state=OutboxEmail.State.PENDING, attempts=0, next_attempt_at=None, failed_reason=""
         )
         for outbox_id in ids:
-            transaction.on_commit(lambda outbox_id=outbox_id: outbox_dispatch(outbox_id))
+            transaction.on_commit(partial(outbox_dispatch, outbox_id))
     return len(ids)
 
 

@@ -42,7 +42,8 @@ def viewer_is_reporter(kasus: Kasus, request: HttpRequest) -> bool:
     """The signed-in reporter, or a visitor who proved ownership at /lacak/ or holds the tracking link."""
     if viewer_proved_reporter(kasus, request):
         return True
-    token = (getattr(request, "resolver_match", None) and request.resolver_match.kwargs.get("token")) or ""
+    match = getattr(request, "resolver_match", None)
+    token = (match.kwargs.get("token") if match is not None else None) or ""
     return bool(token) and token == kasus.tracking_token
 
 
@@ -102,17 +103,17 @@ def remember_owner(request: HttpRequest, kasus: Kasus) -> None:
 REPORTER_REASONS = (Pengikut.Reason.REPORTER, Pengikut.Reason.MERGED_REPORTER)
 
 
-def _reported_or_merged_reporter(user: User | AnonymousUser) -> Q:
+def _reported_or_merged_reporter(user: User) -> Q:
     followed = Pengikut.objects.filter(user=user, reason__in=REPORTER_REASONS).values("kasus_id")
     return Q(reporter=user) | Q(pk__in=followed)
 
 
-def resident_cases(user: User | AnonymousUser) -> QuerySet[Kasus]:
+def resident_cases(user: User) -> QuerySet[Kasus]:
     """/kasus-saya/: the cases a resident reported; one merged into another shows as the case it lives on in."""
     return Kasus.objects.filter(merged_into__isnull=True).filter(_reported_or_merged_reporter(user))
 
 
-def resident_kasus(user: User | AnonymousUser, reference: str) -> Kasus:
+def resident_kasus(user: User, reference: str) -> Kasus:
     """One of the resident's cases (a merged one too: its page points to where it went on), or 404."""
     qs = Kasus.objects.select_related("kategori", "kecamatan", "opd", "merged_into")
     try:
@@ -149,8 +150,9 @@ def staff_cases(user: User | AnonymousUser) -> QuerySet[Kasus]:
     qs = Kasus.objects.confirmed()
     if r.user_roles(user) & set(ALL_CASES_ROLES):
         return qs
-    if r.OPD in r.user_roles(user) and getattr(user, "opd_id", None):
-        return qs.filter(opd_id=user.opd_id)
+    opd_id: int | None = getattr(user, "opd_id", None)
+    if r.OPD in r.user_roles(user) and opd_id:
+        return qs.filter(opd_id=opd_id)
     return qs.none()
 
 
@@ -294,9 +296,9 @@ def kasus_for_tracking(reference: str) -> Kasus | None:
 CHOICES_TTL = 5 * 60
 
 
-def _cached_choices(name: str, build: Callable[[], list]) -> list:
+def _cached_choices(name: str, build: Callable[[], list[Any]]) -> list[Any]:
     key = f"kasus:choices:{name}:{get_language()}"
-    choices = cache.get(key)
+    choices: list[Any] | None = cache.get(key)
     if choices is None:
         choices = build()
         cache.set(key, choices, CHOICES_TTL)
@@ -370,8 +372,11 @@ def actor_label(entry: Riwayat, kasus: Kasus, *, sees_identity: bool, staff_view
 def present_entries(entries: list[Riwayat], kasus: Kasus, *, sees_identity: bool, staff_view: bool) -> list[Riwayat]:
     """Give each entry its text in the active language (`body`) and who acted (`actor_label`), for this viewer."""
     for entry, body in zip(entries, riwayat_texts(entries), strict=True):
-        entry.body = body
-        entry.actor_label = actor_label(entry, kasus, sees_identity=sees_identity, staff_view=staff_view)
+        # Per-viewer attributes the timeline template reads; not model fields.
+        entry.body = body  # type: ignore[attr-defined]
+        entry.actor_label = actor_label(  # type: ignore[attr-defined]
+            entry, kasus, sees_identity=sees_identity, staff_view=staff_view
+        )
     return entries
 
 

@@ -314,7 +314,9 @@ def _templat_options(kasus: Kasus, actions: list[dict], panels: list[tuple[str, 
     return []
 
 
-def _render_staff_detail(request: HttpRequest, kasus: Kasus, *, bound: tuple[str, f.ActionForm] | None = None):
+def _render_staff_detail(
+    request: HttpRequest, kasus: Kasus, *, bound: tuple[str, f.ActionForm] | None = None
+) -> HttpResponse:
     """The staff case page; `bound` shows one action's form as posted (400 when it has errors)."""
     user = request.user
     show_identity = selectors.sees_reporter_identity(user, kasus)

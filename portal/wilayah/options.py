@@ -1,5 +1,7 @@
 """The one builder of the grouped kecamatan -> desa/kelurahan <select> every form uses."""
 
+from typing import cast
+
 from django.core.cache import cache
 
 from .models import Wilayah
@@ -13,7 +15,8 @@ def wilayah_groups(*, order: str = "nama") -> list[tuple[Wilayah, list[Wilayah]]
 
     Forms validate against the live table, so an option at most ten minutes stale is refused, not saved.
     """
-    return cache.get_or_set(f"wilayah:groups:{order}", lambda: _build(ORDERS[order]), OPTIONS_TTL)
+    groups = cache.get_or_set(f"wilayah:groups:{order}", lambda: _build(ORDERS[order]), OPTIONS_TTL)
+    return cast(list[tuple[Wilayah, list[Wilayah]]], groups)
 
 
 def _build(order_by: tuple[str, ...]) -> list[tuple[Wilayah, list[Wilayah]]]:

@@ -7,6 +7,7 @@ code starts with `33.12` (Kepmendagri No 300.2.2-2138 Tahun 2025). See data/READ
 
 import csv
 from pathlib import Path
+from typing import Any
 
 WILAYAH_CSV = Path(__file__).resolve().parent / "data" / "wilayah-wonogiri.csv"
 
@@ -59,7 +60,7 @@ def read_wilayah_rows() -> list[dict[str, str]]:
 
 
 def load_wilayah(Wilayah) -> None:
-    by_code = {}
+    by_code: dict[str, Any] = {}
     for row in read_wilayah_rows():
         parent = by_code.get(row["kode_induk"])
         obj, _ = Wilayah.objects.update_or_create(
@@ -69,7 +70,7 @@ def load_wilayah(Wilayah) -> None:
 
 
 def load_reference(Opd, Kategori, Pejabat) -> None:
-    opd_by_abbr = {}
+    opd_by_abbr: dict[str | None, Any] = {}
     for nama, singkatan in OPD:
         opd_by_abbr[singkatan], _ = Opd.objects.get_or_create(nama=nama, defaults={"singkatan": singkatan})
     for nama, slug, abbr in KATEGORI:

@@ -35,7 +35,8 @@ class TransitionNotAllowed(KasusError):
 
 
 def sla_days(name: str) -> int:
-    return settings.PORTAL_SLA[name]
+    days: int = settings.PORTAL_SLA[name]
+    return days
 
 
 # Which statuses each action may start from, and where it leads (None: back where it paused).

@@ -20,7 +20,8 @@ from .opening import CONFIRMED_BY_EMAIL
 
 
 def _verified_on_account(user: User, email: str) -> bool:
-    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+    verified: bool = EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+    return verified
 
 
 def kasus_link_guest_cases(*, user: User, email: str) -> list[Kasus]:

@@ -35,7 +35,8 @@ def _clean_lapor_tracking_id(value: str) -> str:
 def _lapor_taken(lapor_tracking_id: str, *, kasus_pk: int | None) -> KasusError | None:
     if not lapor_tracking_id:
         return None
-    holder = Kasus.objects.filter(lapor_tracking_id=lapor_tracking_id).exclude(pk=kasus_pk).first()
+    # pk=None (a case not saved yet) excludes nothing, which is what is meant here.
+    holder = Kasus.objects.filter(lapor_tracking_id=lapor_tracking_id).exclude(pk=kasus_pk).first()  # type: ignore[misc]
     if holder is None:
         return None
     return KasusError(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -26,12 +26,14 @@ NOT_MOVED_ON_MERGE = frozenset(
 )
 
 
-def _child_relations() -> list:
+def _child_relations() -> list[Any]:
     """Relations to Kasus whose rows move to the surviving case on merge (aspirasi, audiensi, ...)."""
     return [
         rel
         for rel in Kasus._meta.related_objects
-        if rel.one_to_many and rel.related_model._meta.label_lower not in NOT_MOVED_ON_MERGE
+        if rel.one_to_many
+        and not isinstance(rel.related_model, str)
+        and rel.related_model._meta.label_lower not in NOT_MOVED_ON_MERGE
     ]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -78,11 +78,12 @@ def wants_every_step(kasus: Kasus, row: Pengikut | None, user_id: int | None, ac
 
 
 def tracking_url(kasus: Kasus) -> str:
-    return settings.SITE_URL + reverse("kasus:track_detail", args=[kasus.tracking_token])
+    site_url: str = settings.SITE_URL
+    return site_url + reverse("kasus:track_detail", args=[kasus.tracking_token])
 
 
 def notify_reporter(
-    kasus: Kasus, *, template: str, context: dict | None = None, attachments: list[Attachment] | None = None
+    kasus: Kasus, *, template: str, context: dict[str, Any] | None = None, attachments: list[Attachment] | None = None
 ) -> None:
     """Email this case's reporter only (user or guest), in their language: for messages meant for them alone."""
     to = kasus.contact_email()
@@ -93,7 +94,7 @@ def notify_reporter(
         accounts = _account_kabar({kasus.reporter_id} if kasus.reporter_id else set())
         if not wants_every_step(kasus, _reporter_row(kasus, rows), kasus.reporter_id, accounts):
             return
-    language = kasus.reporter.language if kasus.reporter_id else kasus.reporter_language
+    language = kasus.reporter.language if kasus.reporter is not None else kasus.reporter_language
     outbox_enqueue(
         to=to,
         template=template,
@@ -119,19 +120,21 @@ def follower_recipients(kasus: Kasus) -> list[Recipient]:
     """Everyone who gets this case's public updates, each address once: its reporter first, then its followers."""
     recipients: dict[str, Recipient] = {}
     rows = list(kasus.pengikut.select_related("user", "reported_kasus"))
-    accounts = _account_kabar({row.user_id for row in rows if row.user_id} | {kasus.reporter_id} - {None})
+    accounts = _account_kabar(
+        {row.user_id for row in rows if row.user_id} | ({kasus.reporter_id} if kasus.reporter_id else set())
+    )
     reporter_email = kasus.contact_email().lower()
     if reporter_email:
-        language = kasus.reporter.language if kasus.reporter_id else kasus.reporter_language
+        language = kasus.reporter.language if kasus.reporter is not None else kasus.reporter_language
         every = wants_every_step(kasus, _reporter_row(kasus, rows), kasus.reporter_id, accounts)
         recipients[reporter_email] = Recipient(reporter_email, language, is_follower=False, every_step=every)
     for row in rows:
-        if row.user_id and not row.user.is_active:
+        if row.user is not None and not row.user.is_active:
             continue
-        email = (row.user.email if row.user_id else row.email).lower()
+        email = (row.user.email if row.user is not None else row.email).lower()
         if not email or email in recipients:
             continue
-        language = row.user.language if row.user_id else row.language
+        language = row.user.language if row.user is not None else row.language
         url = tracking_url(row.reported_kasus) if row.reported_kasus is not None else ""
         every = wants_every_step(kasus, row, row.user_id, accounts)
         recipients[email] = Recipient(email, language, is_follower=True, track_url=url, every_step=every)
@@ -139,7 +142,7 @@ def follower_recipients(kasus: Kasus) -> list[Recipient]:
 
 
 def notify_followers(
-    kasus: Kasus, *, template: str, context: dict | None = None, attachments: list[Attachment] | None = None
+    kasus: Kasus, *, template: str, context: dict[str, Any] | None = None, attachments: list[Attachment] | None = None
 ) -> None:
     """Email a public update to every follower of the case, each once and in their own language.
 
@@ -172,7 +175,7 @@ def _opd_recipients(opd: Opd) -> dict[str, str]:
     return recipients
 
 
-def _notify_staff(kasus: Kasus, recipients: dict[str, str], *, template: str, context: dict) -> None:
+def _notify_staff(kasus: Kasus, recipients: dict[str, str], *, template: str, context: dict[str, Any]) -> None:
     """Email staff; templates never see the reporter's identity, anonymous case or not."""
     safe = {"kasus": OpdSafeKasus(kasus), **context}
     digest = _digest_addresses(recipients) if template in ROUTINE_STAFF_TEMPLATES else set()
@@ -189,9 +192,10 @@ def _digest_addresses(recipients: dict[str, str]) -> set[str]:
 def staff_actor(entry: Riwayat) -> Promise:
     """Who acted, as staff emails name them (in each recipient's language): never the reporter by name,
     as those emails carry no reporter identity."""
-    return lazy(actor_label, str)(entry, entry.kasus, sees_identity=False, staff_view=True)
+    # The stubs type a lazy() proxy as its result class; at run time it is a Promise.
+    return cast(Promise, lazy(actor_label, str)(entry, entry.kasus, sees_identity=False, staff_view=True))
 
 
-def notify_opd(kasus: Kasus, opd: Opd, *, template: str, context: dict | None = None) -> None:
+def notify_opd(kasus: Kasus, opd: Opd, *, template: str, context: dict[str, Any] | None = None) -> None:
     """Email an OPD's address and its officers. Templates get no reporter identity, anonymous or not."""
     _notify_staff(kasus, _opd_recipients(opd), template=template, context={"opd": opd, **(context or {})})

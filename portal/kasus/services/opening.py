@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -52,9 +52,9 @@ def kasus_open(
     confirmed: bool = True,
     kind: str = "kasus.opened",
     message: str | Promise = "",
-    params: dict | None = None,
+    params: dict[str, Any] | None = None,
     by_reporter: bool = False,
-    data: dict | None = None,
+    data: dict[str, Any] | None = None,
     notify: bool = True,
     lapor_tracking_id: str = "",
 ) -> Kasus:

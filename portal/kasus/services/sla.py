@@ -65,7 +65,7 @@ def _escalate(kasus_id: int, now: dt.datetime) -> bool:
     )
     message = riwayat_text_lazy(entry)
     recipients = roles.role_recipients(*staff_roles)
-    if kasus.opd_id:
+    if kasus.opd is not None:
         recipients.update(_opd_recipients(kasus.opd))
     _notify_staff(kasus, recipients, template="kasus_overdue", context={"message": message, "opd": kasus.opd})
     return True

@@ -38,14 +38,14 @@ def _transition_logged(
     actor: User | None,
     kind: str,
     message: str = "",
-    params: dict | None = None,
+    params: dict[str, Any] | None = None,
     by_reporter: bool = False,
     visibility: str = Visibility.PUBLIK,
-    data: dict | None = None,
+    data: dict[str, Any] | None = None,
     target: str | None = None,
     extra_fields: dict[str, Any] | None = None,
     notify_template: str | None = "kasus_status",
-    notify_context: dict | None = None,
+    notify_context: dict[str, Any] | None = None,
 ) -> tuple[Kasus, Riwayat]:
     """Move a case the caller has locked: check, save, log, notify the reporter on commit."""
     to_status = _check(kasus, action) or target
@@ -153,7 +153,9 @@ def kasus_request_info(*, kasus_id: int, actor: User | None, question: str) -> K
 
 
 @transaction.atomic
-def kasus_info_received(*, kasus_id: int, actor: User | None, message: str, data: dict | None = None) -> Kasus:
+def kasus_info_received(
+    *, kasus_id: int, actor: User | None, message: str, data: dict[str, Any] | None = None
+) -> Kasus:
     """The reporter answered: the case returns to where it was and the clock runs on with the days left."""
     message = message.strip()
     if not message:
@@ -217,7 +219,7 @@ def kasus_start(*, kasus_id: int, actor: User | None, note: str = "") -> Kasus:
 
 
 @transaction.atomic
-def kasus_answer(*, kasus_id: int, actor: User | None, answer: str, data: dict | None = None) -> Kasus:
+def kasus_answer(*, kasus_id: int, actor: User | None, answer: str, data: dict[str, Any] | None = None) -> Kasus:
     """The OPD answers; the reporter has `autoclose_days` working days to accept or dispute."""
     answer = answer.strip()
     if not answer:
@@ -291,7 +293,7 @@ def kasus_dispute(*, kasus_id: int, actor: User | None, reason: str) -> Kasus:
         extra_fields={"due_at": add_working_days(timezone.now(), sla_days("followup_days")), "answered_at": None},
         notify_template=None,
     )
-    if kasus.opd_id:
+    if kasus.opd is not None:
         notify_opd(kasus, kasus.opd, template="kasus_disputed", context={"reason": reason, "actor": staff_actor(entry)})
     return kasus
 
