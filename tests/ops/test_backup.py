@@ -71,7 +71,7 @@ def test_a_backup_restores_into_an_empty_database_with_every_row_and_file(client
     manifest = json.loads((folder / "manifest.json").read_text())
     source_counts, source_files = table_row_counts(), media_checksums(Path(settings.MEDIA_ROOT))
     assert manifest["tables"] == source_counts and manifest["media"] == source_files
-    assert len(source_files) == 2 and source_counts["kasus_kasus"] == 2
+    assert len(source_files) == 4 and source_counts["kasus_kasus"] == 2  # two photos, each with its thumbnail
     assert {"database.dump", "media.tar"} == set(manifest["archives"]) and manifest["versions"]["postgresql"]
 
     restored_media = tmp_path / "restored-media"

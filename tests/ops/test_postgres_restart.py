@@ -97,6 +97,7 @@ class Resident:
             "consent": "on",
             "idempotency_key": uuid.uuid4().hex,
             "website": "",
+            "kirim": "1",  # send straight away: the check-answers step has its own tests
         }
         body, content_type = multipart(fields, {"lampiran": ("lampu.jpg", photo(seed))})
         return self.request("/aspirasi/kirim/", body, content_type)
