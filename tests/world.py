@@ -14,6 +14,8 @@ from aspirasi.models import Lampiran
 from aspirasi.services import confirm_token
 from audiensi.models import PengaturanAudiensi
 from audiensi.services import link_token
+from portal.akun.models import PermintaanDataPribadi
+from portal.akun.services import permintaan_record
 from portal.ikuti.services import langganan_add
 from portal.kasus import services as kasus_services
 from portal.kasus import staff_tools
@@ -82,7 +84,15 @@ def world(django_user_model):
     kategori = Kategori.objects.order_by("pk").first()
     templat = TemplatJawaban.objects.create(title="Terima kasih", body="Terima kasih atas laporan Anda.")
     saved = staff_tools.filter_save(user=users["petugas"], name="Baru", query="status=baru")
+    permintaan = permintaan_record(
+        actor=users["petugas"],
+        jenis=PermintaanDataPribadi.Jenis.AKSES,
+        kanal=PermintaanDataPribadi.Kanal.SURAT,
+        user=warga,
+    )
     by_name = {
+        "akun_pdp_detail": {"pk": permintaan.pk},
+        "akun_pdp_export": {"pk": permintaan.pk},
         "kasus:templat_edit": {"pk": templat.pk},
         "kasus:templat_delete": {"pk": templat.pk},
         "kasus:filter_delete": {"pk": saved.pk},
