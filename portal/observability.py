@@ -18,9 +18,11 @@ from collections.abc import Callable
 from typing import Any
 
 from celery import signals as celery_signals
+from django.contrib.sessions.exceptions import SessionInterrupted
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.template import loader
+from django.views import defaults
 
 REQUEST_ID_HEADER = "HTTP_X_REQUEST_ID"
 # A proxy's id is kept only if it is short and plain: it goes into logs and pages unescaped by them.
@@ -122,6 +124,19 @@ def server_error(request: HttpRequest) -> HttpResponse:
         response.status_code = 503
         response["Retry-After"] = "30"
     return response
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 400 page; a session that could not be saved (its row lost while the database restarted) is a 503
+    "try again" instead: nothing the visitor sent was wrong."""
+    if isinstance(exception, SessionInterrupted):
+        body = loader.get_template("503.html").render(
+            {"request_id": getattr(request, "request_id", current_request_id())}
+        )
+        response = HttpResponse(body, status=503)
+        response["Retry-After"] = "30"
+        return response
+    return defaults.bad_request(request, exception)
 
 
 # Celery: the request id travels in the message headers; each task logs one line when it ends.

@@ -8,6 +8,7 @@ from portal.akun.urls import staff_urlpatterns as akun_staff_urls
 # The admin signs in through allauth, so two-factor sign-in applies there too.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 # The 500 page shows the request id; a lost database connection answers 503 "try again" instead.
+handler400 = "portal.observability.bad_request"
 handler500 = "portal.observability.server_error"
 
 urlpatterns = [

@@ -75,7 +75,8 @@ def browser_page(live_server):
         )
         context = browser.new_context(base_url=live_server.url, locale="id-ID")
         page = context.new_page()
-        page.set_default_timeout(15_000)
+        # Generous: CI runs the browser tests on a 2-core machine beside PostgreSQL, Redis and the live server.
+        page.set_default_timeout(30_000)
         try:
             yield page
         finally:
