@@ -71,8 +71,9 @@ def test_it_runs_an_aspirasi_from_a_guest_to_a_rated_answer(browser_page, login_
     login_as(officer)
     page.goto(f"/petugas/kasus/{kasus.reference}/")
     page.locator("#aksi-mulai summary").click()
-    page.locator("#aksi-mulai button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#aksi-mulai button[type=submit]").first.click()
+    page.goto(f"/petugas/kasus/{kasus.reference}/")
     page.fill("textarea[name=jawablampiran-answer]", "Lampu sudah diganti oleh Dishub pada hari ini.")
     page.set_input_files(
         "input[name=jawablampiran-lampiran]",
