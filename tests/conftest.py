@@ -91,6 +91,8 @@ def login_as(browser_page, live_server, client):
     def _login(user):
         client.force_login(user)
         cookie = client.cookies["sessionid"]
+        # One session cookie at a time: the previous user's must not be the one the server reads.
+        browser_page.context.clear_cookies()
         browser_page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
         return browser_page
 
