@@ -6,6 +6,8 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 from portal.admin_site import BoundedDateHierarchyMixin, ReadOnlyAdminMixin
+from portal.akun.models import User
+from portal.akun.requests import signed_in_user
 
 from . import availability, services
 from .models import AturanMingguan, Audiensi, PengaturanAudiensi, Pengecualian
@@ -18,14 +20,14 @@ class ServiceForm(forms.ModelForm):
     (an overlapping rule) shows as a form error instead of a failed save.
     """
 
-    actor: Any = None
+    actor: User | None = None
 
     def save_through_service(self) -> Model:
         raise NotImplementedError
 
     def full_clean(self) -> None:
         super().full_clean()
-        if not self.is_bound or self._errors:
+        if not self.is_bound or self.errors:
             return
         try:
             self.instance = self.save_through_service()
@@ -108,7 +110,7 @@ class AturanMingguanAdmin(ServiceAddAdmin):
     service_form = AturanForm
 
     def delete_model(self, request: HttpRequest, obj: AturanMingguan) -> None:
-        availability.aturan_delete(aturan_id=obj.pk, pejabat=obj.pejabat, actor=request.user)
+        availability.aturan_delete(aturan_id=obj.pk, pejabat=obj.pejabat, actor=signed_in_user(request))
 
 
 @admin.register(Pengecualian)
@@ -119,7 +121,7 @@ class PengecualianAdmin(BoundedDateHierarchyMixin, ServiceAddAdmin):
     service_form = PengecualianForm
 
     def delete_model(self, request: HttpRequest, obj: Pengecualian) -> None:
-        availability.pengecualian_delete(pengecualian_id=obj.pk, pejabat=obj.pejabat, actor=request.user)
+        availability.pengecualian_delete(pengecualian_id=obj.pk, pejabat=obj.pejabat, actor=signed_in_user(request))
 
 
 @admin.register(Audiensi)

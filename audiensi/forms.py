@@ -1,10 +1,12 @@
 import datetime as dt
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal import bounds
+from portal.akun.models import User
 from portal.wilayah.models import Opd, Pejabat
 
 from . import services
@@ -21,7 +23,7 @@ class SlotField(forms.ChoiceField):
         "invalid_choice": _("Pilih waktu audiensi dari daftar."),
     }
 
-    def valid_value(self, value) -> bool:
+    def valid_value(self, value: Any) -> bool:
         # A slot taken since the page was rendered is refused by the service with a clear message.
         return parse_slot_value(value) is not None
 
@@ -78,13 +80,14 @@ class AjukanForm(forms.Form):
     )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
-    def __init__(self, *args, slots: list[Slot], user, **kwargs):
+    def __init__(self, *args: Any, slots: list[Slot], user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["slot"].choices = slot_choices(slots)
+        cast(SlotField, self.fields["slot"]).choices = slot_choices(slots)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         # Checked here too, so a wrong reference is reported together with the other errors.
         if data.get("kasus_reference"):
             try:
@@ -104,9 +107,9 @@ class RescheduleForm(forms.Form):
     slot = SlotField(label=_("Pilih waktu baru"))
     reason = forms.CharField(label=_("Alasan (opsional)"), required=False, max_length=500)
 
-    def __init__(self, *args, slots: list[Slot], **kwargs):
+    def __init__(self, *args: Any, slots: list[Slot], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["slot"].choices = slot_choices(slots)
+        cast(SlotField, self.fields["slot"]).choices = slot_choices(slots)
 
 
 class ReasonForm(forms.Form):
@@ -125,9 +128,9 @@ class ProposeForm(forms.Form):
     slot = SlotField(label=_("Waktu yang diusulkan"))
     reason = forms.CharField(label=_("Alasan"), max_length=1000)
 
-    def __init__(self, *args, slots: list[Slot], **kwargs):
+    def __init__(self, *args: Any, slots: list[Slot], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["slot"].choices = slot_choices(slots)
+        cast(SlotField, self.fields["slot"]).choices = slot_choices(slots)
 
 
 class HandoverPejabatForm(forms.Form):
@@ -178,10 +181,10 @@ class PengaturanForm(forms.ModelForm):
         model = PengaturanAudiensi
         fields = ["min_hari_kerja", "max_hari", "batas_permohonan_terbuka", "masa_tahan_hari_kerja"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, (low, high) in PENGATURAN_RANGES.items():
-            bounds.limit_integer(self.fields[name], low, high)
+            bounds.limit_integer(cast(forms.IntegerField, self.fields[name]), low, high)
 
 
 class AturanForm(forms.ModelForm):
@@ -193,10 +196,10 @@ class AturanForm(forms.ModelForm):
             "end_time": forms.TimeInput(attrs={"type": "time"}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, (low, high) in ATURAN_RANGES.items():
-            bounds.limit_integer(self.fields[name], low, high)
+            bounds.limit_integer(cast(forms.IntegerField, self.fields[name]), low, high)
 
 
 class PengecualianForm(forms.Form):

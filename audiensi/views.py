@@ -1,11 +1,12 @@
 import datetime as dt
 import secrets
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +17,8 @@ from django.views.decorators.http import require_POST
 from portal import bounds
 from portal.akun import roles
 from portal.akun.access import staff_required
+from portal.akun.models import User
+from portal.akun.requests import AuthenticatedHttpRequest
 from portal.kasus import selectors as kasus_selectors
 from portal.kasus import services as kasus_services
 from portal.kasus.models import OPEN_STATUSES, Kasus, Riwayat
@@ -25,6 +28,7 @@ from . import availability as availability_services
 from . import forms, selectors, services
 from .ics import download_ics, feed_ics
 from .models import AturanMingguan, Audiensi, PengaturanAudiensi, Pengecualian, Status
+from .selectors import Slot
 from .services import AudiensiError
 
 PROTOKOL_WRITE = (roles.PROTOKOL, roles.ADMIN)
@@ -33,7 +37,7 @@ READERS = (roles.PIMPINAN,)
 SLOTS_ON_INDEX = 6
 
 
-def _slot_from(value: str, pejabat_list: list[Pejabat]):
+def _slot_from(value: str, pejabat_list: list[Pejabat]) -> tuple[Pejabat, dt.datetime]:
     parsed = selectors.parse_slot_value(value)
     if parsed is None:
         raise AudiensiError(_("Pilih slot yang tersedia."))
@@ -44,7 +48,7 @@ def _slot_from(value: str, pejabat_list: list[Pejabat]):
     return pejabat, start
 
 
-def _grouped(slots_by_pejabat: dict, pejabat_list: list[Pejabat]) -> list[tuple[Pejabat, list]]:
+def _grouped(slots_by_pejabat: dict[int, list[Slot]], pejabat_list: list[Pejabat]) -> list[tuple[Pejabat, list[Slot]]]:
     return [(p, slots_by_pejabat.get(p.pk, [])) for p in pejabat_list]
 
 
@@ -58,7 +62,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def ajukan(request: HttpRequest) -> HttpResponse:
+def ajukan(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not services.email_verified(request.user):
         return render(request, "audiensi/verify_email.html", status=403)
     pejabat_list = selectors.bookable_pejabat()
@@ -103,17 +107,17 @@ def ajukan(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _my_open_cases(user):
+def _my_open_cases(user: User) -> QuerySet[Kasus]:
     return Kasus.objects.filter(reporter=user, status__in=OPEN_STATUSES).only("reference", "title")[:20]
 
 
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "audiensi/mine.html", {"audiensi_list": selectors.audiensi_for_resident(request.user)})
 
 
 @login_required
-def mine_ics(request: HttpRequest, pk: int) -> HttpResponse:
+def mine_ics(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The confirmed audiensi as a calendar file for the resident's own calendar."""
     audiensi = get_object_or_404(
         Audiensi.objects.select_related("pejabat"), pk=pk, pemohon=request.user, status=Status.DIKONFIRMASI
@@ -124,7 +128,7 @@ def mine_ics(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def mine_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def mine_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     audiensi = get_object_or_404(
         Audiensi.objects.select_related("pejabat", "kasus", "opd"), pk=pk, pemohon=request.user
     )
@@ -179,6 +183,7 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
     actor = audiensi.pemohon
     ctx = {"audiensi": audiensi, "action": action, "token": token}
     data = request.POST if request.method == "POST" else None
+    form: forms.RescheduleForm | forms.OptionalReasonForm | None
     if action == "jadwal-ulang":
         form = forms.RescheduleForm(data, slots=selectors.replacement_slots(audiensi))
     elif action == "batal":
@@ -186,14 +191,15 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
     else:
         form = None
     if request.method == "POST" and (form is None or form.is_valid()):
+        cleaned = form.cleaned_data if form is not None else {}
         try:
             if action == "batal":
-                services.audiensi_cancel(audiensi_id=audiensi.pk, actor=actor, reason=form.cleaned_data["reason"])
+                services.audiensi_cancel(audiensi_id=audiensi.pk, actor=actor, reason=cleaned["reason"])
                 messages.success(request, _("Audiensi dibatalkan."))
             elif action == "jadwal-ulang":
-                _pejabat, start = _slot_from(form.cleaned_data["slot"], [audiensi.pejabat])
+                _pejabat, start = _slot_from(cleaned["slot"], [audiensi.pejabat])
                 services.audiensi_reschedule(
-                    audiensi_id=audiensi.pk, actor=actor, start=start, reason=form.cleaned_data["reason"]
+                    audiensi_id=audiensi.pk, actor=actor, start=start, reason=cleaned["reason"]
                 )
                 messages.success(request, _("Permintaan jadwal ulang terkirim; protokol akan memutuskan."))
             else:
@@ -217,7 +223,7 @@ STAFF_PAGE_SIZE = 50
 
 
 @staff_required(*PROTOKOL_WRITE, readers=READERS)
-def staff_list(request: HttpRequest) -> HttpResponse:
+def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = forms.StaffListFilterForm(request.GET)
     status, pejabat_slug = filters.value("status"), filters.value("pejabat")
     qs = selectors.audiensi_for_protokol(status=status, pejabat_slug=pejabat_slug)
@@ -238,7 +244,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required(*PROTOKOL_WRITE, readers=READERS)
-def staff_day(request: HttpRequest) -> HttpResponse:
+def staff_day(request: AuthenticatedHttpRequest) -> HttpResponse:
     asked = forms.DayForm(request.GET)
     day = asked.day()
     form = forms.DayForm(initial={"tanggal": day}) if asked.is_valid() else asked
@@ -250,7 +256,7 @@ def staff_day(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _calendar(request, view: str):
+def _calendar(request: AuthenticatedHttpRequest, view: str) -> HttpResponse:
     asked = forms.DayForm(request.GET)
     day = asked.day()
     if view == "week":
@@ -274,19 +280,19 @@ def _calendar(request, view: str):
 
 
 @staff_required(*PROTOKOL_WRITE, readers=READERS)
-def staff_week(request):
+def staff_week(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Protokol's (and, read-only, pimpinan's) week: audiensi, exceptions, sarasehan and free slots per day."""
     return _calendar(request, "week")
 
 
 @staff_required(*PROTOKOL_WRITE, readers=READERS)
-def staff_month(request):
+def staff_month(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The month at a glance, each day's counts linking to its week."""
     return _calendar(request, "month")
 
 
 @staff_required(*PROTOKOL_WRITE, readers=READERS)
-def staff_day_sheet(request):
+def staff_day_sheet(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The day's sheet for the front desk, laid out for paper by print CSS (no script)."""
     asked = forms.DayForm(request.GET)
     day = asked.day()
@@ -302,7 +308,7 @@ def staff_day_sheet(request):
     )
 
 
-def _staff_detail_context(audiensi: Audiensi, user, **overrides) -> dict:
+def _staff_detail_context(audiensi: Audiensi, user: User, **overrides: Any) -> dict[str, Any]:
     # Each form is prefixed with its action so that field ids on the page are unique.
     ctx = {
         "audiensi": audiensi,
@@ -333,7 +339,7 @@ def _staff_detail_context(audiensi: Audiensi, user, **overrides) -> dict:
 
 
 @staff_required(*PROTOKOL_WRITE, readers=READERS)
-def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     audiensi = get_object_or_404(Audiensi.objects.select_related("pejabat", "kasus", "pemohon", "opd"), pk=pk)
     can_act = roles.has_role(request.user, *PROTOKOL_WRITE)
     # The page names the pemohon, who is the case's reporter: audited when that case is protected.
@@ -354,7 +360,7 @@ ACTIONS = {
 }
 
 
-def _run_action(action: str, audiensi: Audiensi, data: dict, actor) -> str:
+def _run_action(action: str, audiensi: Audiensi, data: dict[str, Any], actor: User) -> str:
     aid = audiensi.pk
     if action == "konfirmasi":
         services.audiensi_confirm(audiensi_id=aid, actor=actor, note=data["reason"])
@@ -388,7 +394,7 @@ def _run_action(action: str, audiensi: Audiensi, data: dict, actor) -> str:
 
 @require_POST
 @staff_required(*PROTOKOL_WRITE)
-def staff_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def staff_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404
     audiensi = get_object_or_404(Audiensi.objects.select_related("pejabat", "kasus", "pemohon", "opd"), pk=pk)
@@ -410,12 +416,12 @@ def staff_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @staff_required(*PROTOKOL_WRITE, readers=READERS)
-def availability_list(request: HttpRequest) -> HttpResponse:
+def availability_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "audiensi/availability_list.html", {"pejabat_list": Pejabat.objects.all()})
 
 
 @staff_required(*PROTOKOL_WRITE, readers=READERS)
-def availability(request: HttpRequest, slug: str) -> HttpResponse:
+def availability(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     pejabat = get_object_or_404(Pejabat.objects.select_related("pengaturan_audiensi"), slug=slug)
     pengaturan = selectors.settings_for(pejabat)
     ctx = {
@@ -455,9 +461,10 @@ def _posted_id(request: HttpRequest) -> int:
 
 
 def _availability_op(
-    request: HttpRequest, op: str, pejabat: Pejabat, pengaturan: PengaturanAudiensi, ctx: dict
+    request: AuthenticatedHttpRequest, op: str, pejabat: Pejabat, pengaturan: PengaturanAudiensi, ctx: dict[str, Any]
 ) -> bool:
     actor = request.user
+    form: forms.PengaturanForm | forms.AturanForm | forms.PengecualianForm
     if op == "settings":
         form = forms.PengaturanForm(request.POST, instance=PengaturanAudiensi(pejabat=pejabat))
         ctx["settings_form"] = form

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portal.admin_site import ReadOnlyAdminMixin
+from portal.akun.requests import AuthenticatedHttpRequest
 from portal.akun.roles import ADMIN, has_role
 
 from . import services
@@ -58,7 +59,7 @@ class SarasehanAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def has_capacity_permission(self, request: HttpRequest) -> bool:
         return has_role(request.user, ADMIN)
 
-    def capacity_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+    def capacity_view(self, request: AuthenticatedHttpRequest, object_id: int) -> HttpResponse:
         if not self.has_capacity_permission(request):
             raise PermissionDenied
         sarasehan = get_object_or_404(Sarasehan, pk=object_id)

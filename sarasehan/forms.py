@@ -1,9 +1,12 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from portal import bounds
+from portal.akun.models import User
+from portal.kasus.models import Kasus
 from portal.wilayah.models import Kategori, Opd, Pejabat, Wilayah
 from portal.wilayah.options import wilayah_groups
 
@@ -25,7 +28,7 @@ class DesaChoiceField(forms.ModelChoiceField):
 class DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
@@ -71,15 +74,25 @@ class SarasehanForm(forms.ModelForm):
             "registration_closes_at": bounds.DateTimeField,
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        bounds.limit_integer(self.fields["capacity"], 1, CAPACITY_MAX)
-        bounds.limit_length(self.fields["description"], 5000)
-        bounds.limit_length(self.fields["agenda"], 5000)
+        bounds.limit_integer(cast(forms.IntegerField, self.fields["capacity"]), 1, CAPACITY_MAX)
+        bounds.limit_length(cast(forms.CharField, self.fields["description"]), 5000)
+        bounds.limit_length(cast(forms.CharField, self.fields["agenda"]), 5000)
 
 
 class CancelSarasehanForm(forms.Form):
     reason = forms.CharField(label=_("Alasan pembatalan"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class OwnKasusChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Kasus) -> str:
+        return f"{obj.reference} {obj.title}"
+
+
+class PesertaChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: PendaftaranSarasehan) -> str:
+        return f"{obj.name} ({obj.code})"
 
 
 class PendaftaranForm(forms.Form):
@@ -103,9 +116,9 @@ class PendaftaranForm(forms.Form):
         required=False,
         max_length=2000,
     )
-    kasus = forms.ModelChoiceField(
+    kasus = OwnKasusChoiceField(
         label=_("Atau bawa kasus Anda yang sedang berjalan"),
-        queryset=None,
+        queryset=Kasus.objects.none(),
         required=False,
     )
     website = forms.CharField(  # honeypot: people never see it, form-filling bots do
@@ -115,19 +128,21 @@ class PendaftaranForm(forms.Form):
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
-    def __init__(self, *args, user=None, own_cases=None, **kwargs):
+    def __init__(
+        self, *args: Any, user: User | None = None, own_cases: QuerySet[Kasus] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["desa"].refresh_options()
+        cast(DesaChoiceField, self.fields["desa"]).refresh_options()
         if user is not None and user.is_authenticated:
             self.fields["email"].disabled = True
             self.fields["email"].required = False
-            self.fields["kasus"].queryset = own_cases
-            self.fields["kasus"].label_from_instance = lambda k: f"{k.reference} {k.title}"
+            cast(OwnKasusChoiceField, self.fields["kasus"]).queryset = own_cases
         else:
             del self.fields["kasus"]
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("website"):
             raise forms.ValidationError(_("Formulir tidak dapat dikirim."))
         if data.get("kasus") and data.get("topic"):
@@ -152,13 +167,13 @@ class WalkInForm(forms.Form):
     email = forms.EmailField(label=_("Email (opsional)"), max_length=254, required=False)
     desa = DesaChoiceField(label=_("Desa/kelurahan"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["desa"].refresh_options()
+        cast(DesaChoiceField, self.fields["desa"]).refresh_options()
 
 
 class PoinForm(forms.Form):
-    pendaftaran = forms.ModelChoiceField(
+    pendaftaran = PesertaChoiceField(
         label=_("Peserta yang menyampaikan"), queryset=PendaftaranSarasehan.objects.none(), required=False
     )
     speaker_name = forms.CharField(
@@ -196,15 +211,15 @@ class PoinForm(forms.Form):
     )
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
-    def __init__(self, *args, sarasehan=None, **kwargs):
+    def __init__(self, *args: Any, sarasehan: Sarasehan | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pendaftaran"].queryset = PendaftaranSarasehan.objects.filter(
+        cast(PesertaChoiceField, self.fields["pendaftaran"]).queryset = PendaftaranSarasehan.objects.filter(
             sarasehan=sarasehan, checked_in_at__isnull=False
         ).order_by("name")
-        self.fields["pendaftaran"].label_from_instance = lambda r: f"{r.name} ({r.code})"
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not data.get("pendaftaran") and not (data.get("speaker_name") or "").strip():
             raise forms.ValidationError(_("Pilih peserta atau tuliskan nama penyampai."))
         if (data.get("followup") or "").strip() and not (data.get("followup_opd") and data.get("followup_due")):

@@ -3,6 +3,7 @@
 import datetime as dt
 import io
 import re
+from typing import TYPE_CHECKING, TypedDict, cast
 
 import segno
 from django.conf import settings
@@ -16,6 +17,9 @@ from portal.akun.models import User
 from portal.kasus.models import Kasus
 
 from .models import AgendaSarasehan, PendaftaranSarasehan, PoinSarasehan, Sarasehan
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 TOKEN_SALT = "sarasehan.pendaftaran"  # noqa: S105 - a signing namespace, not a secret
 CODE_IN_TEXT = re.compile(r"(?:kode=)?([A-Za-z0-9]{6,12})/?\s*$")
@@ -38,7 +42,11 @@ def past(*, limit: int = 30) -> list[Sarasehan]:
     return list(Sarasehan.objects.past().select_related("kecamatan")[:limit])
 
 
-def public_detail(slug: str) -> Sarasehan:
+class LapsedHolds(TypedDict):
+    has_lapsed_holds: bool
+
+
+def public_detail(slug: str) -> "WithAnnotations[Sarasehan, LapsedHolds]":
     """A published or cancelled sarasehan; raises DoesNotExist otherwise.
 
     `has_lapsed_holds` tells the page to give back seats whose unconfirmed hold lapsed before counting them.
@@ -46,9 +54,11 @@ def public_detail(slug: str) -> Sarasehan:
     lapsed = PendaftaranSarasehan.objects.filter(
         sarasehan=OuterRef("pk"), status=PendaftaranSarasehan.Status.MENUNGGU_KONFIRMASI, hold_expires_at__lte=Now()
     )
-    return (
+    sarasehan = (
         Sarasehan.objects.public().select_related("kecamatan").annotate(has_lapsed_holds=Exists(lapsed)).get(slug=slug)
     )
+    # django-stubs types the annotated queryset but drops the annotation at get() on a custom QuerySet.
+    return cast("WithAnnotations[Sarasehan, LapsedHolds]", sarasehan)
 
 
 def with_page_details(sarasehan: Sarasehan) -> Sarasehan:

@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,6 +12,7 @@ from django.views.decorators.http import require_POST
 from portal import ratelimit
 from portal.akun import roles
 from portal.akun.access import staff_required
+from portal.akun.requests import AuthenticatedHttpRequest
 from portal.akun.roles import has_role
 from portal.kasus.models import Kasus
 
@@ -212,7 +215,7 @@ def registration_cancel(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def my_registrations(request: HttpRequest) -> HttpResponse:
+def my_registrations(request: AuthenticatedHttpRequest) -> HttpResponse:
     regs = selectors.registrations_of_user(request.user)
     rows = [(reg, selectors.registration_url(reg, absolute=False)) for reg in regs]
     return render(request, "sarasehan/mine.html", {"rows": rows})
@@ -226,13 +229,13 @@ def _staff_sarasehan(slug: str) -> Sarasehan:
 
 
 @staff_required(*DOOR, readers=READERS)
-def staff_list(request: HttpRequest) -> HttpResponse:
+def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     items = Sarasehan.objects.select_related("kecamatan").order_by("-starts_at")[:100]
     return render(request, "sarasehan/staff_list.html", {"items": items})
 
 
 @staff_required(*MANAGERS)
-def staff_create(request: HttpRequest) -> HttpResponse:
+def staff_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SarasehanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -247,7 +250,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required(*MANAGERS)
-def staff_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def staff_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     sarasehan = _staff_sarasehan(slug)
     form = SarasehanForm(request.POST or None, instance=sarasehan)
     if request.method == "POST" and form.is_valid():
@@ -269,7 +272,7 @@ def staff_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @staff_required(*DOOR, readers=READERS)
-def staff_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def staff_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     sarasehan = _staff_sarasehan(slug)
     regs = list(
         PendaftaranSarasehan.objects.filter(sarasehan=sarasehan)
@@ -295,7 +298,7 @@ def staff_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _manage(request: HttpRequest, slug: str, call, success: str) -> HttpResponse:
+def _manage(request: HttpRequest, slug: str, call: Callable[[Sarasehan], object], success: str) -> HttpResponse:
     """Run one protokol action on a sarasehan and go back to its staff page with the outcome."""
     sarasehan = _staff_sarasehan(slug)
     try:
@@ -309,8 +312,8 @@ def _manage(request: HttpRequest, slug: str, call, success: str) -> HttpResponse
 
 @require_POST
 @staff_required(*MANAGERS)
-def staff_publish(request: HttpRequest, slug: str) -> HttpResponse:
-    def call(sarasehan):
+def staff_publish(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    def call(sarasehan: Sarasehan) -> None:
         services.sarasehan_publish(sarasehan_id=sarasehan.pk, actor=request.user)
 
     return _manage(request, slug, call, _("Sarasehan diterbitkan."))
@@ -318,14 +321,14 @@ def staff_publish(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @staff_required(*MANAGERS)
-def staff_cancel(request: HttpRequest, slug: str) -> HttpResponse:
+def staff_cancel(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     form = CancelSarasehanForm(request.POST)
     if not form.is_valid():
         _staff_sarasehan(slug)
         messages.error(request, _("Alasan pembatalan wajib diisi."))
         return redirect("sarasehan:staff_detail", slug)
 
-    def call(sarasehan):
+    def call(sarasehan: Sarasehan) -> None:
         services.sarasehan_cancel(sarasehan_id=sarasehan.pk, actor=request.user, reason=form.cleaned_data["reason"])
 
     return _manage(request, slug, call, _("Sarasehan dibatalkan; pendaftar diberi tahu lewat email."))
@@ -333,21 +336,21 @@ def staff_cancel(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @staff_required(*MANAGERS)
-def staff_notulen(request: HttpRequest, slug: str) -> HttpResponse:
+def staff_notulen(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     form = NotulenForm(request.POST)
     if not form.is_valid():
         _staff_sarasehan(slug)
         messages.error(request, _("Notulen tidak boleh kosong."))
         return redirect("sarasehan:staff_detail", slug)
 
-    def call(sarasehan):
+    def call(sarasehan: Sarasehan) -> None:
         services.notulen_publish(sarasehan_id=sarasehan.pk, actor=request.user, notulen=form.cleaned_data["notulen"])
 
     return _manage(request, slug, call, _("Notulen diterbitkan di halaman sarasehan."))
 
 
 @staff_required(*MANAGERS)
-def staff_agenda(request: HttpRequest, slug: str) -> HttpResponse:
+def staff_agenda(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     sarasehan = _staff_sarasehan(slug)
     if request.method == "POST":
         form = AgendaAddForm(request.POST)
@@ -391,7 +394,7 @@ DOOR_RESULT = "sarasehan_door_result"
 
 
 @staff_required(*DOOR, readers=READERS)
-def staff_checkin(request: HttpRequest, slug: str) -> HttpResponse:
+def staff_checkin(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     sarasehan = _staff_sarasehan(slug)
     form = CheckInForm(request.POST or None, initial={"code": request.GET.get("kode", "")})
     if request.method == "POST" and form.is_valid():
@@ -426,7 +429,7 @@ def staff_checkin(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @staff_required(*DOOR)
-def staff_walk_in(request: HttpRequest, slug: str) -> HttpResponse:
+def staff_walk_in(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     sarasehan = _staff_sarasehan(slug)
     form = WalkInForm(request.POST)
     if form.is_valid():
@@ -451,7 +454,7 @@ def staff_walk_in(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @staff_required(*DOOR, readers=READERS)
-def staff_points(request: HttpRequest, slug: str) -> HttpResponse:
+def staff_points(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     sarasehan = _staff_sarasehan(slug)
     form = PoinForm(request.POST or None, sarasehan=sarasehan, initial={"token": services.new_idempotency_key()})
     if request.method == "POST" and form.is_valid():

@@ -17,8 +17,8 @@ class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 class RiwayatInline(admin.TabularInline):
     model = Riwayat
-    fields = ["created_at", "kind", "visibility", "actor", "by_reporter", "text"]
-    readonly_fields = fields
+    readonly_fields = ("created_at", "kind", "visibility", "actor", "by_reporter", "text")
+    fields = readonly_fields
     extra = 0
     can_delete = False
 

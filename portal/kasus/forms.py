@@ -1,6 +1,8 @@
 """Input shape of the case pages' forms. Rules live in portal.kasus.services."""
 
 import uuid
+from collections.abc import Callable, Mapping
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +14,9 @@ from portal.wilayah.models import Kategori, Opd, Wilayah
 
 from .models import Kabar, Priority, validate_lapor_tracking_id
 
+# A form's choice lists by field name, each read only when a form renders it.
+LazyChoices = Mapping[str, Callable[[], list[tuple[Any, Any]]]]
+
 
 def _text(rows: int = 3) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
@@ -22,14 +27,14 @@ class ActionForm(forms.Form):
 
     idem = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
-    def __init__(self, *args, choices: dict[str, list] | None = None, **kwargs):
+    def __init__(self, *args: Any, choices: LazyChoices | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.fields["idem"].initial = uuid.uuid4().hex
         # The page reads each choice list once and shares it between its forms.
         for name, options in (choices or {}).items():
             if name in self.fields:
-                self.fields[name].choices = options
+                cast(forms.ChoiceField, self.fields[name]).choices = options
 
 
 class VerifyForm(ActionForm):
@@ -52,8 +57,9 @@ class VerifyDisposeForm(ActionForm):
         label=_("Catatan internal untuk OPD (opsional)"), required=False, widget=_text(2), max_length=2000
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         kategori = data.get("kategori")
         if kategori is not None and data.get("opd") is None:
             if kategori.default_opd is None or not kategori.default_opd.is_active:
@@ -63,12 +69,15 @@ class VerifyDisposeForm(ActionForm):
         return data
 
 
+OFFICERS = (
+    User.objects.filter(groups__name__in=[roles.PETUGAS, roles.OPD], is_active=True).distinct().order_by("full_name")
+)
+
+
 class AssignForm(ActionForm):
     officer = forms.ModelChoiceField(
         label=_("Petugas"),
-        queryset=User.objects.filter(groups__name__in=[roles.PETUGAS, roles.OPD], is_active=True)
-        .distinct()
-        .order_by("full_name"),
+        queryset=OFFICERS,
         required=False,
         empty_label=_("Tidak ada (lepas penugasan)"),
     )
@@ -175,6 +184,13 @@ class CommitmentFilterForm(forms.Form):
     )
 
 
+class CaseIdsField(forms.TypedMultipleChoiceField):
+    """Any id is accepted here; the service keeps only the cases this officer may open."""
+
+    def valid_value(self, value: Any) -> bool:
+        return str(value).isdigit() and len(str(value)) < 12
+
+
 class BulkForm(forms.Form):
     """One action for the cases ticked on the queue; the OPD or officer it needs is checked here."""
 
@@ -184,24 +200,21 @@ class BulkForm(forms.Form):
         ("tugaskan", _("Tugaskan ke petugas")),
     ]
 
-    kasus = forms.TypedMultipleChoiceField(label=_("Kasus"), coerce=int, choices=())
+    kasus = CaseIdsField(
+        label=_("Kasus"), coerce=int, choices=(), error_messages={"required": _("Pilih setidaknya satu kasus.")}
+    )
     aksi = forms.ChoiceField(label=_("Tindakan untuk kasus terpilih"), choices=ACTIONS)
     opd = forms.ModelChoiceField(label=_("OPD tujuan"), queryset=Opd.objects.filter(is_active=True), required=False)
     officer = forms.ModelChoiceField(
         label=_("Petugas"),
-        queryset=AssignForm.base_fields["officer"].queryset,
+        queryset=OFFICERS,
         required=False,
         empty_label=_("Tidak ada (lepas penugasan)"),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Any id is accepted here; the service keeps only the cases this officer may open.
-        self.fields["kasus"].error_messages["required"] = _("Pilih setidaknya satu kasus.")
-        self.fields["kasus"].valid_value = lambda value: str(value).isdigit() and len(str(value)) < 12
-
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("aksi") == "disposisi" and not data.get("opd"):
             self.add_error("opd", _("Pilih OPD tujuan disposisi."))
         return data

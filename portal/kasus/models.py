@@ -2,6 +2,7 @@ import datetime as dt
 import re
 import secrets
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -165,6 +166,9 @@ class Kasus(models.Model):
 
     objects = KasusQuerySet.as_manager()
 
+    # Set by the staff queue for its template, per viewer; not stored.
+    show_identity: bool
+
     class Meta:
         verbose_name = _("kasus")
         verbose_name_plural = _("kasus")
@@ -324,6 +328,11 @@ class Riwayat(models.Model):
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("waktu"), default=timezone.now)
 
+    # Set for the timeline template, per viewer (selectors.present_entries and the case pages); not stored.
+    body: str
+    actor_label: str
+    show_message: bool
+
     class Meta:
         verbose_name = _("riwayat")
         verbose_name_plural = _("riwayat")
@@ -362,6 +371,9 @@ class TindakLanjut(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    # Set by the staff case page for its template: the form that marks this item done, for whoever may; not stored.
+    done_form: forms.Form | None
 
     class Meta:
         verbose_name = _("tindak lanjut")

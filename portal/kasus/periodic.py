@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from celery import Celery
 from celery.beat import ScheduleEntry, Scheduler
@@ -24,21 +24,26 @@ Report = Callable[[str, Any], None]
 class InProcessScheduler(Scheduler):
     """Celery's in-memory scheduler whose due tasks run in this process instead of going to the broker."""
 
-    def __init__(self, app: Celery, *, beat_schedule: dict[str, dict], report: Report | None = None, **kwargs):
+    def __init__(
+        self, app: Celery, *, beat_schedule: dict[str, dict[str, Any]], report: Report | None = None, **kwargs: Any
+    ) -> None:
         self.beat_schedule = beat_schedule
         self.report = report
         super().__init__(app, **kwargs)
 
     def setup_schedule(self) -> None:
-        # No `celery.backend_cleanup` entry: the portal stores no task results.
-        self.merge_inplace(self.beat_schedule)
+        # No `celery.backend_cleanup` entry: the portal stores no task results. On the empty schedule this
+        # is what merge_inplace does, whose stub takes entries rather than the settings' dicts.
+        self.update_from_dict(self.beat_schedule)
 
     @property
-    def producer(self) -> None:
-        return None  # nothing is published, so no broker connection is opened
+    def producer(self) -> None:  # type: ignore[override]  # None on purpose: no broker connection is opened
+        return None  # nothing is published
 
     def apply_async(self, entry: ScheduleEntry, producer: Any = None, advance: bool = True, **kwargs: Any) -> Any:
-        entry = self.reserve(entry) if advance else entry
+        # Scheduler.reserve returns the advanced entry (celery-types says an event_t).
+        entry = cast(ScheduleEntry, self.reserve(entry)) if advance else entry
+        assert entry.name is not None and entry.task is not None, "beat schedule entries have a name and a task"
         # throw=True: a failure reaches apply_entry, which logs it and keeps the schedule going.
         result = self.app.tasks[entry.task].apply(entry.args, entry.kwargs, throw=True).result
         if self.report is not None:
@@ -51,12 +56,12 @@ class PeriodicRunner:
 
     def __init__(
         self,
-        beat_schedule: dict[str, dict] | None = None,
+        beat_schedule: dict[str, dict[str, Any]] | None = None,
         *,
         app: Celery = celery_app,
         report: Report | None = None,
         max_interval: float = 60,
-    ):
+    ) -> None:
         app.loader.import_default_modules()  # registers every app's tasks, as a worker does at start
         self.scheduler = InProcessScheduler(
             app,

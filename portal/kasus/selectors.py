@@ -372,11 +372,8 @@ def actor_label(entry: Riwayat, kasus: Kasus, *, sees_identity: bool, staff_view
 def present_entries(entries: list[Riwayat], kasus: Kasus, *, sees_identity: bool, staff_view: bool) -> list[Riwayat]:
     """Give each entry its text in the active language (`body`) and who acted (`actor_label`), for this viewer."""
     for entry, body in zip(entries, riwayat_texts(entries), strict=True):
-        # Per-viewer attributes the timeline template reads; not model fields.
-        entry.body = body  # type: ignore[attr-defined]
-        entry.actor_label = actor_label(  # type: ignore[attr-defined]
-            entry, kasus, sees_identity=sees_identity, staff_view=staff_view
-        )
+        entry.body = body
+        entry.actor_label = actor_label(entry, kasus, sees_identity=sees_identity, staff_view=staff_view)
     return entries
 
 

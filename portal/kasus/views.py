@@ -4,6 +4,7 @@ import csv
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
@@ -23,6 +25,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from portal import ratelimit
 from portal.akun import roles as r
 from portal.akun.access import staff_required
+from portal.akun.models import User
+from portal.akun.requests import AuthenticatedHttpRequest
 
 from . import forms as f
 from . import selectors, services, staff_tools
@@ -41,15 +45,18 @@ IDEMPOTENCY_SECONDS = 24 * 60 * 60
 
 # Staff actions --------------------------------------------------------------------------------
 
+# (case, acting user, the form's cleaned data) -> (success message, case to go back to)
+Run = Callable[[Kasus, User, dict[str, Any]], tuple[str, Kasus]]
+
 
 @dataclass(frozen=True)
 class Action:
     slug: str  # URL segment and form prefix
-    title: str
-    button: str
+    title: Promise
+    button: Promise
     form: type[f.ActionForm]
     roles: frozenset[str]
-    run: Callable  # (kasus, user, cleaned_data) -> (success message, case to go back to)
+    run: Run
     transition: str | None = None  # shown only when services.allowed_actions() has it
     danger: bool = False
     # A costly form (hundreds of options) is rendered only when asked for with ?aksi=<slug>.
@@ -63,14 +70,14 @@ class Action:
         return self.transition is None or self.transition in services.allowed_actions(kasus)
 
 
-def _verify(kasus, user, data):
+def _verify(kasus: Kasus, user: User, data: dict[str, Any]) -> tuple[str, Kasus]:
     services.kasus_verify(
         kasus_id=kasus.pk, actor=user, kategori=data["kategori"], priority=data["priority"], note=data["note"]
     )
     return _("Kasus telah diverifikasi."), kasus
 
 
-def _verify_dispose(kasus, user, data):
+def _verify_dispose(kasus: Kasus, user: User, data: dict[str, Any]) -> tuple[str, Kasus]:
     staff_tools.kasus_verify_and_dispose(
         kasus_id=kasus.pk,
         actor=user,
@@ -82,62 +89,62 @@ def _verify_dispose(kasus, user, data):
     return _("Kasus telah diverifikasi dan didisposisikan ke %(opd)s.") % {"opd": data["opd"].display_name}, kasus
 
 
-def _assign(kasus, user, data):
+def _assign(kasus: Kasus, user: User, data: dict[str, Any]) -> tuple[str, Kasus]:
     staff_tools.kasus_assign(kasus_id=kasus.pk, actor=user, officer=data["officer"])
     return _("Penugasan kasus telah disimpan."), kasus
 
 
-def _reject(kasus, user, data):
+def _reject(kasus: Kasus, user: User, data: dict[str, Any]) -> tuple[str, Kasus]:
     services.kasus_reject(kasus_id=kasus.pk, actor=user, reason=data["reason"])
     return _("Kasus telah ditolak."), kasus
 
 
-def _request_info(kasus, user, data):
+def _request_info(kasus: Kasus, user: User, data: dict[str, Any]) -> tuple[str, Kasus]:
     services.kasus_request_info(kasus_id=kasus.pk, actor=user, question=data["question"])
     return _("Permintaan informasi telah dikirim ke pelapor."), kasus
 
 
-def _dispose(kasus, user, data):
+def _dispose(kasus: Kasus, user: User, data: dict[str, Any]) -> tuple[str, Kasus]:
     services.kasus_dispose(kasus_id=kasus.pk, actor=user, opd=data["opd"], note=data["note"])
     return _("Kasus telah didisposisikan ke %(opd)s.") % {"opd": data["opd"].display_name}, kasus
 
 
-def _start(kasus, user, data):
+def _start(kasus: Kasus, user: User, data: dict[str, Any]) -> tuple[str, Kasus]:
     services.kasus_start(kasus_id=kasus.pk, actor=user, note=data["note"])
     return _("Tindak lanjut kasus telah dimulai."), kasus
 
 
-def _answer(kasus, user, data):
+def _answer(kasus: Kasus, user: User, data: dict[str, Any]) -> tuple[str, Kasus]:
     services.kasus_answer(kasus_id=kasus.pk, actor=user, answer=data["answer"])
     return _("Jawaban telah dikirim ke pelapor."), kasus
 
 
-def _note(kasus, user, data):
+def _note(kasus: Kasus, user: User, data: dict[str, Any]) -> tuple[str, Kasus]:
     services.kasus_note_add(kasus_id=kasus.pk, actor=user, message=data["message"])
     return _("Catatan internal telah disimpan."), kasus
 
 
-def _tindak_lanjut(kasus, user, data):
+def _tindak_lanjut(kasus: Kasus, user: User, data: dict[str, Any]) -> tuple[str, Kasus]:
     services.tindak_lanjut_add(
         kasus_id=kasus.pk, actor=user, description=data["description"], opd=data["opd"], due_date=data["due_date"]
     )
     return _("Tindak lanjut telah ditambahkan."), kasus
 
 
-def _merge(kasus, user, data):
+def _merge(kasus: Kasus, user: User, data: dict[str, Any]) -> tuple[str, Kasus]:
     target = data["target"]
     survivor = services.kasus_merge(kasus_id=kasus.pk, into_id=target.pk, actor=user, reason=data["reason"])
     return _("Kasus telah digabung ke %(ref)s.") % {"ref": survivor.reference}, survivor
 
 
-def _update(kasus, user, data):
+def _update(kasus: Kasus, user: User, data: dict[str, Any]) -> tuple[str, Kasus]:
     services.kasus_update_details(
         kasus_id=kasus.pk, actor=user, kategori=data["kategori"], wilayah=data["wilayah"], priority=data["priority"]
     )
     return _("Detail kasus telah diperbarui."), kasus
 
 
-def _lapor(kasus, user, data):
+def _lapor(kasus: Kasus, user: User, data: dict[str, Any]) -> tuple[str, Kasus]:
     services.kasus_link_lapor(kasus_id=kasus.pk, actor=user, lapor_tracking_id=data["lapor_tracking_id"])
     return _("Nomor SP4N-LAPOR! telah disimpan."), kasus
 
@@ -261,22 +268,22 @@ class _Choices:
     """Choice lists read lazily, at most once per page, shared by every form on it."""
 
     @cached_property
-    def opd(self):
+    def opd(self) -> list[tuple[object, str]]:
         return selectors.opd_choices()
 
     @cached_property
-    def kategori(self):
+    def kategori(self) -> list[tuple[object, str]]:
         return selectors.kategori_choices()
 
     @cached_property
-    def wilayah(self):
+    def wilayah(self) -> list[tuple[Any, Any]]:
         return selectors.wilayah_choices()
 
-    def for_forms(self) -> dict[str, Callable]:
+    def for_forms(self) -> f.LazyChoices:
         return {"opd": lambda: self.opd, "kategori": lambda: self.kategori, "wilayah": lambda: self.wilayah}
 
 
-def _initial(slug: str, kasus: Kasus) -> dict:
+def _initial(slug: str, kasus: Kasus) -> dict[str, Any]:
     if slug == "verifikasi":
         return {"kategori": kasus.kategori_id, "priority": kasus.priority}
     if slug == "verifikasi-disposisi":
@@ -296,17 +303,19 @@ def _initial(slug: str, kasus: Kasus) -> dict:
     return {}
 
 
-def _may(user, roles: frozenset[str]) -> bool:
+def _may(user: User, roles: frozenset[str]) -> bool:
     return bool(r.user_roles(user) & roles)
 
 
-def _may_complete(user, item: TindakLanjut) -> bool:
+def _may_complete(user: User, item: TindakLanjut) -> bool:
     if not _may(user, DONE_ROLES) or item.status != TindakLanjut.Status.TERBUKA:
         return False
     return not selectors.is_opd_only(user) or item.opd_id == user.opd_id
 
 
-def _templat_options(kasus: Kasus, actions: list[dict], panels: list[tuple[str, dict]]) -> list:
+def _templat_options(
+    kasus: Kasus, actions: list[dict[str, Any]], panels: list[tuple[str, dict[str, Any]]]
+) -> list[TemplatJawaban]:
     """Reply templates, read only when the page shows a form they can fill."""
     fills = any(a["form"] is not None and a["action"].slug in templat_service.TARGETS for a in actions)
     if fills or any(ctx.get("answer_form") for _template, ctx in panels):
@@ -315,7 +324,7 @@ def _templat_options(kasus: Kasus, actions: list[dict], panels: list[tuple[str, 
 
 
 def _render_staff_detail(
-    request: HttpRequest, kasus: Kasus, *, bound: tuple[str, f.ActionForm] | None = None
+    request: AuthenticatedHttpRequest, kasus: Kasus, *, bound: tuple[str, f.ActionForm] | None = None
 ) -> HttpResponse:
     """The staff case page; `bound` shows one action's form as posted (400 when it has errors)."""
     user = request.user
@@ -327,10 +336,11 @@ def _render_staff_detail(
     panels = panels_for(kasus, request, "staff")
     replaced = set().union(*(ctx.get("replaces_actions", ()) for _template, ctx in panels))
 
-    actions = []
+    actions: list[dict[str, Any]] = []
     for action in ACTIONS.values():
         if action.slug in replaced or not (_may(user, action.roles) and action.available(kasus)):
             continue
+        form: f.ActionForm | None
         if action.slug in forms_by_slug:
             form = forms_by_slug[action.slug]
         elif action.on_request and request.GET.get("aksi") != action.slug:
@@ -371,7 +381,7 @@ def _render_staff_detail(
     return render(request, "kasus/staff_detail.html", context, status=400 if bound and bound[1].errors else 200)
 
 
-def _claim(request: HttpRequest, form: f.ActionForm) -> str | None:
+def _claim(request: AuthenticatedHttpRequest, form: f.ActionForm) -> str | None:
     """Reserve the form's idempotency token; None when this exact submission was already handled."""
     token = form.cleaned_data.get("idem") or ""
     if not token:
@@ -390,7 +400,7 @@ def _detail_url(reference: str, antrean: str) -> str:
     return f"{url}?{urlencode({'antrean': antrean})}" if antrean else url
 
 
-def _run(request: HttpRequest, kasus: Kasus, form: f.ActionForm, run: Callable) -> HttpResponse:
+def _run(request: AuthenticatedHttpRequest, kasus: Kasus, form: f.ActionForm, run: Run) -> HttpResponse:
     key = _claim(request, form)
     if key is None:
         messages.info(request, _("Permintaan ini sudah diproses sebelumnya."))
@@ -417,14 +427,15 @@ def _run(request: HttpRequest, kasus: Kasus, form: f.ActionForm, run: Callable) 
 
 
 @staff_required()
-def staff_queue(request: HttpRequest) -> HttpResponse:
+def staff_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     filterset = KasusFilter(
         request.GET or None, queryset=selectors.staff_queue(user), hide_opd=selectors.is_opd_only(user), user=user
     )
     key = staff_tools.sort_key(request.GET)
     rows = staff_tools.sorted_queue(filterset.qs, key) if key else selectors.OverdueFirst(filterset.qs)
-    page = Paginator(rows, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    # OverdueFirst has the length and slices Paginator uses; it is not iterable, which would read every row.
+    page = Paginator(rows, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
     for kasus in page:
         kasus.show_identity = selectors.sees_reporter_identity(user, kasus)
     services.record_identity_views(viewer=user, cases=[k for k in page if k.show_identity])
@@ -445,7 +456,7 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @staff_required()
-def staff_filter_save(request: HttpRequest) -> HttpResponse:
+def staff_filter_save(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Save the queue's current filter under a name the officer chooses."""
     form = f.SaveFilterForm(request.POST)
     query = (request.POST.get("query") or "")[:2000]
@@ -464,7 +475,7 @@ def staff_filter_save(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @staff_required()
-def staff_filter_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_filter_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if staff_tools.filter_delete(user=request.user, pk=pk):
         messages.success(request, _("Filter telah dihapus."))
     return redirect("kasus:queue")
@@ -472,7 +483,7 @@ def staff_filter_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required(r.PETUGAS, r.OPD)
 @require_http_methods(["GET", "HEAD", "POST"])
-def staff_templat(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def staff_templat(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     """Reply templates: the list, and a form to add one (or to change the one named by pk)."""
     templat = get_object_or_404(TemplatJawaban, pk=pk) if pk is not None else None
     initial = {"title": templat.title, "kategori": templat.kategori_id, "body": templat.body} if templat else None
@@ -494,7 +505,7 @@ def staff_templat(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @require_POST
 @staff_required(r.PETUGAS, r.OPD)
-def staff_templat_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_templat_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     templat_service.templat_delete(actor=request.user, templat=get_object_or_404(TemplatJawaban, pk=pk))
     messages.success(request, _("Templat jawaban telah dihapus."))
     return redirect("kasus:templat")
@@ -502,7 +513,7 @@ def staff_templat_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @staff_required(r.PETUGAS)
-def staff_bulk(request: HttpRequest) -> HttpResponse:
+def staff_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The queue's bulk action: each ticked case through its own service call, then one summary message."""
     antrean = _queue_params(request)
     back = f"{reverse('kasus:queue')}?{antrean}" if antrean else reverse("kasus:queue")
@@ -510,7 +521,7 @@ def staff_bulk(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect(back)
     data = form.cleaned_data
     result = staff_tools.bulk_apply(
@@ -530,9 +541,9 @@ def staff_bulk(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required()
-def staff_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def staff_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     kasus = selectors.staff_kasus(request.user, reference)
-    if kasus.status == Status.DIGABUNG and kasus.merged_into_id:
+    if kasus.status == Status.DIGABUNG and kasus.merged_into is not None:
         messages.info(
             request,
             _("Kasus %(ref)s telah digabung ke kasus ini.") % {"ref": kasus.reference},
@@ -542,7 +553,7 @@ def staff_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @staff_required()
-def staff_timeline_csv(request: HttpRequest, reference: str) -> HttpResponse:
+def staff_timeline_csv(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """The case's whole timeline as a spreadsheet, in the reader's language, naming whom this viewer may see."""
     kasus = selectors.staff_kasus(request.user, reference)
     sees_identity = selectors.sees_reporter_identity(request.user, kasus)
@@ -573,7 +584,7 @@ def _csv_safe(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
-def _with_templat(request: HttpRequest, kasus: Kasus, action: Action) -> f.ActionForm:
+def _with_templat(request: AuthenticatedHttpRequest, kasus: Kasus, action: Action) -> f.ActionForm:
     """The posted form again with the chosen reply template's text in its field ("Pakai templat" without script)."""
     chosen = templat_service.chosen(kasus, request.POST.get("templat", ""))
     if chosen is None:
@@ -585,7 +596,7 @@ def _with_templat(request: HttpRequest, kasus: Kasus, action: Action) -> f.Actio
 
 @require_POST
 @staff_required()
-def staff_action(request: HttpRequest, reference: str, slug: str) -> HttpResponse:
+def staff_action(request: AuthenticatedHttpRequest, reference: str, slug: str) -> HttpResponse:
     action = ACTIONS.get(slug)
     if action is None:
         raise Http404
@@ -608,7 +619,7 @@ def staff_action(request: HttpRequest, reference: str, slug: str) -> HttpRespons
 
 @require_POST
 @staff_required()
-def staff_tindak_lanjut_done(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+def staff_tindak_lanjut_done(request: AuthenticatedHttpRequest, reference: str, pk: int) -> HttpResponse:
     kasus = selectors.staff_kasus(request.user, reference)
     item = get_object_or_404(TindakLanjut, pk=pk, kasus=kasus)
     if not _may(request.user, DONE_ROLES) or (
@@ -620,7 +631,7 @@ def staff_tindak_lanjut_done(request: HttpRequest, reference: str, pk: int) -> H
     if not form.is_valid():
         return _render_staff_detail(request, kasus, bound=(prefix, form))
 
-    def complete(kasus, user, data):
+    def complete(kasus: Kasus, user: User, data: dict[str, Any]) -> tuple[str, Kasus]:
         services.tindak_lanjut_complete(tindak_lanjut_id=item.pk, actor=user, evidence=data["evidence"])
         return _("Tindak lanjut ditandai selesai."), kasus
 
@@ -631,7 +642,7 @@ COMMITMENT_PAGE_SIZE = 50
 
 
 @staff_required()
-def staff_commitments(request: HttpRequest) -> HttpResponse:
+def staff_commitments(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every tindak lanjut promised on the cases this staff member may open: who does what by when."""
     form = f.CommitmentFilterForm(request.GET or None)
     status, opd_id = "terbuka", None
@@ -659,7 +670,7 @@ def _public_entries(kasus: Kasus, visibilities: tuple[str, ...], *, show_content
 
 def _public_context(
     request: HttpRequest, kasus: Kasus, *, as_reporter: bool, show_content: bool, survivor_url: str = ""
-) -> dict:
+) -> dict[str, Any]:
     visibilities = (Visibility.PUBLIK, Visibility.PELAPOR) if as_reporter else (Visibility.PUBLIK,)
     return {
         "kasus": kasus,
@@ -675,7 +686,7 @@ def _public_context(
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The account's email choices: every case step or only the essentials; staff may take a daily digest."""
     current = services.preferensi_of(request.user)
     form = f.PreferensiForm(request.POST or None, initial={"kabar": current.kabar, "digest": current.digest})
@@ -694,7 +705,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def my_case_kabar(request: HttpRequest, reference: str) -> HttpResponse:
+def my_case_kabar(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """Per-case choice of emails, for a signed-in resident following the case."""
     kasus = selectors.resident_kasus(request.user, reference)
     form = f.KabarKasusForm(request.POST)
@@ -708,7 +719,7 @@ def my_case_kabar(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-def my_cases(request: HttpRequest) -> HttpResponse:
+def my_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
     # An audiensi's or sarasehan's own status says more than the case's (e.g. "Dikonfirmasi" with its time).
     cases = (
         selectors.resident_cases(request.user)
@@ -721,9 +732,9 @@ def my_cases(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def my_case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def my_case_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     kasus = selectors.resident_kasus(request.user, reference)
-    survivor_url = reverse("kasus:mine_detail", args=[kasus.merged_into.reference]) if kasus.merged_into_id else ""
+    survivor_url = reverse("kasus:mine_detail", args=[kasus.merged_into.reference]) if kasus.merged_into else ""
     # A reporter of a case merged into this one follows it: its public timeline, not the reporter's own entries.
     as_reporter = kasus.reporter_id == request.user.pk
     context = _public_context(request, kasus, as_reporter=as_reporter, show_content=True, survivor_url=survivor_url)
