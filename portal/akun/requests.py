@@ -7,3 +7,8 @@ from .models import User
 
 class AuthenticatedHttpRequest(HttpRequest):
     user: User
+
+
+def signed_in_user(request: HttpRequest) -> User | None:
+    """The signed-in user, or None for a visitor: what services take as an optional actor or reporter."""
+    return request.user if request.user.is_authenticated else None
