@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -10,7 +12,7 @@ from .forms import TrackerFilterForm
 PAGE_SIZE = 50
 
 
-def _filtered(request: HttpRequest) -> tuple[TrackerFilterForm, dict]:
+def _filtered(request: HttpRequest) -> tuple[TrackerFilterForm, dict[str, Any]]:
     form = TrackerFilterForm(request.GET or None)
     return form, form.filters()
 
@@ -61,7 +63,10 @@ def kasus(request: HttpRequest, reference: str) -> HttpResponse:
     today = timezone.localdate()
     commitments = list(item.tindak_lanjut.select_related("opd").order_by("due_date", "id"))
     for c in commitments:
-        c.public_status_label = selectors.TRACKER_STATUS_LABELS[selectors.tracker_status(c, today)]
+        # Read by the template next to the commitment's own fields.
+        c.public_status_label = selectors.TRACKER_STATUS_LABELS[  # type: ignore[attr-defined]
+            selectors.tracker_status(c, today)
+        ]
     return render(
         request,
         "akuntabilitas/kasus.html",

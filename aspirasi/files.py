@@ -6,11 +6,15 @@ import io
 import re
 import unicodedata
 import warnings
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import SupportsFloat
 
 import pikepdf
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -127,7 +131,7 @@ def _downsample_jpeg(im: Image.Image) -> None:
         im.draft("RGB", (max(1, round(width * ratio)), max(1, round(height * ratio))))
 
 
-def _gps_degrees(value, ref) -> float:
+def _gps_degrees(value: Iterable[SupportsFloat], ref: str) -> float:
     degrees, minutes, seconds = (float(part) for part in value)
     result = degrees + minutes / 60 + seconds / 3600
     return -result if ref in ("S", "W") else result
@@ -154,7 +158,9 @@ def _reencode_image(data: bytes, content_type: str, label: str) -> bytes:
         with warnings.catch_warnings():
             # Pillow warns (then errors) on decompression bombs; treat both as a refusal.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as im:
+            with Image.open(io.BytesIO(data)) as opened:
+                # Rebound below to the rotated and converted copies; the with block closes the file opened.
+                im: Image.Image = opened
                 if im.format not in IMAGE_FORMATS[content_type]:
                     raise FileRefused(_("%(name)s: isi berkas tidak cocok dengan jenis gambarnya.") % {"name": label})
                 width, height = im.size
@@ -201,7 +207,8 @@ def _reencode_image(data: bytes, content_type: str, label: str) -> bytes:
 
 def make_thumbnail(data: bytes) -> bytes:
     """A JPEG at most THUMBNAIL_PX on its longer side, from an image `_reencode_image` already checked."""
-    with Image.open(io.BytesIO(data)) as im:
+    with Image.open(io.BytesIO(data)) as opened:
+        im: Image.Image = opened
         im.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
         if im.mode in ("RGBA", "LA", "P"):
             # JPEG has no transparency: transparent parts become white, as on the page.
@@ -215,21 +222,21 @@ def make_thumbnail(data: bytes) -> bytes:
         return out.getvalue()
 
 
-def _is_action(value) -> bool:
+def _is_action(value: object) -> bool:
     # An action dictionary always names its type in /S; a structure element's /A (attributes) does not.
     return isinstance(value, pikepdf.Dictionary) and "/S" in value
 
 
-def _name(value) -> bytes:
+def _name(value: object) -> bytes:
     # Names are compared as bytes in their written form: a PDF name need not be valid UTF-8.
     return value.unparse() if isinstance(value, pikepdf.Name) else b""
 
 
-def _is_stripped_annot(annot) -> bool:
+def _is_stripped_annot(annot: object) -> bool:
     return isinstance(annot, pikepdf.Dictionary) and _name(annot.get("/Subtype")) in PDF_STRIP_ANNOTS
 
 
-def _keys_to_strip(obj) -> set[str]:
+def _keys_to_strip(obj: pikepdf.Dictionary | pikepdf.Stream) -> AbstractSet[str]:
     try:
         return PDF_STRIP_KEYS.intersection(obj.keys())
     except UnicodeDecodeError:
@@ -237,7 +244,7 @@ def _keys_to_strip(obj) -> set[str]:
         return {key for key in PDF_STRIP_KEYS if key in obj}
 
 
-def _scrub(obj) -> None:
+def _scrub(obj: object) -> None:
     """Remove active content and metadata from one object and the direct objects inside it.
 
     Indirect objects are not followed: the caller visits every one of them.
@@ -303,10 +310,11 @@ def _rewrite_pdf(data: bytes, label: str) -> bytes:
         raise broken
 
 
-def clean_upload(upload) -> CleanFile:
+def clean_upload(upload: UploadedFile) -> CleanFile:
     """Check one uploaded file and return what will be stored, or raise FileRefused."""
     label = PurePosixPath((upload.name or "").replace("\\", "/")).name[:80] or _("berkas")
-    if upload.size > MAX_BYTES:
+    # An upload of unknown size is measured by the read below.
+    if upload.size is not None and upload.size > MAX_BYTES:
         raise FileRefused(_("%(name)s: ukuran lebih dari 10 MB.") % {"name": label})
     if upload.size == 0:
         raise FileRefused(_("%(name)s: berkas kosong.") % {"name": label})
@@ -334,7 +342,7 @@ def clean_upload(upload) -> CleanFile:
     )
 
 
-def clean_uploads(uploads) -> tuple[list[CleanFile], list[str]]:
+def clean_uploads(uploads: Iterable[UploadedFile]) -> tuple[list[CleanFile], list[str]]:
     """Every file checked; returns the accepted ones and one message per refused file."""
     uploads = list(uploads)
     if len(uploads) > MAX_FILES:

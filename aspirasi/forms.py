@@ -1,14 +1,19 @@
 import uuid
+from collections.abc import Sequence
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.renderers import BaseRenderer
 from django.forms.utils import flatatt
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from portal import bounds
+from portal.akun.models import User
 from portal.kasus.models import Channel, validate_lapor_tracking_id
 from portal.kasus.titik import OUTSIDE_REGENCY
 from portal.wilayah import geo
@@ -17,6 +22,9 @@ from portal.wilayah.models import Kategori, Opd, Wilayah
 from . import files
 from .models import Jenis
 from .services import STAFF_CHANNELS
+
+# Each kecamatan with its desa/kelurahan (aspirasi.selectors.wilayah_options).
+WilayahOptions = Sequence[tuple[Wilayah, list[Wilayah]]]
 
 
 class MultipleFileInput(forms.FileInput):
@@ -28,7 +36,7 @@ class AttachmentsField(forms.FileField):
 
     widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"})
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
         kwargs.setdefault("label", _("Lampiran"))
         kwargs.setdefault(
@@ -36,13 +44,15 @@ class AttachmentsField(forms.FileField):
         )
         super().__init__(**kwargs)
 
-    def clean(self, data, initial=None):
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
         items = data if isinstance(data, list | tuple) else ([data] if data else [])
         return [item for item in items if item]
 
 
 class AttachmentsMixin:
-    def clean_lampiran(self):
+    cleaned_data: dict[str, Any]  # mixed into a Form
+
+    def clean_lampiran(self) -> list[files.CleanFile]:
         accepted, errors = files.clean_uploads(self.cleaned_data.get("lampiran") or [])
         if errors:
             raise ValidationError(errors)
@@ -56,7 +66,9 @@ class OptionsInPythonSelect(forms.Select):
     aspirasi form's rendering time.
     """
 
-    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: BaseRenderer | None = None
+    ) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
         groups = []
         for group_name, options, _index in widget["optgroups"]:
@@ -79,11 +91,12 @@ class WilayahField(forms.TypedChoiceField):
 
     widget = OptionsInPythonSelect
 
-    def __init__(self, *, options, **kwargs):
-        self.by_id = {}
-        self.by_kode = {}
-        self.kecamatan_by_id = {}
-        choices = [("", _("— pilih desa/kelurahan (boleh dikosongkan) —"))]
+    def __init__(self, *, options: WilayahOptions, **kwargs: Any) -> None:
+        self.by_id: dict[int, Wilayah] = {}
+        self.by_kode: dict[str, Wilayah] = {}
+        self.kecamatan_by_id: dict[int | None, Wilayah] = {}
+        # (value, label) and, per kecamatan, (name, its desa's (value, label)s): Django's grouped choices.
+        choices: list[tuple[str, Any]] = [("", _("— pilih desa/kelurahan (boleh dikosongkan) —"))]
         for kec, desa_list in options:
             choices.append((kec.nama, [(str(d.pk), d.nama) for d in desa_list]))
             self.by_id.update({d.pk: d for d in desa_list})
@@ -91,7 +104,7 @@ class WilayahField(forms.TypedChoiceField):
             self.kecamatan_by_id[kec.pk] = kec
         super().__init__(choices=choices, coerce=int, empty_value=None, **kwargs)
 
-    def clean(self, value):
+    def clean(self, value: Any) -> Wilayah | None:
         pk = super().clean(value)
         return self.by_id.get(pk) if pk is not None else None
 
@@ -180,7 +193,9 @@ class AspirasiForm(AttachmentsMixin, forms.Form):
     guest_fields = ("reporter_name", "reporter_email", "reporter_phone")
     email_required = True
 
-    def __init__(self, *args, user=None, wilayah_options=(), **kwargs):
+    def __init__(
+        self, *args: Any, user: User | None = None, wilayah_options: WilayahOptions = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.user = user if getattr(user, "is_authenticated", False) else None
         self.fields["desa"] = WilayahField(
@@ -200,10 +215,10 @@ class AspirasiForm(AttachmentsMixin, forms.Form):
         )
         if wilayah_options:
             # The options are already loaded for the desa list: no second query for the kecamatan list.
-            kecamatan = self.fields["kecamatan"]
+            kecamatan = cast(forms.ModelChoiceField, self.fields["kecamatan"])  # declared above
             kecamatan.choices = [("", kecamatan.empty_label)] + [(kec.pk, kec.nama) for kec, _desa in wilayah_options]
         # Required unless a desa is chosen (clean() checks); marked like every required field.
-        self.fields["kecamatan"].marked_required = True
+        self.fields["kecamatan"].marked_required = True  # type: ignore[attr-defined]  # read by _field.html
         self.order_fields(
             [
                 "jenis",
@@ -231,11 +246,7 @@ class AspirasiForm(AttachmentsMixin, forms.Form):
     def is_honeypot(self) -> bool:
         return bool(self.data.get("website"))
 
-    @property
-    def kecamatan_options(self):
-        return self.fields["kecamatan"].queryset
-
-    def clean_titik(self, data: dict) -> None:
+    def clean_titik(self, data: dict[str, Any]) -> None:
         """A pin outside the regency is refused; inside, its desa fills an empty choice (the resident's wins)."""
         lat, lng = data.get("titik_lat"), data.get("titik_lng")
         if lat is None or lng is None:
@@ -247,15 +258,16 @@ class AspirasiForm(AttachmentsMixin, forms.Form):
             data["titik"] = None
             return
         data["titik"] = (lat, lng)
-        field = self.fields["desa"]
+        field = cast(WilayahField, self.fields["desa"])  # set in __init__
         desa = field.by_kode.get(found.kode)
         chosen_kec = data.get("kecamatan")
         if desa is not None and data.get("desa") is None and (chosen_kec is None or chosen_kec.pk == desa.parent_id):
             data["desa"], data["kecamatan"] = desa, field.kecamatan_by_id.get(desa.parent_id)
             # Shown pre-selected on the next render, where the resident can correct it.
-            self.data = self.data.copy()
-            self.data[self.add_prefix("desa")] = str(desa.pk)
-            self.data[self.add_prefix("kecamatan")] = str(desa.parent_id)
+            shown = cast(QueryDict, self.data).copy()  # request.POST; a copy can be changed
+            shown[self.add_prefix("desa")] = str(desa.pk)
+            shown[self.add_prefix("kecamatan")] = str(desa.parent_id)
+            self.data = shown
 
     @property
     def photo_gps(self) -> tuple[float, float] | None:
@@ -265,8 +277,9 @@ class AspirasiForm(AttachmentsMixin, forms.Form):
                 return item.gps
         return None
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         self.clean_titik(data)
         kec, desa = data.get("kecamatan"), data.get("desa")
         if desa is not None:
@@ -313,14 +326,14 @@ class StaffRecordForm(AspirasiForm):
         error_messages={"required": _("Catat persetujuan warga sebelum menyimpan.")},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["user"] = None
         super().__init__(*args, **kwargs)
         self.order_fields(["channel", "source_url", "lapor_tracking_id"] + list(self.fields))
         self.fields["reporter_email"].help_text = _("Bila diisi, warga menerima nomor kasus dan tautan pelacakan.")
         self.fields["reporter_name"].label = _("Nama warga")
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("channel") == Channel.MEDIA_SOSIAL and not data.get("source_url"):
             self.add_error("source_url", _("Sertakan tautan unggahan media sosialnya."))

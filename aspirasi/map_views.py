@@ -2,7 +2,9 @@
 
 import hashlib
 import json
+from collections.abc import Callable, Mapping
 from functools import cache, wraps
+from typing import Any, ParamSpec, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.akun import roles
 from portal.akun.access import staff_required
+from portal.akun.requests import AuthenticatedHttpRequest
 from portal.kasus import selectors as kasus_selectors
 from portal.kasus import titik
 from portal.kasus.filters import KasusFilter
@@ -28,13 +31,15 @@ from . import maps, nearby, selectors, services
 
 MAP_CACHE_SECONDS = 60
 
+_P = ParamSpec("_P")
 
-def allow_geolocation(view):
+
+def allow_geolocation(view: Callable[_P, HttpResponse]) -> Callable[_P, HttpResponse]:
     """The page may ask the browser for the resident's location ("use my location"); no other page may."""
 
     @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
+    def wrapped(*args: _P.args, **kwargs: _P.kwargs) -> HttpResponse:
+        response = view(*args, **kwargs)
         response["Permissions-Policy"] = settings.PERMISSIONS_POLICY_GEOLOCATION
         return response
 
@@ -66,11 +71,11 @@ def _float(value: str) -> float | None:
     return number if -180 <= number <= 180 else None
 
 
-def nearby_context(params, *, exclude_id: int | None = None) -> dict:
+def nearby_context(params: Mapping[str, Any], *, exclude_id: int | None = None) -> dict[str, Any]:
     """The desa under the pin and the cases already reported there, for the form's fragment and the check button."""
     lat, lng = _float(params.get("titik_lat", "")), _float(params.get("titik_lng", ""))
     desa_id = params.get("desa", "")
-    context: dict = {"outside": False, "desa": None, "cases": []}
+    context: dict[str, Any] = {"outside": False, "desa": None, "cases": []}
     if lat is not None and lng is not None:
         found = geo.desa_at(lat, lng)
         if found is None:
@@ -118,7 +123,7 @@ def follow_instead(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required(roles.PETUGAS)
 @require_POST
-def move_pin(request: HttpRequest, reference: str) -> HttpResponse:
+def move_pin(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     kasus = kasus_selectors.staff_kasus(request.user, reference)
     lat, lng = _float(request.POST.get("titik_lat", "")), _float(request.POST.get("titik_lng", ""))
     try:
@@ -131,7 +136,7 @@ def move_pin(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @staff_required()
-def staff_map(request: HttpRequest) -> HttpResponse:
+def staff_map(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The queue's current filter on the map: one aggregate query per page view, whatever the number of cases."""
     user = request.user
     filterset = KasusFilter(
@@ -148,7 +153,7 @@ def staff_map(request: HttpRequest) -> HttpResponse:
     query.pop("kecamatan", None)
     query.pop("page", None)
 
-    def build() -> tuple[list[dict], str]:
+    def build() -> tuple[list[dict[str, Any]], str]:
         rows = maps.clusters_json(maps.desa_clusters(cases))
         # Each marker links to its only case, or to the queue of its kecamatan with the same filter.
         queue_url = reverse("kasus:queue") + "?" + (query.urlencode() + "&" if query else "") + "kecamatan="
@@ -165,7 +170,7 @@ def staff_map(request: HttpRequest) -> HttpResponse:
     filter_cache_key = f"{scope}:{request.GET.urlencode()}"
     # An overview a minute old is fine; the aggregate over a large queue is not paid on every view.
     key = "aspirasi:staff_map:" + hashlib.sha256(filter_cache_key.encode()).hexdigest()
-    rows, rows_json = django_cache.get_or_set(key, build, MAP_CACHE_SECONDS)
+    rows, rows_json = cast(tuple[list[dict[str, Any]], str], django_cache.get_or_set(key, build, MAP_CACHE_SECONDS))
     return render(
         request,
         "aspirasi/staff_map.html",
@@ -180,10 +185,13 @@ def staff_map(request: HttpRequest) -> HttpResponse:
 
 
 def public_map(request: HttpRequest) -> HttpResponse:
-    points, clusters = django_cache.get_or_set(
-        "aspirasi:public_map",
-        lambda: (maps.public_points(), maps.desa_clusters(selectors.public_cases(), with_late=False)),
-        MAP_CACHE_SECONDS * 5,
+    points, clusters = cast(
+        tuple[list[dict[str, Any]], list[maps.Cluster]],
+        django_cache.get_or_set(
+            "aspirasi:public_map",
+            lambda: (maps.public_points(), maps.desa_clusters(selectors.public_cases(), with_late=False)),
+            MAP_CACHE_SECONDS * 5,
+        ),
     )
     return render(
         request,

@@ -1,6 +1,8 @@
 import csv
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -13,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.akun import roles
 from portal.akun.access import staff_required
+from portal.akun.requests import AuthenticatedHttpRequest, signed_in_user
 from portal.kasus.models import Kasus
 from portal.kasus.selectors import (
     remember_owner,
@@ -39,6 +42,7 @@ from .forms import (
     InfoForm,
     RerouteForm,
     StaffRecordForm,
+    WilayahOptions,
 )
 from .map_views import allow_geolocation, map_config, nearby_context
 from .models import Jenis, Lampiran
@@ -67,9 +71,15 @@ CHECKED_FIELDS = (
 CHECK_BUTTON = "cek_sekitar"
 
 
-def _form_context(form, options) -> dict:
+def _form_context(form: AspirasiForm, options: WilayahOptions) -> dict[str, Any]:
     """The pin's map, the photo's GPS offered as the pin, and the cases already reported near the choice."""
-    context = {"form": form, "wilayah_options": options, "map": map_config(), "photo_gps": None, "nearby": None}
+    context: dict[str, Any] = {
+        "form": form,
+        "wilayah_options": options,
+        "map": map_config(),
+        "photo_gps": None,
+        "nearby": None,
+    }
     if form.is_bound:
         context["photo_gps"] = form.photo_gps
         context["nearby"] = nearby_context(form.data)
@@ -86,10 +96,10 @@ def submit(request: HttpRequest) -> HttpResponse:
     are kept server-side (aspirasi.kept) so neither an error nor the check step asks for them again.
     """
     options = selectors.wilayah_options()
-    user = request.user if request.user.is_authenticated else None
+    user = signed_in_user(request)
     if request.method == "GET":
         kept.forget_files(request)
-        initial = {}
+        initial: dict[str, Any] = {}
         preset = DesaOptionsForm(request.GET)
         if preset.is_valid() and preset.cleaned_data["kecamatan"]:
             initial["kecamatan"] = preset.cleaned_data["kecamatan"]
@@ -155,7 +165,7 @@ def _answers(form: AspirasiForm) -> list[tuple[str, str, str]]:
     for name in CHECKED_FIELDS:
         if name not in form.fields:
             continue
-        value = data.get(name)
+        value: Any = data.get(name)
         if name == "jenis":
             value = Jenis(value).label
         elif isinstance(value, bool):
@@ -164,7 +174,7 @@ def _answers(form: AspirasiForm) -> list[tuple[str, str, str]]:
     return rows
 
 
-def _submit_page(request: HttpRequest, form: AspirasiForm, options) -> HttpResponse:
+def _submit_page(request: HttpRequest, form: AspirasiForm, options: WilayahOptions) -> HttpResponse:
     context = {**_form_context(form, options), "kept_files": kept.kept_files(request)}
     return render(request, "aspirasi/submit.html", context)
 
@@ -255,7 +265,13 @@ def _back_to(request: HttpRequest, kasus: Kasus) -> str:
     return reverse("kasus:track_detail", args=[kasus.tracking_token])
 
 
-def _resident_action(request: HttpRequest, token: str, form_class, action, title, call) -> HttpResponse:
+# What a form's view does with the case and the cleaned data; a KasusError shows the form again with it.
+_Call = Callable[[Kasus, dict[str, Any]], None]
+
+
+def _resident_action(
+    request: HttpRequest, token: str, form_class: type[forms.Form], action: str, title: str, call: _Call
+) -> HttpResponse:
     kasus = _reporter_case(request, token)
     if not viewer_may_act(kasus, request):
         # A confidential case: the link shows it; the reporter's account or a one-time code acts on it.
@@ -291,9 +307,9 @@ def _resident_action(request: HttpRequest, token: str, form_class, action, title
 @never_cache
 @require_http_methods(["GET", "POST"])
 def add_info(request: HttpRequest, token: str) -> HttpResponse:
-    def call(kasus, data):
+    def call(kasus: Kasus, data: dict[str, Any]) -> None:
         services.aspirasi_add_info(
-            kasus_id=kasus.pk, actor=request.user, message=data["message"], files=data["lampiran"]
+            kasus_id=kasus.pk, actor=signed_in_user(request), message=data["message"], files=data["lampiran"]
         )
         messages.success(request, _("Informasi tambahan terkirim. Terima kasih."))
 
@@ -303,8 +319,10 @@ def add_info(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def accept(request: HttpRequest, token: str) -> HttpResponse:
-    def call(kasus, data):
-        services.aspirasi_accept(kasus_id=kasus.pk, actor=request.user, rating=data["rating"], comment=data["comment"])
+    def call(kasus: Kasus, data: dict[str, Any]) -> None:
+        services.aspirasi_accept(
+            kasus_id=kasus.pk, actor=signed_in_user(request), rating=data["rating"], comment=data["comment"]
+        )
         messages.success(request, _("Terima kasih atas penilaian Anda. Kasus ditutup."))
 
     return _resident_action(request, token, AcceptForm, "aspirasi:accept", _("Terima jawaban"), call)
@@ -313,8 +331,8 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def dispute(request: HttpRequest, token: str) -> HttpResponse:
-    def call(kasus, data):
-        services.aspirasi_dispute(kasus_id=kasus.pk, actor=request.user, reason=data["reason"])
+    def call(kasus: Kasus, data: dict[str, Any]) -> None:
+        services.aspirasi_dispute(kasus_id=kasus.pk, actor=signed_in_user(request), reason=data["reason"])
         messages.success(request, _("Sanggahan Anda tercatat. Kasus dibuka kembali untuk OPD."))
 
     return _resident_action(request, token, DisputeForm, "aspirasi:dispute", _("Sanggah jawaban"), call)
@@ -323,7 +341,15 @@ def dispute(request: HttpRequest, token: str) -> HttpResponse:
 # Staff --------------------------------------------------------------------------------------------------------------
 
 
-def _staff_action(request: HttpRequest, reference: str, form, action, title, success, call) -> HttpResponse:
+def _staff_action(
+    request: AuthenticatedHttpRequest,
+    reference: str,
+    form: forms.Form,
+    action: str,
+    title: str,
+    success: str,
+    call: _Call,
+) -> HttpResponse:
     """An OPD form posted from the case page: run it, or show it again with the error (files need reselecting)."""
     kasus = staff_kasus(request.user, reference)
     if form.is_valid():
@@ -342,7 +368,7 @@ def _staff_action(request: HttpRequest, reference: str, form, action, title, suc
     )
 
 
-def _answer_with_templat(request: HttpRequest, reference: str) -> HttpResponse:
+def _answer_with_templat(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """Without script, "Pakai templat" shows the answer form again with the template's text in place."""
     kasus = staff_kasus(request.user, reference)
     picked = chosen(kasus, request.POST.get("templat", ""))
@@ -354,7 +380,7 @@ def _answer_with_templat(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_required(roles.OPD)
 @require_POST
-def answer(request: HttpRequest, reference: str) -> HttpResponse:
+def answer(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     def call(kasus: Kasus, data: dict[str, Any]) -> None:
         services.aspirasi_answer(kasus_id=kasus.pk, actor=request.user, answer=data["answer"], files=data["lampiran"])
 
@@ -374,7 +400,7 @@ def answer(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_required(roles.OPD)
 @require_POST
-def reroute(request: HttpRequest, reference: str) -> HttpResponse:
+def reroute(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     def call(kasus: Kasus, data: dict[str, Any]) -> None:
         services.aspirasi_request_reroute(
             kasus_id=kasus.pk, actor=request.user, reason=data["reason"], suggested_opd=data["suggested_opd"]
@@ -396,7 +422,7 @@ def reroute(request: HttpRequest, reference: str) -> HttpResponse:
 @allow_geolocation
 @staff_required(roles.PETUGAS)
 @require_http_methods(["GET", "POST"])
-def record(request: HttpRequest) -> HttpResponse:
+def record(request: AuthenticatedHttpRequest) -> HttpResponse:
     options = selectors.wilayah_options()
     if request.method == "POST":
         form = StaffRecordForm(request.POST, request.FILES, wilayah_options=options)

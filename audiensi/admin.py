@@ -7,7 +7,7 @@ from django.http import HttpRequest
 
 from portal.admin_site import BoundedDateHierarchyMixin, ReadOnlyAdminMixin
 from portal.akun.models import User
-from portal.akun.requests import signed_in_user
+from portal.akun.requests import admin_actor
 
 from . import availability, services
 from .models import AturanMingguan, Audiensi, PengaturanAudiensi, Pengecualian
@@ -110,7 +110,7 @@ class AturanMingguanAdmin(ServiceAddAdmin):
     service_form = AturanForm
 
     def delete_model(self, request: HttpRequest, obj: AturanMingguan) -> None:
-        availability.aturan_delete(aturan_id=obj.pk, pejabat=obj.pejabat, actor=signed_in_user(request))
+        availability.aturan_delete(aturan_id=obj.pk, pejabat=obj.pejabat, actor=admin_actor(request))
 
 
 @admin.register(Pengecualian)
@@ -121,7 +121,7 @@ class PengecualianAdmin(BoundedDateHierarchyMixin, ServiceAddAdmin):
     service_form = PengecualianForm
 
     def delete_model(self, request: HttpRequest, obj: Pengecualian) -> None:
-        availability.pengecualian_delete(pengecualian_id=obj.pk, pejabat=obj.pejabat, actor=signed_in_user(request))
+        availability.pengecualian_delete(pengecualian_id=obj.pk, pejabat=obj.pejabat, actor=admin_actor(request))
 
 
 @admin.register(Audiensi)

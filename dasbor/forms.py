@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -31,8 +32,9 @@ class PeriodForm(forms.Form):
         choices=[("per_10k", _("Kasus per 10.000 penduduk")), ("on_time_pct", _("Dijawab tepat waktu (%)"))],
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("periode") == self.RANGE:
             start, end = data.get("dari"), data.get("sampai")
             if not start or not end or end < start:

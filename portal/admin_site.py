@@ -1,5 +1,6 @@
+from collections.abc import Callable, Iterable, Sequence
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
@@ -9,10 +10,20 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.db import models
 from django.db.models import Model, QuerySet
 from django.forms import ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import render
 
 from portal import bounds
+
+if TYPE_CHECKING:
+    from portal.akun.models import User
+
+_View = TypeVar("_View", bound=Callable[..., HttpResponseBase])
+
+
+def _admin_user(request: HttpRequest) -> "User":
+    """The signed-in staff member: PortalAdminSite.has_permission lets no one else into a ModelAdmin's views."""
+    return cast("User", request.user)
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -29,24 +40,32 @@ class PortalAdminSite(admin.AdminSite):
 
         return super().has_permission(request) and has_mfa(request.user)
 
-    def admin_view(self, view, cacheable=False):
+    def admin_view(self, view: _View, cacheable: bool = False) -> _View:
         inner = super().admin_view(view, cacheable)
 
         @wraps(inner)
-        def bounded(request, *args, **kwargs):
+        def bounded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if len(request.GET.get(SEARCH_VAR, "")) > self.search_max:
                 return render(request, "400.html", status=400)
             return inner(request, *args, **kwargs)
 
-        return bounded
+        return cast(_View, bounded)  # called as the view it wraps
 
-    def register(self, model_or_iterable, admin_class=None, **options):
+    def register(
+        self,
+        model_or_iterable: type[Model] | Iterable[type[Model]],
+        admin_class: type[admin.ModelAdmin] | None = None,
+        **options: Any,
+    ) -> None:
         """Every model's many-to-many choices refuse ids out of range before querying (SQLite overflows)."""
         super().register(model_or_iterable, admin_class, **options)
         for model in [model_or_iterable] if isinstance(model_or_iterable, type) else model_or_iterable:
             if model in self._registry:  # a swapped model (auth.User) is not registered
-                m2m = self._registry[model].formfield_overrides.setdefault(models.ManyToManyField, {})
-                m2m.setdefault("form_class", bounds.ModelMultipleChoiceField)
+                # BaseModelAdmin.__init__ copies the overrides into a dict of dicts; the stubs say Mapping.
+                overrides = cast(dict[Any, dict[str, Any]], self._registry[model].formfield_overrides)
+                overrides.setdefault(models.ManyToManyField, {}).setdefault(
+                    "form_class", bounds.ModelMultipleChoiceField
+                )
 
 
 class PortalAdminConfig(AdminConfig):
@@ -56,12 +75,14 @@ class PortalAdminConfig(AdminConfig):
 class _IdsOnlyAutocompleteSelect(AutocompleteSelect):
     """Re-showing a refused form must not query with a value that is no id: Django's widget raises."""
 
-    def optgroups(self, name: str, value: list[Any], attr: dict[str, Any] | None = None) -> Any:
+    def optgroups(
+        self, name: str, value: Sequence[str], attr: dict[str, Any] | None = None
+    ) -> list[tuple[str | None, list[dict[str, Any]], int | None]]:
         ids = [v for v in value if str(v).isascii() and str(v).isdigit() and int(v) <= bounds.ID_MAX]
         return super().optgroups(name, ids, attr)
 
 
-class IdsOnlyAutocompleteMixin:
+class IdsOnlyAutocompleteMixin(admin.ModelAdmin):
     """For a ModelAdmin whose autocomplete fields point at integer primary keys."""
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
@@ -70,7 +91,7 @@ class IdsOnlyAutocompleteMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class BoundedDateHierarchyMixin:
+class BoundedDateHierarchyMixin(admin.ModelAdmin):
     """Django's date drill-down turns ?<field>__year=2147483648 into an OverflowError: refuse it first."""
 
     def get_changelist_instance(self, request: HttpRequest) -> Any:
@@ -98,7 +119,7 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class ReferenceAdminMixin:
+class ReferenceAdminMixin(admin.ModelAdmin):
     """For reference data: editable here, but every save and delete goes through the reference services,
     which write an audit entry with the admin and the changed fields."""
 
@@ -106,19 +127,19 @@ class ReferenceAdminMixin:
         from portal.wilayah.services import reference_save
 
         # Many-to-many values (a user's roles) are saved by the service too, so the entry shows them.
-        reference_save(actor=request.user, obj=obj, changed_fields=form.changed_data, save_m2m=form.save_m2m)
+        reference_save(actor=_admin_user(request), obj=obj, changed_fields=form.changed_data, save_m2m=form.save_m2m)
 
     def save_related(self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool) -> None:
         for formset in formsets:
-            self.save_formset(request, form, formset, change=change)  # type: ignore[attr-defined]
+            self.save_formset(request, form, formset, change=change)
 
     def delete_model(self, request: HttpRequest, obj: Model) -> None:
         from portal.wilayah.services import reference_delete
 
-        reference_delete(actor=request.user, obj=obj)
+        reference_delete(actor=_admin_user(request), obj=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         from portal.wilayah.services import reference_delete
 
         for obj in queryset:
-            reference_delete(actor=request.user, obj=obj)
+            reference_delete(actor=_admin_user(request), obj=obj)

@@ -4,6 +4,9 @@ The same limits apply on SQLite and PostgreSQL: SQLite would store a year-1 date
 or a 2147483647-day setting that later breaks every page computing with it.
 """
 
+import datetime
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
@@ -17,7 +20,7 @@ ID_MAX = 2**63 - 1
 TEXT_MAX = 20_000
 
 
-def validate_year(value) -> None:
+def validate_year(value: datetime.date | None) -> None:
     """Model-level too, so that the admin's forms keep to the same years."""
     if value is not None and not (YEAR_MIN <= value.year <= YEAR_MAX):
         raise ValidationError(
@@ -27,28 +30,31 @@ def validate_year(value) -> None:
         )
 
 
-def between(low: int, high: int) -> list:
+def between(low: int, high: int) -> list[MinValueValidator | MaxValueValidator]:
     """Validators of an integer model field with a sane range (also in the admin)."""
     return [MinValueValidator(low), MaxValueValidator(high)]
 
 
-class YearRange:
-    """Dates and times between YEAR_MIN and YEAR_MAX, also in the browser's date picker."""
+class YearRange(forms.Field):
+    """Dates and times between YEAR_MIN and YEAR_MAX, also in the browser's date picker.
 
-    def widget_attrs(self, widget):
+    Mixed in before a date or datetime field; subclassing Field only places it, super() reaches that field.
+    """
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         attrs = super().widget_attrs(widget)
         suffix = "T00:00" if getattr(widget, "input_type", "") == "datetime-local" else ""
         last = "T23:59" if suffix else ""
         attrs.update({"min": f"{YEAR_MIN}-01-01{suffix}", "max": f"{YEAR_MAX}-12-31{last}"})
         return attrs
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Any:
         try:
             return super().to_python(value)
         except OverflowError:
             raise ValidationError(self.error_messages["invalid"], code="invalid")
 
-    def validate(self, value):
+    def validate(self, value: Any) -> None:
         super().validate(value)
         validate_year(value)
 
@@ -67,11 +73,11 @@ class IdListField(forms.Field):
     widget = forms.MultipleHiddenInput
     default_error_messages = {"invalid": _("Pilihan tidak valid.")}
 
-    def __init__(self, *, max_items: int = 200, **kwargs):
+    def __init__(self, *, max_items: int = 200, **kwargs: Any) -> None:
         self.max_items = max_items
         super().__init__(**kwargs)
 
-    def to_python(self, value) -> list[int]:
+    def to_python(self, value: Any) -> list[int]:
         values = value if isinstance(value, list | tuple) else ([value] if value else [])
         if len(values) > self.max_items:
             raise ValidationError(self.error_messages["invalid"], code="invalid")
@@ -100,11 +106,11 @@ def limit_length(field: forms.CharField, high: int) -> None:
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Refuses ids out of range before the `pk__in` query, which Django does not guard as it does `pk=`."""
 
-    def _check_values(self, value):
+    def _check_values(self, value: Any) -> Any:
         for item in value:
             text = str(item)
             if not (text.isascii() and text.isdigit() and int(text) <= ID_MAX):
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
                 )
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]  # Django's private hook, absent from the stubs

@@ -15,7 +15,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from celery import signals as celery_signals
 from django.contrib.sessions.exceptions import SessionInterrupted
@@ -23,6 +23,9 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.template import loader
 from django.views import defaults
+
+if TYPE_CHECKING:
+    from sentry_sdk.types import Event, Hint
 
 REQUEST_ID_HEADER = "HTTP_X_REQUEST_ID"
 # A proxy's id is kept only if it is short and plain: it goes into logs and pages unescaped by them.
@@ -87,7 +90,8 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = incoming_request_id(request)
-        request.request_id = request_id
+        # An attribute HttpRequest does not declare; the error pages read it back with getattr.
+        request.request_id = request_id  # type: ignore[attr-defined]
         token = request_id_var.set(request_id)
         started = time.monotonic()
         try:
@@ -140,11 +144,11 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 # Celery: the request id travels in the message headers; each task logs one line when it ends.
-_task_started: dict[str, float] = {}
+_task_started: dict[str | None, float] = {}
 
 
 @celery_signals.before_task_publish.connect
-def _add_request_id(headers: dict | None = None, **_kwargs: Any) -> None:
+def _add_request_id(headers: dict[str, Any] | None = None, **_kwargs: Any) -> None:
     if headers is not None:
         headers.setdefault("request_id", current_request_id())
 
@@ -196,7 +200,7 @@ def scrub(value: Any) -> Any:
     return value
 
 
-def sentry_before_send(event: dict, _hint: dict) -> dict:
+def sentry_before_send(event: Event, _hint: Hint) -> Event:
     return scrub(event)
 
 

@@ -5,6 +5,7 @@ Idempotent: nothing is added when the demo answers are already there.
 
 import datetime as dt
 import random
+from io import TextIOBase
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,7 +27,7 @@ PROMISES = [
 ]
 
 
-def seed_demo(*, stdout) -> None:
+def seed_demo(*, stdout: TextIOBase) -> None:
     if UndanganSurvei.objects.filter(email__endswith=DEMO_DOMAIN).exists():
         stdout.write("skm: demo data already present\n")
         return
@@ -82,6 +83,7 @@ def _promises() -> int:
     made = 0
     for index, (description, days, done) in enumerate(PROMISES):
         kasus = cases[index % len(cases)]
+        assert kasus.opd is not None  # the query keeps only cases with an OPD
         if TindakLanjut.objects.filter(kasus=kasus, description=description).exists():
             continue
         item = kasus_services.tindak_lanjut_add(

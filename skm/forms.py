@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -30,7 +31,7 @@ class SurveiForm(forms.Form):
     umur = forms.IntegerField(label=_("Umur (tahun)"), required=False, min_value=15, max_value=120)
     saran = forms.CharField(label=_("Saran dan masukan"), required=False, max_length=2000, widget=forms.Textarea)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         elements = {
             code: forms.TypedChoiceField(label=label, choices=SCALE, coerce=int, widget=forms.RadioSelect)
@@ -48,8 +49,9 @@ class PeriodForm(forms.Form):
 
     MAX_DAYS = 5 * 366
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         today = timezone.localdate()
         start = data.get("mulai") or today.replace(month=1, day=1)
         end = data.get("sampai") or today

@@ -32,11 +32,12 @@ def survei(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "skm/survei.html", {"form": form, "undangan": undangan})
 
 
-def _table(units: list[selectors.IkmSummary]) -> tuple[list[str], list[list]]:
+def _table(units: list[selectors.IkmSummary]) -> tuple[list[str], list[list[object]]]:
     head = [_("Unit layanan"), _("Responden")] + [f"{code.upper()} {label}" for code, label in UNSUR]
     head += [_("IKM"), _("Mutu pelayanan")]
-    body = []
+    body: list[list[object]] = []
     for row in units:
+        assert row.ikm is not None  # ikm_by_unit lists only units with answers
         body.append(
             [row.label, row.respondents]
             + [float(value) for value in row.ikm.nrr]

@@ -1,19 +1,21 @@
 from django import forms
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from portal import bounds
 from portal.wilayah.models import Wilayah
 
-from .models import PermintaanDataPribadi
+from .models import PermintaanDataPribadi, User
 
 
 class DesaChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Wilayah) -> str:
-        kecamatan = obj.parent.nama if obj.parent_id else ""
+        kecamatan = obj.parent.nama if obj.parent else ""
         return f"{obj.nama} ({_('Kec.')} {kecamatan})" if kecamatan else obj.nama
 
 
-def _desa_queryset():
+def _desa_queryset() -> QuerySet[Wilayah]:
     return (
         Wilayah.objects.filter(tingkat__in=["desa", "kelurahan"])
         .select_related("parent")
@@ -37,7 +39,7 @@ class SignupForm(forms.Form):
         required=False,
     )
 
-    def signup(self, request, user) -> None:
+    def signup(self, request: HttpRequest, user: User) -> None:
         user.full_name = self.cleaned_data["full_name"]
         user.phone = self.cleaned_data.get("phone", "")
         user.wilayah = self.cleaned_data.get("wilayah")

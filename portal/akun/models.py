@@ -1,13 +1,15 @@
+from typing import Any, ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class EmailUserManager(UserManager):
+class EmailUserManager(UserManager["User"]):
     use_in_migrations = True
 
-    def _create_user(self, email, password, **extra_fields):
+    def _create_user(self, email: str | None, password: str | None, **extra_fields: Any) -> "User":
         if not email:
             raise ValueError("email is required")
         user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
@@ -15,12 +17,17 @@ class EmailUserManager(UserManager):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email=None, password=None, **extra_fields):
+    # Email is the login and there is no username, so the first argument differs from UserManager's.
+    def create_user(  # type: ignore[override]
+        self, email: str | None = None, password: str | None = None, **extra_fields: Any
+    ) -> "User":
         extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra_fields)
 
-    def create_superuser(self, email=None, password=None, **extra_fields):
+    def create_superuser(  # type: ignore[override]  # no username, as in create_user
+        self, email: str | None = None, password: str | None = None, **extra_fields: Any
+    ) -> "User":
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra_fields)
@@ -29,9 +36,10 @@ class EmailUserManager(UserManager):
 class User(AbstractUser):
     """A person with an account; email is the login. Roles are groups (see roles.py)."""
 
-    username = None
-    first_name = None
-    last_name = None
+    # Removing AbstractUser's fields: the stubs type them as str, the model has no such columns.
+    username = None  # type: ignore[assignment]
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
     email = models.EmailField(_("email"), unique=True)
     full_name = models.CharField(_("nama lengkap"), max_length=150, blank=True)
     phone = models.CharField(_("nomor telepon"), max_length=20, blank=True)
@@ -57,9 +65,9 @@ class User(AbstractUser):
     )
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = EmailUserManager()
+    objects: ClassVar[EmailUserManager] = EmailUserManager()
 
     class Meta:
         verbose_name = _("pengguna")

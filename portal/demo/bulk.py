@@ -108,7 +108,8 @@ FIRST_NAMES = "Agus Budi Dwi Eko Endang Heru Joko Kartini Lestari Nur Puji Ratna
 LAST_NAMES = "Hartono Kurniawan Lestari Nugroho Prasetyo Purnomo Rahayu Santoso Saputra Setiawan Susanti Wibowo".split()
 # The bulk timeline, shaped as kasus_log() writes it: kind -> (visibility, params, the words a person wrote).
 # "{answer}" is the kategori's answer; params "opd" and "channel" are filled per case.
-BULK_ENTRY = {
+# Per kind: its visibility, its template's params (some filled per case) and the text a person wrote.
+BULK_ENTRY: dict[str, tuple[str, dict[str, Any], str]] = {
     "kasus.opened": (Visibility.PUBLIK, {}, ""),
     "kasus.verified": (Visibility.PUBLIK, {}, ""),
     "kasus.rejected": (Visibility.PUBLIK, {"reason": "di luar kewenangan pemerintah kabupaten."}, ""),
@@ -222,7 +223,7 @@ def _insert_rows(model: type[Model], rows: list[dict], *, returning_ids: bool = 
         rows = [{**row, **{f.attname: f.get_default() for f in missing}} for row in rows]
     if connection.vendor != "postgresql":
         objs = [model(**row) for row in rows]
-        model.objects.bulk_create(objs, batch_size=BATCH_SIZE)
+        model._default_manager.bulk_create(objs, batch_size=BATCH_SIZE)
         return [o.pk for o in objs]
     table = model._meta.db_table
     columns = list(rows[0])
@@ -314,6 +315,7 @@ def _case_row(
     kat = ctx.kategori.get(slug)
     w = rng.choice(ctx.desa)
     _k, title, summary, priority = rng.choice(ctx.templates_by_kategori.get(slug) or TEMPLATES)
+    assert w.parent is not None  # every desa and kelurahan is in a kecamatan
     names = {"desa": w.nama, "kec": w.parent.nama}
     walk, times = _walk(ctx, status, created_at)
     last = times[-1]

@@ -96,7 +96,9 @@ def _home_desa(kecamatan_nama: str) -> Wilayah | None:
     )
 
 
-def _ensure_user(email: str, *, full_name: str, phone: str, embedded: bool, **extra) -> tuple[User, bool, str | None]:
+def _ensure_user(
+    email: str, *, full_name: str, phone: str, embedded: bool, **extra: Any
+) -> tuple[User, bool, str | None]:
     user = User.objects.filter(email=email).first()
     if user is not None:
         return user, False, demo_password(email) if embedded else None
@@ -130,7 +132,7 @@ def ensure_accounts(*, embedded: bool | None = None) -> dict[str, DemoAccount]:
     dpupr = Opd.objects.get(singkatan=DEMO_OPD)
     accounts: dict[str, DemoAccount] = {}
     for email, role, full_name, phone in STAFF_ACCOUNTS:
-        extra = {"opd": dpupr} if role == roles.OPD else {}
+        extra: dict[str, Any] = {"opd": dpupr} if role == roles.OPD else {}
         if role == roles.ADMIN:
             extra |= {"is_staff": True, "is_superuser": True}
         user, created, password = _ensure_user(email, full_name=full_name, phone=phone, embedded=embedded, **extra)
@@ -468,7 +470,7 @@ def _desa_by_kecamatan() -> list[list[Wilayah]]:
     desa = Wilayah.objects.filter(tingkat__in=[Wilayah.Tingkat.DESA, Wilayah.Tingkat.KELURAHAN]).select_related(
         "parent"
     )
-    groups: dict[int, list[Wilayah]] = {}
+    groups: dict[int | None, list[Wilayah]] = {}
     for w in desa.order_by("kode"):
         groups.setdefault(w.parent_id, []).append(w)
     return [groups[k.pk] for k in Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KECAMATAN).order_by("kode")]
@@ -482,8 +484,10 @@ def _case_specs() -> list[_Spec]:
         kategori, title, summary, priority = TEMPLATES[(i * 7) % len(TEMPLATES)]
         desas = by_kecamatan[i % len(by_kecamatan)]
         wilayah = desas[(i // len(by_kecamatan) * 3) % len(desas)]
+        assert wilayah.parent is not None  # every desa and kelurahan is in a kecamatan
         names = {"desa": wilayah.nama, "kec": wilayah.parent.nama}
         overdue = False
+        days_ago: float
         if status in {"baru", "diverifikasi", "didisposisikan", "ditindaklanjuti"}:
             waiting += 1
             overdue = waiting % OVERDUE_EVERY == 0
@@ -513,7 +517,7 @@ def _case_specs() -> list[_Spec]:
     return specs
 
 
-def _demo_case_ids() -> QuerySet[Riwayat, dict[str, Any]]:
+def _demo_case_ids() -> QuerySet[Riwayat, Any]:
     return Riwayat.objects.filter(kind="kasus.opened", data__has_key="demo").values("kasus_id")
 
 
@@ -525,7 +529,9 @@ def _existing_demo_keys() -> set[str]:
     )
 
 
-def _case_context(accounts: dict[str, DemoAccount]) -> tuple:
+def _case_context(
+    accounts: dict[str, DemoAccount],
+) -> tuple[dict[str, Kategori], dict[str, Opd], User, User, list[User]]:
     """What _create_case needs besides the spec: kategori, OPDs, petugas, the DPUPR officer, warga."""
     return (
         {k.slug: k for k in Kategori.objects.select_related("default_opd")},
@@ -586,7 +592,7 @@ def _create_case(
     opd = kat.default_opd if kat and kat.default_opd else opds[DEMO_OPD]
     reporter = warga[spec.index % len(warga)] if spec.channel == "web" and spec.index % 6 != 0 else None
     guest = GUEST_NAMES[spec.index % len(GUEST_NAMES)]
-    guest_fields = {}
+    guest_fields: dict[str, Any] = {}
     if reporter is None:
         guest_fields = {
             "reporter_name": guest,

@@ -1,5 +1,7 @@
 """Following views: thin; the services decide who may follow and what is sent."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -28,7 +30,7 @@ def _request_allowed(request: HttpRequest, email: str) -> bool:
     )
 
 
-def _guest_request(request: HttpRequest, email: str, target: dict) -> HttpResponse:
+def _guest_request(request: HttpRequest, email: str, target: dict[str, Any]) -> HttpResponse:
     if _request_allowed(request, email):
         services.follow_request_by_email(email=email, language=get_language() or "id", target=target)
     # The same answer either way: the page does not tell whether an address was rate limited.
@@ -69,7 +71,7 @@ def follow_place(request: HttpRequest) -> HttpResponse:
     form = (PlaceForm if signed_in else PlaceGuestForm)(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if not signed_in:
+        if not request.user.is_authenticated:
             target = {
                 "wilayah": form.place.pk,
                 "kategori": data["kategori"].pk if data["kategori"] else None,
