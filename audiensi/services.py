@@ -293,6 +293,39 @@ def _require_other_slot(audiensi: Audiensi, start: dt.datetime) -> None:
         raise AudiensiError(_("Pilih waktu yang berbeda dari jadwal sekarang."))
 
 
+def _move_to_slot(
+    audiensi: Audiensi,
+    action: str,
+    *,
+    actor: User | None,
+    kind: str,
+    start: dt.datetime,
+    reason: str,
+    now: dt.datetime,
+    by_reporter: bool = False,
+) -> Promise:
+    """Move a locked audiensi to another free slot of its pejabat, held for the other side's answer; logs both times."""
+    _require_other_slot(audiensi, start)
+    _lock_pejabat(audiensi.pejabat_id)
+    end = slot_check(pejabat=audiensi.pejabat, start=start, now=now, exclude_id=audiensi.pk)
+    previous = audiensi.starts_at
+    return _transition(
+        audiensi,
+        action,
+        actor=actor,
+        kind=kind,
+        params={"when": moment(start), "before": moment(previous), "reason": reason.strip()},
+        changes={
+            "starts_at": start,
+            "ends_at": end,
+            "expires_at": _hold_until(settings_for(audiensi.pejabat), start, now),
+        },
+        takes_slot=True,
+        by_reporter=by_reporter,
+        data={"from": previous.isoformat(), "to": start.isoformat(), "reason": reason.strip()},
+    )
+
+
 def _log(
     audiensi: Audiensi,
     kind: str,
@@ -481,24 +514,8 @@ def audiensi_propose(*, audiensi_id: int, actor: User | None, start: dt.datetime
     if not reason.strip():
         raise AudiensiError(_("Jelaskan alasan mengusulkan jadwal lain."))
     audiensi = _lock(audiensi_id, "propose")
-    _require_other_slot(audiensi, start)
-    _lock_pejabat(audiensi.pejabat_id)
-    now = timezone.now()
-    end = slot_check(pejabat=audiensi.pejabat, start=start, now=now, exclude_id=audiensi.pk)
-    previous = audiensi.starts_at
-    message = _transition(
-        audiensi,
-        "propose",
-        actor=actor,
-        kind="audiensi.proposed",
-        params={"when": moment(start), "before": moment(previous), "reason": reason.strip()},
-        changes={
-            "starts_at": start,
-            "ends_at": end,
-            "expires_at": _hold_until(settings_for(audiensi.pejabat), start, now),
-        },
-        takes_slot=True,
-        data={"from": previous.isoformat(), "to": start.isoformat(), "reason": reason.strip()},
+    message = _move_to_slot(
+        audiensi, "propose", actor=actor, kind="audiensi.proposed", start=start, reason=reason, now=timezone.now()
     )
     _notify(audiensi, "changed", message=message, links=("terima", "tolak"))
     return audiensi
@@ -644,24 +661,15 @@ def audiensi_reschedule(
     now = now or timezone.now()
     audiensi = _lock(audiensi_id, "reschedule")
     _before_cutoff(audiensi, now)
-    _require_other_slot(audiensi, start)
-    _lock_pejabat(audiensi.pejabat_id)
-    end = slot_check(pejabat=audiensi.pejabat, start=start, now=now, exclude_id=audiensi.pk)
-    previous = audiensi.starts_at
-    message = _transition(
+    message = _move_to_slot(
         audiensi,
         "reschedule",
         actor=actor,
         kind="audiensi.reschedule_requested",
-        params={"when": moment(start), "before": moment(previous), "reason": reason.strip()},
-        changes={
-            "starts_at": start,
-            "ends_at": end,
-            "expires_at": _hold_until(settings_for(audiensi.pejabat), start, now),
-        },
-        takes_slot=True,
+        start=start,
+        reason=reason,
+        now=now,
         by_reporter=True,
-        data={"from": previous.isoformat(), "to": start.isoformat(), "reason": reason.strip()},
     )
     _notify(audiensi, "changed", message=message, links=("batal", "jadwal-ulang"))
     return audiensi
