@@ -1,4 +1,5 @@
 import uuid
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -264,6 +265,24 @@ class AspirasiForm(AttachmentsMixin, forms.Form):
             if item.gps is not None and geo.desa_at(*item.gps) is not None:
                 return item.gps
         return None
+
+    # The fields of the case itself, named as aspirasi_submit takes them, for both the resident's and staff's forms.
+    CASE_FIELDS = (
+        "jenis",
+        "title",
+        "description",
+        "kategori",
+        "wilayah",
+        "address_detail",
+        "is_anonymous",
+        "is_confidential",
+        "idempotency_key",
+        "consent",
+        "titik",
+    )
+
+    def case_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.CASE_FIELDS}
 
     def clean(self):
         data = super().clean()
