@@ -21,7 +21,8 @@ def _filtered(request: HttpRequest) -> tuple[TrackerFilterForm, dict[str, Any]]:
 def janji(request: HttpRequest) -> HttpResponse:
     form, filters = _filtered(request)
     qs = selectors.public_commitments(**filters)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    # `page` as everywhere in the portal; `halaman` is what links shared before that still carry.
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page") or request.GET.get("halaman"))
     items = list(page.object_list)
     today = timezone.localdate()
     where = selectors.where_promised(items)
@@ -30,7 +31,8 @@ def janji(request: HttpRequest) -> HttpResponse:
         item.public_status_label = selectors.TRACKER_STATUS_LABELS[item.public_status]
         item.where = where[item.pk] or item.source
     query = request.GET.copy()
-    query.pop("halaman", None)
+    for name in ("page", "halaman"):
+        query.pop(name, None)
     return render(
         request,
         "akuntabilitas/janji.html",

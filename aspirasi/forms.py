@@ -277,6 +277,24 @@ class AspirasiForm(AttachmentsMixin, forms.Form):
                 return item.gps
         return None
 
+    # The fields of the case itself, named as aspirasi_submit takes them, for both the resident's and staff's forms.
+    CASE_FIELDS = (
+        "jenis",
+        "title",
+        "description",
+        "kategori",
+        "wilayah",
+        "address_detail",
+        "is_anonymous",
+        "is_confidential",
+        "idempotency_key",
+        "consent",
+        "titik",
+    )
+
+    def case_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.CASE_FIELDS}
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data

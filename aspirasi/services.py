@@ -21,7 +21,7 @@ from portal.kasus import services as kasus_services
 from portal.kasus import titik as kasus_titik
 from portal.kasus.kinds import ref
 from portal.kasus.models import Channel, Kasus, Riwayat, Status
-from portal.kasus.services import KasusError
+from portal.kasus.services import KasusError, required_text
 from portal.wilayah.models import Kategori, Opd, Wilayah
 
 from .files import CleanFile
@@ -405,8 +405,7 @@ def aspirasi_answer(*, kasus_id: int, actor: User, answer: str, files: list[Clea
 @transaction.atomic
 def aspirasi_request_reroute(*, kasus_id: int, actor: User, reason: str, suggested_opd: Opd | None = None) -> Riwayat:
     """The OPD says the case belongs elsewhere; the petugas decides and re-disposes."""
-    if not reason.strip():
-        raise KasusError(_("Jelaskan mengapa kasus ini bukan kewenangan OPD Anda."))
+    required_text(reason, _("Jelaskan mengapa kasus ini bukan kewenangan OPD Anda."))
     kasus = Kasus.objects.select_for_update(of=("self",)).select_related("opd").get(pk=kasus_id)
     _check_opd(kasus, actor)
     if kasus.status not in (Status.DIDISPOSISIKAN, Status.DITINDAKLANJUTI, Status.DIBUKA_KEMBALI):

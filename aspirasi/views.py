@@ -127,24 +127,14 @@ def submit(request: HttpRequest) -> HttpResponse:
         return render(request, "aspirasi/check.html", context)
     try:
         result = services.aspirasi_submit(
-            jenis=data["jenis"],
-            title=data["title"],
-            description=data["description"],
-            kategori=data["kategori"],
-            wilayah=data["wilayah"],
-            address_detail=data["address_detail"],
-            is_anonymous=data["is_anonymous"],
-            is_confidential=data["is_confidential"],
+            **form.case_fields(),
             reporter=user,
             reporter_name=data.get("reporter_name", ""),
             reporter_email=data.get("reporter_email", ""),
             reporter_phone=data.get("reporter_phone", ""),
             reporter_language=request.LANGUAGE_CODE,
             files=files,
-            idempotency_key=data["idempotency_key"],
             client_ip=client_address(request),
-            consent=data["consent"],
-            titik=data["titik"],
         )
     except KasusError as exc:
         form.add_error(None, str(exc))
@@ -430,25 +420,15 @@ def record(request: AuthenticatedHttpRequest) -> HttpResponse:
             data = form.cleaned_data
             try:
                 result = services.aspirasi_submit(
-                    jenis=data["jenis"],
-                    title=data["title"],
-                    description=data["description"],
-                    kategori=data["kategori"],
-                    wilayah=data["wilayah"],
-                    address_detail=data["address_detail"],
-                    is_anonymous=data["is_anonymous"],
-                    is_confidential=data["is_confidential"],
+                    **form.case_fields(),
                     reporter_name=data["reporter_name"],
                     reporter_email=data["reporter_email"],
                     reporter_phone=data["reporter_phone"],
                     files=data["lampiran"],
-                    idempotency_key=data["idempotency_key"],
                     channel=data["channel"],
                     source_url=data["source_url"],
                     lapor_tracking_id=data["lapor_tracking_id"],
                     recorded_by=request.user,
-                    consent=data["consent"],
-                    titik=data["titik"],
                 )
             except KasusError as exc:
                 form.add_error(None, str(exc))

@@ -5,6 +5,8 @@ Slots themselves are computed from these rows in selectors.
 """
 
 import datetime as dt
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -13,10 +15,13 @@ from django.utils.translation import gettext_lazy
 from portal.akun.models import User
 from portal.audit.labels import register_action
 from portal.audit.services import audit_record
+from portal.kasus.services import required_text
 from portal.wilayah.models import Pejabat
 
 from .models import AturanMingguan, PengaturanAudiensi, Pengecualian
 from .services import AudiensiError, _lock_pejabat
+
+_Row = TypeVar("_Row", AturanMingguan, Pengecualian)
 
 SETTINGS_SAVED = register_action("audiensi.settings_saved", gettext_lazy("Pengaturan audiensi disimpan"))
 RULE_ADDED = register_action("audiensi.rule_added", gettext_lazy("Aturan ketersediaan ditambahkan"))
@@ -50,6 +55,24 @@ def _exception_values(pengecualian: Pengecualian) -> dict[str, object]:
         "end_time": _time(pengecualian.end_time),
         "reason": pengecualian.reason,
     }
+
+
+def _delete(
+    model: type[_Row],
+    pk: int,
+    *,
+    pejabat: Pejabat,
+    actor: User | None,
+    action: str,
+    values: Callable[[_Row], dict[str, object]],
+) -> None:
+    """Delete one of the pejabat's rows under the pejabat's lock, auditing what it held; another's id does nothing."""
+    _lock_pejabat(pejabat.pk)
+    row = model.objects.filter(pk=pk, pejabat=pejabat).first()
+    if row is None:
+        return
+    audit_record(actor=actor, action=action, obj=row, changes=values(row))
+    row.delete()
 
 
 @transaction.atomic
@@ -116,12 +139,7 @@ def aturan_add(
 @transaction.atomic
 def aturan_delete(*, aturan_id: int, pejabat: Pejabat, actor: User | None) -> None:
     """Held requests keep their time: removing a rule only stops new bookings."""
-    _lock_pejabat(pejabat.pk)
-    aturan = AturanMingguan.objects.filter(pk=aturan_id, pejabat=pejabat).first()
-    if aturan is None:
-        return
-    audit_record(actor=actor, action=RULE_DELETED, obj=aturan, changes=_rule_values(aturan))
-    aturan.delete()
+    _delete(AturanMingguan, aturan_id, pejabat=pejabat, actor=actor, action=RULE_DELETED, values=_rule_values)
 
 
 @transaction.atomic
@@ -134,8 +152,7 @@ def pengecualian_add(
     start_time: dt.time | None = None,
     end_time: dt.time | None = None,
 ) -> Pengecualian:
-    if not reason.strip():
-        raise AudiensiError(_("Keterangan wajib diisi."))
+    required_text(reason, _("Keterangan wajib diisi."), error=AudiensiError)
     if (start_time is None) != (end_time is None):
         raise AudiensiError(_("Isi jam mulai dan jam selesai, atau kosongkan keduanya untuk satu hari penuh."))
     if start_time is not None and end_time is not None and end_time <= start_time:
@@ -150,9 +167,6 @@ def pengecualian_add(
 
 @transaction.atomic
 def pengecualian_delete(*, pengecualian_id: int, pejabat: Pejabat, actor: User | None) -> None:
-    _lock_pejabat(pejabat.pk)
-    pengecualian = Pengecualian.objects.filter(pk=pengecualian_id, pejabat=pejabat).first()
-    if pengecualian is None:
-        return
-    audit_record(actor=actor, action=EXCEPTION_DELETED, obj=pengecualian, changes=_exception_values(pengecualian))
-    pengecualian.delete()
+    _delete(
+        Pengecualian, pengecualian_id, pejabat=pejabat, actor=actor, action=EXCEPTION_DELETED, values=_exception_values
+    )

@@ -16,7 +16,6 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any, cast
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
@@ -28,12 +27,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.akun.models import User
+from portal.akun.selectors import email_verified
 from portal.kasus import services as kasus_services
 from portal.kasus.calendar import WorkingCalendar, add_working_days
 from portal.kasus.kinds import moment, ref, riwayat_text_lazy
 from portal.kasus.models import Channel, Kasus, Riwayat, TindakLanjut
 from portal.kasus.outbox import Attachment, outbox_enqueue
-from portal.kasus.services import KasusError, OpdSafeKasus, kasus_log, notify_opd
+from portal.kasus.services import KasusError, OpdSafeKasus, kasus_log, notify_opd, required_text
+from portal.kasus.statemachine import allowed_in, allows, moved_fields
 from portal.wilayah.models import Opd, Pejabat
 
 from . import ics
@@ -224,11 +225,11 @@ ACTION_LABELS: dict[str, Promise] = {
 
 
 def allowed_actions(audiensi: Audiensi) -> set[str]:
-    return {action for action, (sources, _to) in TRANSITIONS.items() if audiensi.status in sources}
+    return allowed_in(TRANSITIONS, audiensi.status)
 
 
 def _check(audiensi: Audiensi, action: str) -> None:
-    if audiensi.status not in TRANSITIONS[action][0]:
+    if not allows(TRANSITIONS, action, audiensi.status):
         raise TransitionNotAllowed(
             _("Audiensi ini berstatus “%(status)s”, sehingga langkah “%(action)s” tidak dapat dilakukan.")
             % {"status": audiensi.get_status_display(), "action": ACTION_LABELS[action]}
@@ -268,8 +269,7 @@ def _transition(
 
     `takes_slot` saves through `_save_slot`, so the database's no-overlap refusal becomes SlotTaken.
     """
-    target = TRANSITIONS[action][1]
-    fields: dict[str, Any] = {**({"status": target} if target is not None else {}), **(changes or {})}
+    fields = moved_fields(TRANSITIONS[action][1], changes)
     for name, value in fields.items():
         setattr(audiensi, name, value)
     if takes_slot:
@@ -291,6 +291,39 @@ def _transition(
 def _require_other_slot(audiensi: Audiensi, start: dt.datetime) -> None:
     if start == audiensi.starts_at:
         raise AudiensiError(_("Pilih waktu yang berbeda dari jadwal sekarang."))
+
+
+def _move_to_slot(
+    audiensi: Audiensi,
+    action: str,
+    *,
+    actor: User | None,
+    kind: str,
+    start: dt.datetime,
+    reason: str,
+    now: dt.datetime,
+    by_reporter: bool = False,
+) -> Promise:
+    """Move a locked audiensi to another free slot of its pejabat, held for the other side's answer; logs both times."""
+    _require_other_slot(audiensi, start)
+    _lock_pejabat(audiensi.pejabat_id)
+    end = slot_check(pejabat=audiensi.pejabat, start=start, now=now, exclude_id=audiensi.pk)
+    previous = audiensi.starts_at
+    return _transition(
+        audiensi,
+        action,
+        actor=actor,
+        kind=kind,
+        params={"when": moment(start), "before": moment(previous), "reason": reason.strip()},
+        changes={
+            "starts_at": start,
+            "ends_at": end,
+            "expires_at": _hold_until(settings_for(audiensi.pejabat), start, now),
+        },
+        takes_slot=True,
+        by_reporter=by_reporter,
+        data={"from": previous.isoformat(), "to": start.isoformat(), "reason": reason.strip()},
+    )
 
 
 def _log(
@@ -362,11 +395,6 @@ def _notify_confirmed(audiensi: Audiensi, message: str | Promise) -> None:
 # The request ----------------------------------------------------------------------------------
 
 
-def email_verified(user: User) -> bool:
-    verified: bool = EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
-    return verified
-
-
 @transaction.atomic
 def audiensi_request(
     *,
@@ -390,8 +418,7 @@ def audiensi_request(
         raise AudiensiError(_("Verifikasi alamat email Anda terlebih dahulu sebelum mengajukan audiensi."))
     if not pejabat.is_active:
         raise AudiensiError(_("%(pejabat)s tidak menerima audiensi saat ini.") % {"pejabat": pejabat.display_jabatan})
-    if not topic.strip():
-        raise AudiensiError(_("Topik audiensi wajib diisi."))
+    required_text(topic, _("Topik audiensi wajib diisi."), error=AudiensiError)
     if not 1 <= jumlah_peserta <= 10:
         raise AudiensiError(_("Jumlah peserta antara 1 dan 10 orang."))
     # The resident's row serialises their own submissions: a double submit finds the first one.
@@ -478,27 +505,10 @@ def audiensi_confirm(*, audiensi_id: int, actor: User | None, note: str = "") ->
 @transaction.atomic
 def audiensi_propose(*, audiensi_id: int, actor: User | None, start: dt.datetime, reason: str) -> Audiensi:
     """Protokol offers another slot; it is held for the resident, who accepts or declines by a link."""
-    if not reason.strip():
-        raise AudiensiError(_("Jelaskan alasan mengusulkan jadwal lain."))
+    required_text(reason, _("Jelaskan alasan mengusulkan jadwal lain."), error=AudiensiError)
     audiensi = _lock(audiensi_id, "propose")
-    _require_other_slot(audiensi, start)
-    _lock_pejabat(audiensi.pejabat_id)
-    now = timezone.now()
-    end = slot_check(pejabat=audiensi.pejabat, start=start, now=now, exclude_id=audiensi.pk)
-    previous = audiensi.starts_at
-    message = _transition(
-        audiensi,
-        "propose",
-        actor=actor,
-        kind="audiensi.proposed",
-        params={"when": moment(start), "before": moment(previous), "reason": reason.strip()},
-        changes={
-            "starts_at": start,
-            "ends_at": end,
-            "expires_at": _hold_until(settings_for(audiensi.pejabat), start, now),
-        },
-        takes_slot=True,
-        data={"from": previous.isoformat(), "to": start.isoformat(), "reason": reason.strip()},
+    message = _move_to_slot(
+        audiensi, "propose", actor=actor, kind="audiensi.proposed", start=start, reason=reason, now=timezone.now()
     )
     _notify(audiensi, "changed", message=message, links=("terima", "tolak"))
     return audiensi
@@ -540,8 +550,7 @@ def audiensi_respond(*, audiensi_id: int, actor: User | None, accept: bool) -> A
 @transaction.atomic
 def audiensi_handover_pejabat(*, audiensi_id: int, actor: User | None, pejabat: Pejabat, reason: str) -> Audiensi:
     """Hand the request to the other pejabat at the same time; protokol then confirms it again."""
-    if not reason.strip():
-        raise AudiensiError(_("Jelaskan alasan pengalihan."))
+    required_text(reason, _("Jelaskan alasan pengalihan."), error=AudiensiError)
     audiensi = _lock(audiensi_id, "handover_pejabat")
     if pejabat.pk == audiensi.pejabat_id:
         raise AudiensiError(_("Audiensi ini sudah dengan %(pejabat)s.") % {"pejabat": pejabat.display_jabatan})
@@ -570,8 +579,7 @@ def audiensi_handover_pejabat(*, audiensi_id: int, actor: User | None, pejabat: 
 @transaction.atomic
 def audiensi_handover_opd(*, audiensi_id: int, actor: User | None, opd: Opd, reason: str) -> Audiensi:
     """The matter is better met by an OPD head: the slot is released and the OPD is told."""
-    if not reason.strip():
-        raise AudiensiError(_("Jelaskan alasan pengalihan."))
+    required_text(reason, _("Jelaskan alasan pengalihan."), error=AudiensiError)
     audiensi = _lock(audiensi_id, "handover_opd")
     message = _transition(
         audiensi,
@@ -589,8 +597,7 @@ def audiensi_handover_opd(*, audiensi_id: int, actor: User | None, opd: Opd, rea
 
 @transaction.atomic
 def audiensi_decline(*, audiensi_id: int, actor: User | None, reason: str) -> Audiensi:
-    if not reason.strip():
-        raise AudiensiError(_("Alasan penolakan wajib diisi."))
+    required_text(reason, _("Alasan penolakan wajib diisi."), error=AudiensiError)
     audiensi = _lock(audiensi_id, "decline")
     message = _transition(
         audiensi,
@@ -644,24 +651,15 @@ def audiensi_reschedule(
     now = now or timezone.now()
     audiensi = _lock(audiensi_id, "reschedule")
     _before_cutoff(audiensi, now)
-    _require_other_slot(audiensi, start)
-    _lock_pejabat(audiensi.pejabat_id)
-    end = slot_check(pejabat=audiensi.pejabat, start=start, now=now, exclude_id=audiensi.pk)
-    previous = audiensi.starts_at
-    message = _transition(
+    message = _move_to_slot(
         audiensi,
         "reschedule",
         actor=actor,
         kind="audiensi.reschedule_requested",
-        params={"when": moment(start), "before": moment(previous), "reason": reason.strip()},
-        changes={
-            "starts_at": start,
-            "ends_at": end,
-            "expires_at": _hold_until(settings_for(audiensi.pejabat), start, now),
-        },
-        takes_slot=True,
+        start=start,
+        reason=reason,
+        now=now,
         by_reporter=True,
-        data={"from": previous.isoformat(), "to": start.isoformat(), "reason": reason.strip()},
     )
     _notify(audiensi, "changed", message=message, links=("batal", "jadwal-ulang"))
     return audiensi
@@ -755,8 +753,7 @@ def audiensi_notulen_save(
     *, audiensi_id: int, actor: User | None, notulen: str, notulen_internal: str = ""
 ) -> Audiensi:
     """Write the minutes: the public part goes on the case timeline, the internal part stays with staff."""
-    if not notulen.strip():
-        raise AudiensiError(_("Notulen wajib diisi."))
+    required_text(notulen, _("Notulen wajib diisi."), error=AudiensiError)
     audiensi = _lock(audiensi_id, "minutes")
     _transition(
         audiensi,

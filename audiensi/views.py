@@ -1,5 +1,6 @@
 import datetime as dt
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -7,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +21,7 @@ from portal.akun import roles
 from portal.akun.access import staff_required
 from portal.akun.models import User
 from portal.akun.requests import AuthenticatedHttpRequest
+from portal.akun.selectors import email_verified
 from portal.kasus import selectors as kasus_selectors
 from portal.kasus import services as kasus_services
 from portal.kasus.models import OPEN_STATUSES, Kasus, Riwayat
@@ -63,7 +66,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def ajukan(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not services.email_verified(request.user):
+    if not email_verified(request.user):
         return render(request, "audiensi/verify_email.html", status=403)
     pejabat_list = selectors.bookable_pejabat()
     slots_by_pejabat = selectors.free_slots(pejabat_list)
@@ -460,6 +463,17 @@ def _posted_id(request: HttpRequest) -> int:
     return int(value) if value.isascii() and value.isdigit() and int(value) <= bounds.ID_MAX else 0
 
 
+def _save_form(
+    ctx: dict[str, Any], name: str, form: BaseForm, save: Callable[..., object], pejabat: Pejabat, actor: Any
+) -> bool:
+    """Save a valid posted form through its service; an invalid one goes back into the page as `name`."""
+    ctx[name] = form
+    if not form.is_valid():
+        return False
+    save(pejabat=pejabat, actor=actor, **form.cleaned_data)
+    return True
+
+
 def _availability_op(
     request: AuthenticatedHttpRequest, op: str, pejabat: Pejabat, pengaturan: PengaturanAudiensi, ctx: dict[str, Any]
 ) -> bool:
@@ -467,25 +481,16 @@ def _availability_op(
     form: forms.PengaturanForm | forms.AturanForm | forms.PengecualianForm
     if op == "settings":
         form = forms.PengaturanForm(request.POST, instance=PengaturanAudiensi(pejabat=pejabat))
-        ctx["settings_form"] = form
-        if form.is_valid():
-            availability_services.pengaturan_save(pejabat=pejabat, actor=actor, **form.cleaned_data)
-            return True
+        return _save_form(ctx, "settings_form", form, availability_services.pengaturan_save, pejabat, actor)
     elif op == "rule":
         form = forms.AturanForm(request.POST)
-        ctx["rule_form"] = form
-        if form.is_valid():
-            availability_services.aturan_add(pejabat=pejabat, actor=actor, **form.cleaned_data)
-            return True
+        return _save_form(ctx, "rule_form", form, availability_services.aturan_add, pejabat, actor)
     elif op == "rule-delete":
         availability_services.aturan_delete(aturan_id=_posted_id(request), pejabat=pejabat, actor=actor)
         return True
     elif op == "exception":
         form = forms.PengecualianForm(request.POST)
-        ctx["exception_form"] = form
-        if form.is_valid():
-            availability_services.pengecualian_add(pejabat=pejabat, actor=actor, **form.cleaned_data)
-            return True
+        return _save_form(ctx, "exception_form", form, availability_services.pengecualian_add, pejabat, actor)
     elif op == "exception-delete":
         availability_services.pengecualian_delete(pengecualian_id=_posted_id(request), pejabat=pejabat, actor=actor)
         return True

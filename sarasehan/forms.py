@@ -11,6 +11,7 @@ from portal.wilayah.models import Kategori, Opd, Pejabat, Wilayah
 from portal.wilayah.options import wilayah_groups
 
 from .models import CAPACITY_MAX, PendaftaranSarasehan, Sarasehan
+from .services import EDITABLE_FIELDS
 
 
 class DesaChoiceField(forms.ModelChoiceField):
@@ -45,20 +46,7 @@ class SarasehanForm(forms.ModelForm):
 
     class Meta:
         model = Sarasehan
-        fields = [
-            "title",
-            "theme",
-            "description",
-            "venue",
-            "kecamatan",
-            "starts_at",
-            "ends_at",
-            "capacity",
-            "registration_opens_at",
-            "registration_closes_at",
-            "pejabat",
-            "agenda",
-        ]
+        fields = list(EDITABLE_FIELDS)
         widgets = {
             "starts_at": DateTimeInput(),
             "ends_at": DateTimeInput(),

@@ -14,7 +14,6 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, models, transaction
@@ -28,6 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from portal.akun.models import User
 from portal.akun.roles import is_staff_member
+from portal.akun.selectors import email_verified
 from portal.audit.labels import register_action
 from portal.audit.services import audit_record
 from portal.kasus.kinds import day, moment, ref
@@ -39,8 +39,10 @@ from portal.kasus.services import (
     kasus_log,
     kasus_open,
     notify_reporter,
+    required_text,
     tindak_lanjut_add,
 )
+from portal.kasus.statemachine import allowed_in, allows, moved_fields
 from portal.wilayah.models import Kategori, Opd, Pejabat, Wilayah
 
 from . import ics, selectors
@@ -123,15 +125,15 @@ REGISTRATION_ACTION_LABELS: dict[str, Promise] = {
 
 
 def allowed_actions(sarasehan: Sarasehan) -> set[str]:
-    return {action for action, (sources, _to) in TRANSITIONS.items() if sarasehan.status in sources}
+    return allowed_in(TRANSITIONS, sarasehan.status)
 
 
 def registration_allowed_actions(reg: PendaftaranSarasehan) -> set[str]:
-    return {action for action, (sources, _to) in REGISTRATION_TRANSITIONS.items() if reg.status in sources}
+    return allowed_in(REGISTRATION_TRANSITIONS, reg.status)
 
 
 def _check(sarasehan: Sarasehan, action: str) -> None:
-    if sarasehan.status not in TRANSITIONS[action][0]:
+    if not allows(TRANSITIONS, action, sarasehan.status):
         raise TransitionNotAllowed(
             _("Sarasehan ini berstatus “%(status)s”, sehingga langkah “%(action)s” tidak dapat dilakukan.")
             % {"status": sarasehan.get_status_display(), "action": ACTION_LABELS[action]}
@@ -140,7 +142,7 @@ def _check(sarasehan: Sarasehan, action: str) -> None:
 
 def _check_registration(reg: PendaftaranSarasehan, action: str, hint: str = "") -> None:
     """`hint` tells staff what to do instead (at the door)."""
-    if reg.status not in REGISTRATION_TRANSITIONS[action][0]:
+    if not allows(REGISTRATION_TRANSITIONS, action, reg.status):
         message = _(
             "Pendaftaran %(code)s berstatus “%(status)s”, sehingga langkah “%(action)s” tidak dapat dilakukan."
         ) % {
@@ -163,8 +165,7 @@ def _transition(
 
     `before` holds values the caller already overwrote. Callers email through the outbox (sent on commit).
     """
-    target = TRANSITIONS[action][1]
-    fields: dict[str, Any] = {**({"status": target} if target is not None else {}), **(changes or {})}
+    fields = moved_fields(TRANSITIONS[action][1], changes)
     previous = {name: getattr(sarasehan, name) for name in fields} | (before or {})
     for name, value in fields.items():
         setattr(sarasehan, name, value)
@@ -182,8 +183,7 @@ def _registration_transition(
     reg: PendaftaranSarasehan, action: str, *, status: str | None = None, changes: dict[str, Any] | None = None
 ) -> PendaftaranSarasehan:
     """Move a registration its caller locked and checked. `status` is the service's pick where the table has None."""
-    target = REGISTRATION_TRANSITIONS[action][1] or status
-    fields: dict[str, Any] = {**({"status": target} if target is not None else {}), **(changes or {})}
+    fields = moved_fields(REGISTRATION_TRANSITIONS[action][1] or status, changes)
     for name, value in fields.items():
         setattr(reg, name, value)
     reg.save(update_fields=list(fields))
@@ -317,26 +317,30 @@ def sarasehan_publish(*, sarasehan_id: int, actor: User | None) -> Sarasehan:
     return _transition(sarasehan, "publish", actor=actor, changes={"published_at": timezone.now()})
 
 
+# What staff may change on a sarasehan, in the order its form shows them; pejabat are passed on their own.
+EDITABLE_FIELDS = (
+    "title",
+    "theme",
+    "description",
+    "venue",
+    "kecamatan",
+    "starts_at",
+    "ends_at",
+    "capacity",
+    "registration_opens_at",
+    "registration_closes_at",
+    "pejabat",
+    "agenda",
+)
+
+
 @transaction.atomic
 def sarasehan_update(
     *, sarasehan_id: int, actor: User | None, pejabat: list[Pejabat] | None = None, **fields: Any
 ) -> list[str]:
     """Change a sarasehan; registrants hear about changed time or place. Returns the changed field names."""
     sarasehan = _lock(sarasehan_id, "change")
-    allowed = {
-        "title",
-        "theme",
-        "description",
-        "venue",
-        "kecamatan",
-        "starts_at",
-        "ends_at",
-        "capacity",
-        "registration_opens_at",
-        "registration_closes_at",
-        "agenda",
-    }
-    unknown = set(fields) - allowed
+    unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"unknown fields {sorted(unknown)}")
     before = {name: getattr(sarasehan, name) for name in fields}
@@ -399,8 +403,7 @@ def sarasehan_change_capacity(*, sarasehan_id: int, actor: User | None, capacity
 
 @transaction.atomic
 def sarasehan_cancel(*, sarasehan_id: int, actor: User | None, reason: str) -> Sarasehan:
-    if not reason.strip():
-        raise SarasehanError(_("Alasan pembatalan wajib diisi."))
+    required_text(reason, _("Alasan pembatalan wajib diisi."), error=SarasehanError)
     sarasehan = _lock(sarasehan_id, "cancel")
     _transition(sarasehan, "cancel", actor=actor, changes={"cancel_reason": reason.strip()})
     for reg in _active_registrations(sarasehan):
@@ -467,20 +470,22 @@ def _release_expired_holds(sarasehan: Sarasehan, now: dt.datetime) -> int:
     return len(lapsed)
 
 
-def _email_verified(user: User) -> bool:
-    verified: bool = EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
-    return verified
+def _refuse_outside(state: str, opens_at: dt.datetime, *, not_yet: str, closed: str) -> None:
+    """Refuse before a window opens (`not_yet` says when it does, as `%(when)s`) and after it has closed."""
+    if state == "belum_dibuka":
+        raise SarasehanError(not_yet % {"when": timezone.localtime(opens_at).strftime("%d-%m-%Y %H:%M")})
+    if state == "ditutup":
+        raise SarasehanError(closed)
 
 
 def _check_window(sarasehan: Sarasehan, now: dt.datetime) -> None:
     state = sarasehan.registration_state(now)
-    if state == "belum_dibuka":
-        raise SarasehanError(
-            _("Pendaftaran belum dibuka. Pendaftaran dibuka pada %(when)s.")
-            % {"when": timezone.localtime(sarasehan.registration_opens_at).strftime("%d-%m-%Y %H:%M")}
-        )
-    if state == "ditutup":
-        raise SarasehanError(_("Pendaftaran sarasehan ini sudah ditutup."))
+    _refuse_outside(
+        state,
+        sarasehan.registration_opens_at,
+        not_yet=_("Pendaftaran belum dibuka. Pendaftaran dibuka pada %(when)s."),
+        closed=_("Pendaftaran sarasehan ini sudah ditutup."),
+    )
     if state != "dibuka":
         raise SarasehanError(_("Sarasehan ini tidak menerima pendaftaran."))
 
@@ -632,7 +637,7 @@ def pendaftaran_create(
     name = name.strip() or (user.full_name if user else "")
     if not name or not email:
         raise SarasehanError(_("Nama dan email wajib diisi."))
-    confirmed = user is not None and _email_verified(user)
+    confirmed = user is not None and email_verified(user)
     slug = Sarasehan.objects.values_list("slug", flat=True).get(pk=sarasehan_id)
     for _attempt in range(3):
         # The QR is drawn before the seat lock is taken, so the lock is held only for the writes.
@@ -777,14 +782,12 @@ def holds_due(*, now: dt.datetime | None = None) -> list[int]:
 
 def _check_door(sarasehan: Sarasehan, now: dt.datetime) -> None:
     """Door actions happen on the day, from SARASEHAN_DOOR_OPENS_MINUTES before the start."""
-    state = sarasehan.door_state(now)
-    if state == "belum_dibuka":
-        raise SarasehanError(
-            _("Check-in belum dibuka. Check-in dibuka pada %(when)s.")
-            % {"when": timezone.localtime(sarasehan.door_opens_at).strftime("%d-%m-%Y %H:%M")}
-        )
-    if state == "ditutup":
-        raise SarasehanError(_("Hari sarasehan sudah lewat; check-in dan pencatatan di tempat sudah ditutup."))
+    _refuse_outside(
+        sarasehan.door_state(now),
+        sarasehan.door_opens_at,
+        not_yet=_("Check-in belum dibuka. Check-in dibuka pada %(when)s."),
+        closed=_("Hari sarasehan sudah lewat; check-in dan pencatatan di tempat sudah ditutup."),
+    )
 
 
 def _check_in_hint(reg: PendaftaranSarasehan) -> str:
@@ -851,8 +854,7 @@ def pendaftaran_walk_in(
     now: dt.datetime | None = None,
 ) -> PendaftaranSarasehan:
     """Someone who did not register comes in. Walk-ins attend without taking an online seat."""
-    if not name.strip():
-        raise SarasehanError(_("Nama peserta wajib diisi."))
+    required_text(name, _("Nama peserta wajib diisi."), error=SarasehanError)
     if email.strip():
         _lock_cases(
             *PendaftaranSarasehan.objects.filter(sarasehan_id=sarasehan_id, email=email.strip().lower()).values_list(
@@ -1101,8 +1103,7 @@ def poin_record(
 @transaction.atomic
 def notulen_publish(*, sarasehan_id: int, actor: User | None, notulen: str) -> Sarasehan:
     """Publish the minutes on the public page; attendees are emailed once, on the first publication."""
-    if not notulen.strip():
-        raise SarasehanError(_("Notulen tidak boleh kosong."))
+    required_text(notulen, _("Notulen tidak boleh kosong."), error=SarasehanError)
     sarasehan = _lock(sarasehan_id, "publish_notulen")
     if sarasehan.starts_at > timezone.now():
         raise SarasehanError(_("Notulen diterbitkan setelah sarasehan dimulai."))

@@ -3,6 +3,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -298,9 +299,23 @@ def staff_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _manage(request: HttpRequest, slug: str, call: Callable[[Sarasehan], object], success: str) -> HttpResponse:
-    """Run one protokol action on a sarasehan and go back to its staff page with the outcome."""
+def _manage(
+    request: HttpRequest,
+    slug: str,
+    call: Callable[[Sarasehan], object],
+    success: str,
+    *,
+    form: BaseForm | None = None,
+    invalid: str = "",
+) -> HttpResponse:
+    """Run one protokol action on a sarasehan and go back to its staff page with the outcome.
+
+    A `form` that does not validate runs nothing and says `invalid`.
+    """
     sarasehan = _staff_sarasehan(slug)
+    if form is not None and not form.is_valid():
+        messages.error(request, invalid)
+        return redirect("sarasehan:staff_detail", slug)
     try:
         call(sarasehan)
     except services.SarasehanError as exc:
@@ -323,30 +338,24 @@ def staff_publish(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 @staff_required(*MANAGERS)
 def staff_cancel(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     form = CancelSarasehanForm(request.POST)
-    if not form.is_valid():
-        _staff_sarasehan(slug)
-        messages.error(request, _("Alasan pembatalan wajib diisi."))
-        return redirect("sarasehan:staff_detail", slug)
 
     def call(sarasehan: Sarasehan) -> None:
         services.sarasehan_cancel(sarasehan_id=sarasehan.pk, actor=request.user, reason=form.cleaned_data["reason"])
 
-    return _manage(request, slug, call, _("Sarasehan dibatalkan; pendaftar diberi tahu lewat email."))
+    success = _("Sarasehan dibatalkan; pendaftar diberi tahu lewat email.")
+    return _manage(request, slug, call, success, form=form, invalid=_("Alasan pembatalan wajib diisi."))
 
 
 @require_POST
 @staff_required(*MANAGERS)
 def staff_notulen(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     form = NotulenForm(request.POST)
-    if not form.is_valid():
-        _staff_sarasehan(slug)
-        messages.error(request, _("Notulen tidak boleh kosong."))
-        return redirect("sarasehan:staff_detail", slug)
 
     def call(sarasehan: Sarasehan) -> None:
         services.notulen_publish(sarasehan_id=sarasehan.pk, actor=request.user, notulen=form.cleaned_data["notulen"])
 
-    return _manage(request, slug, call, _("Notulen diterbitkan di halaman sarasehan."))
+    success = _("Notulen diterbitkan di halaman sarasehan.")
+    return _manage(request, slug, call, success, form=form, invalid=_("Notulen tidak boleh kosong."))
 
 
 @staff_required(*MANAGERS)

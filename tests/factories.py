@@ -110,17 +110,7 @@ def open_kasus(reporter: User | None = None, **kwargs) -> Kasus:
 def kasus_at(status: str, *, opd: Opd | None = None, actor: User | None = None, **kwargs) -> Kasus:
     """A case walked through the real services until it reaches `status`."""
     kasus = open_kasus(**kwargs)
-    path = {
-        "baru": [],
-        "diverifikasi": ["verify"],
-        "ditolak": ["reject"],
-        "menunggu_informasi": ["request_info"],
-        "didisposisikan": ["verify", "dispose"],
-        "ditindaklanjuti": ["verify", "dispose", "start"],
-        "dijawab": ["verify", "dispose", "start", "answer"],
-        "ditutup": ["verify", "dispose", "start", "answer", "accept"],
-        "dibuka_kembali": ["verify", "dispose", "start", "answer", "dispute"],
-    }[status]
+    path = services.WALKS[status]
     opd = opd or OpdFactory()
     steps = {
         "verify": lambda: services.kasus_verify(kasus_id=kasus.pk, actor=actor),

@@ -122,23 +122,16 @@ BULK_ENTRY: dict[str, tuple[str, dict[str, Any], str]] = {
     "kasus.disputed": (Visibility.PUBLIK, {}, "Perbaikan belum tuntas; masalah yang sama masih terjadi."),
 }
 REPORTER_KINDS = {"kasus.accepted", "kasus.disputed"}
-BULK_WALK = {
-    "baru": ["kasus.opened"],
-    "diverifikasi": ["kasus.opened", "kasus.verified"],
-    "ditolak": ["kasus.opened", "kasus.rejected"],
-    "menunggu_informasi": ["kasus.opened", "kasus.info_requested"],
-    "didisposisikan": ["kasus.opened", "kasus.verified", "kasus.disposed"],
-    "ditindaklanjuti": ["kasus.opened", "kasus.verified", "kasus.disposed", "kasus.started"],
-    "dijawab": ["kasus.opened", "kasus.verified", "kasus.disposed", "kasus.started", "kasus.answered"],
-    "ditutup": ["kasus.opened", "kasus.verified", "kasus.disposed", "kasus.started", "kasus.answered", "close"],
-    "dibuka_kembali": [
-        "kasus.opened",
-        "kasus.verified",
-        "kasus.disposed",
-        "kasus.started",
-        "kasus.answered",
-        "kasus.disputed",
-    ],
+# The kind each action of services.WALKS logs; "close" is drawn per case as accepted or autoclosed.
+WALK_KINDS = {
+    "verify": "kasus.verified",
+    "reject": "kasus.rejected",
+    "request_info": "kasus.info_requested",
+    "dispose": "kasus.disposed",
+    "start": "kasus.started",
+    "answer": "kasus.answered",
+    "accept": "close",
+    "dispute": "kasus.disputed",
 }
 STAFF_KINDS = {"kasus.verified", "kasus.rejected", "kasus.info_requested", "kasus.disposed"}
 
@@ -286,7 +279,7 @@ def _bulk_context(rng: random.Random, now: dt.datetime, days: int) -> _Bulk:
 
 def _walk(ctx: _Bulk, status: str, created_at: dt.datetime) -> tuple[list[str], list[dt.datetime]]:
     """The kinds of the case's timeline and their moments, spaced over the first part of its life."""
-    walk = BULK_WALK[status]
+    walk = ["kasus.opened", *(WALK_KINDS[action] for action in services.WALKS[status])]
     if walk[-1] == "close":
         walk = [*walk[:-1], "kasus.accepted" if ctx.rng.random() < 0.6 else "kasus.autoclosed"]
     life = max(ctx.now - created_at, dt.timedelta(minutes=len(walk)))

@@ -420,19 +420,6 @@ CASE_PLAN = (
 CHANNEL_PLAN = ["web", "web", "whatsapp", "web", "media_sosial", "telepon", "web", "surat", "langsung", "lapor"]
 OVERDUE_EVERY = 4  # every 4th open case that is waiting on staff is overdue
 
-WALK = {
-    "baru": [],
-    "diverifikasi": ["verify"],
-    "ditolak": ["reject"],
-    "menunggu_informasi": ["request_info"],
-    "didisposisikan": ["verify", "dispose"],
-    "ditindaklanjuti": ["verify", "dispose", "start"],
-    "dijawab": ["verify", "dispose", "start", "answer"],
-    "ditutup": ["verify", "dispose", "start", "answer", "accept"],
-    "dibuka_kembali": ["verify", "dispose", "start", "answer", "dispute"],
-    "digabung": [],
-}
-
 GUEST_NAMES = [
     "Suparno",
     "Tri Handayani",
@@ -643,7 +630,8 @@ def _create_case(
             kasus_id=pk, actor=reporter, reason="Perbaikan baru sebagian; masalah di ujung dusun belum ditangani."
         ),
     }
-    for step in WALK[spec.status]:
+    # A case to be merged stays new until it is merged below.
+    for step in services.WALKS.get(spec.status, ()):
         steps[step]()
     if spec.status in {"ditindaklanjuti", "dijawab", "ditutup"} and (spec.index % 2 == 0 or spec.overdue):
         item = services.tindak_lanjut_add(

@@ -3,7 +3,6 @@
 import datetime as dt
 from typing import Any
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
@@ -12,6 +11,7 @@ from django.utils import timezone
 
 from aspirasi.selectors import public_cases
 from portal.akun.models import User
+from portal.akun.selectors import email_verified
 from portal.kasus.models import Kasus, Pengikut, Riwayat
 from portal.kasus.outbox import outbox_enqueue
 from portal.kasus.services import pengikut_add
@@ -28,11 +28,6 @@ class NotConfirmed(Exception):
     """The signed-in user's email is not verified yet: they must verify it before following."""
 
 
-def has_verified_email(user: User) -> bool:
-    verified: bool = EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
-    return verified
-
-
 def langganan_add(
     *,
     wilayah: Wilayah,
@@ -46,7 +41,7 @@ def langganan_add(
     following it again only updates the frequency."""
     if wilayah.tingkat not in PLACE_LEVELS:
         raise ValueError("only a kecamatan, desa or kelurahan can be followed")
-    if user is not None and not has_verified_email(user):
+    if user is not None and not email_verified(user):
         raise NotConfirmed
     owner: dict[str, Any] = {"user": user} if user is not None else {"user": None, "email": email.strip().lower()}
     with transaction.atomic():
@@ -79,7 +74,7 @@ def kasus_unfollow(*, user: User, kasus_id: int) -> bool:
 
 def kasus_follow(*, kasus: Kasus, user: User) -> Pengikut | None:
     """A signed-in user with a verified email follows a public case."""
-    if not has_verified_email(user):
+    if not email_verified(user):
         raise NotConfirmed
     with transaction.atomic():
         locked = Kasus.objects.select_for_update().get(pk=kasus.pk)

@@ -18,6 +18,7 @@ from ..models import (
     Riwayat,
     Status,
 )
+from ..statemachine import allowed_in, allows
 
 if TYPE_CHECKING:
     from portal.akun.models import User
@@ -57,6 +58,20 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "merge": (OPEN_STATUSES, Status.DIGABUNG),
 }
 
+# The usual road from a new case to each status it can be walked to alone (a merge needs a second case):
+# demo data, the bulk seeder and the test factories all walk this one.
+WALKS: dict[str, tuple[str, ...]] = {
+    Status.BARU: (),
+    Status.DIVERIFIKASI: ("verify",),
+    Status.DITOLAK: ("reject",),
+    Status.MENUNGGU_INFORMASI: ("request_info",),
+    Status.DIDISPOSISIKAN: ("verify", "dispose"),
+    Status.DITINDAKLANJUTI: ("verify", "dispose", "start"),
+    Status.DIJAWAB: ("verify", "dispose", "start", "answer"),
+    Status.DITUTUP: ("verify", "dispose", "start", "answer", "accept"),
+    Status.DIBUKA_KEMBALI: ("verify", "dispose", "start", "answer", "dispute"),
+}
+
 ACTION_LABELS = {
     "verify": gettext_lazy("memverifikasi"),
     "reject": gettext_lazy("menolak"),
@@ -73,17 +88,24 @@ ACTION_LABELS = {
 
 
 def allowed_actions(kasus: Kasus) -> set[str]:
-    return {action for action, (sources, _to) in TRANSITIONS.items() if kasus.status in sources}
+    return allowed_in(TRANSITIONS, kasus.status)
 
 
 def _check(kasus: Kasus, action: str) -> str | None:
-    sources, target = TRANSITIONS[action]
-    if kasus.status not in sources:
+    if not allows(TRANSITIONS, action, kasus.status):
         raise TransitionNotAllowed(
             _("Kasus %(ref)s berstatus %(status)s, sehingga tidak dapat %(action)s.")
             % {"ref": kasus.reference, "status": kasus.get_status_display(), "action": ACTION_LABELS[action]}
         )
-    return target
+    return TRANSITIONS[action][1]
+
+
+def required_text(text: str, refusal: str, *, error: type[KasusError] = KasusError) -> str:
+    """The text without surrounding blanks; refused with `error` (the app's KasusError) saying `refusal` if empty."""
+    text = text.strip()
+    if not text:
+        raise error(refusal)
+    return text
 
 
 def _lock(kasus_id: int) -> Kasus:

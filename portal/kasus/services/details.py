@@ -17,15 +17,13 @@ from ..models import (
 if TYPE_CHECKING:
     from portal.akun.models import User
 
-from ._base import KasusError, Visibility, _lock, kasus_log
+from ._base import Visibility, _lock, kasus_log, required_text
 from .opening import _kecamatan_of
 
 
 @transaction.atomic
 def kasus_note_add(*, kasus_id: int, actor: User | None, message: str) -> Riwayat:
-    message = message.strip()
-    if not message:
-        raise KasusError(_("Catatan tidak boleh kosong."))
+    message = required_text(message, _("Catatan tidak boleh kosong."))
     kasus = _lock(kasus_id)
     return kasus_log(kasus=kasus, kind="note.internal", visibility=Visibility.INTERNAL, message=message, actor=actor)
 

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from allauth.account.models import EmailAddress
 from django.db import transaction
 
+from portal.akun.selectors import email_verified
+
 from ..models import (
     Kasus,
     Pengikut,
@@ -19,11 +21,6 @@ from ._base import Visibility, _lock, kasus_log
 from .opening import CONFIRMED_BY_EMAIL
 
 
-def _verified_on_account(user: User, email: str) -> bool:
-    verified: bool = EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
-    return verified
-
-
 def kasus_link_guest_cases(*, user: User, email: str) -> list[Kasus]:
     """Cases sent as a guest from `email` join the account that has just verified it. Idempotent.
 
@@ -32,7 +29,7 @@ def kasus_link_guest_cases(*, user: User, email: str) -> list[Kasus]:
     proves nothing about the address and stays a guest's case.
     """
     email = (email or "").strip().lower()
-    if not email or not user.is_active or not _verified_on_account(user, email):
+    if not email or not user.is_active or not email_verified(user, email):
         return []
     candidates = list(
         Kasus.objects.filter(

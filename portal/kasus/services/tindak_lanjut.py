@@ -20,7 +20,7 @@ from ..models import (
 if TYPE_CHECKING:
     from portal.akun.models import User
 
-from ._base import KasusError, Visibility, _lock, _user_or_none, kasus_log
+from ._base import KasusError, Visibility, _lock, _user_or_none, kasus_log, required_text
 from .notifications import notify_followers, notify_opd
 
 
@@ -36,9 +36,7 @@ def tindak_lanjut_add(
     source_kind: str = "",
     source_id: int | None = None,
 ) -> TindakLanjut:
-    description = description.strip()
-    if not description:
-        raise KasusError(_("Uraian tindak lanjut wajib diisi."))
+    description = required_text(description, _("Uraian tindak lanjut wajib diisi."))
     kasus = _lock(kasus_id)
     if kasus.status == Status.DIGABUNG:
         raise KasusError(

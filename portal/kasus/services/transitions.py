@@ -23,7 +23,7 @@ from ..models import (
 if TYPE_CHECKING:
     from portal.akun.models import User
 
-from ._base import KasusError, Visibility, _check, _lock, kasus_log, sla_days
+from ._base import KasusError, Visibility, _check, _lock, kasus_log, required_text, sla_days
 from .notifications import notify_followers, notify_opd, notify_reporter, staff_actor
 
 
@@ -108,9 +108,7 @@ def kasus_verify(
 
 @transaction.atomic
 def kasus_reject(*, kasus_id: int, actor: User | None, reason: str) -> Kasus:
-    reason = reason.strip()
-    if not reason:
-        raise KasusError(_("Alasan penolakan wajib diisi."))
+    reason = required_text(reason, _("Alasan penolakan wajib diisi."))
     return _transition(
         _lock(kasus_id),
         "reject",
@@ -131,9 +129,7 @@ def _remaining_working_days(kasus: Kasus) -> int:
 @transaction.atomic
 def kasus_request_info(*, kasus_id: int, actor: User | None, question: str) -> Kasus:
     """Ask the reporter for more information; the SLA clock pauses until they answer."""
-    question = question.strip()
-    if not question:
-        raise KasusError(_("Tuliskan informasi yang diminta dari pelapor."))
+    question = required_text(question, _("Tuliskan informasi yang diminta dari pelapor."))
     kasus = _lock(kasus_id)
     _check(kasus, "request_info")
     return _transition(
@@ -157,9 +153,7 @@ def kasus_info_received(
     *, kasus_id: int, actor: User | None, message: str, data: dict[str, Any] | None = None
 ) -> Kasus:
     """The reporter answered: the case returns to where it was and the clock runs on with the days left."""
-    message = message.strip()
-    if not message:
-        raise KasusError(_("Informasi tambahan tidak boleh kosong."))
+    message = required_text(message, _("Informasi tambahan tidak boleh kosong."))
     kasus = _lock(kasus_id)
     _check(kasus, "info_received")
     return _transition(
@@ -221,9 +215,7 @@ def kasus_start(*, kasus_id: int, actor: User | None, note: str = "") -> Kasus:
 @transaction.atomic
 def kasus_answer(*, kasus_id: int, actor: User | None, answer: str, data: dict[str, Any] | None = None) -> Kasus:
     """The OPD answers; the reporter has `autoclose_days` working days to accept or dispute."""
-    answer = answer.strip()
-    if not answer:
-        raise KasusError(_("Jawaban tidak boleh kosong."))
+    answer = required_text(answer, _("Jawaban tidak boleh kosong."))
     now = timezone.now()
     return _transition(
         _lock(kasus_id),
@@ -272,9 +264,7 @@ def _dispute_deadline(kasus: Kasus) -> dt.datetime | None:
 @transaction.atomic
 def kasus_dispute(*, kasus_id: int, actor: User | None, reason: str) -> Kasus:
     """The reporter disputes the answer within the window: the case reopens and the OPD is told."""
-    reason = reason.strip()
-    if not reason:
-        raise KasusError(_("Jelaskan mengapa jawaban belum menyelesaikan masalah."))
+    reason = required_text(reason, _("Jelaskan mengapa jawaban belum menyelesaikan masalah."))
     kasus = _lock(kasus_id)
     _check(kasus, "dispute")
     deadline = _dispute_deadline(kasus)
