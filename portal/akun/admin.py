@@ -1,3 +1,5 @@
+from typing import cast
+
 from allauth.account.admin import EmailAddressAdmin as BaseEmailAddressAdmin
 from allauth.account.models import EmailAddress
 from allauth.mfa.admin import AuthenticatorAdmin as BaseAuthenticatorAdmin
@@ -59,10 +61,11 @@ class GroupAdmin(ReferenceAdminMixin, BaseGroupAdmin):
 class EmailAddressAdmin(ReferenceAdminMixin, BaseEmailAddressAdmin):
     @admin.action(description=BaseEmailAddressAdmin.make_verified.short_description)
     def make_verified(self, request: HttpRequest, queryset: QuerySet[EmailAddress]) -> None:
+        actor = cast(User, request.user)  # the admin opens to signed-in staff only
         unverified = list(queryset.filter(verified=False))
         super().make_verified(request, queryset)
         for address in EmailAddress.objects.filter(pk__in=[a.pk for a in unverified], verified=True):
-            audit_record(actor=request.user, action=REFERENCE_CHANGED, obj=address, changes={"verified": [False, True]})
+            audit_record(actor=actor, action=REFERENCE_CHANGED, obj=address, changes={"verified": [False, True]})
 
 
 @admin.register(Authenticator)
