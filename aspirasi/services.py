@@ -308,7 +308,10 @@ def aspirasi_confirm(*, token: str) -> Kasus:
     The address is now proven: if an account has verified it too, the case joins that account's cases.
     """
     kasus = kasus_services.kasus_confirm(
-        kasus_id=confirm_link_kasus(token=token).pk, via=kasus_services.CONFIRMED_BY_EMAIL
+        # A guest has no account to name: the entry reads as the reporter's own step.
+        kasus_id=confirm_link_kasus(token=token).pk,
+        actor=None,
+        via=kasus_services.CONFIRMED_BY_EMAIL,
     )
     linked = kasus_services.kasus_link_guest_cases_of_address(email=kasus.reporter_email)
     return next((k for k in linked if k.pk == kasus.pk), kasus)
