@@ -19,7 +19,7 @@ def _filtered(request: HttpRequest) -> tuple[TrackerFilterForm, dict]:
 def janji(request: HttpRequest) -> HttpResponse:
     form, filters = _filtered(request)
     qs = selectors.public_commitments(**filters)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     items = list(page.object_list)
     today = timezone.localdate()
     where = selectors.where_promised(items)
@@ -28,7 +28,7 @@ def janji(request: HttpRequest) -> HttpResponse:
         item.public_status_label = selectors.TRACKER_STATUS_LABELS[item.public_status]
         item.where = where[item.pk] or item.source
     query = request.GET.copy()
-    query.pop("halaman", None)
+    query.pop("page", None)
     return render(
         request,
         "akuntabilitas/janji.html",

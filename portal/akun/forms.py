@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal import bounds
-from portal.wilayah.models import Wilayah
+from portal.wilayah.models import DESA_LEVELS, Wilayah
 
 from .models import PermintaanDataPribadi
 
@@ -14,11 +14,7 @@ class DesaChoiceField(forms.ModelChoiceField):
 
 
 def _desa_queryset():
-    return (
-        Wilayah.objects.filter(tingkat__in=["desa", "kelurahan"])
-        .select_related("parent")
-        .order_by("parent__nama", "nama")
-    )
+    return Wilayah.objects.filter(tingkat__in=DESA_LEVELS).select_related("parent").order_by("parent__nama", "nama")
 
 
 class SignupForm(forms.Form):
