@@ -180,6 +180,9 @@ def aspirasi_submit(
     confirms through a signed link first; a guest with no contact at all is confirmed at once and keeps
     only the tracking link. The same idempotency key returns the first submission. With `client_ip` the
     submission counts against the rate limit per IP address and per email. `titik` is the pin (lat, lng).
+
+    Long because every field of a report is a keyword here and the body is one transaction read top to
+    bottom (check, open the case, pin, report, files, staff's entry, email); its files go if it rolls back.
     """
     if not consent:
         raise KasusError(_("Persetujuan pemrosesan data pribadi diperlukan."))

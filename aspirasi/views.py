@@ -84,6 +84,7 @@ def submit(request: HttpRequest) -> HttpResponse:
 
     A POST without SEND_KEY that validates shows the check page; "change" re-opens the form filled in. Checked files
     are kept server-side (aspirasi.kept) so neither an error nor the check step asks for them again.
+    Long because the three steps share one form, its kept files and the rate-limit answer.
     """
     options = selectors.wilayah_options()
     user = request.user if request.user.is_authenticated else None

@@ -93,8 +93,7 @@ def _when(value: dt.datetime | dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def personal_data(user: User) -> dict[str, Any]:
-    """The resident's data as plain JSON-ready values. Staff names and internal notes are never included."""
+def _cases(user: User) -> list[dict[str, Any]]:
     reports: dict[int, list[dict[str, Any]]] = {}
     for a in _own_reports(user).order_by("created_at", "pk"):
         reports.setdefault(a.origin_kasus_id or a.kasus_id, []).append(
@@ -109,7 +108,7 @@ def personal_data(user: User) -> dict[str, Any]:
                 "dibuat": _when(a.created_at),
             }
         )
-    cases = [
+    return [
         {
             "nomor": k.reference,
             "judul": k.title,
@@ -125,21 +124,80 @@ def personal_data(user: User) -> dict[str, Any]:
         }
         for k in _own_cases(user).order_by("created_at", "pk")
     ]
+
+
+def _account(user: User) -> dict[str, Any]:
     return {
-        "akun": {
-            "email": user.email,
-            "nama_lengkap": user.full_name,
-            "telepon": user.phone,
-            "desa": str(user.wilayah) if user.wilayah_id else None,
-            "bahasa": user.language,
-            "terdaftar": _when(user.date_joined),
-            "terakhir_masuk": _when(user.last_login),
-        },
+        "email": user.email,
+        "nama_lengkap": user.full_name,
+        "telepon": user.phone,
+        "desa": str(user.wilayah) if user.wilayah_id else None,
+        "bahasa": user.language,
+        "terdaftar": _when(user.date_joined),
+        "terakhir_masuk": _when(user.last_login),
+    }
+
+
+def _audiensi(user: User) -> list[dict[str, Any]]:
+    return [
+        {
+            "kasus": a.kasus.reference,
+            "topik": a.topic,
+            "status": a.status,
+            "mulai": _when(a.starts_at),
+            "jumlah_peserta": a.jumlah_peserta,
+            "anggota": a.anggota,
+            "notulen": a.notulen,
+            "diajukan": _when(a.created_at),
+        }
+        for a in Audiensi.objects.filter(pemohon=user).select_related("kasus").order_by("pk")
+    ]
+
+
+def _sarasehan(user: User) -> list[dict[str, Any]]:
+    return [
+        {
+            "sarasehan": str(p.sarasehan),
+            "nama": p.name,
+            "email": p.email,
+            "telepon": p.phone,
+            "status": p.status,
+            "persoalan": p.topic,
+            "hadir": _when(p.checked_in_at),
+        }
+        for p in PendaftaranSarasehan.objects.filter(Q(user=user) | _by_email("email", user))
+        .select_related("sarasehan")
+        .order_by("pk")
+    ]
+
+
+def _follows(user: User) -> dict[str, list[dict[str, Any]]]:
+    mine = Q(user=user) | Q(user__isnull=True) & _by_email("email", user)
+    return {
+        "mengikuti_kasus": [
+            {"kasus": p.kasus.reference, "alasan": p.reason, "sejak": _when(p.created_at)}
+            for p in Pengikut.objects.filter(mine).select_related("kasus").order_by("pk")
+        ],
+        "mengikuti_wilayah": [
+            {
+                "wilayah": str(w.wilayah),
+                "kategori": str(w.kategori) if w.kategori_id else None,
+                "frekuensi": w.frekuensi,
+            }
+            for w in LanggananWilayah.objects.filter(mine).select_related("wilayah", "kategori").order_by("pk")
+        ],
+    }
+
+
+def personal_data(user: User) -> dict[str, Any]:
+    """The resident's data as plain JSON-ready values. Staff names and internal notes are never included."""
+    return {
+        "akun": _account(user),
         "email": [
             {"email": e.email, "terverifikasi": e.verified, "utama": e.primary}
             for e in EmailAddress.objects.filter(user=user).order_by("pk")
         ],
-        "kasus": cases,
+        "kasus": _cases(user),
         "lampiran": [
             {
                 "kasus": lp.kasus.reference,
@@ -149,49 +207,9 @@ def personal_data(user: User) -> dict[str, Any]:
             }
             for lp in _own_attachments(user).order_by("pk")
         ],
-        "audiensi": [
-            {
-                "kasus": a.kasus.reference,
-                "topik": a.topic,
-                "status": a.status,
-                "mulai": _when(a.starts_at),
-                "jumlah_peserta": a.jumlah_peserta,
-                "anggota": a.anggota,
-                "notulen": a.notulen,
-                "diajukan": _when(a.created_at),
-            }
-            for a in Audiensi.objects.filter(pemohon=user).select_related("kasus").order_by("pk")
-        ],
-        "sarasehan": [
-            {
-                "sarasehan": str(p.sarasehan),
-                "nama": p.name,
-                "email": p.email,
-                "telepon": p.phone,
-                "status": p.status,
-                "persoalan": p.topic,
-                "hadir": _when(p.checked_in_at),
-            }
-            for p in PendaftaranSarasehan.objects.filter(Q(user=user) | _by_email("email", user))
-            .select_related("sarasehan")
-            .order_by("pk")
-        ],
-        "mengikuti_kasus": [
-            {"kasus": p.kasus.reference, "alasan": p.reason, "sejak": _when(p.created_at)}
-            for p in Pengikut.objects.filter(Q(user=user) | Q(user__isnull=True) & _by_email("email", user))
-            .select_related("kasus")
-            .order_by("pk")
-        ],
-        "mengikuti_wilayah": [
-            {
-                "wilayah": str(w.wilayah),
-                "kategori": str(w.kategori) if w.kategori_id else None,
-                "frekuensi": w.frekuensi,
-            }
-            for w in LanggananWilayah.objects.filter(Q(user=user) | Q(user__isnull=True) & _by_email("email", user))
-            .select_related("wilayah", "kategori")
-            .order_by("pk")
-        ],
+        "audiensi": _audiensi(user),
+        "sarasehan": _sarasehan(user),
+        **_follows(user),
         "undangan_survei": [
             {"unit": u.unit, "email": u.email, "dikirim": _when(u.created_at), "dipakai": _when(u.used_at)}
             for u in UndanganSurvei.objects.filter(_by_email("email", user)).order_by("pk")

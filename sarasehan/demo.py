@@ -70,6 +70,7 @@ def _upcoming(protokol, kecamatan, desa, pejabat) -> None:
 
 
 def _past(protokol, kecamatan, desa, pejabat) -> None:
+    # Long only because it walks one past sarasehan through the real services, step by step, as staff did.
     s = services.sarasehan_create(
         actor=protokol,
         title=PAST,
