@@ -43,3 +43,42 @@ def test_a_foundation_app_imports_no_app_built_on_it(package):
         if any(module == app or module.startswith(app + ".") for app in BUILT_ON_THEM)
     )
     assert upward == []
+
+
+FEATURE_APPS = ("aspirasi", "audiensi", "sarasehan")
+
+
+def _runtime_imports(package: str) -> set[tuple[str, str]]:
+    """Like imported_modules, leaving out imports under `if TYPE_CHECKING:` (annotations only)."""
+    found = set()
+    for path in (ROOT / package).rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        tree = ast.parse(path.read_text())
+        typing_only = {
+            id(inner)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING"
+            for inner in ast.walk(node)
+        }
+        for node in ast.walk(tree):
+            if id(node) in typing_only:
+                continue
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [f"{node.module}.{alias.name}" for alias in node.names]
+                found |= {(str(path.relative_to(ROOT)), name) for name in names}
+            elif isinstance(node, ast.Import):
+                found |= {(str(path.relative_to(ROOT)), alias.name) for alias in node.names}
+    return found
+
+
+@pytest.mark.parametrize("package", FEATURE_APPS)
+def test_a_feature_app_reaches_another_only_through_its_services_or_selectors(package):
+    others = [app for app in FEATURE_APPS if app != package]
+    reached = sorted(
+        (path, name)
+        for path, name in _runtime_imports(package)
+        for app in others
+        if name.startswith(app + ".") and name.split(".")[1] not in ("services", "selectors")
+    )
+    assert reached == []
