@@ -67,3 +67,13 @@ def test_sources_and_templates_name_wilayah_levels_by_constant():
     files = [*_python_sources(), *(ROOT / "templates").rglob("*.html")]
     assert _offences(files, LEVEL_PATTERNS) == []
     assert LEVEL_PATTERNS[0].search('Wilayah.objects.filter(tingkat__in=["desa", "kelurahan"])')
+
+
+STATUS_IN_TEMPLATE = re.compile(r"\.status\s*[!=]=\s*[\"']")
+
+
+def test_templates_compare_statuses_through_the_models_enums():
+    # `kasus.Status.DIJAWAB`, `sarasehan.Status.TERBIT`...: the enum stays the one place a status is spelled.
+    files = [path for path in (ROOT / "templates").rglob("*") if path.is_file()]
+    assert _offences(files, [STATUS_IN_TEMPLATE]) == []
+    assert STATUS_IN_TEMPLATE.search('{% if kasus.status == "baru" %}')
