@@ -11,7 +11,9 @@ class TrackerFilterForm(forms.Form):
 
     opd = forms.ModelChoiceField(label=_("OPD"), required=False, queryset=Opd.objects.order_by("nama"))
     kecamatan = forms.ModelChoiceField(
-        label=_("Kecamatan"), required=False, queryset=Wilayah.objects.filter(tingkat="kecamatan").order_by("nama")
+        label=_("Kecamatan"),
+        required=False,
+        queryset=Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KECAMATAN).order_by("nama"),
     )
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Semua")), *STATUS_CHOICES])
 

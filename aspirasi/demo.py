@@ -9,7 +9,7 @@ from PIL import Image, ImageDraw
 
 from portal.kasus.models import Channel, Kasus, Riwayat, Status
 from portal.wilayah import geo
-from portal.wilayah.models import Wilayah
+from portal.wilayah.models import DESA_LEVELS, Wilayah
 
 from .files import CleanFile, make_thumbnail
 from .models import CONSENT_VERSION, Aspirasi, Jenis, Lampiran
@@ -93,7 +93,7 @@ def pin_cases(cases) -> int:
     """Give cases in a desa and without a pin one near the desa's centroid, spread by their id, so the maps and
     the nearby list have something to show. One UPDATE per desa: also used for the benchmark's million cases."""
     updated = 0
-    for pk, kode in Wilayah.objects.filter(tingkat__in=["desa", "kelurahan"]).values_list("pk", "kode"):
+    for pk, kode in Wilayah.objects.filter(tingkat__in=DESA_LEVELS).values_list("pk", "kode"):
         centroid = geo.centroid_of(kode)
         if centroid is None:
             continue

@@ -22,7 +22,7 @@ from portal.kasus.selectors import (
     viewer_is_reporter,
     viewer_sees_content,
 )
-from portal.wilayah.models import Wilayah, in_reader_language
+from portal.wilayah.models import DESA_LEVELS, Wilayah, in_reader_language
 from portal.wilayah.options import wilayah_groups
 
 from .models import Aspirasi, Lampiran
@@ -250,7 +250,6 @@ def desa_by_kode() -> dict[str, dict[str, Any]]:
 
 def _desa_by_kode() -> dict[str, dict[str, Any]]:
     rows: list[dict[str, Any]] = [
-        dict(row)
-        for row in Wilayah.objects.filter(tingkat__in=["desa", "kelurahan"]).values("kode", "pk", "nama", "parent_id")
+        dict(row) for row in Wilayah.objects.filter(tingkat__in=DESA_LEVELS).values("kode", "pk", "nama", "parent_id")
     ]
     return {row.pop("kode"): row for row in rows}

@@ -180,6 +180,9 @@ def aspirasi_submit(
     confirms through a signed link first; a guest with no contact at all is confirmed at once and keeps
     only the tracking link. The same idempotency key returns the first submission. With `client_ip` the
     submission counts against the rate limit per IP address and per email. `titik` is the pin (lat, lng).
+
+    Long because every field of a report is a keyword here and the body is one transaction read top to
+    bottom (check, open the case, pin, report, files, staff's entry, email); its files go if it rolls back.
     """
     if not consent:
         raise KasusError(_("Persetujuan pemrosesan data pribadi diperlukan."))
@@ -308,7 +311,10 @@ def aspirasi_confirm(*, token: str) -> Kasus:
     The address is now proven: if an account has verified it too, the case joins that account's cases.
     """
     kasus = kasus_services.kasus_confirm(
-        kasus_id=confirm_link_kasus(token=token).pk, via=kasus_services.CONFIRMED_BY_EMAIL
+        # A guest has no account to name: the entry reads as the reporter's own step.
+        kasus_id=confirm_link_kasus(token=token).pk,
+        actor=None,
+        via=kasus_services.CONFIRMED_BY_EMAIL,
     )
     linked = kasus_services.kasus_link_guest_cases_of_address(email=kasus.reporter_email)
     return next((k for k in linked if k.pk == kasus.pk), kasus)

@@ -28,7 +28,7 @@ from portal.kasus.selectors import (
 from portal.kasus.services import KasusError
 from portal.kasus.templat import chosen
 from portal.ratelimit import client_address
-from portal.wilayah.models import Wilayah
+from portal.wilayah.models import DESA_LEVELS, Wilayah
 
 from . import kept, selectors, services
 from .forms import (
@@ -94,6 +94,7 @@ def submit(request: HttpRequest) -> HttpResponse:
 
     A POST without SEND_KEY that validates shows the check page; "change" re-opens the form filled in. Checked files
     are kept server-side (aspirasi.kept) so neither an error nor the check step asks for them again.
+    Long because the three steps share one form, its kept files and the rate-limit answer.
     """
     options = selectors.wilayah_options()
     user = signed_in_user(request)
@@ -176,7 +177,7 @@ def desa_options(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "aspirasi/_desa_options.html", {"desa_list": []}, status=400)
     kec = form.cleaned_data["kecamatan"]
-    desa = Wilayah.objects.filter(parent_id=kec, tingkat__in=["desa", "kelurahan"]) if kec else []
+    desa = Wilayah.objects.filter(parent_id=kec, tingkat__in=DESA_LEVELS) if kec else []
     return render(request, "aspirasi/_desa_options.html", {"desa_list": desa})
 
 

@@ -154,6 +154,9 @@ class AudiensiQuerySet(models.QuerySet["Audiensi"]):
 class Audiensi(models.Model):
     """A face-to-face audience with a pejabat in one time slot, on a case."""
 
+    # The module's enum, reachable from an audiensi in templates, like Kasus.Status.
+    Status = Status
+
     kasus = models.ForeignKey("kasus.Kasus", verbose_name=_("kasus"), on_delete=models.PROTECT, related_name="audiensi")
     pejabat = models.ForeignKey(
         "wilayah.Pejabat", verbose_name=_("pejabat"), on_delete=models.PROTECT, related_name="audiensi"

@@ -5,10 +5,13 @@ exceptions and held audiensi, inside the booking window. Each listing costs a
 fixed number of queries whatever the number of pejabat or days.
 """
 
+from __future__ import annotations
+
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -17,9 +20,12 @@ from portal.akun.models import User
 from portal.kasus.calendar import WorkingCalendar
 from portal.kasus.models import Riwayat
 from portal.wilayah.models import Pejabat
-from sarasehan.models import Sarasehan
+from sarasehan import selectors as sarasehan_selectors
 
 from .models import OPEN_STATUSES, AturanMingguan, Audiensi, PengaturanAudiensi, Pengecualian
+
+if TYPE_CHECKING:
+    from sarasehan.models import Sarasehan
 
 SLOT_FORMAT = "%Y%m%d%H%M"
 
@@ -259,12 +265,7 @@ def calendar_days(first: dt.date, last: dt.date, *, now: dt.datetime | None = No
     for exc in Pengecualian.objects.filter(date__range=(first, last)).select_related("pejabat"):
         exceptions[exc.date].append(exc)
     forums = defaultdict(list)
-    for forum in (
-        Sarasehan.objects.filter(starts_at__gte=_aware(first, dt.time.min), starts_at__lte=_aware(last, dt.time.max))
-        .exclude(status=Sarasehan.Status.DIBATALKAN)
-        .prefetch_related("pejabat")
-        .order_by("starts_at")
-    ):
+    for forum in sarasehan_selectors.held_between(_aware(first, dt.time.min), _aware(last, dt.time.max)):
         forums[timezone.localdate(forum.starts_at)].append(forum)
     free: dict[dt.date, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for pejabat_id, slots in free_slots(pejabat_list, now=now).items():

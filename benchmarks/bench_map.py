@@ -103,10 +103,10 @@ def main() -> None:
     from aspirasi.nearby import nearby_cases
     from portal.kasus.models import Kasus
     from portal.wilayah import geo
-    from portal.wilayah.models import Wilayah
+    from portal.wilayah.models import DESA_LEVELS, Wilayah
 
     petugas = prepare(args.cases)
-    desa_ids = dict(Wilayah.objects.filter(tingkat__in=["desa", "kelurahan"]).values_list("kode", "pk"))
+    desa_ids = dict(Wilayah.objects.filter(tingkat__in=DESA_LEVELS).values_list("kode", "pk"))
     spots = [(d.centroid, desa_ids[d.kode]) for d in geo.desa_list()[:200]]
     titles = ["Jalan rusak berlubang", "Lampu PJU padam", "Saluran irigasi tersumbat", "Jembatan retak"]
     client = Client()
@@ -142,7 +142,7 @@ def main() -> None:
     report("nearby query alone", samples, None)
 
     client.force_login(petugas)
-    kecamatan = Wilayah.objects.get(tingkat="kecamatan", nama="Wonogiri")
+    kecamatan = Wilayah.objects.get(tingkat=Wilayah.Tingkat.KECAMATAN, nama="Wonogiri")
     for label, url in [
         ("staff map, no filter (open cases)", "/petugas/peta/"),
         (f"staff map kecamatan={kecamatan.nama}", f"/petugas/peta/?kecamatan={kecamatan.pk}"),

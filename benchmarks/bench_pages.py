@@ -191,7 +191,7 @@ def run_staff(size: int, args: argparse.Namespace) -> list[tuple[int, str, float
     top_up(size)
     accounts = demo_data.ensure_accounts(embedded=False)
     kasus = bench_staff_pages.timeline_case(accounts)
-    kecamatan = Wilayah.objects.get(tingkat="kecamatan", nama="Wonogiri")
+    kecamatan = Wilayah.objects.get(tingkat=Wilayah.Tingkat.KECAMATAN, nama="Wonogiri")
     client = Client()
     client.force_login(accounts["petugas@wonogirikab.go.id"].user)
     clock = bench_staff_pages.ServerClock()

@@ -61,7 +61,7 @@ def timeline_case(accounts):
             reporter=reporter,
             actor=reporter,
             kategori=Kategori.objects.get(slug="infrastruktur-jalan"),
-            wilayah=Wilayah.objects.filter(tingkat="kelurahan", nama="Gedong").first(),
+            wilayah=Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KELURAHAN, nama="Gedong").first(),
             data={"bench": BENCH_MARK},
             notify=False,
         )
@@ -176,7 +176,7 @@ def main() -> None:
     from portal.wilayah.models import Wilayah
 
     petugas, kasus = prepare(args.cases)
-    kecamatan = Wilayah.objects.get(tingkat="kecamatan", nama=args.kecamatan)
+    kecamatan = Wilayah.objects.get(tingkat=Wilayah.Tingkat.KECAMATAN, nama=args.kecamatan)
     client = Client()
     client.force_login(petugas)
     clock = ServerClock()

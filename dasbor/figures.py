@@ -247,7 +247,11 @@ def _meetings(start: dt.datetime, end: dt.datetime, now: dt.datetime) -> dict:
 
 
 def compute(period: Period, *, opd_id: int | None = None, now: dt.datetime | None = None) -> dict:
-    """Every figure of one scope and period, as of `now`."""
+    """Every figure of one scope and period, as of `now`.
+
+    Long because each figure is one query written out in the order of this module's docstring, which
+    defines them; split, the definitions would no longer read beside their queries.
+    """
     now = now or timezone.now()
     start, end = period.bounds()
     cases = scope_cases(opd_id)

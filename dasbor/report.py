@@ -39,6 +39,8 @@ def report_tables(period: Period, *, public: bool = False) -> list[tuple[str, li
     """The report's tables, (title, header, rows), shared by the PDF and the workbooks.
 
     `public`: only the figures, as /transparansi/ shows them (no case list, no promises).
+
+    Long because it is the report itself, one table after another in the order the PDF prints them.
     """
     data = selectors.labelled(selectors.figures(period).data)
     levels = data["levels"]

@@ -72,7 +72,10 @@ def _pct(value: float | None) -> str:
 
 
 def labelled(data: dict[str, Any]) -> dict[str, Any]:
-    """The figures with names in the reader's language, as rows the templates and the report show."""
+    """The figures with names in the reader's language, as rows the templates and the report show.
+
+    Long because its row builders share the name lookups loaded once at the top (one query per table).
+    """
     opds = {str(o.pk): o for o in Opd.objects.all()}
     kategori = {str(k.pk): k.display_name for k in Kategori.objects.all()}
     kecamatan = {str(w.pk): w for w in Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KECAMATAN)}

@@ -1,6 +1,5 @@
 import datetime as dt
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -23,13 +22,9 @@ def first_working_day(year: int, month: int) -> dt.date:
 
 def laporan_send(*, period: Period) -> int:
     """Email the month's report (PDF and XLSX) to every active pimpinan; returns how many were queued."""
-    recipients = list(
-        get_user_model()
-        .objects.filter(groups__name=r.PIMPINAN, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-        .distinct()
-    )
+    # The report is the regency's Indonesian document: every pimpinan gets it in Indonesian, whatever their
+    # account's language.
+    recipients = sorted(r.role_recipients(r.PIMPINAN))
     name = f"laporan-aspirasi-{period.start:%Y-%m}"
     with translation.override("id"):
         attachments = [

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "skm",
     "akuntabilitas",
     "dasbor",
+    "datapribadi",
 ]
 
 MIDDLEWARE = [

@@ -2,8 +2,8 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from datapribadi.urls import staff_urlpatterns as datapribadi_staff_urls
 from portal import limits, views
-from portal.akun.urls import staff_urlpatterns as akun_staff_urls
 
 # The admin signs in through allauth, so two-factor sign-in applies there too.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -14,7 +14,8 @@ handler500 = "portal.observability.server_error"
 urlpatterns = [
     path("", views.home, name="home"),
     path("akun/", include("portal.akun.urls")),
-    path("petugas/", include(akun_staff_urls)),
+    path("akun/", include("datapribadi.urls")),
+    path("petugas/", include(datapribadi_staff_urls)),
     path("akun/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("kiriman-terlalu-besar/", limits.too_large_page, name="too_large"),

@@ -25,7 +25,7 @@ def seed_demo(*, stdout) -> None:
         stdout.write("sarasehan: demo data already present\n")
         return
     protokol = User.objects.filter(email="protokol@wonogirikab.go.id").first()
-    kecamatan = Wilayah.objects.filter(tingkat="kecamatan", nama="Wonogiri").first()
+    kecamatan = Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KECAMATAN, nama="Wonogiri").first()
     desa = Wilayah.objects.filter(parent=kecamatan).order_by("nama").first()
     pejabat = list(Pejabat.objects.filter(slug__in=["bupati", "wakil-bupati"]))
     with transaction.atomic():
@@ -70,6 +70,7 @@ def _upcoming(protokol, kecamatan, desa, pejabat) -> None:
 
 
 def _past(protokol, kecamatan, desa, pejabat) -> None:
+    # Long only because it walks one past sarasehan through the real services, step by step, as staff did.
     s = services.sarasehan_create(
         actor=protokol,
         title=PAST,

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from portal import bounds
 from portal.akun.models import User
 from portal.kasus.models import Kasus
-from portal.wilayah.models import Kategori, Opd, Pejabat, Wilayah
+from portal.wilayah.models import DESA_LEVELS, Kategori, Opd, Pejabat, Wilayah
 from portal.wilayah.options import wilayah_groups
 
 from .models import CAPACITY_MAX, PendaftaranSarasehan, Sarasehan
@@ -18,8 +18,7 @@ class DesaChoiceField(forms.ModelChoiceField):
     """A desa/kelurahan in the shared grouped <select> (portal.wilayah.options), validated against the live table."""
 
     def __init__(self, **kwargs: Any) -> None:
-        tingkat = [Wilayah.Tingkat.DESA, Wilayah.Tingkat.KELURAHAN]
-        super().__init__(queryset=Wilayah.objects.filter(tingkat__in=tingkat), **kwargs)
+        super().__init__(queryset=Wilayah.objects.filter(tingkat__in=DESA_LEVELS), **kwargs)
 
     def refresh_options(self) -> None:
         groups = [(kec.nama, [(d.pk, d.nama) for d in desa]) for kec, desa in wilayah_groups()]
@@ -35,7 +34,7 @@ class DateTimeInput(forms.DateTimeInput):
 
 class SarasehanForm(forms.ModelForm):
     kecamatan = forms.ModelChoiceField(
-        label=_("Kecamatan"), queryset=Wilayah.objects.filter(tingkat="kecamatan"), required=False
+        label=_("Kecamatan"), queryset=Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KECAMATAN), required=False
     )
     pejabat = bounds.ModelMultipleChoiceField(
         label=_("Pejabat yang hadir"),
@@ -221,7 +220,7 @@ class NotulenForm(forms.Form):
 
 class AgendaFilterForm(forms.Form):
     kecamatan = forms.ModelChoiceField(
-        label=_("Kecamatan"), queryset=Wilayah.objects.filter(tingkat="kecamatan"), required=False
+        label=_("Kecamatan"), queryset=Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KECAMATAN), required=False
     )
     kategori = forms.ModelChoiceField(label=_("Kategori"), queryset=Kategori.objects.all(), required=False)
 

@@ -38,6 +38,16 @@ def upcoming(*, limit: int | None = None) -> list[Sarasehan]:
     return list(qs[:limit] if limit else qs)
 
 
+def held_between(start: dt.datetime, end: dt.datetime) -> list[Sarasehan]:
+    """Sarasehan not cancelled starting from `start` to `end`, with their pejabat: the audiensi calendar shows them."""
+    return list(
+        Sarasehan.objects.filter(starts_at__gte=start, starts_at__lte=end)
+        .exclude(status=Sarasehan.Status.DIBATALKAN)
+        .prefetch_related("pejabat")
+        .order_by("starts_at")
+    )
+
+
 def past(*, limit: int = 30) -> list[Sarasehan]:
     return list(Sarasehan.objects.past().select_related("kecamatan")[:limit])
 

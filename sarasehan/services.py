@@ -905,7 +905,7 @@ def _unconfirmed_walks_in(
     if held and _promote_next(sarasehan) is None:
         Sarasehan.objects.filter(pk=sarasehan.pk).update(confirmed_count=F("confirmed_count") - 1)
     if reg.kasus_id:
-        kasus_confirm(kasus_id=reg.kasus_id)
+        kasus_confirm(kasus_id=reg.kasus_id, actor=actor)
     return reg
 
 

@@ -66,6 +66,8 @@ def sarasehan_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Long because the public page is also the registration form: its post and the answer to each outcome
+# (registered, waitlisted, email to confirm, already registered, over the limit) read together here.
 def sarasehan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         sarasehan = selectors.public_detail(slug)

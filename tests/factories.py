@@ -100,6 +100,7 @@ def open_kasus(reporter: User | None = None, **kwargs) -> Kasus:
         "channel": Channel.WEB,
         "wilayah": desa(),
         "notify": False,
+        "actor": None,
     }
     if reporter is not None:
         defaults["reporter"] = reporter

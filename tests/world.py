@@ -14,8 +14,8 @@ from aspirasi.models import Lampiran
 from aspirasi.services import confirm_token
 from audiensi.models import PengaturanAudiensi
 from audiensi.services import link_token
+from datapribadi.services import permintaan_record
 from portal.akun.models import PermintaanDataPribadi
-from portal.akun.services import permintaan_record
 from portal.ikuti.services import langganan_add
 from portal.kasus import services as kasus_services
 from portal.kasus import staff_tools

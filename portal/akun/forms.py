@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from portal import bounds
-from portal.wilayah.models import Wilayah
+from portal.wilayah.models import DESA_LEVELS, Wilayah
 
 from .models import PermintaanDataPribadi, User
 
@@ -16,11 +16,7 @@ class DesaChoiceField(forms.ModelChoiceField):
 
 
 def _desa_queryset() -> QuerySet[Wilayah]:
-    return (
-        Wilayah.objects.filter(tingkat__in=["desa", "kelurahan"])
-        .select_related("parent")
-        .order_by("parent__nama", "nama")
-    )
+    return Wilayah.objects.filter(tingkat__in=DESA_LEVELS).select_related("parent").order_by("parent__nama", "nama")
 
 
 class SignupForm(forms.Form):

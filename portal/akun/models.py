@@ -86,7 +86,7 @@ class User(AbstractUser):
 class PermintaanDataPribadi(models.Model):
     """A resident's request under UU PDP No. 27/2022, made on the portal, by letter or in person.
 
-    Deadlines run from received_at (see portal.akun.services.PDP_DEADLINES for the articles).
+    Deadlines run from received_at (see datapribadi.services.PDP_DEADLINES for the articles).
     """
 
     class Jenis(models.TextChoices):

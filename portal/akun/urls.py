@@ -4,13 +4,4 @@ from . import views
 
 urlpatterns = [
     path("profil/", views.profile, name="akun_profile"),
-    path("profil/data-saya.zip", views.export, name="akun_export"),
-    path("profil/hapus/", views.erase, name="akun_erase"),
-]
-
-# Mounted under /petugas/ by portal/urls.py.
-staff_urlpatterns = [
-    path("data-pribadi/", views.pdp_list, name="akun_pdp_list"),
-    path("data-pribadi/<int:pk>/", views.pdp_detail, name="akun_pdp_detail"),
-    path("data-pribadi/<int:pk>/unduh/", views.pdp_export, name="akun_pdp_export"),
 ]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from portal import bounds
 from portal.akun import roles
 from portal.akun.models import User
-from portal.wilayah.models import Kategori, Opd, Wilayah
+from portal.wilayah.models import DESA_LEVELS, Kategori, Opd, Wilayah
 
 from .models import Kabar, Priority, validate_lapor_tracking_id
 
@@ -135,7 +135,7 @@ class UpdateDetailsForm(ActionForm):
     )
     wilayah = forms.ModelChoiceField(
         label=_("Wilayah"),
-        queryset=Wilayah.objects.filter(tingkat__in=["kecamatan", "desa", "kelurahan"]),
+        queryset=Wilayah.objects.filter(tingkat__in=[Wilayah.Tingkat.KECAMATAN, *DESA_LEVELS]),
         required=False,
     )
     priority = forms.ChoiceField(label=_("Prioritas"), choices=Priority.choices)

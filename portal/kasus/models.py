@@ -90,6 +90,9 @@ class KasusQuerySet(models.QuerySet["Kasus"]):
 class Kasus(models.Model):
     """One matter raised by residents; every aspirasi, audiensi and sarasehan point belongs to one."""
 
+    # The module's enum, reachable from a case in templates: {% if kasus.status == kasus.Status.DIJAWAB %}.
+    Status = Status
+
     reference = models.CharField(_("nomor"), max_length=20, unique=True)
     tracking_token = models.CharField(max_length=64, unique=True, default=new_tracking_token, editable=False)
     title = models.CharField(_("judul"), max_length=200)

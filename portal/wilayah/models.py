@@ -38,12 +38,21 @@ class Wilayah(models.Model):
         return _("%(tingkat)s %(nama)s") % {"tingkat": self.get_tingkat_display(), "nama": self.nama}
 
     @property
+    def is_desa(self) -> bool:
+        """A desa or a kelurahan: where a resident lives."""
+        return self.tingkat in DESA_LEVELS
+
+    @property
     def kecamatan(self) -> "Wilayah | None":
         if self.tingkat == self.Tingkat.KECAMATAN:
             return self
-        if self.tingkat in (self.Tingkat.DESA, self.Tingkat.KELURAHAN):
+        if self.is_desa:
             return self.parent
         return None
+
+
+# The levels a resident lives at: every desa or kelurahan select and query names them through this.
+DESA_LEVELS = (Wilayah.Tingkat.DESA, Wilayah.Tingkat.KELURAHAN)
 
 
 class Opd(models.Model):

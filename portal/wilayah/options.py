@@ -4,7 +4,7 @@ from typing import cast
 
 from django.core.cache import cache
 
-from .models import Wilayah
+from .models import DESA_LEVELS, Wilayah
 
 OPTIONS_TTL = 10 * 60
 ORDERS = {"nama": ("nama",), "kode": ("kode",)}
@@ -20,8 +20,7 @@ def wilayah_groups(*, order: str = "nama") -> list[tuple[Wilayah, list[Wilayah]]
 
 
 def _build(order_by: tuple[str, ...]) -> list[tuple[Wilayah, list[Wilayah]]]:
-    tingkat = [Wilayah.Tingkat.KECAMATAN, Wilayah.Tingkat.DESA, Wilayah.Tingkat.KELURAHAN]
-    rows = list(Wilayah.objects.filter(tingkat__in=tingkat).order_by(*order_by))
+    rows = list(Wilayah.objects.filter(tingkat__in=[Wilayah.Tingkat.KECAMATAN, *DESA_LEVELS]).order_by(*order_by))
     groups: dict[int, tuple[Wilayah, list[Wilayah]]] = {
         w.pk: (w, []) for w in rows if w.tingkat == Wilayah.Tingkat.KECAMATAN
     }

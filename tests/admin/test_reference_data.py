@@ -1,11 +1,13 @@
 import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group
 
 from portal.akun.models import User
 from portal.audit.models import AuditEntry
 from portal.kasus.models import HariLibur
 from portal.wilayah.models import Opd
-from tests.factories import OpdFactory, staff
+from tests.factories import OpdFactory, UserFactory, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +118,48 @@ def test_adding_a_user_in_the_admin_is_audited_without_the_password(client):
     assert (entry.actor, entry.action, entry.object_id) == (admin, "reference.created", str(user.pk))
     assert "Rahasia-Panjang-42!" not in str(entry.changes)
     assert entry.changes["email"] == [None, "baru@wonogirikab.go.id"]
+
+
+def test_an_admin_edit_of_a_role_group_is_audited(client):
+    admin = staff("admin", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    group = Group.objects.get(name="opd")
+    response = client.post(f"/admin/auth/group/{group.pk}/change/", {"name": "opd", "permissions": []})
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get()
+    assert (entry.actor, entry.action, entry.object_type, entry.object_id) == (
+        admin,
+        "reference.changed",
+        "auth.group",
+        str(group.pk),
+    )
+
+
+def test_verifying_an_email_address_in_the_admin_is_audited(client):
+    admin = staff("admin", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    resident = UserFactory()
+    address = EmailAddress.objects.create(user=resident, email="kedua@example.org", verified=False, primary=False)
+    response = client.post(
+        "/admin/account/emailaddress/", {"action": "make_verified", "_selected_action": [address.pk]}
+    )
+    assert response.status_code == 302
+    address.refresh_from_db()
+    assert address.verified
+    entry = AuditEntry.objects.get(object_type="account.emailaddress")
+    assert (entry.actor, entry.action, entry.changes) == (admin, "reference.changed", {"verified": [False, True]})
+
+
+def test_removing_a_lost_authenticator_in_the_admin_is_audited_and_its_secret_never_shown(client):
+    admin = staff("admin", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    petugas = staff()
+    authenticator = Authenticator.objects.get(user=petugas)
+    page = client.get(f"/admin/mfa/authenticator/{authenticator.pk}/change/")
+    assert page.status_code == 200
+    assert authenticator.data["secret"] not in page.content.decode()
+    response = client.post(f"/admin/mfa/authenticator/{authenticator.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Authenticator.objects.filter(pk=authenticator.pk).exists()
+    entry = AuditEntry.objects.get()
+    assert (entry.actor, entry.action, entry.object_type) == (admin, "reference.deleted", "mfa.authenticator")

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("portal", "aspirasi", "audiensi", "sarasehan", "dasbor", "skm", "akuntabilitas", "benchmarks")
+APPS = ("portal", "aspirasi", "audiensi", "sarasehan", "dasbor", "skm", "akuntabilitas", "datapribadi", "benchmarks")
 ROLE = r"(?:petugas|protokol|opd|pimpinan|admin)"
 VISIBILITY = r"(?:publik|pelapor|internal)"
 
@@ -56,3 +56,24 @@ def test_the_check_catches_a_quoted_role_and_visibility():
     sample = 'kasus_log(kasus=k, visibility="publik")\nMANAGERS = ("protokol", "admin")\nhas_role(u, "petugas")\n'
     assert len([p for p in PYTHON_PATTERNS if p.search(sample)]) == 3
     assert TEMPLATE_PATTERNS[0].search('{% if "opd" in user_roles %}')
+
+
+LEVEL = r"(?:kabupaten|kecamatan|desa|kelurahan)"
+LEVEL_PATTERNS = [re.compile(rf"tingkat(?:__in)?\s*[!=]?=\s*[\[(]?\s*[\"']{LEVEL}[\"']")]
+
+
+def test_sources_and_templates_name_wilayah_levels_by_constant():
+    # Wilayah.Tingkat and DESA_LEVELS are the one place; a quoted level elsewhere is the same drift.
+    files = [*_python_sources(), *(ROOT / "templates").rglob("*.html")]
+    assert _offences(files, LEVEL_PATTERNS) == []
+    assert LEVEL_PATTERNS[0].search('Wilayah.objects.filter(tingkat__in=["desa", "kelurahan"])')
+
+
+STATUS_IN_TEMPLATE = re.compile(r"\.status\s*[!=]=\s*[\"']")
+
+
+def test_templates_compare_statuses_through_the_models_enums():
+    # `kasus.Status.DIJAWAB`, `sarasehan.Status.TERBIT`...: the enum stays the one place a status is spelled.
+    files = [path for path in (ROOT / "templates").rglob("*") if path.is_file()]
+    assert _offences(files, [STATUS_IN_TEMPLATE]) == []
+    assert STATUS_IN_TEMPLATE.search('{% if kasus.status == "baru" %}')

@@ -24,7 +24,13 @@ def test_it_shows_public_entries_without_personal_data_or_staff_names(client):
     petugas = staff("petugas", full_name="Rina Petugas Humas")
     opd = OpdFactory(nama="Dinas Pekerjaan Umum")
     kasus = reported("dijawab", opd=opd, actor=petugas)
-    kasus_log(kasus=kasus, kind="note.internal", visibility=Riwayat.Visibility.INTERNAL, message="Catatan rahasia staf")
+    kasus_log(
+        kasus=kasus,
+        kind="note.internal",
+        visibility=Riwayat.Visibility.INTERNAL,
+        actor=None,
+        message="Catatan rahasia staf",
+    )
     response = client.get(reverse("akuntabilitas:kasus", args=[kasus.reference]))
     assert response.status_code == 200
     text = response.content.decode()

@@ -86,7 +86,7 @@ def test_it_filters_by_opd_kecamatan_and_status(client):
 
 def test_bad_filter_values_show_everything_instead_of_failing(client):
     promise(public_case(), days=1, description="Janji apa saja")
-    text = page_text(client, opd="abc", kecamatan="999999", status="x", halaman="zz")
+    text = page_text(client, opd="abc", kecamatan="999999", status="x", page="zz")
     assert "Janji apa saja" in text
 
 
@@ -143,3 +143,14 @@ def test_it_names_the_sarasehan_and_its_pejabat_the_promise_was_made_at(client):
     promise(public_case(), days=3, source_kind="sarasehan", source_id=forum.pk)
     assert "Sarasehan Air Bersih" in page_text(client)
     assert "(Wakil Bupati Uji)" in page_text(client)
+
+
+def test_the_next_page_link_keeps_the_filters_chosen(client, monkeypatch):
+    monkeypatch.setattr("akuntabilitas.views.PAGE_SIZE", 1)
+    dinas = OpdFactory(nama="Dinas Pekerjaan Umum")
+    here = public_case(opd=dinas)
+    promise(here, days=4, description="Janji pertama")
+    promise(here, days=5, description="Janji kedua")
+    text = page_text(client, opd=dinas.pk)
+    assert f'href="?opd={dinas.pk}&amp;page=2"' in text
+    assert "Janji kedua" in page_text(client, opd=dinas.pk, page=2)

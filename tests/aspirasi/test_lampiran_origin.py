@@ -110,7 +110,11 @@ def test_the_migration_backfills_where_reports_and_files_came_from(merged):
         kasus=merged["source"], aspirasi=None, files=[photo("info.jpg")], role=Lampiran.Role.INFO, actor=None
     )[0]
     services.kasus_log(
-        kasus=merged["source"], kind="kasus.info_received", visibility="pelapor", data={"lampiran": [info.pk]}
+        kasus=merged["source"],
+        kind="kasus.info_received",
+        visibility=services.Visibility.PELAPOR,
+        actor=None,
+        data={"lampiran": [info.pk]},
     )
     Lampiran.objects.filter(pk=info.pk).update(kasus=merged["survivor"])
     Aspirasi.objects.update(origin_kasus=None)

@@ -2,7 +2,7 @@ import pytest
 from django.utils.translation import gettext_lazy as _
 
 import audiensi.availability  # noqa: F401 - labels are registered as the services import
-import portal.akun.services  # noqa: F401
+import datapribadi.services  # noqa: F401
 import portal.kasus.services  # noqa: F401
 import sarasehan.services  # noqa: F401
 from portal.audit.labels import action_label, register_action

@@ -22,5 +22,7 @@ def test_kasus_log_refuses_a_kind_no_app_registered():
     kasus = open_kasus()
     before = kasus.riwayat.count()
     with pytest.raises(ValueError, match="unregistered"):
-        services.kasus_log(kasus=kasus, kind="kasus.typo_kind", visibility=services.Visibility.PUBLIK, params={})
+        services.kasus_log(
+            kasus=kasus, kind="kasus.typo_kind", visibility=services.Visibility.PUBLIK, actor=None, params={}
+        )
     assert kasus.riwayat.count() == before

@@ -314,8 +314,8 @@ def test_it_confirms_a_guest_case_once_and_starts_its_clock():
     kasus = open_kasus(confirmed=False, reporter_email="tamu@example.org", notify=True)
     assert kasus.due_at is None and not Kasus.objects.confirmed().filter(pk=kasus.pk).exists()
     assert not OutboxEmail.objects.exists()
-    services.kasus_confirm(kasus_id=kasus.pk)
-    services.kasus_confirm(kasus_id=kasus.pk)
+    services.kasus_confirm(kasus_id=kasus.pk, actor=None)
+    services.kasus_confirm(kasus_id=kasus.pk, actor=None)
     kasus.refresh_from_db()
     assert kasus.confirmed_at is not None and kasus.due_at is not None
     assert list(OutboxEmail.objects.values_list("template", flat=True)) == ["kasus_opened"]

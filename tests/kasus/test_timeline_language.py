@@ -20,7 +20,9 @@ def write(kasus, kind: str, spec, *, language: str) -> Riwayat:
     """An entry of `kind` written while the actor's language is `language`."""
     params = {name: f"<{name}>" for name in spec.params}
     with translation.override(language):
-        return services.kasus_log(kasus=kasus, kind=kind, visibility="publik", message="", params=params)
+        return services.kasus_log(
+            kasus=kasus, kind=kind, visibility=services.Visibility.PUBLIK, actor=None, message="", params=params
+        )
 
 
 def read(entry: Riwayat, language: str) -> str:
@@ -34,7 +36,9 @@ def test_it_renders_every_registered_kind_in_the_readers_language(kind):
     kasus = open_kasus()
     by_indonesian, by_english = write(kasus, kind, spec, language="id"), write(kasus, kind, spec, language="en")
     if spec.template is None:  # only a person's own words: shown as they were written, to every reader
-        words = services.kasus_log(kasus=kasus, kind=kind, visibility="publik", message="Jalan masih rusak.")
+        words = services.kasus_log(
+            kasus=kasus, kind=kind, visibility=services.Visibility.PUBLIK, actor=None, message="Jalan masih rusak."
+        )
         assert read(words, "en") == read(words, "id") == "Jalan masih rusak."
         return
     indonesian, english = read(by_indonesian, "id"), read(by_indonesian, "en")

@@ -38,7 +38,7 @@ def kasus_open(
     title: str,
     summary: str = "",
     channel: str = Channel.WEB,
-    actor: User | None = None,
+    actor: User | None,
     reporter: User | None = None,
     reporter_name: str = "",
     reporter_email: str = "",
@@ -116,7 +116,7 @@ CONFIRMED_BY_EMAIL = "email"
 
 
 @transaction.atomic
-def kasus_confirm(*, kasus_id: int, actor: User | None = None, via: str = "") -> Kasus:
+def kasus_confirm(*, kasus_id: int, actor: User | None, via: str = "") -> Kasus:
     """A guest confirmed their case, or staff met them at the door: the case enters the queue, its clock starts.
 
     `via=CONFIRMED_BY_EMAIL` when they pressed the link emailed to them: the address is then proven theirs.

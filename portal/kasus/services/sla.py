@@ -60,6 +60,7 @@ def _escalate(kasus_id: int, now: dt.datetime) -> bool:
         kasus=kasus,
         kind="kasus.overdue",
         visibility=Visibility.INTERNAL,
+        actor=None,  # the portal's own sweep
         params={"level": kasus.escalation_level},
         data={"level": kasus.escalation_level},
     )

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from datapribadi.services import permintaan_record
 from portal.akun.models import PermintaanDataPribadi
-from portal.akun.services import permintaan_record
 from portal.audit.models import AuditEntry
 from tests.factories import UserFactory, staff
 
