@@ -1,8 +1,10 @@
-"""What the benchmark scripts share: Django environment, database creation, gunicorn, form pages.
+"""What the benchmark scripts share: Django environment, database creation, seeding, in-process page timing,
+gunicorn, form pages.
 
 The scripts run as files (`python benchmarks/bench_x.py`), so this module is importable as `_support`.
 """
 
+import argparse
 import http.client
 import os
 import re
@@ -74,6 +76,133 @@ def setup_django() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+
+
+def in_process(script: str) -> None:
+    """Configure and migrate for timing pages in-process through django.test.Client.
+
+    Keeps what the caller's environment sets, and its REDIS_URL (the cache).
+    """
+    configure(
+        script,
+        hint=" (SQLite is not benchmarked)",
+        allowed_hosts="testserver,localhost,127.0.0.1",
+        override=False,
+        eager_tasks=False,
+    )
+    setup_django()
+
+
+def page_arguments(doc: str, *, cases: int = 100_000) -> argparse.ArgumentParser:
+    """The options every in-process page benchmark takes: --cases and --requests."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=cases, help=f"cases to have in the database (default {cases})")
+    parser.add_argument("--requests", type=int, default=200, help="measured requests per page (default 200)")
+    return parser
+
+
+def seed_cases(cases: int) -> dict:
+    """The demo accounts (by email), with the database topped up to `cases` bulk demo cases."""
+    from portal.demo import bulk
+    from portal.demo import data as demo_data
+    from portal.kasus.models import Kasus
+
+    accounts = demo_data.ensure_accounts(embedded=False)
+    existing = Kasus.objects.count()
+    if existing < cases:
+        started = time.monotonic()
+        bulk.bulk_cases(cases - existing, seed=2026, progress=lambda done: print(f"  {done} cases", end="\r"))
+        print(f"seeded {cases - existing} cases in {time.monotonic() - started:.1f} s")
+    return accounts
+
+
+def analyze(*tables: str) -> None:
+    """ANALYZE `tables`, so the planner sees what seeding added."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(tables))
+
+
+def server_version() -> str:
+    """PostgreSQL's version, for the figures' heading."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return cursor.fetchone()[0]
+
+
+def load_average() -> str:
+    """The machine's one-minute load and CPU count, for the figures' heading (the machine is shared)."""
+    return f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs"
+
+
+class ServerClock:
+    """Time from request_started to request_finished, i.e. inside Django, for the last request (wall and CPU, ms)."""
+
+    def __init__(self) -> None:
+        from django.core.signals import request_finished, request_started
+
+        self.started = self.cpu_started = self.elapsed = self.cpu = 0.0
+        request_started.connect(self._start, weak=False)
+        request_finished.connect(self._finish, weak=False)
+
+    def _start(self, **kwargs) -> None:
+        self.started = time.perf_counter()
+        self.cpu_started = time.process_time()
+
+    def _finish(self, **kwargs) -> None:
+        self.elapsed = (time.perf_counter() - self.started) * 1000
+        self.cpu = (time.process_time() - self.cpu_started) * 1000
+
+
+def check(response, url: str, hint: str = "") -> None:
+    """Exit unless `response` answered 200; `hint` says what to look at."""
+    if response.status_code != 200:
+        sys.exit(f"{url} answered {response.status_code} (expected 200){hint}")
+
+
+def measure(client, clock: ServerClock, url: str, n: int, hint: str = "") -> tuple[list[float], list[float]]:
+    """Server time and the web process's CPU time per request, in ms, after 20 warm-up requests."""
+    for _ in range(20):
+        check(client.get(url), url, hint)
+    samples, cpu = [], []
+    for _ in range(n):
+        check(client.get(url), url, hint)
+        samples.append(clock.elapsed)
+        cpu.append(clock.cpu)
+    return samples, cpu
+
+
+def capture(client, url: str) -> list[dict]:
+    """The queries one request to `url` runs."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    return ctx.captured_queries
+
+
+def explain(queries: list[dict], top: int = 3) -> None:
+    """Print EXPLAIN ANALYZE of the slowest `top` of `queries` that are SELECTs."""
+    from django.db import connection
+
+    slowest = sorted(queries, key=lambda q: float(q["time"]), reverse=True)[:top]
+    for q in slowest:
+        if not q["sql"].lstrip().upper().startswith("SELECT"):
+            continue
+        print(f"\n-- {float(q['time']) * 1000:.1f} ms: {q['sql'][:300]}")
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + q["sql"])
+            for (line,) in cursor.fetchall():
+                print("   ", line)
+
+
+def percentile(samples: list[float], p: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def bench_port(default: int) -> int:

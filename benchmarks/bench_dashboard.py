@@ -10,9 +10,7 @@ runs from Django's request_started to request_finished signal. Prints median and
         .venv/bin/python benchmarks/bench_dashboard.py --cases 1000000
 """
 
-import argparse
 import datetime as dt
-import os
 import statistics
 import time
 
@@ -21,39 +19,11 @@ import _support
 BUDGET_MS = 200.0
 
 
-def prepare(cases: int):
-    from django.db import connection
-
-    from portal.demo import bulk
-    from portal.demo import data as demo_data
-    from portal.kasus.models import Kasus
-
-    accounts = demo_data.ensure_accounts(embedded=False)
-    existing = Kasus.objects.count()
-    if existing < cases:
-        started = time.monotonic()
-        bulk.bulk_cases(cases - existing, seed=2026, progress=lambda done: print(f"  {done} cases", end="\r"))
-        print(f"seeded {cases - existing} cases in {time.monotonic() - started:.1f} s")
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE kasus_kasus, kasus_riwayat")
-    return accounts["pimpinan@wonogirikab.go.id"].user
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=100_000, help="cases to have in the database (default 100000)")
-    parser.add_argument("--requests", type=int, default=200, help="measured requests per page (default 200)")
+    parser = _support.page_arguments(__doc__)
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of each page's slowest queries")
     args = parser.parse_args()
-    _support.configure(
-        "bench_dashboard",
-        hint=" (SQLite is not benchmarked)",
-        allowed_hosts="testserver,localhost,127.0.0.1",
-        override=False,
-        eager_tasks=False,
-    )
-    _support.setup_django()
-    from bench_staff_pages import ServerClock, capture, explain, measure, percentile
+    _support.in_process("bench_dashboard")
     from django.test import Client
     from django.utils import timezone
 
@@ -61,7 +31,8 @@ def main() -> None:
     from dasbor.figures import month_period
     from portal.kasus.models import Kasus, Riwayat
 
-    pimpinan = prepare(args.cases)
+    pimpinan = _support.seed_cases(args.cases)["pimpinan@wonogirikab.go.id"].user
+    _support.analyze("kasus_kasus", "kasus_riwayat")
     today = timezone.localdate()
     started = time.monotonic()
     periods = selectors.standard_periods(today)
@@ -72,23 +43,23 @@ def main() -> None:
 
     client = Client()
     client.force_login(pimpinan)
-    clock = ServerClock()
+    clock = _support.ServerClock()
     pages = [
         ("dashboard, this year", "/petugas/dasbor/?periode=tahun-ini"),
         ("/transparansi/, this month", "/transparansi/"),
     ]
     print(
         f"{Kasus.objects.count()} cases, {Riwayat.objects.count()} timeline entries; "
-        f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs; {args.requests} requests per page"
+        f"{_support.load_average()}; {args.requests} requests per page"
     )
     print(f"{'page':<34} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
     for label, url in pages:
-        samples, _cpu = measure(client, clock, url, args.requests)
-        queries = capture(client, url)
-        p95 = percentile(samples, 95)
+        samples, _cpu = _support.measure(client, clock, url, args.requests, "; is the pimpinan signed in with TOTP?")
+        queries = _support.capture(client, url)
+        p95 = _support.percentile(samples, 95)
         print(f"{label:<34} {statistics.median(samples):>10.1f} {p95:>8.1f} {len(queries):>8}")
         if args.explain or p95 > BUDGET_MS:
-            explain(queries)
+            _support.explain(queries)
 
     last = today.replace(day=1) - dt.timedelta(days=1)
     month = month_period(last.year, last.month)

@@ -15,89 +15,37 @@ Server time runs from Django's request_started to request_finished signal. Print
 queries per request. See benchmarks/README.md for the command.
 """
 
-import argparse
-import os
 import statistics
-import sys
 import time
 
 import _support
 
 
-def percentile(samples: list[float], p: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
-class ServerClock:
-    def __init__(self):
-        from django.core.signals import request_finished, request_started
-
-        self.started = self.elapsed = 0.0
-        request_started.connect(self._start, weak=False)
-        request_finished.connect(self._finish, weak=False)
-
-    def _start(self, **kwargs):
-        self.started = time.perf_counter()
-
-    def _finish(self, **kwargs):
-        self.elapsed = (time.perf_counter() - self.started) * 1000
-
-
 def prepare(cases: int):
-    from django.db import connection
-
     from aspirasi.demo import pin_cases
-    from portal.demo import bulk
-    from portal.demo import data as demo_data
     from portal.kasus.models import Kasus
 
-    accounts = demo_data.ensure_accounts(embedded=False)
-    existing = Kasus.objects.count()
-    if existing < cases:
-        started = time.monotonic()
-        bulk.bulk_cases(cases - existing, seed=2026, progress=lambda done: print(f"  {done} cases", end="\r"))
-        print(f"seeded {cases - existing} cases in {time.monotonic() - started:.1f} s")
+    accounts = _support.seed_cases(cases)
     started = time.monotonic()
     pinned = pin_cases(Kasus.objects.all())
     if pinned:
         print(f"pinned {pinned} cases in {time.monotonic() - started:.1f} s")
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE kasus_kasus")
+    _support.analyze("kasus_kasus")
     return accounts["petugas@wonogirikab.go.id"].user
 
 
-def check(response, url: str) -> None:
-    if response.status_code != 200:
-        sys.exit(f"{url} answered {response.status_code} (expected 200)")
-
-
 def query_count(client, url: str) -> int:
+    """Queries of one request to `url` with the map's aggregate not cached."""
     from django.core.cache import cache
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     cache.clear()
-    with CaptureQueriesContext(connection) as ctx:
-        check(client.get(url), url)
-    return len(ctx.captured_queries)
+    return len(_support.capture(client, url))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=1_000_000, help="cases to have in the database")
-    parser.add_argument("--requests", type=int, default=200, help="measured requests per page (default 200)")
-    args = parser.parse_args()
-    _support.configure(
-        "bench_map",
-        hint=" (SQLite is not benchmarked)",
-        allowed_hosts="testserver,localhost,127.0.0.1",
-        override=False,
-        eager_tasks=False,
-    )
-    _support.setup_django()
+    args = _support.page_arguments(__doc__, cases=1_000_000).parse_args()
+    _support.in_process("bench_map")
     from django.core.cache import cache
-    from django.db import connection
     from django.test import Client
 
     from aspirasi.nearby import nearby_cases
@@ -110,14 +58,12 @@ def main() -> None:
     spots = [(d.centroid, desa_ids[d.kode]) for d in geo.desa_list()[:200]]
     titles = ["Jalan rusak berlubang", "Lampu PJU padam", "Saluran irigasi tersumbat", "Jembatan retak"]
     client = Client()
-    clock = ServerClock()
+    clock = _support.ServerClock()
 
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        version = cursor.fetchone()[0]
+    version = _support.server_version()
     print(
         f"PostgreSQL {version}; {Kasus.objects.count()} cases, {Kasus.objects.filter(titik_lat__isnull=False).count()}"
-        f" with a pin; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs; {args.requests} requests each"
+        f" with a pin; {_support.load_average()}; {args.requests} requests each"
     )
     print(f"{'what':<52} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
 
@@ -126,10 +72,10 @@ def main() -> None:
         return f"/aspirasi/kirim/sekitar/?titik_lat={lat}&titik_lng={lng}&desa={desa_pk}&title={titles[i % 4]}"
 
     for i in range(20):
-        check(client.get(nearby_url(i)), nearby_url(i))
+        _support.check(client.get(nearby_url(i)), nearby_url(i))
     samples = []
     for i in range(args.requests):
-        check(client.get(nearby_url(i)), nearby_url(i))
+        _support.check(client.get(nearby_url(i)), nearby_url(i))
         samples.append(clock.elapsed)
     report("nearby fragment (pin + title)", samples, query_count(client, nearby_url(0)))
 
@@ -149,19 +95,14 @@ def main() -> None:
         ("staff map status=ditutup", "/petugas/peta/?status=ditutup"),
     ]:
         cache.clear()
-        check(client.get(url), url)
+        _support.check(client.get(url), url)
         cold = clock.elapsed
-        for _ in range(20):
-            check(client.get(url), url)
-        samples = []
-        for _ in range(args.requests):
-            check(client.get(url), url)
-            samples.append(clock.elapsed)
+        samples, _cpu = _support.measure(client, clock, url, args.requests)
         report(f"{label} (cold {cold:.0f} ms)", samples, query_count(client, url))
 
 
 def report(label: str, samples: list[float], queries: int | None) -> None:
-    median, p95 = statistics.median(samples), percentile(samples, 95)
+    median, p95 = statistics.median(samples), _support.percentile(samples, 95)
     print(f"{label:<52} {median:>10.1f} {p95:>8.1f} {queries if queries is not None else '-':>8}")
 
 

@@ -168,7 +168,6 @@ def run_public(db_url: str, args: argparse.Namespace) -> list[PageResult]:
 def top_up(cases: int) -> None:
     """Bring the database to `cases` cases with `seed_demo --cases` (its demo data included), then ANALYZE."""
     from django.core.management import call_command
-    from django.db import connection
 
     from portal.kasus.models import Kasus
 
@@ -177,8 +176,7 @@ def top_up(cases: int) -> None:
     call_command("seed_demo", cases=max(missing, 0), seed=cases, stdout=open(os.devnull, "w"))
     if missing > 0:
         print(f"seeded {missing} cases in {time.monotonic() - started:.1f} s")
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE kasus_kasus, kasus_riwayat")
+    _support.analyze("kasus_kasus", "kasus_riwayat")
 
 
 def run_staff(size: int, args: argparse.Namespace) -> list[tuple[int, str, float, float, int]]:
@@ -194,7 +192,7 @@ def run_staff(size: int, args: argparse.Namespace) -> list[tuple[int, str, float
     kecamatan = Wilayah.objects.get(tingkat=Wilayah.Tingkat.KECAMATAN, nama="Wonogiri")
     client = Client()
     client.force_login(accounts["petugas@wonogirikab.go.id"].user)
-    clock = bench_staff_pages.ServerClock()
+    clock = _support.ServerClock()
     pages = [
         ("queue, no filter", "/petugas/"),
         ("queue kecamatan x didisposisikan", f"/petugas/?kecamatan={kecamatan.pk}&status=didisposisikan"),
@@ -205,9 +203,9 @@ def run_staff(size: int, args: argparse.Namespace) -> list[tuple[int, str, float
     ]
     rows = []
     for label, url in pages:
-        samples, _cpu = bench_staff_pages.measure(client, clock, url, args.requests)
-        queries = len(bench_staff_pages.capture(client, url))
-        rows.append((size, label, statistics.median(samples), bench_staff_pages.percentile(samples, 95), queries))
+        samples, _cpu = _support.measure(client, clock, url, args.requests, bench_staff_pages.SIGNED_IN_HINT)
+        queries = len(_support.capture(client, url))
+        rows.append((size, label, statistics.median(samples), _support.percentile(samples, 95), queries))
     return rows
 
 
@@ -251,7 +249,7 @@ def main() -> None:
         print(f"{'page':<26} {'req/s':>8} {'share':>7} {'median ms':>10} {'p95 ms':>8} {'errors':>7}")
         for r in public:
             median = statistics.median(r.latencies) if r.latencies else 0.0
-            p95 = bench_staff_pages.percentile(r.latencies, 95) if r.latencies else 0.0
+            p95 = _support.percentile(r.latencies, 95) if r.latencies else 0.0
             share = r.rps / ceiling * 100 if ceiling else 0.0
             print(f"{r.label:<26} {r.rps:>8.1f} {share:>6.0f}% {median:>10.1f} {p95:>8.1f} {r.errors:>7}")
     if staff:

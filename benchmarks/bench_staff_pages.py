@@ -10,11 +10,7 @@ EXPLAIN ANALYZE of its slowest queries.
 See benchmarks/README.md for the command.
 """
 
-import argparse
-import os
 import statistics
-import sys
-import time
 
 import _support
 
@@ -23,20 +19,8 @@ BUDGET_MS = 100.0
 
 
 def prepare(cases: int):
-    from django.db import connection
-
-    from portal.demo import bulk
-    from portal.demo import data as demo_data
-    from portal.kasus.models import Kasus
-
-    accounts = demo_data.ensure_accounts(embedded=False)
-    existing = Kasus.objects.count()
-    if existing < cases:
-        started = time.monotonic()
-        bulk.bulk_cases(cases - existing, seed=2026, progress=lambda done: print(f"  {done} cases", end="\r"))
-        print(f"seeded {cases - existing} cases in {time.monotonic() - started:.1f} s")
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE kasus_kasus, kasus_riwayat")
+    accounts = _support.seed_cases(cases)
+    _support.analyze("kasus_kasus", "kasus_riwayat")
     return accounts["petugas@wonogirikab.go.id"].user, timeline_case(accounts)
 
 
@@ -84,74 +68,11 @@ def timeline_case(accounts):
     return kasus
 
 
-class ServerClock:
-    """Time from request_started to request_finished, i.e. inside Django, for the last request."""
-
-    def __init__(self):
-        from django.core.signals import request_finished, request_started
-
-        self.started = self.cpu_started = self.elapsed = self.cpu = 0.0
-        request_started.connect(self._start, weak=False)
-        request_finished.connect(self._finish, weak=False)
-
-    def _start(self, **kwargs):
-        self.started = time.perf_counter()
-        self.cpu_started = time.process_time()
-
-    def _finish(self, **kwargs):
-        self.elapsed = (time.perf_counter() - self.started) * 1000
-        self.cpu = (time.process_time() - self.cpu_started) * 1000
-
-
-def measure(client, clock, url: str, n: int) -> tuple[list[float], list[float]]:
-    """Server time and the web process's CPU time per request, in ms, after a warm-up."""
-    for _ in range(20):
-        check(client.get(url), url)
-    samples, cpu = [], []
-    for _ in range(n):
-        check(client.get(url), url)
-        samples.append(clock.elapsed)
-        cpu.append(clock.cpu)
-    return samples, cpu
-
-
-def check(response, url: str) -> None:
-    if response.status_code != 200:
-        sys.exit(f"{url} answered {response.status_code} (expected 200); is the petugas signed in with TOTP?")
-
-
-def capture(client, url: str):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as ctx:
-        client.get(url)
-    return ctx.captured_queries
-
-
-def explain(queries, top: int = 3) -> None:
-    from django.db import connection
-
-    slowest = sorted(queries, key=lambda q: float(q["time"]), reverse=True)[:top]
-    for q in slowest:
-        if not q["sql"].lstrip().upper().startswith("SELECT"):
-            continue
-        print(f"\n-- {float(q['time']) * 1000:.1f} ms: {q['sql'][:300]}")
-        with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + q["sql"])
-            for (line,) in cursor.fetchall():
-                print("   ", line)
-
-
-def percentile(samples: list[float], p: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+SIGNED_IN_HINT = "; is the petugas signed in with TOTP?"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=100_000, help="cases to have in the database (default 100000)")
-    parser.add_argument("--requests", type=int, default=200, help="measured requests per page (default 200)")
+    parser = _support.page_arguments(__doc__)
     parser.add_argument("--kecamatan", default="Wonogiri", help="kecamatan filter of the queue (default Wonogiri)")
     parser.add_argument(
         "--status",
@@ -160,16 +81,7 @@ def main() -> None:
     )
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of each page's slowest queries")
     args = parser.parse_args()
-    # In-process: keep what the caller's environment sets, and its REDIS_URL (the cache).
-    _support.configure(
-        "bench_staff_pages",
-        hint=" (SQLite is not benchmarked)",
-        allowed_hosts="testserver,localhost,127.0.0.1",
-        override=False,
-        eager_tasks=False,
-    )
-    _support.setup_django()
-    from django.db import connection
+    _support.in_process("bench_staff_pages")
     from django.test import Client
 
     from portal.kasus.models import Kasus, Riwayat
@@ -179,7 +91,7 @@ def main() -> None:
     kecamatan = Wilayah.objects.get(tingkat=Wilayah.Tingkat.KECAMATAN, nama=args.kecamatan)
     client = Client()
     client.force_login(petugas)
-    clock = ServerClock()
+    clock = _support.ServerClock()
 
     pages = [("queue, no filter", "/petugas/")]
     pages += [
@@ -190,25 +102,23 @@ def main() -> None:
         (f"case page {kasus.reference} ({kasus.riwayat.count()} entries)", f"/petugas/kasus/{kasus.reference}/")
     )
 
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        version = cursor.fetchone()[0]
+    version = _support.server_version()
     print(
         f"PostgreSQL {version}; {Kasus.objects.count()} cases, {Riwayat.objects.count()} timeline entries; "
-        f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs; {args.requests} requests per page"
+        f"{_support.load_average()}; {args.requests} requests per page"
     )
     print(f"{'page':<58} {'median ms':>10} {'p95 ms':>8} {'cpu median':>11} {'queries':>8}")
     for label, url in pages:
-        samples, cpu = measure(client, clock, url, args.requests)
-        queries = capture(client, url)
-        p95 = percentile(samples, 95)
+        samples, cpu = _support.measure(client, clock, url, args.requests, SIGNED_IN_HINT)
+        queries = _support.capture(client, url)
+        p95 = _support.percentile(samples, 95)
         print(
             f"{label:<58} {statistics.median(samples):>10.1f} {p95:>8.1f} {statistics.median(cpu):>11.1f} "
             f"{len(queries):>8}"
         )
         if args.explain or p95 > BUDGET_MS:
             print(f"   {url}")
-            explain(queries)
+            _support.explain(queries)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from portal.settings import STORAGES  # noqa: E402
 
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-# A worker started by a test (tests/kasus/test_worker.py) writes its emails to files the test can read.
+# A worker started by a test (tests/worker.py) writes its emails to files the test can read.
 EMAIL_BACKEND = os.environ.get("TEST_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 EMAIL_FILE_PATH = os.environ.get("TEST_EMAIL_FILE_PATH")
 # Serve static files from the app folders without collectstatic.

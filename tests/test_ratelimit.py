@@ -18,41 +18,23 @@ def request(remote: str = "198.51.100.7", forwarded: str | None = None):
 # Client address -----------------------------------------------------------------------------------------------------
 
 
-def test_without_trusted_proxies_the_connecting_address_counts_and_the_header_is_ignored(settings):
-    settings.TRUSTED_PROXY_COUNT = 0
-    assert client_address(request("198.51.100.7", "203.0.113.1")) == "198.51.100.7"
-
-
-def test_behind_one_proxy_the_address_it_appended_counts(settings):
-    settings.TRUSTED_PROXY_COUNT = 1
-    assert client_address(request("10.0.0.2", "203.0.113.1")) == "203.0.113.1"
-
-
-def test_behind_two_proxies_the_second_entry_from_the_right_counts(settings):
-    settings.TRUSTED_PROXY_COUNT = 2
-    assert client_address(request("10.0.0.3", "203.0.113.1, 10.0.0.2")) == "203.0.113.1"
-
-
-def test_a_forged_entry_left_of_the_proxies_is_ignored(settings):
-    settings.TRUSTED_PROXY_COUNT = 1
-    assert client_address(request("10.0.0.2", "1.2.3.4, 5.6.7.8, 203.0.113.1")) == "203.0.113.1"
-
-
-def test_a_header_shorter_than_the_proxy_chain_falls_back_to_the_connecting_address(settings):
-    settings.TRUSTED_PROXY_COUNT = 2
-    assert client_address(request("10.0.0.3", "203.0.113.1")) == "10.0.0.3"
-
-
-def test_garbage_in_the_trusted_entry_falls_back_to_the_connecting_address(settings):
-    settings.TRUSTED_PROXY_COUNT = 1
-    assert client_address(request("10.0.0.2", "<script>, not-an-ip")) == "10.0.0.2"
-
-
-def test_ports_brackets_and_ipv4_mapped_addresses_are_read_as_plain_addresses(settings):
-    settings.TRUSTED_PROXY_COUNT = 1
-    assert client_address(request("10.0.0.2", "203.0.113.1:51234")) == "203.0.113.1"
-    assert client_address(request("10.0.0.2", "[2001:db8::1]:443")) == "2001:db8::1"
-    assert client_address(request("::ffff:198.51.100.7")) == "198.51.100.7"
+@pytest.mark.parametrize(
+    ("proxies", "remote", "forwarded", "expected"),
+    [
+        pytest.param(0, "198.51.100.7", "203.0.113.1", "198.51.100.7", id="no-trusted-proxy-ignores-the-header"),
+        pytest.param(1, "10.0.0.2", "203.0.113.1", "203.0.113.1", id="one-proxy-the-address-it-appended"),
+        pytest.param(2, "10.0.0.3", "203.0.113.1, 10.0.0.2", "203.0.113.1", id="two-proxies-second-from-the-right"),
+        pytest.param(1, "10.0.0.2", "1.2.3.4, 5.6.7.8, 203.0.113.1", "203.0.113.1", id="forged-entries-left-ignored"),
+        pytest.param(2, "10.0.0.3", "203.0.113.1", "10.0.0.3", id="header-shorter-than-the-chain-connecting-address"),
+        pytest.param(1, "10.0.0.2", "<script>, not-an-ip", "10.0.0.2", id="garbage-trusted-entry-connecting-address"),
+        pytest.param(1, "10.0.0.2", "203.0.113.1:51234", "203.0.113.1", id="port-stripped"),
+        pytest.param(1, "10.0.0.2", "[2001:db8::1]:443", "2001:db8::1", id="brackets-and-port-stripped"),
+        pytest.param(1, "::ffff:198.51.100.7", None, "198.51.100.7", id="ipv4-mapped-read-as-ipv4"),
+    ],
+)
+def test_the_client_address_is_the_one_the_trusted_proxies_saw(settings, proxies, remote, forwarded, expected):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    assert client_address(request(remote, forwarded)) == expected
 
 
 # Buckets and mailboxes ----------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from portal.akun.models import User
 from portal.akun.selectors import email_verified
 from portal.kasus.models import Kasus, Pengikut, Riwayat
 from portal.kasus.outbox import outbox_enqueue
-from portal.kasus.services import pengikut_add
+from portal.kasus.services import guest_reporter_essentials_only, pengikut_add
 from portal.wilayah.models import Kategori, Wilayah
 
 from .models import LanggananWilayah
@@ -125,7 +125,10 @@ def follow_confirm(token: str) -> Pengikut | LanggananWilayah | None:
 
 
 def unsubscribe(*, kind: str, key: int, email: str) -> int:
-    """What a one-click unsubscribe link removes: that address's follow of one case, or one place subscription."""
+    """What a one-click unsubscribe link removes: that address's follow of one case, or one place subscription;
+    for a guest reporter ("r"), the case's step emails other than the answer and requests for information."""
+    if kind == "r":
+        return int(guest_reporter_essentials_only(kasus_id=key, email=email))
     if kind == "w":
         rows = LanggananWilayah.objects.filter(pk=key)
         deleted, _ = (rows.filter(user__email__iexact=email) | rows.filter(email__iexact=email)).delete()
@@ -205,6 +208,7 @@ def _digest_one(pk: int, *, now: dt.datetime, today_start: dt.datetime) -> int:
     if not cases:
         return 0
     to = row.address
+    url = unsubscribe_url("w", row.pk, to)
     outbox_enqueue(
         to=to,
         template="ikuti_digest",
@@ -212,9 +216,9 @@ def _digest_one(pk: int, *, now: dt.datetime, today_start: dt.datetime) -> int:
             "langganan": row,
             "cases": cases,
             "limit": DIGEST_LIMIT,
-            "unsubscribe_url": unsubscribe_url("w", row.pk, to),
+            "unsubscribe_url": url,
         },
         language=row.recipient_language,
-        headers=unsubscribe_headers("w", row.pk, to),
+        headers=unsubscribe_headers(url),
     )
     return 1

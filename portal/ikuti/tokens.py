@@ -25,7 +25,8 @@ def confirm_payload(token: str) -> dict | None:
 
 
 def unsubscribe_token(kind: str, key: int, email: str) -> str:
-    """`kind` is "k" (a case, key = its id) or "w" (a place subscription, key = its id)."""
+    """`kind` is "k" (following a case, key = its id), "w" (a place subscription, key = its id) or "r" (a guest
+    reporter's step emails of their case, key = its id: the link switches them to the essentials)."""
     return signing.dumps([kind, key, email.lower()], salt=UNSUBSCRIBE_SALT)
 
 
@@ -34,7 +35,7 @@ def unsubscribe_payload(token: str) -> tuple[str, int, str] | None:
         kind, key, email = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_MAX_AGE)
     except (signing.BadSignature, TypeError, ValueError):
         return None
-    if kind not in ("k", "w") or not isinstance(key, int) or not isinstance(email, str):
+    if kind not in ("k", "w", "r") or not isinstance(key, int) or not isinstance(email, str):
         return None
     return kind, key, email
 
@@ -43,9 +44,9 @@ def unsubscribe_url(kind: str, key: int, email: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("ikuti:berhenti", args=[unsubscribe_token(kind, key, email)])
 
 
-def unsubscribe_headers(kind: str, key: int, email: str) -> dict[str, str]:
-    """RFC 8058 one-click unsubscribe: mail clients POST `List-Unsubscribe=One-Click` to the URL."""
+def unsubscribe_headers(url: str) -> dict[str, str]:
+    """RFC 8058 one-click unsubscribe: mail clients POST `List-Unsubscribe=One-Click` to `url` (the body's link)."""
     return {
-        "List-Unsubscribe": f"<{unsubscribe_url(kind, key, email)}>",
+        "List-Unsubscribe": f"<{url}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }

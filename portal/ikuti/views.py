@@ -114,11 +114,13 @@ def berhenti(request: HttpRequest, token: str) -> HttpResponse:
     payload = unsubscribe_payload(token)
     if payload is None:
         return render(request, "ikuti/invalid.html", status=400)
-    if request.method != "POST":
-        return render(request, "ikuti/berhenti.html", {"email": payload[2]})
     kind, key, email = payload
+    # A guest reporter's link keeps the answer and requests for information coming: only the steps stop.
+    essentials = kind == "r"
+    if request.method != "POST":
+        return render(request, "ikuti/berhenti.html", {"email": email, "essentials": essentials})
     services.unsubscribe(kind=kind, key=key, email=email)
-    return render(request, "ikuti/berhenti_done.html")
+    return render(request, "ikuti/berhenti_done.html", {"essentials": essentials})
 
 
 @login_required

@@ -76,8 +76,9 @@ def outbox_enqueue(
         return None
     headers = dict(headers or {})
     if kasus is not None and context.get("is_follower"):
-        headers.update(unsubscribe_headers("k", kasus.pk, to))
-        context = {**context, "unsubscribe_url": unsubscribe_url("k", kasus.pk, to)}
+        url = unsubscribe_url("k", kasus.pk, to)
+        headers.update(unsubscribe_headers(url))
+        context = {**context, "unsubscribe_url": url}
     ctx = {"site_url": settings.SITE_URL, "portal_name": settings.PORTAL_NAME, "sla": settings.PORTAL_SLA, **context}
     with translation.override(language or settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string(f"email/{template}_subject.txt", ctx).split())

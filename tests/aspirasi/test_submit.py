@@ -1,14 +1,13 @@
-import threading
 import time
 
 import pytest
 from django.core import mail, signing
-from django.db import connection
 from django.urls import reverse
 
 from aspirasi import services
 from aspirasi.models import Aspirasi, Lampiran
 from portal.kasus.models import Kasus, Riwayat
+from tests.concurrency import at_once, errors
 from tests.factories import UserFactory, desa, kecamatan
 
 from .factories import form_data, jpeg_bytes, upload
@@ -150,25 +149,15 @@ def test_it_makes_one_case_from_a_double_submit(client):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_makes_one_case_from_two_simultaneous_submits():
     key = "a" * 32
-    results, barrier = [], threading.Barrier(2)
 
-    def run():
-        try:
-            barrier.wait()
-            results.append(
-                services.aspirasi_submit(
-                    jenis="aspirasi", title="Sama", description="Isi", wilayah=kecamatan(), idempotency_key=key
-                ).kasus.pk
-            )
-        finally:
-            connection.close()
+    def submit():
+        return services.aspirasi_submit(
+            jenis="aspirasi", title="Sama", description="Isi", wilayah=kecamatan(), idempotency_key=key
+        ).kasus.pk
 
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert len(results) == 2 and len(set(results)) == 1
+    outcomes = at_once(submit, submit)
+    assert errors(outcomes) == []
+    assert outcomes[0].value == outcomes[1].value
     assert Kasus.objects.count() == 1 and Aspirasi.objects.count() == 1
 
 

@@ -13,6 +13,10 @@ from tests.factories import PejabatFactory, staff
 pytestmark = pytest.mark.django_db
 
 
+# Mondays 09.00-12.00 in half-hour slots.
+RULE = {"weekday": 0, "start_time": dt.time(9), "end_time": dt.time(12), "slot_minutes": 30, "buffer_minutes": 0}
+
+
 def entry(action: str) -> AuditEntry:
     return AuditEntry.objects.get(action=action)
 
@@ -29,29 +33,22 @@ def test_saving_the_booking_settings_is_audited():
 
 def test_adding_a_weekly_rule_is_audited():
     protokol, pejabat = staff("protokol"), PejabatFactory()
-    aturan = availability.aturan_add(
-        pejabat=pejabat, actor=protokol, weekday=0, start_time=dt.time(9), end_time=dt.time(12), slot_minutes=30,
-        buffer_minutes=10,
-    )  # fmt: skip
+    aturan = availability.aturan_add(pejabat=pejabat, actor=protokol, **RULE)
     added = entry("audiensi.rule_added")
     assert added.actor == protokol and added.object_id == str(aturan.pk) and added.changes["start_time"] == "09:00"
 
 
 def test_an_overlapping_rule_is_refused_and_not_audited():
     protokol, pejabat = staff("protokol"), PejabatFactory()
-    rule = {"weekday": 0, "start_time": dt.time(9), "end_time": dt.time(12), "slot_minutes": 30, "buffer_minutes": 0}
-    availability.aturan_add(pejabat=pejabat, actor=protokol, **rule)
+    availability.aturan_add(pejabat=pejabat, actor=protokol, **RULE)
     with pytest.raises(AudiensiError):
-        availability.aturan_add(pejabat=pejabat, actor=protokol, **{**rule, "start_time": dt.time(11)})
+        availability.aturan_add(pejabat=pejabat, actor=protokol, **{**RULE, "start_time": dt.time(11)})
     assert AuditEntry.objects.filter(action="audiensi.rule_added").count() == 1
 
 
 def test_deleting_a_weekly_rule_is_audited():
     protokol, pejabat = staff("protokol"), PejabatFactory()
-    aturan = availability.aturan_add(
-        pejabat=pejabat, actor=protokol, weekday=1, start_time=dt.time(9), end_time=dt.time(10), slot_minutes=30,
-        buffer_minutes=0,
-    )  # fmt: skip
+    aturan = availability.aturan_add(pejabat=pejabat, actor=protokol, **RULE)
     availability.aturan_delete(aturan_id=aturan.pk, pejabat=pejabat, actor=protokol)
     deleted = entry("audiensi.rule_deleted")
     assert deleted.actor == protokol and deleted.object_id == str(aturan.pk)

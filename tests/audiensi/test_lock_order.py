@@ -1,32 +1,20 @@
 """Services that write a case's timeline lock the case row first (LOCK_ORDER in audiensi.services)."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from audiensi import services
 from tests.factories import UserFactory, open_kasus, staff
+from tests.locks import locked_tables
 
 from .factories import open_availability, request_audiensi, slots_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
-def locked_tables(queries: CaptureQueriesContext) -> list[str]:
-    """The first table of each SELECT ... FOR UPDATE, in the order taken."""
-    out = []
-    for query in queries.captured_queries:
-        sql = query["sql"]
-        if "FOR UPDATE" in sql:
-            out.append(sql.split(" FROM ", 1)[1].split()[0].strip('"'))
-    return out
-
-
 def test_a_transition_locks_the_case_before_the_audiensi():
     audiensi = request_audiensi(open_availability())
-    with CaptureQueriesContext(connection) as queries:
+    with locked_tables() as tables:
         services.audiensi_confirm(audiensi_id=audiensi.pk, actor=staff("protokol"))
-    tables = locked_tables(queries)
     assert tables.index("kasus_kasus") < tables.index("audiensi_audiensi")
 
 
@@ -35,7 +23,7 @@ def test_a_request_on_an_own_case_locks_the_case_before_the_pejabat():
     warga = UserFactory()
     own = open_kasus(reporter=warga)
     slot = slots_of(pejabat)[0]
-    with CaptureQueriesContext(connection) as queries:
+    with locked_tables() as tables:
         services.audiensi_request(
             user=warga,
             pejabat=pejabat,
@@ -44,5 +32,4 @@ def test_a_request_on_an_own_case_locks_the_case_before_the_pejabat():
             jumlah_peserta=1,
             kasus_reference=own.reference,
         )
-    tables = locked_tables(queries)
     assert tables.index("kasus_kasus") < tables.index("wilayah_pejabat")

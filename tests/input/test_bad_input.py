@@ -59,19 +59,16 @@ def sarasehan_post(**overrides) -> dict:
     return data
 
 
-def test_it_shows_a_form_error_for_a_sarasehan_ending_in_year_one(client):
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("ends_at", "0001-01-01T00:00"), ("capacity", "2147483648")],
+    ids=["ending-in-year-one", "huge-capacity"],
+)
+def test_it_shows_a_form_error_for_an_out_of_range_sarasehan_field(client, field, value):
     client.force_login(staff("protokol"))
-    response = client.post(reverse("sarasehan:staff_create"), sarasehan_post(ends_at="0001-01-01T00:00"))
+    response = client.post(reverse("sarasehan:staff_create"), sarasehan_post(**{field: value}))
     assert response.status_code == 200
-    assert "ends_at" in response.context["form"].errors
-    assert not Sarasehan.objects.exists()
-
-
-def test_it_shows_a_form_error_for_a_huge_sarasehan_capacity(client):
-    client.force_login(staff("protokol"))
-    response = client.post(reverse("sarasehan:staff_create"), sarasehan_post(capacity="2147483648"))
-    assert response.status_code == 200
-    assert "capacity" in response.context["form"].errors
+    assert field in response.context["form"].errors
     assert not Sarasehan.objects.exists()
 
 

@@ -9,6 +9,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.akun.models import User
 from portal.kasus import services
 from portal.kasus.models import Kasus
 from tests.aspirasi.factories import submit
@@ -23,19 +24,25 @@ def actors(html: str) -> list[str]:
     return [part.split("</span>", 1)[0] for part in html.split('<span class="actor">')[1:]]
 
 
-def anonymous_guest_case_acted_on_by_a_signed_in_resident(client, capture) -> Kasus:
-    """A guest's anonymous aspirasi; later its reporter, signed in, answers and disputes through the tracking link."""
+def answered_by_staff(kasus: Kasus) -> User:
+    """A petugas verifies and disposes `kasus`; the OPD's officer, returned, starts and answers it."""
     opd = OpdFactory()
-    kasus = submit(is_anonymous=True).kasus
-    services.kasus_request_info(kasus_id=kasus.pk, actor=staff("petugas"), question="Di RT berapa?")
-    client.force_login(UserFactory(full_name=NAME))
-    client.post(reverse("aspirasi:add_info", args=[kasus.tracking_token]), {"message": "RT 03 RW 01."})
     petugas = staff("petugas")
     services.kasus_verify(kasus_id=kasus.pk, actor=petugas)
     services.kasus_dispose(kasus_id=kasus.pk, actor=petugas, opd=opd)
     officer = staff("opd", opd=opd)
     services.kasus_start(kasus_id=kasus.pk, actor=officer)
     services.kasus_answer(kasus_id=kasus.pk, actor=officer, answer="Sudah ditambal.")
+    return officer
+
+
+def anonymous_guest_case_acted_on_by_a_signed_in_resident(client, capture) -> Kasus:
+    """A guest's anonymous aspirasi; later its reporter, signed in, answers and disputes through the tracking link."""
+    kasus = submit(is_anonymous=True).kasus
+    services.kasus_request_info(kasus_id=kasus.pk, actor=staff("petugas"), question="Di RT berapa?")
+    client.force_login(UserFactory(full_name=NAME))
+    client.post(reverse("aspirasi:add_info", args=[kasus.tracking_token]), {"message": "RT 03 RW 01."})
+    officer = answered_by_staff(kasus)
     with capture(execute=True):
         response = client.post(reverse("aspirasi:dispute", args=[kasus.tracking_token]), {"reason": "Masih berlubang."})
     assert response.status_code == 302
@@ -81,14 +88,8 @@ def test_it_shows_the_name_to_petugas_who_may_see_the_identity(client, django_ca
 
 
 def test_it_credits_a_guests_accept_to_the_reporter_never_to_the_system(client):
-    opd = OpdFactory()
     kasus = submit(reporter_name="Budi Santoso").kasus
-    petugas = staff("petugas")
-    services.kasus_verify(kasus_id=kasus.pk, actor=petugas)
-    services.kasus_dispose(kasus_id=kasus.pk, actor=petugas, opd=opd)
-    officer = staff("opd", opd=opd)
-    services.kasus_start(kasus_id=kasus.pk, actor=officer)
-    services.kasus_answer(kasus_id=kasus.pk, actor=officer, answer="Selesai.")
+    answered_by_staff(kasus)
     client.post(reverse("aspirasi:accept", args=[kasus.tracking_token]), {"rating": "5", "comment": "Terima kasih"})
 
     public = client.get(reverse("kasus:track_detail", args=[kasus.tracking_token])).content.decode()

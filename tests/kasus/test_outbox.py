@@ -1,17 +1,15 @@
 """The outbox: a broker that is down loses nothing and holds nothing up; each email is sent exactly once."""
 
-import threading
-
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.db import connection
 
 from portal.celery import app as celery_app
 from portal.kasus import outbox, services
 from portal.kasus.models import OutboxEmail, Status
 from portal.kasus.outbox import Attachment, outbox_deliver, outbox_dispatch, outbox_enqueue
 from portal.kasus.tasks import outbox_retry_pending, outbox_send
+from tests.concurrency import at_once, errors
 from tests.factories import OpdFactory, UserFactory, kasus_at, open_kasus, staff
 
 UNREACHABLE_BROKER = "redis://127.0.0.1:6390/0"
@@ -184,22 +182,9 @@ def test_it_stores_nothing_without_an_address():
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_sends_once_when_two_workers_deliver_the_same_email_at_once():
     row = OutboxEmail.objects.create(to="w@example.org", subject="Uji", body_text="Uji", template="kasus_opened")
-    barrier = threading.Barrier(2)
-    results = []
-
-    def deliver():
-        try:
-            barrier.wait()
-            results.append(outbox_deliver(outbox_id=row.pk))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=deliver) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(results) == [False, True] and len(mail.outbox) == 1
+    outcomes = at_once(*[lambda: outbox_deliver(outbox_id=row.pk)] * 2)
+    assert errors(outcomes) == []
+    assert sorted(o.value for o in outcomes) == [False, True] and len(mail.outbox) == 1
 
 
 @pytest.mark.django_db

@@ -1,38 +1,20 @@
 """Cases opened at the same moment on real connections get distinct, consecutive references."""
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from portal.kasus import services
 from portal.kasus.models import Kasus, ReferenceSequence, Status, TindakLanjut
+from tests.concurrency import Outcome, at_once, errors
 from tests.factories import OpdFactory, open_kasus
 
 THREADS = 8
 
 
-def open_at_once(n: int) -> tuple[list[str], list[BaseException]]:
-    barrier = threading.Barrier(n)
-    references, errors = [], []
-
-    def work(i: int) -> None:
-        try:
-            barrier.wait()
-            references.append(open_kasus(title=f"Laporan serentak {i}").reference)
-        except BaseException as exc:  # noqa: BLE001 - the test reports every failure
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return references, errors
+def open_at_once(n: int) -> list[Outcome]:
+    return at_once(*[lambda i=i: open_kasus(title=f"Laporan serentak {i}").reference for i in range(n)])
 
 
 @pytest.mark.postgres
@@ -42,34 +24,14 @@ def test_it_numbers_cases_opened_at_once_consecutively():
     ReferenceSequence.objects.filter(year=year).delete()  # the first cases of a year race to create its row
 
     for _round in range(2):
-        references, errors = open_at_once(THREADS)
-        assert errors == []
+        outcomes = open_at_once(THREADS)
+        assert errors(outcomes) == []
+        references = [o.value for o in outcomes]
         assert len(set(references)) == THREADS
         assert all(ref.startswith(f"KSS-{year}-") for ref in references)
     numbers = sorted(int(ref.rsplit("-", 1)[1]) for ref in Kasus.objects.values_list("reference", flat=True))
     assert numbers == list(range(1, 2 * THREADS + 1))
     assert ReferenceSequence.objects.get(year=year).last == 2 * THREADS
-
-
-def run_at_once(*calls) -> list[BaseException]:
-    barrier = threading.Barrier(len(calls))
-    errors = []
-
-    def work(call) -> None:
-        try:
-            barrier.wait()
-            call()
-        except BaseException as exc:  # noqa: BLE001 - the test reports every failure
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=work, args=(call,)) for call in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return errors
 
 
 @pytest.mark.postgres
@@ -84,14 +46,14 @@ def test_it_completes_a_commitment_while_its_case_is_merged_without_deadlock():
             )
             for n in range(3)
         ]
-        errors = run_at_once(
+        outcomes = at_once(
             lambda s=source.pk, t=target.pk: services.kasus_merge(kasus_id=s, into_id=t, actor=None),
             *[
                 lambda pk=item.pk: services.tindak_lanjut_complete(tindak_lanjut_id=pk, actor=None, evidence="Foto.")
                 for item in items
             ],
         )
-        assert errors == []
+        assert errors(outcomes) == []
         assert set(TindakLanjut.objects.filter(pk__in=[i.pk for i in items]).values_list("kasus", "status")) == {
             (target.pk, TindakLanjut.Status.SELESAI)
         }

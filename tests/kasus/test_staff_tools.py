@@ -16,6 +16,15 @@ def action_url(kasus: Kasus, slug: str = "verifikasi-disposisi") -> str:
     return reverse("kasus:action", args=[kasus.reference, slug])
 
 
+def verify_and_dispose(client, kasus: Kasus, kategori, *, antrean: str | None = None):
+    """Post the verify-and-dispose form as a petugas; with `antrean`, ask for the next case of that queue."""
+    data = {"verifikasi-disposisi-kategori": kategori.pk, "verifikasi-disposisi-priority": "sedang"}
+    if antrean is not None:
+        data |= {"antrean": antrean, "lanjut": "1"}
+    client.force_login(staff("petugas"))
+    return client.post(action_url(kasus), data)
+
+
 def kinds(kasus: Kasus) -> list[str]:
     return list(Riwayat.objects.filter(kasus=kasus).order_by("pk").values_list("kind", flat=True))
 
@@ -33,10 +42,7 @@ def test_it_disposes_to_the_kategoris_default_opd_when_no_opd_is_chosen(client):
     opd = OpdFactory()
     kat = KategoriFactory(default_opd=opd)
     kasus = open_kasus()
-    client.force_login(staff("petugas"))
-    response = client.post(
-        action_url(kasus), {"verifikasi-disposisi-kategori": kat.pk, "verifikasi-disposisi-priority": "sedang"}
-    )
+    response = verify_and_dispose(client, kasus, kat)
     kasus.refresh_from_db()
     assert response.status_code == 302
     assert kasus.status == "didisposisikan" and kasus.opd == opd and kasus.kategori == kat
@@ -45,10 +51,7 @@ def test_it_disposes_to_the_kategoris_default_opd_when_no_opd_is_chosen(client):
 def test_it_asks_for_an_opd_when_the_kategori_has_no_default(client):
     kat = KategoriFactory(default_opd=None)
     kasus = open_kasus()
-    client.force_login(staff("petugas"))
-    response = client.post(
-        action_url(kasus), {"verifikasi-disposisi-kategori": kat.pk, "verifikasi-disposisi-priority": "sedang"}
-    )
+    response = verify_and_dispose(client, kasus, kat)
     kasus.refresh_from_db()
     assert response.status_code == 400
     assert "Kategori ini belum punya OPD utama" in response.content.decode()
@@ -83,16 +86,7 @@ def three_new_cases() -> list[Kasus]:
 def test_it_opens_the_next_case_of_the_filtered_queue_after_saving(client):
     first, second, _third = three_new_cases()
     kat = KategoriFactory(default_opd=OpdFactory())
-    client.force_login(staff("petugas"))
-    response = client.post(
-        action_url(first),
-        {
-            "verifikasi-disposisi-kategori": kat.pk,
-            "verifikasi-disposisi-priority": "sedang",
-            "antrean": "status=baru",
-            "lanjut": "1",
-        },
-    )
+    response = verify_and_dispose(client, first, kat, antrean="status=baru")
     assert response.status_code == 302
     assert response["Location"] == reverse("kasus:detail", args=[second.reference]) + "?antrean=status%3Dbaru"
 
@@ -100,32 +94,14 @@ def test_it_opens_the_next_case_of_the_filtered_queue_after_saving(client):
 def test_it_goes_back_to_the_queue_when_no_case_is_left(client):
     (only,) = [open_kasus()]
     kat = KategoriFactory(default_opd=OpdFactory())
-    client.force_login(staff("petugas"))
-    response = client.post(
-        action_url(only),
-        {
-            "verifikasi-disposisi-kategori": kat.pk,
-            "verifikasi-disposisi-priority": "sedang",
-            "antrean": "status=baru",
-            "lanjut": "1",
-        },
-    )
+    response = verify_and_dispose(client, only, kat, antrean="status=baru")
     assert response["Location"] == reverse("kasus:queue") + "?status=baru"
 
 
 def test_it_ignores_a_garbled_queue_filter_when_choosing_the_next_case(client):
     first, second, _third = three_new_cases()
     kat = KategoriFactory(default_opd=OpdFactory())
-    client.force_login(staff("petugas"))
-    response = client.post(
-        action_url(first),
-        {
-            "verifikasi-disposisi-kategori": kat.pk,
-            "verifikasi-disposisi-priority": "sedang",
-            "antrean": "status=%%%zz&kategori=abc",
-            "lanjut": "1",
-        },
-    )
+    response = verify_and_dispose(client, first, kat, antrean="status=%%%zz&kategori=abc")
     assert response.status_code == 302
     assert reverse("kasus:detail", args=[second.reference]) in response["Location"]
 
@@ -190,14 +166,5 @@ def test_next_follows_the_sorted_order_of_the_queue(client):
     b, a = open_kasus(title="B"), open_kasus(title="A")
     open_kasus(title="C")
     kat = KategoriFactory(default_opd=OpdFactory())
-    client.force_login(staff("petugas"))
-    response = client.post(
-        action_url(a),
-        {
-            "verifikasi-disposisi-kategori": kat.pk,
-            "verifikasi-disposisi-priority": "sedang",
-            "antrean": "urut=judul",
-            "lanjut": "1",
-        },
-    )
+    response = verify_and_dispose(client, a, kat, antrean="urut=judul")
     assert response["Location"].startswith(reverse("kasus:detail", args=[b.reference]))

@@ -16,8 +16,7 @@ from tests.audiensi.factories import open_availability, slots_of
 from tests.factories import UserFactory
 from tests.kasus.test_outbox import use_broker
 from tests.sarasehan.factories import sarasehan
-
-from .test_worker_killed import start_worker, wait_for
+from tests.worker import smtp_mail, start_worker, stop_worker, wait_for
 
 
 @pytest.fixture
@@ -71,7 +70,7 @@ def test_with_redis_stopped_every_submission_succeeds_and_its_emails_go_out_once
     assert waiting >= 9 and not OutboxEmail.objects.exclude(state=OutboxEmail.State.PENDING).exists()
 
     redis_server.start()
-    worker = start_worker(redis_server.url, smtp_server.port, tmp_path / "worker.log")
+    worker = start_worker(redis_server.url, tmp_path / "worker.log", smtp_mail(smtp_server.port))
     try:
         outbox_retry_pending(older_than_seconds=0)  # beat's next run once Redis answers again
         wait_for(
@@ -82,8 +81,7 @@ def test_with_redis_stopped_every_submission_succeeds_and_its_emails_go_out_once
         )
         time.sleep(1)
     finally:
-        worker.terminate()
-        worker.wait(timeout=15)
+        stop_worker(worker)
     assert OutboxEmail.objects.filter(state=OutboxEmail.State.SENT).count() == waiting
     received = smtp_server.message_ids()
     assert len(received) == len(set(received)) == waiting

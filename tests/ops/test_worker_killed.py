@@ -2,15 +2,10 @@
 
 import datetime as dt
 import json
-import os
 import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,36 +14,7 @@ from portal.kasus.outbox import outbox_enqueue, outbox_pending_ids
 from portal.kasus.tasks import outbox_retry_pending
 from portal.observability import request_id_var
 from tests.factories import open_kasus
-from tests.kasus.test_worker import purge_queue, redis_url, worker_database_url
-
-BASE_DIR = Path(settings.BASE_DIR)
-
-
-def start_worker(broker: str, smtp_port: int, log: Path) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DATABASE_URL": worker_database_url(),
-        "CONN_MAX_AGE": "0",
-        "REDIS_URL": broker,
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
-        "TEST_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_TIMEOUT": "30",
-        "PYTHONPATH": str(BASE_DIR),
-    }
-    celery = Path(sys.executable).with_name("celery")
-    command = [str(celery), "-A", "portal", "worker", "--pool=solo", "--concurrency=1", "-Q", "celery"]
-    command += ["--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"]
-    return subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT)
-
-
-def wait_for(condition, seconds: float, what: str, log: Path) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"{what} did not happen in {seconds}s\n{log.read_text()}")
+from tests.worker import purge_queue, redis_url, smtp_mail, start_worker, stop_worker, wait_for
 
 
 @pytest.mark.postgres
@@ -64,7 +30,7 @@ def test_a_worker_killed_while_sending_loses_no_email_and_sends_none_twice(eager
         for address in addresses:
             outbox_enqueue(to=address, template="kasus_opened", context={"kasus": kasus}, kasus=kasus)
 
-    worker = start_worker(broker, smtp_server.port, log)
+    worker = start_worker(broker, log, smtp_mail(smtp_server.port))
     try:
         wait_for(smtp_server.rcpt_started.is_set, 20, "a send reaching the mail server", log)
         worker.send_signal(signal.SIGKILL)
@@ -80,7 +46,7 @@ def test_a_worker_killed_while_sending_loses_no_email_and_sends_none_twice(eager
 
     smtp_server.rcpt_delay = 0
     OutboxEmail.objects.filter(pk=leased.pk).update(lease_until=timezone.now() - dt.timedelta(seconds=1))
-    worker = start_worker(broker, smtp_server.port, log)
+    worker = start_worker(broker, log, smtp_mail(smtp_server.port))
     try:
         token = request_id_var.set("retry-run-0001")
         try:
@@ -95,12 +61,7 @@ def test_a_worker_killed_while_sending_loses_no_email_and_sends_none_twice(eager
         )
         time.sleep(1)  # any duplicate task still in the queue gets its chance to send twice
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+        stop_worker(worker)
     received = smtp_server.message_ids()
     assert len(received) == len(set(received)) == len(addresses)
     # The worker's task lines are JSON and carry the request id of the run that queued them (the first sends,

@@ -32,7 +32,13 @@ from .data_rights import (
     retention_due,
 )
 from .details import kasus_note_add, kasus_update_details
-from .followers import pengikut_add, pengikut_set_kabar, preferensi_of, preferensi_set
+from .followers import (
+    guest_reporter_essentials_only,
+    pengikut_add,
+    pengikut_set_kabar,
+    preferensi_of,
+    preferensi_set,
+)
 from .guest_link import kasus_link_guest_cases, kasus_link_guest_cases_of_address
 from .kode_akses import KODE_AKSES_MAX_ATTEMPTS, KODE_AKSES_PER_HOUR, KODE_AKSES_TTL, kode_akses_send, kode_akses_verify
 from .lapor import kasus_link_lapor
@@ -100,6 +106,7 @@ __all__ = [
     "kasus_link_guest_cases",
     "kasus_link_guest_cases_of_address",
     "kasus_link_lapor",
+    "guest_reporter_essentials_only",
     "kasus_log",
     "kasus_merge",
     "kasus_note_add",

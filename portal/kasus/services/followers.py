@@ -74,6 +74,24 @@ def pengikut_set_kabar(*, kasus: Kasus, user: User, kabar: str) -> Pengikut | No
     return row
 
 
+def guest_reporter_essentials_only(*, kasus_id: int, email: str) -> bool:
+    """A guest reporter's one-click choice from an email: from now on only the answer and requests for information.
+
+    Guests have no preferences page; the signed link in their step emails is the credential. False when the
+    address is not this case's guest reporter.
+    """
+    email = email.strip().lower()
+    row = Pengikut.objects.filter(
+        kasus_id=kasus_id, kasus__reporter__isnull=True, user__isnull=True, email=email, reason=Pengikut.Reason.REPORTER
+    ).first()
+    if row is None:
+        return False
+    if row.kabar != Kabar.PENTING:
+        row.kabar = Kabar.PENTING
+        row.save(update_fields=["kabar"])
+    return True
+
+
 def preferensi_set(*, user: User, kabar: str, digest: bool) -> PreferensiNotifikasi:
     """Save the account's email choices; the digest applies to staff notices only."""
     pref, _created = PreferensiNotifikasi.objects.update_or_create(

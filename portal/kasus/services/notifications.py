@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.functional import Promise, lazy
 
 from portal.akun import roles
+from portal.ikuti.tokens import unsubscribe_headers, unsubscribe_url
 from portal.wilayah.models import Opd
 
 from ..models import (
@@ -77,6 +78,15 @@ def wants_every_step(kasus: Kasus, row: Pengikut | None, user_id: int | None, ac
     return chosen != Kabar.PENTING
 
 
+def guest_reporter_optout(kasus: Kasus, template: str, to: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Headers and context for an email to this case's reporter: a guest (no preferences page) gets, on every
+    non-essential email, a signed link and RFC 8058 one-click headers that switch this case to the essentials."""
+    if kasus.reporter_id or template in ESSENTIAL_TEMPLATES:
+        return {}, {}
+    url = unsubscribe_url("r", kasus.pk, to)
+    return unsubscribe_headers(url), {"essentials_url": url}
+
+
 def tracking_url(kasus: Kasus) -> str:
     site_url: str = settings.SITE_URL
     return site_url + reverse("kasus:track_detail", args=[kasus.tracking_token])
@@ -95,13 +105,15 @@ def notify_reporter(
         if not wants_every_step(kasus, _reporter_row(kasus, rows), kasus.reporter_id, accounts):
             return
     language = kasus.reporter.language if kasus.reporter is not None else kasus.reporter_language
+    headers, optout = guest_reporter_optout(kasus, template, to)
     outbox_enqueue(
         to=to,
         template=template,
-        context={"kasus": kasus, **(context or {})},
+        context={"kasus": kasus, **optout, **(context or {})},
         language=language,
         kasus=kasus,
         attachments=attachments,
+        headers=headers,
     )
 
 
@@ -152,6 +164,7 @@ def notify_followers(
     for recipient in follower_recipients(kasus):
         if not (essential or recipient.every_step):
             continue
+        headers, optout = ({}, {}) if recipient.is_follower else guest_reporter_optout(kasus, template, recipient.email)
         outbox_enqueue(
             to=recipient.email,
             template=template,
@@ -159,11 +172,13 @@ def notify_followers(
                 "kasus": kasus,
                 "is_follower": recipient.is_follower,
                 "track_url": recipient.track_url,
+                **optout,
                 **(context or {}),
             },
             language=recipient.language,
             kasus=kasus,
             attachments=attachments,
+            headers=headers,
         )
 
 
