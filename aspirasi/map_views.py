@@ -22,6 +22,7 @@ from portal.kasus import titik
 from portal.kasus.filters import KasusFilter
 from portal.kasus.models import OPEN_STATUSES
 from portal.kasus.services import KasusError
+from portal.page_cache import cached_page
 from portal.wilayah import geo
 
 from . import maps, nearby, selectors, services
@@ -179,6 +180,7 @@ def staff_map(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cached_page
 def public_map(request: HttpRequest) -> HttpResponse:
     points, clusters = django_cache.get_or_set(
         "aspirasi:public_map",

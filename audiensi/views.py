@@ -19,6 +19,7 @@ from portal.akun.access import staff_required
 from portal.kasus import selectors as kasus_selectors
 from portal.kasus import services as kasus_services
 from portal.kasus.models import OPEN_STATUSES, Kasus, Riwayat
+from portal.page_cache import cached_page
 from portal.wilayah.models import Pejabat
 
 from . import availability as availability_services
@@ -51,6 +52,7 @@ def _grouped(slots_by_pejabat: dict, pejabat_list: list[Pejabat]) -> list[tuple[
 # Residents ------------------------------------------------------------------------------------
 
 
+@cached_page
 def index(request: HttpRequest) -> HttpResponse:
     pejabat_list = selectors.bookable_pejabat()
     slots = selectors.free_slots(pejabat_list, limit_per_pejabat=SLOTS_ON_INDEX)

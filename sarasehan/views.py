@@ -12,6 +12,7 @@ from portal.akun import roles
 from portal.akun.access import staff_required
 from portal.akun.roles import has_role
 from portal.kasus.models import Kasus
+from portal.page_cache import cached_page
 
 from . import ics, selectors, services
 from .forms import (
@@ -54,6 +55,7 @@ def _registration_within_limit(request: HttpRequest, form: PendaftaranForm) -> b
     return within
 
 
+@cached_page
 def sarasehan_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -62,6 +64,7 @@ def sarasehan_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cached_page
 def sarasehan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         sarasehan = selectors.public_detail(slug)
