@@ -1,7 +1,8 @@
 """Whole public pages cached per language for anonymous visitors, with conditional GET.
 
 A page is served from the cache only to a visitor with no session and no pending messages (no session cookie,
-no messages cookie): for them a public page depends on nothing but its URL and language. Everyone else (signed
+no messages cookie), and only without a query string (filters and later pages are rendered each time): for
+them a public page depends on nothing but its path and language. Everyone else (signed
 in, holding a tracking session, a message to show) gets a freshly rendered page, so one visitor never sees
 another's account, messages or tracking rights.
 
@@ -106,9 +107,11 @@ def csrf_placeholder(request: HttpRequest) -> dict[str, str]:
     return {"csrf_token": CSRF_PLACEHOLDER} if getattr(request, "_page_cache_render", False) else {}
 
 
-def _cacheable_visitor(request: HttpRequest) -> bool:
+def _cacheable_request(request: HttpRequest) -> bool:
+    # Not with a query string: each distinct URL would be an entry, and anyone can make up URLs to fill Redis.
     return (
         request.method == "GET"
+        and not request.META.get("QUERY_STRING")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and CookieStorage.cookie_name not in request.COOKIES
     )
@@ -116,7 +119,7 @@ def _cacheable_visitor(request: HttpRequest) -> bool:
 
 def _key(request: HttpRequest) -> str:
     language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    path = hashlib.sha256(request.path.encode()).hexdigest()
     return f"page-cache:{language}:{path}"
 
 
@@ -177,7 +180,7 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not _cacheable_visitor(request):
+        if not _cacheable_request(request):
             return view(request, *args, **kwargs)
         key = _key(request)
         found = cache.get_many([GENERATION_KEY, key])

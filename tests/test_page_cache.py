@@ -6,8 +6,10 @@ import re
 import pytest
 from django.contrib import messages
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -188,3 +190,11 @@ def test_a_page_older_than_its_max_age_is_rendered_again(client, monkeypatch):
     later = opens + dt.timedelta(seconds=page_cache.MAX_AGE)
     monkeypatch.setattr(timezone, "now", lambda: later)
     assert 'name="email"' in client.get(path).content.decode()  # the registration form opened
+
+
+def test_a_page_with_a_query_string_is_rendered_each_time(client):
+    path = "/transparansi/janji/?halaman=2"
+    visit_twice(client, path)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(path).status_code == 200
+    assert ctx.captured_queries
