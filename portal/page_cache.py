@@ -74,7 +74,7 @@ def bump() -> None:
 
 def _written_table(sql: str) -> str | None:
     """The table an INSERT, UPDATE or DELETE statement writes, else None."""
-    words = sql.lstrip()[:120].split(None, 3)
+    words = sql[:160].lstrip().split(None, 3)  # a slice first: a bulk insert's SQL can be long
     if not words or words[0].upper() not in _WRITE_VERBS:
         return None
     # INSERT INTO "t", DELETE FROM "t", UPDATE "t"
@@ -87,11 +87,11 @@ def _watch_writes(execute: Callable[..., Any], sql: str, params: Any, many: bool
     table = _written_table(sql)
     if table is not None and table not in UNSHOWN_TABLES:
         connection = context["connection"]
+        # Now, so that the transaction itself (a test's, say) reads its own change on its next request; and
+        # once more on commit, because a reader may cache the old page between this bump and the commit.
+        bump()
         savepoints = set(connection.savepoint_ids)
-        # Once per (sub)transaction: now, so that the transaction itself (a test's, say) reads its own change,
-        # and again on commit, because a reader may cache the old page between this bump and the commit.
         if not any(func is bump and sids == savepoints for sids, func, _robust in connection.run_on_commit):
-            bump()
             transaction.on_commit(bump, using=connection.alias)
     return result
 

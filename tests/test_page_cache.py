@@ -16,6 +16,7 @@ from django.utils import timezone
 from portal import page_cache
 from portal.kasus import services
 from portal.kasus.models import Status
+from sarasehan.models import Sarasehan
 from tests.factories import OpdFactory, UserFactory, kasus_at
 from tests.sarasehan.factories import register, sarasehan
 
@@ -198,3 +199,11 @@ def test_a_page_with_a_query_string_is_rendered_each_time(client):
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(path).status_code == 200
     assert ctx.captured_queries
+
+
+def test_a_queryset_update_outside_the_services_also_shows_on_the_next_request(client):
+    event = sarasehan(title="Sarasehan Lama")
+    path = reverse("sarasehan:detail", args=[event.slug])
+    assert "Sarasehan Lama" in visit_twice(client, path)
+    Sarasehan.objects.filter(pk=event.pk).update(title="Sarasehan Berganti Judul")
+    assert "Sarasehan Berganti Judul" in client.get(path).content.decode()
