@@ -6,6 +6,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from portal.page_cache import cached_page
+
 from . import exports, selectors
 from .forms import TrackerFilterForm
 
@@ -18,6 +20,7 @@ def _filtered(request: HttpRequest) -> tuple[TrackerFilterForm, dict[str, Any]]:
 
 
 @require_GET
+@cached_page
 def janji(request: HttpRequest) -> HttpResponse:
     form, filters = _filtered(request)
     qs = selectors.public_commitments(**filters)
@@ -60,6 +63,7 @@ def janji_xlsx(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_page
 def kasus(request: HttpRequest, reference: str) -> HttpResponse:
     item = selectors.public_kasus(reference)
     today = timezone.localdate()

@@ -25,6 +25,7 @@ from portal.kasus import titik
 from portal.kasus.filters import KasusFilter
 from portal.kasus.models import OPEN_STATUSES
 from portal.kasus.services import KasusError
+from portal.page_cache import cached_page
 from portal.wilayah import geo
 
 from . import maps, nearby, selectors, services
@@ -184,6 +185,7 @@ def staff_map(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+@cached_page
 def public_map(request: HttpRequest) -> HttpResponse:
     points, clusters = cast(
         tuple[list[dict[str, Any]], list[maps.Cluster]],

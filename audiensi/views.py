@@ -25,6 +25,7 @@ from portal.akun.selectors import email_verified
 from portal.kasus import selectors as kasus_selectors
 from portal.kasus import services as kasus_services
 from portal.kasus.models import OPEN_STATUSES, Kasus, Riwayat
+from portal.page_cache import cached_page
 from portal.wilayah.models import Pejabat
 
 from . import availability as availability_services
@@ -58,6 +59,7 @@ def _grouped(slots_by_pejabat: dict[int, list[Slot]], pejabat_list: list[Pejabat
 # Residents ------------------------------------------------------------------------------------
 
 
+@cached_page
 def index(request: HttpRequest) -> HttpResponse:
     pejabat_list = selectors.bookable_pejabat()
     slots = selectors.free_slots(pejabat_list, limit_per_pejabat=SLOTS_ON_INDEX)

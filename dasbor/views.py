@@ -13,6 +13,7 @@ from portal.akun import roles as r
 from portal.akun.access import staff_required
 from portal.akun.requests import AuthenticatedHttpRequest
 from portal.kasus.selectors import is_opd_only
+from portal.page_cache import cached_page
 from skm.models import Unit
 from skm.selectors import ikm_by_unit, ikm_summary
 
@@ -146,6 +147,7 @@ def transparansi_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@cached_page
 def transparansi(request: HttpRequest) -> HttpResponse:
     """Public: any month's service levels per OPD and kecamatan, the map, and the recent public cases."""
     today = timezone.localdate()

@@ -98,6 +98,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.akun.context_processors.roles",
+                # After Django's own csrf processor, which it overrides while a page renders for the cache.
+                "portal.page_cache.csrf_placeholder",
             ],
         },
     },

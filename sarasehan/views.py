@@ -16,6 +16,7 @@ from portal.akun.access import staff_required
 from portal.akun.requests import AuthenticatedHttpRequest
 from portal.akun.roles import has_role
 from portal.kasus.models import Kasus
+from portal.page_cache import cached_page
 
 from . import ics, selectors, services
 from .forms import (
@@ -58,6 +59,7 @@ def _registration_within_limit(request: HttpRequest, form: PendaftaranForm) -> b
     return within
 
 
+@cached_page
 def sarasehan_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -68,6 +70,7 @@ def sarasehan_list(request: HttpRequest) -> HttpResponse:
 
 # Long because the public page is also the registration form: its post and the answer to each outcome
 # (registered, waitlisted, email to confirm, already registered, over the limit) read together here.
+@cached_page
 def sarasehan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         sarasehan = selectors.public_detail(slug)

@@ -5,6 +5,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from akuntabilitas import exports
+from portal.page_cache import cached_page
 
 from . import selectors, services
 from .forms import PeriodForm, SurveiForm
@@ -61,6 +62,7 @@ def ikm_xlsx(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_page
 def ikm(request: HttpRequest) -> HttpResponse:
     form = PeriodForm(request.GET or None)
     start, end = form.period()

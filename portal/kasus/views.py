@@ -27,6 +27,7 @@ from portal.akun import roles as r
 from portal.akun.access import staff_required
 from portal.akun.models import User
 from portal.akun.requests import AuthenticatedHttpRequest
+from portal.page_cache import cached_page
 
 from . import forms as f
 from . import selectors, services, staff_tools
@@ -748,6 +749,7 @@ def _track_allowed(request: HttpRequest) -> bool:
     return ratelimit.hit_address("lacak", request, TRACK_ATTEMPTS, TRACK_WINDOW_SECONDS)
 
 
+@cached_page
 def track(request: HttpRequest) -> HttpResponse:
     form = f.TrackForm(request.POST or None)
     if request.method == "POST":
@@ -766,6 +768,7 @@ def track(request: HttpRequest) -> HttpResponse:
     return render(request, "kasus/track.html", {"form": form})
 
 
+@cached_page
 def track_detail(request: HttpRequest, token: str) -> HttpResponse:
     kasus = get_object_or_404(
         Kasus.objects.select_related("kategori", "kecamatan", "opd", "merged_into"), tracking_token=token

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from portal import page_cache
 from portal.kasus import services
 from tests.audiensi.factories import open_availability, request_audiensi
 from tests.factories import OpdFactory, PejabatFactory, kasus_at, kecamatan, staff
@@ -103,6 +104,7 @@ def test_the_tracker_runs_a_fixed_number_of_queries(client, django_assert_max_nu
     kasus = public_case()
     promise(kasus, days=1)
     client.get(reverse("akuntabilitas:janji"))  # warm the session and caches
+    page_cache.bump()  # the page itself is rendered, not taken from the page cache
     with django_assert_max_num_queries(8) as few:
         client.get(reverse("akuntabilitas:janji"))
     for days in range(6):
