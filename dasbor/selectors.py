@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from aspirasi.models import Jenis
 from portal.kasus.models import OPEN_STATUSES, Channel, Kasus, Status, TindakLanjut
-from portal.wilayah.models import Kategori, Opd, Wilayah
+from portal.wilayah.models import Kategori, Opd, Pejabat, Wilayah
 from portal.wilayah.peta import kecamatan_map
 
 from .figures import AGE_BUCKETS, Period, compute, month_period
@@ -103,6 +103,15 @@ def labelled(data: dict[str, Any]) -> dict[str, Any]:
         {"key": key, "name": opds[key].display_name if key in opds else "—", **row}
         for key, row in data["tindak_lanjut"].items()
     ]
+    # Figures stored before the per-pejabat count existed lack it until the next refresh.
+    by_pejabat = data.get("tindak_lanjut_pejabat", {})
+    pejabat, order = {}, {}
+    for p in Pejabat.objects.filter(pk__in=[k for k in by_pejabat if k]):
+        pejabat[str(p.pk)], order[str(p.pk)] = p.display_jabatan, p.urutan
+    tindak_lanjut_pejabat = [
+        {"key": key, "name": pejabat.get(key, _("Tanpa pejabat (dicatat petugas)")), **row}
+        for key, row in by_pejabat.items()
+    ]
     return {
         **data,
         "channels": [{"key": c, "name": label, "count": data["by_channel"].get(c, 0)} for c, label in channels.items()],
@@ -127,6 +136,10 @@ def labelled(data: dict[str, Any]) -> dict[str, Any]:
         ),
         "kecamatan_rows": sorted(per_kec, key=lambda r: r["name"]),
         "tindak_lanjut_rows": sorted(tindak_lanjut, key=lambda r: r["name"]),
+        # The pejabat in their display order; the promises recorded without one last.
+        "tindak_lanjut_pejabat_rows": sorted(
+            tindak_lanjut_pejabat, key=lambda r: (not r["key"], order.get(r["key"], 0), r["name"])
+        ),
         "levels_label": {
             "on_time": _pct(data["levels"]["on_time_pct"]),
             "verified": _pct(data["levels"]["verified_in_time_pct"]),
@@ -145,7 +158,13 @@ def map_shapes(rows: list[dict[str, Any]], measure: str) -> dict[str, Any]:
     """The kecamatan map with each shape's value of `measure` ("per_10k" or "on_time_pct") and a shade 0–4."""
     peta = kecamatan_map()
     by_kode = {r["kode"]: r for r in rows if r["kode"]}
-    kecamatan_ids = dict(Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KECAMATAN).values_list("kode", "pk"))
+    kecamatan_ids, sources = {}, set()
+    for kode, pk, source in Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KECAMATAN).values_list(
+        "kode", "pk", "penduduk_sumber"
+    ):
+        kecamatan_ids[kode] = pk
+        if source:
+            sources.add(source)
     measured = [by_kode[s.kode].get(measure) for s in peta.shapes if s.kode in by_kode]
     values: list[Any] = [v for v in measured if v is not None]
     top = max(values) if values else 0
@@ -154,7 +173,15 @@ def map_shapes(rows: list[dict[str, Any]], measure: str) -> dict[str, Any]:
         value = by_kode.get(shape.kode, {}).get(measure)
         shade = None if value is None else (min(4, int(4 * value / top)) if top else 0)
         shapes.append({"shape": shape, "value": value, "shade": shade, "pk": kecamatan_ids.get(shape.kode)})
-    return {"width": peta.width, "height": peta.height, "shapes": shapes, "top": top}
+    # Where the residents' numbers come from, said under the map whenever it is shaded by them.
+    population_sources = sorted(sources) if measure == "per_10k" else []
+    return {
+        "width": peta.width,
+        "height": peta.height,
+        "shapes": shapes,
+        "top": top,
+        "population_sources": population_sources,
+    }
 
 
 def oldest_open(*, opd_id: int | None = None, limit: int = 10) -> list[dict[str, Any]]:
