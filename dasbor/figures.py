@@ -234,7 +234,7 @@ def _tindak_lanjut_by_pejabat(opd_id: int | None, period: Period, today: dt.date
     rows = list(_promises(opd_id, period).values_list("status", "due_date", "done_at", "source_kind", "source_id"))
     audiensi_ids = {source_id for *_rest, kind, source_id in rows if kind == "audiensi" and source_id}
     sarasehan_ids = {source_id for *_rest, kind, source_id in rows if kind == "sarasehan" and source_id}
-    made_by: dict[tuple[str, int], list[int]] = defaultdict(list)
+    made_by: dict[tuple[str, int | None], list[int | None]] = defaultdict(list)
     if audiensi_ids:
         for pk, pejabat_id in Audiensi.objects.filter(pk__in=audiensi_ids).values_list("pk", "pejabat_id"):
             made_by[("audiensi", pk)].append(pejabat_id)
@@ -245,9 +245,9 @@ def _tindak_lanjut_by_pejabat(opd_id: int | None, period: Period, today: dt.date
     per: dict[str, Counter] = defaultdict(Counter)
     for status, due, done_at, kind, source_id in rows:
         outcome = _promise_outcome(status, due, done_at, today)
-        for pejabat_id in made_by.get((kind, source_id), [None]):
-            per[str(pejabat_id or "")]["promised"] += 1
-            per[str(pejabat_id or "")][outcome] += 1
+        for maker in made_by.get((kind, source_id), [None]):
+            per[str(maker or "")]["promised"] += 1
+            per[str(maker or "")][outcome] += 1
     return {pejabat: dict(counter) for pejabat, counter in per.items()}
 
 
