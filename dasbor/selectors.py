@@ -148,23 +148,22 @@ def labelled(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def default_measure() -> str:
-    """Shade by cases per 10,000 residents once populations are entered; until then by the on-time share."""
-    has_population = Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KECAMATAN, penduduk__isnull=False).exists()
-    return "per_10k" if has_population else "on_time_pct"
+def map_shapes(rows: list[dict[str, Any]], measure: str = "") -> dict[str, Any]:
+    """The kecamatan map with each shape's value of `measure` ("per_10k" or "on_time_pct") and a shade 0–4.
 
-
-def map_shapes(rows: list[dict[str, Any]], measure: str) -> dict[str, Any]:
-    """The kecamatan map with each shape's value of `measure` ("per_10k" or "on_time_pct") and a shade 0–4."""
+    Without a measure: cases per 10,000 residents once populations are entered, until then the on-time share.
+    One query (the kecamatan, their populations' sources)."""
     peta = kecamatan_map()
     by_kode = {r["kode"]: r for r in rows if r["kode"]}
-    kecamatan_ids, sources = {}, set()
-    for kode, pk, source in Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KECAMATAN).values_list(
-        "kode", "pk", "penduduk_sumber"
+    kecamatan_ids, sources, has_population = {}, set(), False
+    for kode, pk, penduduk, source in Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KECAMATAN).values_list(
+        "kode", "pk", "penduduk", "penduduk_sumber"
     ):
         kecamatan_ids[kode] = pk
+        has_population = has_population or penduduk is not None
         if source:
             sources.add(source)
+    measure = measure or ("per_10k" if has_population else "on_time_pct")
     measured = [by_kode[s.kode].get(measure) for s in peta.shapes if s.kode in by_kode]
     values: list[Any] = [v for v in measured if v is not None]
     top = max(values) if values else 0
@@ -181,6 +180,7 @@ def map_shapes(rows: list[dict[str, Any]], measure: str) -> dict[str, Any]:
         "shapes": shapes,
         "top": top,
         "population_sources": population_sources,
+        "measure": measure,
     }
 
 
