@@ -12,7 +12,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache as django_cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
@@ -136,9 +140,10 @@ def move_pin(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     return redirect("kasus:detail", reference=kasus.reference)
 
 
-@staff_required()
-def staff_map(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The queue's current filter on the map: one aggregate query per page view, whatever the number of cases."""
+def _staff_map_parts(request: AuthenticatedHttpRequest) -> dict[str, SafeString]:
+    """The filter form, the clusters as JSON and the table of the current filter: what the staff map caches.
+
+    One aggregate query over the filtered cases (wilayah_id, count, late) whatever their number."""
     user = request.user
     filterset = KasusFilter(
         request.GET or None,
@@ -149,39 +154,43 @@ def staff_map(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.GET.get("status"):
         # Without a status filter the map shows what is still being handled, not years of closed cases.
         cases = cases.filter(status__in=OPEN_STATUSES)
-    scope = user.opd_id if kasus_selectors.is_opd_only(user) else "all"
     query = request.GET.copy()
     query.pop("kecamatan", None)
     query.pop("page", None)
+    rows = maps.clusters_json(maps.desa_clusters(cases))
+    # Each marker links to its only case, or to the queue of its kecamatan with the same filter.
+    queue_url = reverse("kasus:queue") + "?" + (query.urlencode() + "&" if query else "") + "kecamatan="
+    case_url = reverse("kasus:detail", args=["__ref__"])
+    for row in rows:
+        row["href"] = (
+            case_url.replace("__ref__", row["reference"])
+            if row["reference"]
+            else f"{queue_url}{row['kecamatan_id'] or ''}"
+        )
+    # SafeString pickles as itself: the cached parts stay marked safe (escaped here, or rendered by a template).
+    return {
+        # Read by static/js/peta.js from a data- attribute, escaped here once: no inline script.
+        "clusters_json": escape(json.dumps(rows)),
+        "filters": render_to_string("aspirasi/_staff_map_filters.html", {"filter": filterset}, request),
+        "table": render_to_string("aspirasi/_staff_map_table.html", {"clusters": rows}, request),
+    }
 
-    def build() -> tuple[list[dict[str, Any]], str]:
-        rows = maps.clusters_json(maps.desa_clusters(cases))
-        # Each marker links to its only case, or to the queue of its kecamatan with the same filter.
-        queue_url = reverse("kasus:queue") + "?" + (query.urlencode() + "&" if query else "") + "kecamatan="
-        case_url = reverse("kasus:detail", args=["__ref__"])
-        for row in rows:
-            row["href"] = (
-                case_url.replace("__ref__", row["reference"])
-                if row["reference"]
-                else f"{queue_url}{row['kecamatan_id'] or ''}"
-            )
-        # Read by static/js/peta.js from a data- attribute (escaped by the template): no inline script.
-        return rows, json.dumps(rows)
 
-    filter_cache_key = f"{scope}:{request.GET.urlencode()}"
-    # An overview a minute old is fine; the aggregate over a large queue is not paid on every view.
-    key = "aspirasi:staff_map:" + hashlib.sha256(filter_cache_key.encode()).hexdigest()
-    rows, rows_json = cast(tuple[list[dict[str, Any]], str], django_cache.get_or_set(key, build, MAP_CACHE_SECONDS))
+@staff_required()
+def staff_map(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The queue's current filter on the map. A view reads one cache entry; a minute old is fine for an overview,
+    and the aggregate over a large queue is paid once a minute per filter, not on every view."""
+    user = request.user
+    scope = user.opd_id if kasus_selectors.is_opd_only(user) else "all"
+    filter_key = f"{scope}:{get_language()}:{request.GET.urlencode()}"
+    key = "aspirasi:staff_map:" + hashlib.sha256(filter_key.encode()).hexdigest()
+    parts = cast(
+        dict[str, SafeString], django_cache.get_or_set(key, lambda: _staff_map_parts(request), MAP_CACHE_SECONDS)
+    )
     return render(
         request,
         "aspirasi/staff_map.html",
-        {
-            "filter": filterset,
-            "filter_cache_key": filter_cache_key,
-            "clusters": rows,
-            "clusters_json": rows_json,
-            "map": map_config(),
-        },
+        {**parts, "map": map_config()},
     )
 
 

@@ -60,6 +60,15 @@ def _similar_in_desa(wilayah_id: int, title: str, exclude_id: int | None) -> lis
     return [r for r in rows if len(wanted & _words(r["title"])) / len(wanted) >= WORD_OVERLAP][:NEARBY_LIMIT]
 
 
+def in_box(lat: float, lng: float) -> QuerySet[Kasus]:
+    """The shown cases pinned inside the square around the point that holds the NEARBY_METRES circle.
+
+    Read from the partial index of open public pins (kasus_open_titik): its size follows the open cases,
+    not the years of closed ones."""
+    min_lat, max_lat, min_lng, max_lng = geo.bbox_around(lat, lng, NEARBY_METRES)
+    return shown_cases().filter(titik_lat__range=(min_lat, max_lat), titik_lng__range=(min_lng, max_lng))
+
+
 def nearby_cases(
     *,
     lat: float | None = None,
@@ -71,8 +80,7 @@ def nearby_cases(
     """Within NEARBY_METRES of the pin (nearest first), then similar titles in the same desa. Two queries at most."""
     found: dict[int, Nearby] = {}
     if lat is not None and lng is not None:
-        min_lat, max_lat, min_lng, max_lng = geo.bbox_around(lat, lng, NEARBY_METRES)
-        box = shown_cases().filter(titik_lat__range=(min_lat, max_lat), titik_lng__range=(min_lng, max_lng))
+        box = in_box(lat, lng)
         if exclude_id is not None:
             box = box.exclude(pk=exclude_id)
         close = []

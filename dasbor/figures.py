@@ -12,6 +12,8 @@ Definitions (the same everywhere):
   after the last `kasus.disposed` entry before it (the deadline the OPD was given);
 - days to answer: working days from confirmation to the first answer;
 - reopened: of the cases first answered in the period, those with a `kasus.disputed` entry.
+- tindak lanjut: promises due in the period; done on time, late (done after the due date or open past it), open;
+  per OPD and per pejabat who made it (see `_tindak_lanjut_by_pejabat`).
 OPD, kategori and kecamatan are the case's current ones.
 """
 
@@ -199,22 +201,54 @@ def _months_back(end: dt.date, n: int) -> list[Period]:
     return months[::-1]
 
 
-def _tindak_lanjut(opd_id: int | None, period: Period, today: dt.date) -> dict[str, dict]:
+def _promise_outcome(status: str, due: dt.date, done_at: dt.datetime | None, today: dt.date) -> str:
+    """done_on_time, late (done after its due date, or still open past it) or open."""
+    done_day = timezone.localtime(done_at).date() if done_at else None
+    if status == TindakLanjut.Status.SELESAI and done_day and done_day <= due:
+        return "done_on_time"
+    if status == TindakLanjut.Status.SELESAI or due < today:
+        return "late"
+    return "open"
+
+
+def _promises(opd_id: int | None, period: Period) -> QuerySet[TindakLanjut]:
     qs = TindakLanjut.objects.filter(due_date__range=(period.start, period.end))
-    if opd_id:
-        qs = qs.filter(opd_id=opd_id)
+    return qs.filter(opd_id=opd_id) if opd_id else qs
+
+
+def _tindak_lanjut(opd_id: int | None, period: Period, today: dt.date) -> dict[str, dict]:
     per: dict[str, Counter] = defaultdict(Counter)
-    for opd, status, due, done_at in qs.values_list("opd_id", "status", "due_date", "done_at"):
-        row = per[str(opd)]
-        row["promised"] += 1
-        done_day = timezone.localtime(done_at).date() if done_at else None
-        if status == TindakLanjut.Status.SELESAI and done_day and done_day <= due:
-            row["done_on_time"] += 1
-        elif (status == TindakLanjut.Status.SELESAI) or due < today:
-            row["late"] += 1
-        else:
-            row["open"] += 1
+    for opd, status, due, done_at in _promises(opd_id, period).values_list("opd_id", "status", "due_date", "done_at"):
+        per[str(opd)]["promised"] += 1
+        per[str(opd)][_promise_outcome(status, due, done_at, today)] += 1
     return {opd: dict(counter) for opd, counter in per.items()}
+
+
+def _tindak_lanjut_by_pejabat(opd_id: int | None, period: Period, today: dt.date) -> dict[str, dict]:
+    """The same counts per pejabat who made the promise: the audiensi's pejabat, or each pejabat present at the
+    sarasehan (so a promise made before several counts for each of them). Key "": recorded by staff outside
+    an audiensi or sarasehan. Three queries whatever the number of promises."""
+    from audiensi.models import Audiensi
+    from sarasehan.models import Sarasehan
+
+    rows = list(_promises(opd_id, period).values_list("status", "due_date", "done_at", "source_kind", "source_id"))
+    audiensi_ids = {source_id for *_rest, kind, source_id in rows if kind == "audiensi" and source_id}
+    sarasehan_ids = {source_id for *_rest, kind, source_id in rows if kind == "sarasehan" and source_id}
+    made_by: dict[tuple[str, int | None], list[int | None]] = defaultdict(list)
+    if audiensi_ids:
+        for pk, pejabat_id in Audiensi.objects.filter(pk__in=audiensi_ids).values_list("pk", "pejabat_id"):
+            made_by[("audiensi", pk)].append(pejabat_id)
+    if sarasehan_ids:
+        through = Sarasehan.pejabat.through.objects.filter(sarasehan_id__in=sarasehan_ids)
+        for pk, pejabat_id in through.values_list("sarasehan_id", "pejabat_id"):
+            made_by[("sarasehan", pk)].append(pejabat_id)
+    per: dict[str, Counter] = defaultdict(Counter)
+    for status, due, done_at, kind, source_id in rows:
+        outcome = _promise_outcome(status, due, done_at, today)
+        for maker in made_by.get((kind, source_id), [None]):
+            per[str(maker or "")]["promised"] += 1
+            per[str(maker or "")][outcome] += 1
+    return {pejabat: dict(counter) for pejabat, counter in per.items()}
 
 
 def _meetings(start: dt.datetime, end: dt.datetime, now: dt.datetime) -> dict:
@@ -338,6 +372,7 @@ def compute(period: Period, *, opd_id: int | None = None, now: dt.datetime | Non
             for key in kec_keys
         },
         "tindak_lanjut": _tindak_lanjut(opd_id, period, today),
+        "tindak_lanjut_pejabat": _tindak_lanjut_by_pejabat(opd_id, period, today),
         "trend": trend_incoming,
         # Audiensi and sarasehan are the regency's, not an OPD's: an OPD's dashboard leaves them out.
         "meetings": None if opd_id else _meetings(start, end, now),

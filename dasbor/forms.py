@@ -56,8 +56,9 @@ class PeriodForm(forms.Form):
             return Period(data["dari"], data["sampai"])
         return month_period(today.year, today.month)
 
-    def measure(self, default: str) -> str:
-        return (self.cleaned_data.get("peta") if self.is_valid() else "") or default
+    def measure(self) -> str:
+        """The chosen map measure, or "" for the map's default."""
+        return (self.cleaned_data.get("peta") if self.is_valid() else "") or ""
 
 
 class MonthForm(forms.Form):

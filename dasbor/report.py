@@ -100,6 +100,14 @@ def report_tables(period: Period, *, public: bool = False) -> list[tuple[str, li
                 for r in data["tindak_lanjut_rows"]
             ],
         ),
+        (
+            _("Tindak lanjut per pejabat"),
+            [_("Pejabat"), _("Dijanjikan"), _("Selesai tepat waktu"), _("Terlambat"), _("Berjalan")],
+            [
+                [r["name"], r.get("promised", 0), r.get("done_on_time", 0), r.get("late", 0), r.get("open", 0)]
+                for r in data["tindak_lanjut_pejabat_rows"]
+            ],
+        ),
     ]
     tables.append(
         (

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from aspirasi.models import Jenis
 from portal.kasus.models import OPEN_STATUSES, Channel, Kasus, Status, TindakLanjut
-from portal.wilayah.models import Kategori, Opd, Wilayah
+from portal.wilayah.models import Kategori, Opd, Pejabat, Wilayah
 from portal.wilayah.peta import kecamatan_map
 
 from .figures import AGE_BUCKETS, Period, compute, month_period
@@ -106,6 +106,15 @@ def labelled(data: dict[str, Any]) -> dict[str, Any]:
         {"key": key, "name": opds[key].display_name if key in opds else "—", **row}
         for key, row in data["tindak_lanjut"].items()
     ]
+    # Figures stored before the per-pejabat count existed lack it until the next refresh.
+    by_pejabat = data.get("tindak_lanjut_pejabat", {})
+    pejabat, order = {}, {}
+    for p in Pejabat.objects.filter(pk__in=[k for k in by_pejabat if k]):
+        pejabat[str(p.pk)], order[str(p.pk)] = p.display_jabatan, p.urutan
+    tindak_lanjut_pejabat = [
+        {"key": key, "name": pejabat.get(key, _("Tanpa pejabat (dicatat petugas)")), **row}
+        for key, row in by_pejabat.items()
+    ]
     return {
         **data,
         "channels": [{"key": c, "name": label, "count": data["by_channel"].get(c, 0)} for c, label in channels.items()],
@@ -130,6 +139,10 @@ def labelled(data: dict[str, Any]) -> dict[str, Any]:
         ),
         "kecamatan_rows": sorted(per_kec, key=lambda r: r["name"]),
         "tindak_lanjut_rows": sorted(tindak_lanjut, key=lambda r: r["name"]),
+        # The pejabat in their display order; the promises recorded without one last.
+        "tindak_lanjut_pejabat_rows": sorted(
+            tindak_lanjut_pejabat, key=lambda r: (not r["key"], order.get(r["key"], 0), r["name"])
+        ),
         "levels_label": {
             "on_time": _pct(data["levels"]["on_time_pct"]),
             "verified": _pct(data["levels"]["verified_in_time_pct"]),
@@ -138,17 +151,22 @@ def labelled(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def default_measure() -> str:
-    """Shade by cases per 10,000 residents once populations are entered; until then by the on-time share."""
-    has_population = Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KECAMATAN, penduduk__isnull=False).exists()
-    return "per_10k" if has_population else "on_time_pct"
+def map_shapes(rows: list[dict[str, Any]], measure: str = "") -> dict[str, Any]:
+    """The kecamatan map with each shape's value of `measure` ("per_10k" or "on_time_pct") and a shade 0–4.
 
-
-def map_shapes(rows: list[dict[str, Any]], measure: str) -> dict[str, Any]:
-    """The kecamatan map with each shape's value of `measure` ("per_10k" or "on_time_pct") and a shade 0–4."""
+    Without a measure: cases per 10,000 residents once populations are entered, until then the on-time share.
+    One query (the kecamatan, their populations' sources)."""
     peta = kecamatan_map()
     by_kode = {r["kode"]: r for r in rows if r["kode"]}
-    kecamatan_ids = dict(Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KECAMATAN).values_list("kode", "pk"))
+    kecamatan_ids, sources, has_population = {}, set(), False
+    for kode, pk, penduduk, source in Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KECAMATAN).values_list(
+        "kode", "pk", "penduduk", "penduduk_sumber"
+    ):
+        kecamatan_ids[kode] = pk
+        has_population = has_population or penduduk is not None
+        if source:
+            sources.add(source)
+    measure = measure or ("per_10k" if has_population else "on_time_pct")
     measured = [by_kode[s.kode].get(measure) for s in peta.shapes if s.kode in by_kode]
     values: list[Any] = [v for v in measured if v is not None]
     top = max(values) if values else 0
@@ -157,7 +175,16 @@ def map_shapes(rows: list[dict[str, Any]], measure: str) -> dict[str, Any]:
         value = by_kode.get(shape.kode, {}).get(measure)
         shade = None if value is None else (min(4, int(4 * value / top)) if top else 0)
         shapes.append({"shape": shape, "value": value, "shade": shade, "pk": kecamatan_ids.get(shape.kode)})
-    return {"width": peta.width, "height": peta.height, "shapes": shapes, "top": top}
+    # Where the residents' numbers come from, said under the map whenever it is shaded by them.
+    population_sources = sorted(sources) if measure == "per_10k" else []
+    return {
+        "width": peta.width,
+        "height": peta.height,
+        "shapes": shapes,
+        "top": top,
+        "population_sources": population_sources,
+        "measure": measure,
+    }
 
 
 def oldest_open(*, opd_id: int | None = None, limit: int = 10) -> list[dict[str, Any]]:

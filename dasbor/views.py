@@ -68,7 +68,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         "median_days": _delta(levels["median_days"], before["median_days"]),
         "reopened": _delta(levels["reopened_pct"], before["reopened_pct"]),
     }
-    measure = form.measure(selectors.default_measure())
+    peta = selectors.map_shapes(data["kecamatan_rows"], form.measure())
     context = {
         "form": form,
         "period": period,
@@ -79,8 +79,8 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         "opd_rows": _sorted(data["opd_rows"], request.GET.get("urut", "")),
         "sort": request.GET.get("urut", ""),
         "query": request.GET.copy(),
-        "peta": selectors.map_shapes(data["kecamatan_rows"], measure),
-        "measure": measure,
+        "peta": peta,
+        "measure": peta["measure"],
         "opd_only": opd_id is not None,
         "opd_columns": OPD_COLUMNS,
         "trend_max": max([t["incoming"] for t in data["trend"]] + [1]),
@@ -154,13 +154,13 @@ def transparansi(request: HttpRequest) -> HttpResponse:
     period = _public_period(request)
     current = selectors.figures(period)
     data = selectors.labelled(current.data)
-    measure = PeriodForm(request.GET or None).measure(selectors.default_measure())
+    peta = selectors.map_shapes(data["kecamatan_rows"], PeriodForm(request.GET or None).measure())
     context = {
         "period": period,
         "data": data,
         "computed_at": current.computed_at,
-        "peta": selectors.map_shapes(data["kecamatan_rows"], measure),
-        "measure": measure,
+        "peta": peta,
+        "measure": peta["measure"],
         "months": selectors.last_months(today, 12),
         "cases": aspirasi_selectors.recent_public_cases(),
         "opd_columns": OPD_COLUMNS,

@@ -185,6 +185,18 @@ class Kasus(models.Model):
             models.Index(
                 fields=["titik_lat", "titik_lng"], condition=models.Q(titik_lat__isnull=False), name="kasus_titik"
             ),
+            # "Already reported nearby" reads open public cases only: the pins of the few open ones, not of every
+            # closed case in the box, so the read does not grow with years of closed cases.
+            models.Index(
+                fields=["titik_lat", "titik_lng"],
+                condition=models.Q(
+                    titik_lat__isnull=False,
+                    confirmed_at__isnull=False,
+                    is_confidential=False,
+                    status__in=sorted(OPEN_STATUSES),
+                ),
+                name="kasus_open_titik",
+            ),
             # The maps count confirmed cases per desa (late ones too) and "similar title in the same desa" reads
             # one desa's open cases: both from this index.
             models.Index(

@@ -7,7 +7,7 @@ from .models import Kategori, Opd, Pejabat, Wilayah
 
 @admin.register(Wilayah)
 class WilayahAdmin(ReferenceAdminMixin, IdsOnlyAutocompleteMixin, admin.ModelAdmin):
-    list_display = ["kode", "nama", "tingkat", "parent", "penduduk"]
+    list_display = ["kode", "nama", "tingkat", "parent", "penduduk", "penduduk_sumber"]
     list_filter = ["tingkat"]
     search_fields = ["kode", "nama"]
     list_select_related = ["parent"]

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,16 @@ class Wilayah(models.Model):
     )
     # Residents of a kecamatan, for "cases per 10,000 residents"; empty shows "—" rather than a guess.
     penduduk = models.PositiveIntegerField(_("jumlah penduduk"), null=True, blank=True)
+    # Shown under the map beside "per 10,000 residents": a figure without its source is not published.
+    penduduk_sumber = models.CharField(
+        _("sumber jumlah penduduk"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Publikasi dan tahun data, misalnya: BPS Kabupaten Wonogiri, Kabupaten Wonogiri Dalam Angka 2025, "
+            "tabel penduduk menurut kecamatan (angka 2024)."
+        ),
+    )
 
     class Meta:
         ordering = ["kode"]
@@ -36,6 +47,10 @@ class Wilayah(models.Model):
     def __str__(self) -> str:
         # The level's word goes where the reader's language puts it: "Kecamatan Baturetno", "Baturetno District".
         return _("%(tingkat)s %(nama)s") % {"tingkat": self.get_tingkat_display(), "nama": self.nama}
+
+    def clean(self) -> None:
+        if self.penduduk is not None and not self.penduduk_sumber.strip():
+            raise ValidationError({"penduduk_sumber": _("Sebutkan sumber jumlah penduduk.")})
 
     @property
     def is_desa(self) -> bool:

@@ -126,3 +126,16 @@ def test_a_configured_tile_server_is_allowed_by_the_csp():
     code = "from portal import settings as s; print(s.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'])"
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
     assert "https://*.tile.example.org" in out and "'self'" in out
+
+
+def test_a_second_view_of_the_staff_map_within_the_minute_reads_no_case(client):
+    client.force_login(staff("petugas"))
+    pinned(title="Satu")
+    url = reverse("aspirasi:staff_map")
+    cache.clear()
+    first = data_attr(client.get(url).content.decode(), "clusters")
+    pinned(title="Dua", wilayah=desa())
+    with CaptureQueriesContext(connection) as ctx:
+        again = data_attr(client.get(url).content.decode(), "clusters")
+    assert again == first
+    assert not [q for q in ctx.captured_queries if 'FROM "kasus_kasus"' in q["sql"] or '"wilayah_wilayah"' in q["sql"]]

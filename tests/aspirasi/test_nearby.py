@@ -4,7 +4,7 @@ public cases only; the resident follows one instead of sending."""
 import pytest
 from django.urls import reverse
 
-from aspirasi.nearby import nearby_cases
+from aspirasi.nearby import in_box, nearby_cases
 from portal.kasus.models import Kasus, Pengikut
 from tests.factories import UserFactory
 
@@ -147,3 +147,31 @@ def test_trigram_similarity_finds_a_reworded_title_and_not_an_unrelated_one():
     pinned(at=north_of_centre(2000), title="Pungutan liar di kantor desa")
     found = nearby_cases(wilayah_id=giritirto().pk, title="jalan berlubang krajan")
     assert refs(found) == {same.reference}
+
+
+def test_the_nearby_check_runs_two_queries_whatever_the_number_of_cases(django_assert_num_queries):
+    pinned(title="Jalan rusak berlubang")
+    (lat, lng), desa_id = centre(), giritirto().pk
+    with django_assert_num_queries(2):
+        nearby_cases(lat=lat, lng=lng, wilayah_id=desa_id, title="Jalan rusak")
+    for status in ("diverifikasi", "ditutup", "ditutup", "didisposisikan"):
+        pinned(status, title="Jalan rusak parah")
+    with django_assert_num_queries(2):
+        nearby_cases(lat=lat, lng=lng, wilayah_id=desa_id, title="Jalan rusak")
+
+
+@pytest.mark.postgres
+def test_the_pins_near_the_point_are_read_from_the_index_of_open_public_cases():
+    from django.db import connection
+
+    for index in range(12):
+        pinned("ditutup" if index % 4 else "diverifikasi", at=north_of_centre(index * 10), title="Jalan rusak")
+    lat, lng = centre()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE kasus_kasus")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        sql, params = in_box(lat, lng).query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "kasus_open_titik" in plan
