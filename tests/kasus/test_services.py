@@ -5,6 +5,7 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone, translation
 
+from portal import page_cache
 from portal.kasus import services
 from portal.kasus.models import Kasus, OutboxEmail, Riwayat, Status, TindakLanjut
 from portal.kasus.services import merge as merge_services
@@ -27,9 +28,10 @@ def test_it_stores_the_email_in_the_transaction_and_sends_it_on_commit(django_ca
         services.kasus_verify(kasus_id=kasus.pk, actor=None)
     row = OutboxEmail.objects.get(kasus=kasus)
     assert row.state == OutboxEmail.State.PENDING and row.to == warga.email
-    assert mail.outbox == [] and len(callbacks) == 1
+    sends = [c for c in callbacks if c is not page_cache.bump]  # the page cache's own bump is not mail
+    assert mail.outbox == [] and len(sends) == 1
 
-    callbacks[0]()
+    sends[0]()
     row.refresh_from_db()
     assert row.state == OutboxEmail.State.SENT
     assert [m.to for m in mail.outbox] == [[warga.email]] and kasus.reference in mail.outbox[0].subject
