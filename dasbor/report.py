@@ -35,6 +35,22 @@ def _next_month(period: Period) -> Period:
     return month_period(following.year, following.month)
 
 
+def public_table_titles() -> list[str]:
+    """The titles of the public tables, in the order report_tables(public=True) gives them: /transparansi/ links
+    each table's CSV without computing the tables."""
+    return [
+        _("Ringkasan"),
+        _("Per kanal"),
+        _("Per jenis"),
+        _("Per OPD"),
+        _("Per kategori"),
+        _("Per kecamatan"),
+        _("Tindak lanjut"),
+        _("Tindak lanjut per pejabat"),
+        _("IKM per unit layanan"),
+    ]
+
+
 def report_tables(period: Period, *, public: bool = False) -> list[tuple[str, list[str], list[list]]]:
     """The report's tables, (title, header, rows), shared by the PDF and the workbooks.
 
@@ -43,6 +59,7 @@ def report_tables(period: Period, *, public: bool = False) -> list[tuple[str, li
     Long because it is the report itself, one table after another in the order the PDF prints them.
     """
     data = selectors.labelled(selectors.figures(period).data)
+    titles = public_table_titles()
     levels = data["levels"]
     summary = [
         [_("Kasus masuk"), data["incoming"]],
@@ -68,11 +85,11 @@ def report_tables(period: Period, *, public: bool = False) -> list[tuple[str, li
     ]
     level_header = [_("Diterima"), _("Dijawab"), _("Tepat waktu (%)"), _("Median hari"), _("Terlambat sekarang")]
     tables = [
-        (_("Ringkasan"), [_("Angka"), _("Nilai")], summary),
-        (_("Per kanal"), [_("Kanal"), _("Kasus masuk")], [[c["name"], c["count"]] for c in data["channels"]]),
-        (_("Per jenis"), [_("Jenis"), _("Kasus masuk")], [[j["name"], j["count"]] for j in data["jenis"]]),
+        (titles[0], [_("Angka"), _("Nilai")], summary),
+        (titles[1], [_("Kanal"), _("Kasus masuk")], [[c["name"], c["count"]] for c in data["channels"]]),
+        (titles[2], [_("Jenis"), _("Kasus masuk")], [[j["name"], j["count"]] for j in data["jenis"]]),
         (
-            _("Per OPD"),
+            titles[3],
             [_("OPD"), *level_header],
             [
                 [r["name"], r["received"], r["answered"], r["on_time_pct"], r["median_days"], r["late"]]
@@ -80,12 +97,12 @@ def report_tables(period: Period, *, public: bool = False) -> list[tuple[str, li
             ],
         ),
         (
-            _("Per kategori"),
+            titles[4],
             [_("Kategori"), _("Diterima"), _("Terlambat sekarang")],
             [[r["name"], r["received"], r["late"]] for r in data["kategori_rows"]],
         ),
         (
-            _("Per kecamatan"),
+            titles[5],
             [_("Kecamatan"), *level_header, _("Per 10.000 penduduk")],
             [
                 [r["name"], r["received"], r["answered"], r["on_time_pct"], r["median_days"], r["late"], r["per_10k"]]
@@ -93,7 +110,7 @@ def report_tables(period: Period, *, public: bool = False) -> list[tuple[str, li
             ],
         ),
         (
-            _("Tindak lanjut"),
+            titles[6],
             [_("OPD"), _("Dijanjikan"), _("Selesai tepat waktu"), _("Terlambat"), _("Berjalan")],
             [
                 [r["name"], r.get("promised", 0), r.get("done_on_time", 0), r.get("late", 0), r.get("open", 0)]
@@ -101,7 +118,7 @@ def report_tables(period: Period, *, public: bool = False) -> list[tuple[str, li
             ],
         ),
         (
-            _("Tindak lanjut per pejabat"),
+            titles[7],
             [_("Pejabat"), _("Dijanjikan"), _("Selesai tepat waktu"), _("Terlambat"), _("Berjalan")],
             [
                 [r["name"], r.get("promised", 0), r.get("done_on_time", 0), r.get("late", 0), r.get("open", 0)]
@@ -111,7 +128,7 @@ def report_tables(period: Period, *, public: bool = False) -> list[tuple[str, li
     ]
     tables.append(
         (
-            _("IKM per unit layanan"),
+            titles[8],
             [_("Unit"), _("Responden"), _("IKM"), _("Mutu")],
             [
                 [u.label, u.respondents, u.ikm.ikm if u.ikm else "—", u.ikm.grade if u.ikm else "—"]

@@ -165,7 +165,7 @@ def transparansi(request: HttpRequest) -> HttpResponse:
         "cases": aspirasi_selectors.recent_public_cases(),
         "opd_columns": OPD_COLUMNS,
         "opd_rows": data["opd_rows"],
-        "downloads": [title for title, _header, _rows in report.report_tables(period, public=True)],
+        "downloads": report.public_table_titles(),
         "channel_max": max([c["count"] for c in data["channels"]] + [1]),
         "trend_max": max([t["incoming"] for t in data["trend"]] + [1]),
         "ikm": ikm_summary(start=period.start, end=period.end),

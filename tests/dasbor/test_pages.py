@@ -1,13 +1,15 @@
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from dasbor import report, selectors
 from dasbor.figures import month_period
-from tests.factories import staff
+from tests.factories import kasus_at, staff
 
 from .factories import generated_set
 
@@ -151,3 +153,23 @@ def test_the_public_tables_download_as_csv_and_xlsx_without_personal_data(client
 def test_opd_staff_without_an_opd_see_no_figures_rather_than_the_regencys(client):
     client.force_login(staff("opd", opd=None))
     assert client.get(reverse("dasbor:dashboard")).status_code == 403
+
+
+def test_the_public_page_links_each_public_tables_csv_without_computing_them(client, cases):
+    titles = [title for title, _header, _rows in report.report_tables(OCTOBER, public=True)]
+    assert report.public_table_titles() == titles
+    response = client.get(reverse("dasbor:transparansi"), {"bulan": "2026-10"})
+    assert response.context["downloads"] == titles
+
+
+def test_the_public_page_runs_the_same_queries_whatever_the_number_of_cases(client, cases):
+    def count() -> int:
+        selectors.refresh(OCTOBER)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("dasbor:transparansi"), {"bulan": "2026-10"}).status_code == 200
+        return len(ctx.captured_queries)
+
+    few = count()
+    for status in ("diverifikasi", "didisposisikan", "ditutup"):
+        kasus_at(status)
+    assert count() == few
