@@ -11,10 +11,12 @@ See benchmarks/README.md for the command.
 """
 
 import argparse
+import logging
 import os
 import statistics
 import sys
 import time
+from urllib.parse import urlencode
 
 import _support
 
@@ -115,6 +117,23 @@ def measure(client, clock, url: str, n: int) -> tuple[list[float], list[float]]:
     return samples, cpu
 
 
+def queue_filters(kecamatan) -> list[tuple[str, str]]:
+    """(label, url) of the queue under each of its single filters, with values the bulk cases use."""
+    from portal.wilayah.models import Kategori, Opd
+
+    kategori = Kategori.objects.get(slug="infrastruktur-jalan")
+    opd = Opd.objects.get(singkatan="DPUPR")
+    return [
+        ("queue status=didisposisikan", "/petugas/?status=didisposisikan"),
+        ("queue status=ditutup", "/petugas/?status=ditutup"),
+        (f"queue kategori={kategori.slug}", f"/petugas/?kategori={kategori.pk}"),
+        (f"queue kecamatan={kecamatan.nama}", f"/petugas/?kecamatan={kecamatan.pk}"),
+        (f"queue opd={opd.singkatan}", f"/petugas/?opd={opd.pk}"),
+        ("queue overdue only", "/petugas/?overdue=on"),
+        ("queue assigned to me", "/petugas/?mine=on"),
+    ]
+
+
 def check(response, url: str) -> None:
     if response.status_code != 200:
         sys.exit(f"{url} answered {response.status_code} (expected 200); is the petugas signed in with TOTP?")
@@ -158,6 +177,7 @@ def main() -> None:
         action="append",
         help="status filter of the queue; repeat for several (default: didisposisikan and ditutup)",
     )
+    parser.add_argument("--text", default="jalan amblas", help="words of the text search (default 'jalan amblas')")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of each page's slowest queries")
     args = parser.parse_args()
     # In-process: keep what the caller's environment sets, and its REDIS_URL (the cache).
@@ -169,6 +189,7 @@ def main() -> None:
         eager_tasks=False,
     )
     _support.setup_django()
+    logging.getLogger("portal.request").setLevel(logging.WARNING)  # a line per request would drown the table
     from django.db import connection
     from django.test import Client
 
@@ -182,10 +203,13 @@ def main() -> None:
     clock = ServerClock()
 
     pages = [("queue, no filter", "/petugas/")]
+    pages += queue_filters(kecamatan)
     pages += [
         (f"queue kecamatan={kecamatan.nama} status={status}", f"/petugas/?kecamatan={kecamatan.pk}&status={status}")
         for status in args.status or ["didisposisikan", "ditutup"]
     ]
+    pages.append((f"queue search by reference {kasus.reference}", f"/petugas/?q={kasus.reference}"))
+    pages.append((f"queue search by text '{args.text}'", "/petugas/?" + urlencode({"q": args.text})))
     pages.append(
         (f"case page {kasus.reference} ({kasus.riwayat.count()} entries)", f"/petugas/kasus/{kasus.reference}/")
     )

@@ -423,7 +423,14 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
         request.GET or None, queryset=selectors.staff_queue(user), hide_opd=selectors.is_opd_only(user), user=user
     )
     key = staff_tools.sort_key(request.GET)
-    rows = staff_tools.sorted_queue(filterset.qs, key) if key else selectors.OverdueFirst(filterset.qs)
+    qs = filterset.qs
+    if key:
+        rows = selectors.QueueRows(qs, [staff_tools.sorted_queue(qs, key)])
+    elif filterset.is_valid() and filterset.form.cleaned_data.get("overdue"):
+        # Every row is overdue: one section (the lateness test twice would mislead the planner's estimate).
+        rows = selectors.QueueRows(qs, [qs.order_by("-created_at", "-pk")])
+    else:
+        rows = selectors.OverdueFirst(qs)
     page = Paginator(rows, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     for kasus in page:
         kasus.show_identity = selectors.sees_reporter_identity(user, kasus)
