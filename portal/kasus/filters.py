@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.wilayah.models import Kategori, Opd, Wilayah
 
-from .models import Kasus, Status, late_q
-from .selectors import search_q
+from .models import Kasus, Status
+from .selectors import queue_late_q, search_q
 
 
 class KasusFilter(django_filters.FilterSet):
@@ -63,4 +63,4 @@ class KasusFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(late_q())
+        return queryset.filter(queue_late_q())

@@ -197,6 +197,12 @@ class Kasus(models.Model):
                 condition=models.Q(confirmed_at__isnull=False, status__in=sorted(LATE_STATUSES)),
                 name="kasus_queue_late",
             ),
+            # The same under a status filter, which would otherwise read kasus_status_created and the table.
+            models.Index(
+                fields=["status", "-created_at", "-id", "due_at"],
+                condition=models.Q(confirmed_at__isnull=False, status__in=sorted(LATE_STATUSES)),
+                name="kasus_queue_late_status",
+            ),
             models.Index(
                 fields=["kecamatan", "-created_at", "-id"],
                 condition=models.Q(confirmed_at__isnull=False),
