@@ -189,6 +189,7 @@ def main() -> None:
             warm = [(kind, path.format(token=tokens[0], reference=references[0])) for kind, path in mix.kinds]
             client(port, [*warm, ("submit", "")], mix, lambda: None, errors)
             marks.append((0, rss_mb(pid)))
+            print(f"  worker RSS booted {booted:.1f} MB, after one request of each kind {marks[0][1]:.1f} MB", flush=True)
             done = 0
             lock = threading.Lock()
 
@@ -198,6 +199,8 @@ def main() -> None:
                     done += 1
                     if done % args.every == 0:
                         marks.append((done, rss_mb(pid)))
+                        # As it goes, so a run cut short still shows its trend.
+                        print(f"  {done} requests: worker RSS {marks[-1][1]:.1f} MB", flush=True)
 
             work = list(mix.paths(args.requests, seed=1))
             shares = [work[i :: args.clients] for i in range(args.clients)]
