@@ -189,7 +189,7 @@ def main() -> None:
             warm = [(kind, path.format(token=tokens[0], reference=references[0])) for kind, path in mix.kinds]
             client(port, [*warm, ("submit", "")], mix, lambda: None, errors)
             marks.append((0, rss_mb(pid)))
-            print(f"  worker RSS booted {booted:.1f} MB, after one request of each kind {marks[0][1]:.1f} MB", flush=True)
+            print(f"  worker RSS booted {booted:.1f} MB, after one of each {marks[0][1]:.1f} MB", flush=True)
             done = 0
             lock = threading.Lock()
 
