@@ -6,6 +6,7 @@ The scripts run as files (`python benchmarks/bench_x.py`), so this module is imp
 
 import argparse
 import http.client
+import logging
 import os
 import re
 import signal
@@ -91,6 +92,7 @@ def in_process(script: str) -> None:
         eager_tasks=False,
     )
     setup_django()
+    logging.getLogger("portal.request").setLevel(logging.WARNING)  # a line per request would drown the table
 
 
 def page_arguments(doc: str, *, cases: int = 100_000) -> argparse.ArgumentParser:

@@ -11,6 +11,7 @@ See benchmarks/README.md for the command.
 """
 
 import statistics
+from urllib.parse import urlencode
 
 import _support
 
@@ -71,6 +72,23 @@ def timeline_case(accounts):
 SIGNED_IN_HINT = "; is the petugas signed in with TOTP?"
 
 
+def queue_filters(kecamatan) -> list[tuple[str, str]]:
+    """(label, url) of the queue under each of its single filters, with values the bulk cases use."""
+    from portal.wilayah.models import Kategori, Opd
+
+    kategori = Kategori.objects.get(slug="infrastruktur-jalan")
+    opd = Opd.objects.get(singkatan="DPUPR")
+    return [
+        ("queue status=didisposisikan", "/petugas/?status=didisposisikan"),
+        ("queue status=ditutup", "/petugas/?status=ditutup"),
+        (f"queue kategori={kategori.slug}", f"/petugas/?kategori={kategori.pk}"),
+        (f"queue kecamatan={kecamatan.nama}", f"/petugas/?kecamatan={kecamatan.pk}"),
+        (f"queue opd={opd.singkatan}", f"/petugas/?opd={opd.pk}"),
+        ("queue overdue only", "/petugas/?overdue=on"),
+        ("queue assigned to me", "/petugas/?mine=on"),
+    ]
+
+
 def main() -> None:
     parser = _support.page_arguments(__doc__)
     parser.add_argument("--kecamatan", default="Wonogiri", help="kecamatan filter of the queue (default Wonogiri)")
@@ -79,6 +97,7 @@ def main() -> None:
         action="append",
         help="status filter of the queue; repeat for several (default: didisposisikan and ditutup)",
     )
+    parser.add_argument("--text", default="jalan amblas", help="words of the text search (default 'jalan amblas')")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of each page's slowest queries")
     args = parser.parse_args()
     _support.in_process("bench_staff_pages")
@@ -94,10 +113,13 @@ def main() -> None:
     clock = _support.ServerClock()
 
     pages = [("queue, no filter", "/petugas/")]
+    pages += queue_filters(kecamatan)
     pages += [
         (f"queue kecamatan={kecamatan.nama} status={status}", f"/petugas/?kecamatan={kecamatan.pk}&status={status}")
         for status in args.status or ["didisposisikan", "ditutup"]
     ]
+    pages.append((f"queue search by reference {kasus.reference}", f"/petugas/?q={kasus.reference}"))
+    pages.append((f"queue search by text '{args.text}'", "/petugas/?" + urlencode({"q": args.text})))
     pages.append(
         (f"case page {kasus.reference} ({kasus.riwayat.count()} entries)", f"/petugas/kasus/{kasus.reference}/")
     )

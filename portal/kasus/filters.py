@@ -1,11 +1,11 @@
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.wilayah.models import Kategori, Opd, Wilayah
 
-from .models import Kasus, Status, late_q
+from .models import Kasus, Status
+from .selectors import queue_late_q, search_q
 
 
 class KasusFilter(django_filters.FilterSet):
@@ -53,13 +53,7 @@ class KasusFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(reference__iexact=value)
-            | Q(lapor_tracking_id__iexact=value.lstrip("#"))
-            | Q(reference__icontains=value)
-            | Q(title__icontains=value)
-            | Q(summary__icontains=value)
-        )
+        return queryset.filter(search_q(value))
 
     def filter_mine(self, queryset, name, value):
         if not value or self.user is None:
@@ -69,4 +63,4 @@ class KasusFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(late_q())
+        return queryset.filter(queue_late_q())

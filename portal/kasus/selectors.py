@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
+import operator
+import re
 import time
 from collections.abc import Callable
 from functools import cached_property
@@ -11,7 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import BooleanField, F, Prefetch, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThan
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -22,7 +28,17 @@ from portal.wilayah.models import Kategori, Opd
 from portal.wilayah.options import wilayah_groups
 
 from .kinds import riwayat_texts
-from .models import Kasus, OutboxEmail, Pengikut, Riwayat, Status, TindakLanjut, late_q
+from .models import (
+    LAPOR_TRACKING_ID_RE,
+    LATE_STATUSES,
+    Kasus,
+    OutboxEmail,
+    Pengikut,
+    Riwayat,
+    Status,
+    TindakLanjut,
+    normalize_lapor_tracking_id,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -161,52 +177,58 @@ def staff_queue(user: User | AnonymousUser) -> QuerySet[Kasus]:
     return staff_cases(user).select_related("kategori", "kecamatan", "opd", "reporter")
 
 
-# Up to this many rows a queue's total is counted; past it, the planner's estimate is shown ("about N"):
-# counting every confirmed case on each page view grew with the table.
-EXACT_COUNT_UP_TO = 10_000
+# The queue pages through at most this many rows (40 pages): a deeper page would make the database skip every row
+# before it, a cost that grows with the table. Past it, officers narrow the queue with its filters or search.
+QUEUE_ROWS_LIMIT = 1_000
+# Up to this many rows a queue's total is counted (reading at most one row more); past it, the planner's estimate
+# is shown ("about N"): counting every confirmed case on each page view grew with the table.
+EXACT_COUNT_UP_TO = 1_000
 
 
 def estimated_count(queryset: QuerySet[Kasus]) -> tuple[int, bool]:
-    """(rows, is_estimate): PostgreSQL's plan estimate when it is past EXACT_COUNT_UP_TO, else the exact count."""
-    if connection.vendor != "postgresql":
-        return queryset.count(), False
+    """(rows, is_estimate): the exact count up to EXACT_COUNT_UP_TO, else PostgreSQL's plan estimate (above it)."""
+    counted = queryset.order_by().values("pk")[: EXACT_COUNT_UP_TO + 1].count()
+    if counted <= EXACT_COUNT_UP_TO or connection.vendor != "postgresql":
+        return (queryset.count() if counted > EXACT_COUNT_UP_TO else counted), False
     sql, params = queryset.order_by().values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
         plan = cursor.fetchone()[0]
     estimate = int((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"])
-    if estimate <= EXACT_COUNT_UP_TO:
-        return queryset.count(), False
-    return estimate, True
+    return max(estimate, EXACT_COUNT_UP_TO + 1), True
 
 
-class OverdueFirst:
-    """Overdue open cases first (newest first), then every other case (newest first), as a pageable list.
+class QueueRows:
+    """The queue's rows as a pageable list: its sections one after the other, at most QUEUE_ROWS_LIMIT rows.
 
-    Sorting on a computed "is overdue" flag reads and sorts every row of the queue; two queries that
-    each follow an index (due_at for the few overdue cases, created_at for the rest) read one page.
+    Every read is bounded: the total is counted up to EXACT_COUNT_UP_TO rows, and a page reads the page's ids from
+    each section it spans, with an offset below the limit along an index in the section's order, then their rows.
     """
 
-    def __init__(self, queryset: QuerySet[Kasus], now: dt.datetime | None = None) -> None:
-        late = late_q(now)
-        self._all = queryset
-        self._overdue = queryset.filter(late).order_by("-created_at", "-pk")
-        self._rest = queryset.exclude(late).order_by("-created_at", "-pk")
-
-    @cached_property
-    def overdue_count(self) -> int:
-        return self._overdue.count()
+    def __init__(self, total: QuerySet[Kasus], sections: list[QuerySet[Kasus]]) -> None:
+        self._all = total
+        self._sections = sections
 
     @cached_property
     def _count(self) -> tuple[int, bool]:
         return estimated_count(self._all)
 
-    def count(self) -> int:
+    @property
+    def total(self) -> int:
+        """How many cases the queue holds (an estimate when count_is_estimate)."""
         return self._count[0]
 
     @property
     def count_is_estimate(self) -> bool:
         return self._count[1]
+
+    @property
+    def is_truncated(self) -> bool:
+        return self.total > QUEUE_ROWS_LIMIT
+
+    def count(self) -> int:
+        """The rows the pages reach."""
+        return min(self.total, QUEUE_ROWS_LIMIT)
 
     def __len__(self) -> int:
         return self.count()
@@ -214,14 +236,89 @@ class OverdueFirst:
     def __getitem__(self, index: int | slice) -> Any:
         if not isinstance(index, slice):
             return self[index : index + 1][0]
-        start, stop = index.start or 0, index.stop if index.stop is not None else self.count()
-        split = self.overdue_count
-        rows: list[Kasus] = []
-        if start < split:
-            rows += self._overdue[start : min(stop, split)]
-        if stop > split:
-            rows += self._rest[max(start - split, 0) : stop - split]
-        return rows
+        start, stop = index.start or 0, min(index.stop if index.stop is not None else self.count(), self.count())
+        ids: list[int] = []
+        before = 0  # rows in the sections before this one
+        for section in self._sections:
+            first, last = max(start - before, 0), stop - before
+            # The page's ids alone first: read along the section's index, joined and sorted by nothing else.
+            got = list(section.values_list("pk", flat=True)[first:last])
+            ids += got
+            if len(got) == last - first:
+                break
+            # The section ends on this page or before it: its size, counted no further than the page's start.
+            before += first + len(got) if got else section.values("pk")[:first].count()
+        if not ids:
+            return []
+        found = self._all.order_by().in_bulk(ids)
+        return [found[pk] for pk in ids if pk in found]
+
+
+def queue_late_q(now: dt.datetime | None = None) -> Q:
+    """late_q for the queue: the same cases, with due_at behind COALESCE so no due_at index can serve it.
+
+    Lateness depends on status and due_at together, which the planner takes as independent: it expects a few
+    rows where there are thousands and reads them all by due_at, then sorts. Left without that path, it reads
+    kasus_queue_late newest first and stops after one page.
+    """
+    now = now or timezone.now()
+    return Q(status__in=LATE_STATUSES) & Q(LessThan(Coalesce(F("due_at"), Value(now)), now))
+
+
+class OverdueFirst(QueueRows):
+    """Overdue open cases first (newest first), then every other case (newest first).
+
+    Sorting on a computed "is overdue" flag reads and sorts every row of the queue; two queries that
+    each follow an index (kasus_queue_late for the overdue cases, created_at for the rest) read one page.
+    """
+
+    def __init__(self, queryset: QuerySet[Kasus], now: dt.datetime | None = None) -> None:
+        late = queue_late_q(now)
+        self._overdue = queryset.filter(late).order_by("-created_at", "-pk")
+        super().__init__(queryset, [self._overdue, queryset.exclude(late).order_by("-created_at", "-pk")])
+
+    @cached_property
+    def overdue_count(self) -> int:
+        """Overdue cases, counted up to QUEUE_ROWS_LIMIT."""
+        return self._overdue.values("pk")[:QUEUE_ROWS_LIMIT].count()
+
+
+SEARCH_WORDS = 8
+# A case number as _next_reference writes it, or its beginning from the year on ("KSS-2026-0001").
+REFERENCE_RE = re.compile(r"^[A-Za-z]{3}-\d{4}-\d{0,6}$")
+
+
+def search_q(value: str) -> Q:
+    """The queue's search: a case number (or its beginning), an SP4N-LAPOR! number, or words of the title or summary.
+
+    On PostgreSQL the words are a full-text query on kasus_kasus.pencarian (migration 0019, GIN index): whole words,
+    since a prefix ("jalan:*") makes the index merge every word it starts and costs several times more on a common
+    word; SQLite compares substrings.
+    """
+    value = value.strip()
+    lapor = normalize_lapor_tracking_id(value)
+    if REFERENCE_RE.match(value):
+        # A case number: its index alone (words like "kss" and "2026" would match every case).
+        return Q(reference__startswith=value.upper()) | Q(lapor_tracking_id=lapor)
+    if connection.vendor != "postgresql":
+        return (
+            Q(reference__iexact=value)
+            | Q(lapor_tracking_id__iexact=lapor)
+            | Q(reference__icontains=value)
+            | Q(title__icontains=value)
+            | Q(summary__icontains=value)
+        )
+    # Only letters and digits reach to_tsquery, so no input is tsquery syntax.
+    words = re.findall(r"[^\W_]+", value.lower())[:SEARCH_WORDS]
+    found = [Q(reference__startswith=value.upper())]
+    if words:
+        query = " & ".join(words)
+        found.append(
+            Q(RawSQL("kasus_kasus.pencarian @@ to_tsquery('simple', %s)", [query], output_field=BooleanField()))
+        )
+    if LAPOR_TRACKING_ID_RE.match(lapor):
+        found.append(Q(lapor_tracking_id=lapor))
+    return functools.reduce(operator.or_, found)
 
 
 def staff_kasus(user: User | AnonymousUser, reference: str) -> Kasus:

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -434,9 +434,17 @@ def staff_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
         request.GET or None, queryset=selectors.staff_queue(user), hide_opd=selectors.is_opd_only(user), user=user
     )
     key = staff_tools.sort_key(request.GET)
-    rows = staff_tools.sorted_queue(filterset.qs, key) if key else selectors.OverdueFirst(filterset.qs)
-    # OverdueFirst has the length and slices Paginator uses; it is not iterable, which would read every row.
-    page = Paginator(rows, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+    qs = filterset.qs
+    if key:
+        rows = selectors.QueueRows(qs, [staff_tools.sorted_queue(qs, key)])
+    elif filterset.is_valid() and filterset.form.cleaned_data.get("overdue"):
+        # Every row is overdue: one section (the lateness test twice would mislead the planner's estimate).
+        rows = selectors.QueueRows(qs, [qs.order_by("-created_at", "-pk")])
+    else:
+        rows = selectors.OverdueFirst(qs)
+    # QueueRows and OverdueFirst have the length and slices Paginator uses; not being iterable keeps any row
+    # from being read beyond the page.
+    page: Page[Kasus] = Paginator(rows, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
     for kasus in page:
         kasus.show_identity = selectors.sees_reporter_identity(user, kasus)
     services.record_identity_views(viewer=user, cases=[k for k in page if k.show_identity])
