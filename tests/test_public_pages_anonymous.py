@@ -16,7 +16,7 @@ PAGES = [
     ("/", 1, 0),
     ("/sarasehan/", 2, 0),
     ("/audiensi/", 5, 0),
-    ("/transparansi/", 15, 0),
+    ("/transparansi/", 8, 0),
     ("/transparansi/janji/", 4, 0),
     ("/transparansi/peta/", 0, 0),
     ("/lacak/", 0, 0),
