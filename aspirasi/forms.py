@@ -25,6 +25,12 @@ from .services import STAFF_CHANNELS
 
 # Each kecamatan with its desa/kelurahan (aspirasi.selectors.wilayah_options).
 WilayahOptions = Sequence[tuple[Wilayah, list[Wilayah]]]
+# Written instead of the idempotency key into a form page kept by the page cache; each answer gets a fresh key.
+IDEMPOTENCY_KEY_PLACEHOLDER = "page-cache-idempotency-key-placeholder"
+
+
+def new_idempotency_key() -> str:
+    return uuid.uuid4().hex
 
 
 class MultipleFileInput(forms.FileInput):
@@ -237,7 +243,7 @@ class AspirasiForm(AttachmentsMixin, forms.Form):
             for name in self.guest_fields:
                 del self.fields[name]
         if not self.is_bound:
-            self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+            self.initial.setdefault("idempotency_key", new_idempotency_key())
         self.fields["idempotency_key"].error_messages["required"] = _(
             "Formulir kedaluwarsa. Periksa isian Anda lalu kirim lagi."
         )
