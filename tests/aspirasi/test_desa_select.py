@@ -15,14 +15,25 @@ CHOICES = [
 ]
 
 
-def test_it_renders_the_same_html_as_djangos_select():
+@pytest.mark.parametrize("value", ["2", "", None, "999"])
+def test_it_renders_the_same_html_as_djangos_select(value):
     from django.test.html import parse_html
 
     attrs = {"id": "id_desa", "aria-describedby": "id_desa_helptext", "disabled": False, "required": True}
-    ours = OptionsInPythonSelect(choices=CHOICES).render("desa", "2", attrs)
-    stock = forms.Select(choices=CHOICES).render("desa", "2", attrs)
+    ours = OptionsInPythonSelect(choices=CHOICES).render("desa", value, attrs)
+    stock = forms.Select(choices=CHOICES).render("desa", value, attrs)
     assert parse_html(ours) == parse_html(stock)
-    assert "&lt;Sekitarnya&gt;" in ours and 'value="2" selected' in ours
+    assert "&lt;Sekitarnya&gt;" in ours
+    assert ('value="2" selected' in ours) == (value == "2")
+
+
+def test_it_selects_only_the_first_option_with_the_value_as_django_does():
+    from django.test.html import parse_html
+
+    choices = [("A", [("1", "Satu")]), ("B", [("1", "Satu lagi")])]
+    ours = OptionsInPythonSelect(choices=choices).render("desa", "1")
+    assert parse_html(ours) == parse_html(forms.Select(choices=choices).render("desa", "1"))
+    assert ours.count(" selected") == 1
 
 
 @pytest.mark.django_db
