@@ -159,6 +159,7 @@ class AspirasiForm(AttachmentsMixin, forms.Form):
         queryset=Kategori.objects.filter(is_active=True),
         required=False,
         empty_label=_("— tidak tahu / biar petugas yang menentukan —"),
+        widget=OptionsInPythonSelect,
     )
     kecamatan = forms.ModelChoiceField(
         label=_("Kecamatan"),
@@ -166,6 +167,7 @@ class AspirasiForm(AttachmentsMixin, forms.Form):
         required=False,
         empty_label=_("— pilih kecamatan —"),
         error_messages={"invalid_choice": _("Pilih kecamatan dari daftar.")},
+        widget=OptionsInPythonSelect,
     )
     address_detail = forms.CharField(
         label=_("Detail lokasi"),
