@@ -27,12 +27,14 @@ from portal.kasus.selectors import (
 )
 from portal.kasus.services import KasusError
 from portal.kasus.templat import chosen
+from portal.page_cache import cached_form_page, rendering_for_cache
 from portal.ratelimit import client_address
 from portal.wilayah.models import DESA_LEVELS, Wilayah
 
 from . import kept, selectors, services
 from .forms import (
     ANSWER_PREFIX,
+    IDEMPOTENCY_KEY_PLACEHOLDER,
     REROUTE_PREFIX,
     AcceptForm,
     AnswerForm,
@@ -43,6 +45,7 @@ from .forms import (
     RerouteForm,
     StaffRecordForm,
     WilayahOptions,
+    new_idempotency_key,
 )
 from .map_views import allow_geolocation, map_config, nearby_context
 from .models import Jenis, Lampiran
@@ -89,6 +92,7 @@ def _form_context(form: AspirasiForm, options: WilayahOptions) -> dict[str, Any]
 @never_cache
 @allow_geolocation
 @require_http_methods(["GET", "POST"])
+@cached_form_page({IDEMPOTENCY_KEY_PLACEHOLDER: new_idempotency_key})
 def submit(request: HttpRequest) -> HttpResponse:
     """The form, then "check your answers" (the same data re-posted as hidden fields), then send.
 
@@ -104,6 +108,8 @@ def submit(request: HttpRequest) -> HttpResponse:
         preset = DesaOptionsForm(request.GET)
         if preset.is_valid() and preset.cleaned_data["kecamatan"]:
             initial["kecamatan"] = preset.cleaned_data["kecamatan"]
+        if rendering_for_cache(request):
+            initial["idempotency_key"] = IDEMPOTENCY_KEY_PLACEHOLDER
         form = AspirasiForm(user=user, wilayah_options=options, initial=initial)
         return _submit_page(request, form, options)
     form = AspirasiForm(request.POST, request.FILES, user=user, wilayah_options=options)

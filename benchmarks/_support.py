@@ -212,6 +212,10 @@ def bench_port(default: int) -> int:
     return int(os.environ.get("BENCH_PORT", str(default)))
 
 
+# Two workers importing the portal and answering their first request take over 30 s on a shared, loaded machine.
+STARTUP_SECONDS = 120
+
+
 @contextmanager
 def gunicorn(
     script: str,
@@ -229,7 +233,7 @@ def gunicorn(
     """Run gunicorn (sync workers, this environment plus `env`) serving `app` on HOST:port while the block runs.
 
     `quiet` discards the server's output (one log line a request would drown the figures).
-    Waits up to 30 s for `probe` to answer 200 (exits otherwise) and stops the server with SIGTERM.
+    Waits up to STARTUP_SECONDS for `probe` to answer 200 (exits otherwise) and stops the server with SIGTERM.
     """
     proc = subprocess.Popen(
         [
@@ -253,9 +257,9 @@ def gunicorn(
         stdout=subprocess.DEVNULL if quiet else None,
         stderr=subprocess.DEVNULL if quiet else None,
     )
-    if not _answers(port, probe, within=30):
+    if not _answers(port, probe, within=STARTUP_SECONDS):
         proc.terminate()
-        sys.exit(f"{script}: gunicorn did not answer within 30 s")
+        sys.exit(f"{script}: gunicorn did not answer within {STARTUP_SECONDS} s")
     try:
         yield proc
     finally:

@@ -7,7 +7,10 @@ in, holding a tracking session, a message to show) gets a freshly rendered page,
 another's account, messages or tracking rights.
 
 The cached HTML holds a placeholder instead of the CSRF token; each answer puts the visitor's own token in
-(Django's masking per response, the secret from their own cookie), so no token is ever shared.
+(Django's masking per response, the secret from their own cookie), so no token is ever shared. A form page with
+other values unique to each render (the aspirasi form's idempotency key) is cached with cached_form_page: the view
+writes a placeholder for each while rendering_for_cache(request), and every answer gets a fresh value; such a page
+has no ETag and never answers 304, since a kept copy would carry an earlier answer's value.
 
 Freshness: every committed INSERT, UPDATE or DELETE on a table a public page may show bumps one generation
 counter (a database execute wrapper, so queryset updates and bulk writes count too), and an entry of an older
@@ -19,7 +22,7 @@ may not keep these pages at all, since each copy carries its visitor's token.
 
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any
 
@@ -102,9 +105,20 @@ def watch_connection(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any
         connection.execute_wrappers.append(_watch_writes)
 
 
+def rendering_for_cache(request: HttpRequest) -> bool:
+    """Whether the view renders a page to keep: each per-answer value must then be written as its placeholder."""
+    return getattr(request, "_page_cache_render", False)
+
+
 def csrf_placeholder(request: HttpRequest) -> dict[str, str]:
     """Context processor: while a page is rendered for the cache, its CSRF token is the placeholder."""
-    return {"csrf_token": CSRF_PLACEHOLDER} if getattr(request, "_page_cache_render", False) else {}
+    return {"csrf_token": CSRF_PLACEHOLDER} if rendering_for_cache(request) else {}
+
+
+def _fill(body: str, per_answer: Mapping[str, Callable[[], str]]) -> str:
+    for placeholder, make in per_answer.items():
+        body = body.replace(placeholder, make())
+    return body
 
 
 def _cacheable_request(request: HttpRequest) -> bool:
@@ -139,7 +153,12 @@ def _not_modified(request: HttpRequest, etag: str) -> bool:
 
 
 def _render_for_cache(
-    view: Callable[..., HttpResponse], stamp: int, request: HttpRequest, *args: Any, **kwargs: Any
+    view: Callable[..., HttpResponse],
+    per_answer: Mapping[str, Callable[[], str]],
+    stamp: int,
+    request: HttpRequest,
+    *args: Any,
+    **kwargs: Any,
 ) -> dict[str, Any] | HttpResponse:
     """Render the page with the CSRF placeholder: the entry to store, or the response itself if it may not be.
 
@@ -162,8 +181,10 @@ def _render_for_cache(
         # The view asked for a real token (get_token): the page would carry this visitor's secret.
         or (request.META.get("CSRF_COOKIE_NEEDS_UPDATE", False) and not token_used_before)
     ):
-        if CSRF_PLACEHOLDER.encode() in response.content:
-            response.content = response.content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+        placeholders = {CSRF_PLACEHOLDER: lambda: get_token(request), **per_answer}
+        if any(placeholder.encode() in response.content for placeholder in placeholders):
+            charset = response.charset
+            response.content = _fill(response.content.decode(charset), placeholders).encode(charset)
         return response
     body = response.content.decode(response.charset)
     return {
@@ -177,7 +198,23 @@ def _render_for_cache(
 
 def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Serve `view`'s GET from the page cache to anonymous visitors without a session (see the module)."""
+    return _cached(view, {})
 
+
+def cached_form_page(
+    per_answer: Mapping[str, Callable[[], str]],
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """cached_page for a page holding values unique to each render: {placeholder: what makes a fresh value}."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        return _cached(view, per_answer)
+
+    return decorator
+
+
+def _cached(
+    view: Callable[..., HttpResponse], per_answer: Mapping[str, Callable[[], str]]
+) -> Callable[..., HttpResponse]:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not _cacheable_request(request):
@@ -187,23 +224,24 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         current = found.get(GENERATION_KEY, 0)
         entry = found.get(key)
         if entry is None or entry["generation"] != current or entry["expires"] <= timezone.now().timestamp():
-            rendered = _render_for_cache(view, current, request, *args, **kwargs)
+            rendered = _render_for_cache(view, per_answer, current, request, *args, **kwargs)
             if isinstance(rendered, HttpResponse):
                 return rendered
             entry = rendered
             cache.set(key, entry, timeout=MAX_AGE)
-        private = shows_private_data(request)
+        # A page with per-answer values has no ETag: no earlier copy may stand in for a fresh one.
+        revalidated = not per_answer and not shows_private_data(request)
         # A visitor without a CSRF cookie holds no copy made for them, so only a returning one can match.
-        if not private and _not_modified(request, _etag(entry, request)):
+        if revalidated and _not_modified(request, _etag(entry, request)):
             response: HttpResponse = HttpResponseNotModified()
             response["ETag"] = _etag(entry, request)
             patch_cache_control(response, private=True, no_cache=True)
             return response
         # The visitor's own token; it sets their CSRF cookie when they have none yet.
-        response = HttpResponse(entry["body"].replace(CSRF_PLACEHOLDER, get_token(request)))
+        response = HttpResponse(_fill(entry["body"], {CSRF_PLACEHOLDER: lambda: get_token(request), **per_answer}))
         for name, value in entry["headers"].items():
             response[name] = value
-        if not private:
+        if revalidated:
             response["ETag"] = _etag(entry, request)
             patch_cache_control(response, private=True, no_cache=True)
         return response

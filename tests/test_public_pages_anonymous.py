@@ -20,7 +20,7 @@ PAGES = [
     ("/transparansi/janji/", 4, 0),
     ("/transparansi/peta/", 0, 0),
     ("/lacak/", 0, 0),
-    ("/aspirasi/kirim/", 1, 1),
+    ("/aspirasi/kirim/", 1, 0),
 ]
 
 
