@@ -84,7 +84,7 @@ def main() -> None:
     _support.in_process("bench_staff_pages")
     from django.test import Client
 
-    from portal.kasus.models import Kasus, Riwayat
+    from portal.kasus.models import Kasus, Riwayat, Status
     from portal.wilayah.models import Wilayah
 
     petugas, kasus = prepare(args.cases)
@@ -96,7 +96,7 @@ def main() -> None:
     pages = [("queue, no filter", "/petugas/")]
     pages += [
         (f"queue kecamatan={kecamatan.nama} status={status}", f"/petugas/?kecamatan={kecamatan.pk}&status={status}")
-        for status in args.status or ["didisposisikan", "ditutup"]
+        for status in args.status or [Status.DIDISPOSISIKAN, Status.DITUTUP]
     ]
     pages.append(
         (f"case page {kasus.reference} ({kasus.riwayat.count()} entries)", f"/petugas/kasus/{kasus.reference}/")

@@ -470,11 +470,11 @@ def _release_expired_holds(sarasehan: Sarasehan, now: dt.datetime) -> int:
     return len(lapsed)
 
 
-def _refuse_outside(state: str, opens_at: dt.datetime, *, not_yet: str, closed: str) -> None:
+def _refuse_outside(state: Sarasehan.Window, opens_at: dt.datetime, *, not_yet: str, closed: str) -> None:
     """Refuse before a window opens (`not_yet` says when it does, as `%(when)s`) and after it has closed."""
-    if state == "belum_dibuka":
+    if state == Sarasehan.Window.BELUM_DIBUKA:
         raise SarasehanError(not_yet % {"when": timezone.localtime(opens_at).strftime("%d-%m-%Y %H:%M")})
-    if state == "ditutup":
+    if state == Sarasehan.Window.DITUTUP:
         raise SarasehanError(closed)
 
 
@@ -486,7 +486,7 @@ def _check_window(sarasehan: Sarasehan, now: dt.datetime) -> None:
         not_yet=_("Pendaftaran belum dibuka. Pendaftaran dibuka pada %(when)s."),
         closed=_("Pendaftaran sarasehan ini sudah ditutup."),
     )
-    if state != "dibuka":
+    if state != Sarasehan.Window.DIBUKA:
         raise SarasehanError(_("Sarasehan ini tidak menerima pendaftaran."))
 
 

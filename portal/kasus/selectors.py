@@ -10,11 +10,11 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from portal.akun import roles as r
@@ -269,14 +269,24 @@ def tindak_lanjut_of(kasus: Kasus) -> QuerySet[TindakLanjut]:
     return kasus.tindak_lanjut.select_related("opd").order_by("due_date", "id")
 
 
+class CommitmentFilter(models.TextChoices):
+    """What the staff and public commitment lists filter by: TindakLanjut's two statuses, late (open past its
+    due date) and, on the staff list, all."""
+
+    TERBUKA = TindakLanjut.Status.TERBUKA.value, gettext_lazy("Terbuka")
+    TERLAMBAT = "terlambat", gettext_lazy("Terlambat")
+    SELESAI = TindakLanjut.Status.SELESAI.value, gettext_lazy("Selesai")
+    SEMUA = "semua", gettext_lazy("Semua")
+
+
 def commitments(
-    user: User | AnonymousUser, *, opd_id: int | None = None, status: str = "terbuka"
+    user: User | AnonymousUser, *, opd_id: int | None = None, status: str = CommitmentFilter.TERBUKA
 ) -> QuerySet[TindakLanjut]:
     """Tindak lanjut of the cases this staff member may open, earliest deadline (so the late ones) first."""
     qs = TindakLanjut.objects.filter(kasus__in=staff_cases(user)).select_related("kasus", "opd")
     if opd_id:
         qs = qs.filter(opd_id=opd_id)
-    if status == "terlambat":
+    if status == CommitmentFilter.TERLAMBAT:
         qs = qs.filter(status=TindakLanjut.Status.TERBUKA, due_date__lt=timezone.localdate())
     elif status in TindakLanjut.Status.values:
         qs = qs.filter(status=status)
