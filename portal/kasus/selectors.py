@@ -410,6 +410,20 @@ def public_cases() -> QuerySet[Kasus]:
     return Kasus.objects.filter(public_q())
 
 
+# What residents follow, map and subscribe to is narrower than public_cases: aspirasi registers "reported as an
+# aspirasi" here in its AppConfig.ready, so portal.ikuti reads it without importing a feature app.
+_reported_cases: list[Callable[[], QuerySet[Kasus]]] = []
+
+
+def register_reported_cases(source: Callable[[], QuerySet[Kasus]]) -> None:
+    _reported_cases[:] = [source]
+
+
+def reported_public_cases() -> QuerySet[Kasus]:
+    """The public cases residents follow and subscribe to: the registered source's, else every public case."""
+    return _reported_cases[0]() if _reported_cases else public_cases()
+
+
 def public_page_q(prefix: str = "") -> Q:
     """Deliberately wider than `public_q` for a case's own public page and its commitments: a merged case keeps
     its page to link to its survivor, and a case waiting on its reporter keeps the page it already had."""
