@@ -31,9 +31,7 @@ from ._base import (
     allowed_actions,
     registration_allowed_actions,
 )
-from .agenda import (
-    agenda_add_cases,
-)
+from .agenda import agenda_add_cases
 from .door import (
     pendaftaran_check_in,
     pendaftaran_walk_in,
@@ -46,12 +44,8 @@ from .lifecycle import (
     sarasehan_publish,
     sarasehan_update,
 )
-from .notulen import (
-    notulen_publish,
-)
-from .points import (
-    poin_record,
-)
+from .notulen import notulen_publish
+from .points import poin_record
 from .registration import (
     holds_due,
     new_idempotency_key,

@@ -17,9 +17,7 @@ from portal.audit.labels import register_action
 from portal.audit.services import audit_record
 from portal.kasus.models import Kasus
 from portal.kasus.outbox import Attachment, outbox_enqueue
-from portal.kasus.services import (
-    KasusError,
-)
+from portal.kasus.services import KasusError
 from portal.kasus.statemachine import allowed_in, allows, moved_fields
 
 from .. import selectors

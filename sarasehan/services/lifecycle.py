@@ -10,9 +10,7 @@ from django.utils.translation import gettext as _
 
 from portal.akun.models import User
 from portal.audit.services import audit_record
-from portal.kasus.services import (
-    required_text,
-)
+from portal.kasus.services import required_text
 from portal.wilayah.models import Pejabat, Wilayah
 
 from ..models import Sarasehan

@@ -5,9 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.akun.models import User
-from portal.kasus.services import (
-    required_text,
-)
+from portal.kasus.services import required_text
 
 from ..models import PendaftaranSarasehan, PoinSarasehan, Sarasehan
 from ._base import SarasehanError, _email, _lock, _transition
