@@ -11,14 +11,23 @@ from django.utils.translation import gettext_lazy
 
 from audiensi.models import Audiensi
 from portal.kasus.models import Kasus, Riwayat, TindakLanjut
-from portal.kasus.selectors import NEVER_PUBLIC_STATUSES, present_entries, public_page_q, timeline
+from portal.kasus.selectors import (
+    NEVER_PUBLIC_STATUSES,
+    CommitmentFilter,
+    present_entries,
+    public_page_q,
+    timeline,
+)
 from sarasehan.models import Sarasehan
 
+# Open here means not late yet: the public list shows late commitments apart.
 STATUS_CHOICES = [
-    ("terbuka", gettext_lazy("Berjalan")),
-    ("terlambat", gettext_lazy("Terlambat")),
-    ("selesai", gettext_lazy("Selesai")),
+    (CommitmentFilter.TERBUKA, gettext_lazy("Berjalan")),
+    (CommitmentFilter.TERLAMBAT, CommitmentFilter.TERLAMBAT.label),
+    (CommitmentFilter.SELESAI, CommitmentFilter.SELESAI.label),
 ]
+# The one tracker state beyond the filter's: done, but after the due date.
+SELESAI_TERLAMBAT = "selesai_terlambat"
 
 
 def public_commitments(
@@ -32,11 +41,11 @@ def public_commitments(
         qs = qs.filter(opd_id=opd_id)
     if kecamatan_id:
         qs = qs.filter(kasus__kecamatan_id=kecamatan_id)
-    if status == "terlambat":
+    if status == CommitmentFilter.TERLAMBAT:
         qs = qs.filter(status=TindakLanjut.Status.TERBUKA, due_date__lt=today)
-    elif status == "terbuka":
+    elif status == CommitmentFilter.TERBUKA:
         qs = qs.filter(status=TindakLanjut.Status.TERBUKA, due_date__gte=today)
-    elif status == "selesai":
+    elif status == CommitmentFilter.SELESAI:
         qs = qs.filter(status=TindakLanjut.Status.SELESAI)
     return (
         qs.select_related("opd", "kasus__kecamatan")
@@ -113,15 +122,15 @@ def tracker_status(item: TindakLanjut, today: dt.date) -> str:
     """terbuka, terlambat, selesai or selesai_terlambat: lateness stays visible after a late commitment is done."""
     if item.status == TindakLanjut.Status.SELESAI:
         late = item.done_at is not None and timezone.localdate(item.done_at) > item.due_date
-        return "selesai_terlambat" if late else "selesai"
-    return "terlambat" if item.due_date < today else "terbuka"
+        return SELESAI_TERLAMBAT if late else CommitmentFilter.SELESAI
+    return CommitmentFilter.TERLAMBAT if item.due_date < today else CommitmentFilter.TERBUKA
 
 
 TRACKER_STATUS_LABELS = {
-    "terbuka": gettext_lazy("Berjalan"),
-    "terlambat": gettext_lazy("Terlambat"),
-    "selesai": gettext_lazy("Selesai tepat waktu"),
-    "selesai_terlambat": gettext_lazy("Selesai terlambat"),
+    CommitmentFilter.TERBUKA: gettext_lazy("Berjalan"),
+    CommitmentFilter.TERLAMBAT: gettext_lazy("Terlambat"),
+    CommitmentFilter.SELESAI: gettext_lazy("Selesai tepat waktu"),
+    SELESAI_TERLAMBAT: gettext_lazy("Selesai terlambat"),
 }
 
 

@@ -19,7 +19,8 @@ from portal.kasus.services import required_text
 from portal.wilayah.models import Pejabat
 
 from .models import AturanMingguan, PengaturanAudiensi, Pengecualian
-from .services import AudiensiError, _lock_pejabat
+from .services import AudiensiError
+from .services.slots import _lock_pejabat
 
 _Row = TypeVar("_Row", AturanMingguan, Pengecualian)
 

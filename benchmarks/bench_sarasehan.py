@@ -134,7 +134,9 @@ def main() -> None:
     from sarasehan.models import PendaftaranSarasehan, Sarasehan
 
     connection.close()
-    regs = PendaftaranSarasehan.objects.filter(sarasehan_id=sarasehan_id, status="menunggu_konfirmasi")
+    regs = PendaftaranSarasehan.objects.filter(
+        sarasehan_id=sarasehan_id, status=PendaftaranSarasehan.Status.MENUNGGU_KONFIRMASI
+    )
     seats = Sarasehan.objects.get(pk=sarasehan_id).confirmed_count
     sent = OutboxEmail.objects.filter(template="sarasehan_confirm", to__startswith="bench-")
     emails = Counter(sent.values_list("to", flat=True))

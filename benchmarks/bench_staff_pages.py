@@ -103,7 +103,7 @@ def main() -> None:
     _support.in_process("bench_staff_pages")
     from django.test import Client
 
-    from portal.kasus.models import Kasus, Riwayat
+    from portal.kasus.models import Kasus, Riwayat, Status
     from portal.wilayah.models import Wilayah
 
     petugas, kasus = prepare(args.cases)
@@ -116,7 +116,7 @@ def main() -> None:
     pages += queue_filters(kecamatan)
     pages += [
         (f"queue kecamatan={kecamatan.nama} status={status}", f"/petugas/?kecamatan={kecamatan.pk}&status={status}")
-        for status in args.status or ["didisposisikan", "ditutup"]
+        for status in args.status or [Status.DIDISPOSISIKAN, Status.DITUTUP]
     ]
     pages.append((f"queue search by reference {kasus.reference}", f"/petugas/?q={kasus.reference}"))
     pages.append((f"queue search by text '{args.text}'", "/petugas/?" + urlencode({"q": args.text})))

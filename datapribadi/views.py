@@ -14,11 +14,11 @@ from django.views.decorators.http import require_POST
 from aspirasi.models import Lampiran
 from portal.akun import roles as r
 from portal.akun.access import staff_required
-from portal.akun.forms import EraseForm, JawabanForm, KeputusanLampiranForm, PermintaanForm
 from portal.akun.models import OPEN_PDP_STATUSES, PermintaanDataPribadi, User
 from portal.akun.requests import AuthenticatedHttpRequest
 from portal.audit.services import audit_record
 
+from .forms import EraseForm, JawabanForm, KeputusanLampiranForm, PermintaanForm
 from .services import (
     PDP_EXPORTED,
     DataRightsError,

@@ -41,6 +41,14 @@ class Sarasehan(models.Model):
         TERBIT = "terbit", _("Terbit")
         DIBATALKAN = "dibatalkan", _("Dibatalkan")
 
+    class Window(models.TextChoices):
+        """Where a moment falls in the registration window or the door's (registration_state, door_state)."""
+
+        BELUM_DIBUKA = "belum_dibuka"
+        DIBUKA = "dibuka"
+        DITUTUP = "ditutup"
+        TIDAK_TERSEDIA = "tidak_tersedia"  # registration only: a draft or a cancelled sarasehan
+
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     title = models.CharField(_("judul"), max_length=200)
     theme = models.CharField(_("tema"), max_length=200, blank=True)
@@ -120,23 +128,23 @@ class Sarasehan(models.Model):
         last_day = timezone.localtime(self.ends_at).date() + dt.timedelta(days=1)
         return timezone.make_aware(dt.datetime.combine(last_day, dt.time.min))
 
-    def door_state(self, now=None) -> str:
-        """belum_dibuka, dibuka or ditutup: check-in, walk-ins and points raised happen while dibuka."""
+    def door_state(self, now=None) -> "Sarasehan.Window":
+        """Check-in, walk-ins and points raised happen while the door is DIBUKA."""
         now = now or timezone.now()
         if now < self.door_opens_at:
-            return "belum_dibuka"
-        return "dibuka" if now < self.door_closes_at else "ditutup"
+            return self.Window.BELUM_DIBUKA
+        return self.Window.DIBUKA if now < self.door_closes_at else self.Window.DITUTUP
 
-    def registration_state(self, now=None) -> str:
-        """belum_dibuka, dibuka, ditutup or tidak_tersedia (draft or cancelled)."""
+    def registration_state(self, now=None) -> "Sarasehan.Window":
+        """BELUM_DIBUKA, DIBUKA, DITUTUP or TIDAK_TERSEDIA (draft or cancelled)."""
         now = now or timezone.now()
         if self.status != self.Status.TERBIT:
-            return "tidak_tersedia"
+            return self.Window.TIDAK_TERSEDIA
         if now < self.registration_opens_at:
-            return "belum_dibuka"
+            return self.Window.BELUM_DIBUKA
         if now >= self.registration_closes_at or now >= self.ends_at:
-            return "ditutup"
-        return "dibuka"
+            return self.Window.DITUTUP
+        return self.Window.DIBUKA
 
 
 class AgendaSarasehan(models.Model):

@@ -84,7 +84,7 @@ def sarasehan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     own_cases = selectors.open_cases_of_user(user) if user else None
     form = None
     status = 200
-    if sarasehan.registration_state() == "dibuka":
+    if sarasehan.registration_state() == Sarasehan.Window.DIBUKA:
         initial = {}
         if user:
             initial = {"name": user.full_name, "email": user.email, "phone": user.phone, "desa": user.wilayah_id}

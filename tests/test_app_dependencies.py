@@ -82,3 +82,23 @@ def test_a_feature_app_reaches_another_only_through_its_services_or_selectors(pa
         if name.startswith(app + ".") and name.split(".")[1] not in ("services", "selectors")
     )
     assert reached == []
+
+
+PORTAL_APPS = ("portal.akun", "portal.wilayah", "portal.audit", "portal.kasus", "portal.ikuti", "portal.demo")
+BUILT_ON_PORTAL = ("aspirasi", "audiensi", "sarasehan", "skm", "akuntabilitas", "dasbor", "datapribadi")
+
+
+@pytest.mark.parametrize("package", PORTAL_APPS)
+def test_a_portal_app_imports_no_feature_app(package):
+    # Feature apps plug in through registries (kinds, panels, reported cases) in their AppConfig.ready.
+    upward = sorted(
+        (path, module)
+        for path, module in imported_modules(package)
+        if any(module == app or module.startswith(app + ".") for app in BUILT_ON_PORTAL)
+    )
+    assert upward == []
+
+
+def test_the_case_core_does_not_import_following():
+    # portal.ikuti is built on portal.kasus; the signed links both use live in portal.tokens.
+    assert sorted((path, m) for path, m in imported_modules("portal.kasus") if m.startswith("portal.ikuti")) == []

@@ -24,9 +24,11 @@ from portal.kasus.calendar import WorkingCalendar
 from portal.kasus.kinds import ref
 from portal.kasus.models import (
     CLOSED_STATUSES,
+    Channel,
     Kasus,
     ReferenceSequence,
     Riwayat,
+    Status,
     new_tracking_token,
 )
 from portal.wilayah.models import Kategori, Opd, Wilayah
@@ -53,54 +55,63 @@ KATEGORI_WEIGHTS = {
     "pajak-daerah": 1,
     "lainnya": 1,
 }
-CHANNEL_WEIGHTS = {
-    "web": 45,
-    "whatsapp": 15,
-    "media_sosial": 10,
-    "telepon": 8,
-    "surat": 6,
-    "langsung": 6,
-    "lapor": 8,
-    "audiensi": 1,
-    "sarasehan": 1,
+CHANNEL_WEIGHTS: dict[str, int] = {
+    Channel.WEB: 45,
+    Channel.WHATSAPP: 15,
+    Channel.MEDIA_SOSIAL: 10,
+    Channel.TELEPON: 8,
+    Channel.SURAT: 6,
+    Channel.LANGSUNG: 6,
+    Channel.LAPOR: 8,
+    Channel.AUDIENSI: 1,
+    Channel.SARASEHAN: 1,
 }
 # Status by the case's age in days: recent cases are still in progress, old ones mostly closed.
 STATUS_BY_AGE = [
-    (3, {"baru": 60, "diverifikasi": 20, "menunggu_informasi": 5, "ditolak": 5, "didisposisikan": 10}),
+    (
+        3,
+        {
+            Status.BARU: 60,
+            Status.DIVERIFIKASI: 20,
+            Status.MENUNGGU_INFORMASI: 5,
+            Status.DITOLAK: 5,
+            Status.DIDISPOSISIKAN: 10,
+        },
+    ),
     (
         14,
         {
-            "baru": 5,
-            "diverifikasi": 8,
-            "menunggu_informasi": 5,
-            "ditolak": 8,
-            "didisposisikan": 25,
-            "ditindaklanjuti": 30,
-            "dijawab": 15,
-            "ditutup": 4,
+            Status.BARU: 5,
+            Status.DIVERIFIKASI: 8,
+            Status.MENUNGGU_INFORMASI: 5,
+            Status.DITOLAK: 8,
+            Status.DIDISPOSISIKAN: 25,
+            Status.DITINDAKLANJUTI: 30,
+            Status.DIJAWAB: 15,
+            Status.DITUTUP: 4,
         },
     ),
     (
         45,
         {
-            "menunggu_informasi": 2,
-            "ditolak": 10,
-            "didisposisikan": 5,
-            "ditindaklanjuti": 15,
-            "dijawab": 10,
-            "ditutup": 55,
-            "dibuka_kembali": 3,
+            Status.MENUNGGU_INFORMASI: 2,
+            Status.DITOLAK: 10,
+            Status.DIDISPOSISIKAN: 5,
+            Status.DITINDAKLANJUTI: 15,
+            Status.DIJAWAB: 10,
+            Status.DITUTUP: 55,
+            Status.DIBUKA_KEMBALI: 3,
         },
     ),
     (
         10**6,
         {
-            "menunggu_informasi": 5,
-            "ditolak": 100,
-            "didisposisikan": 4,
-            "ditindaklanjuti": 8,
-            "ditutup": 880,
-            "dibuka_kembali": 3,
+            Status.MENUNGGU_INFORMASI: 5,
+            Status.DITOLAK: 100,
+            Status.DIDISPOSISIKAN: 4,
+            Status.DITINDAKLANJUTI: 8,
+            Status.DITUTUP: 880,
+            Status.DIBUKA_KEMBALI: 3,
         },
     ),
 ]
@@ -289,11 +300,11 @@ def _walk(ctx: _Bulk, status: str, created_at: dt.datetime) -> tuple[list[str], 
 
 def _due_at(ctx: _Bulk, status: str, last: dt.datetime) -> dt.datetime | None:
     """The deadline the last entry set, as the services would have."""
-    if status in {"baru", "diverifikasi"}:
+    if status in {Status.BARU, Status.DIVERIFIKASI}:
         return ctx.calendar.add(last, ctx.sla["verify"])
-    if status in {"didisposisikan", "ditindaklanjuti", "dibuka_kembali"}:
+    if status in {Status.DIDISPOSISIKAN, Status.DITINDAKLANJUTI, Status.DIBUKA_KEMBALI}:
         return ctx.calendar.add(last, ctx.sla["followup"])
-    if status == "dijawab":
+    if status == Status.DIJAWAB:
         return ctx.calendar.add(last, ctx.sla["autoclose"])
     return None
 
@@ -317,7 +328,7 @@ def _case_row(
         opd_id = kat.default_opd_id if kat and kat.default_opd_id else rng.choice(ctx.opds).pk
     due_at = _due_at(ctx, status, last)
     guest = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
-    answered_at = times[walk.index("kasus.answered")] if status in {"dijawab", "ditutup"} else None
+    answered_at = times[walk.index("kasus.answered")] if status in {Status.DIJAWAB, Status.DITUTUP} else None
     row = {
         "reference": reference,
         "tracking_token": new_tracking_token(),
@@ -328,8 +339,8 @@ def _case_row(
         "kecamatan_id": w.parent_id,
         "opd_id": opd_id,
         "status": status,
-        "status_before_pause": "baru" if status == "menunggu_informasi" else "",
-        "sla_remaining_days": 2 if status == "menunggu_informasi" else None,
+        "status_before_pause": Status.BARU if status == Status.MENUNGGU_INFORMASI else "",
+        "sla_remaining_days": 2 if status == Status.MENUNGGU_INFORMASI else None,
         "priority": priority,
         "channel": channel,
         "reporter_name": guest,

@@ -406,18 +406,29 @@ DEFAULT_ANSWER = "OPD terkait telah menindaklanjuti dan menyampaikan penjelasan 
 
 # The 60 cases in order: status, channel. Everything else is derived from the index.
 CASE_PLAN = (
-    ["baru"] * 8
-    + ["diverifikasi"] * 5
-    + ["menunggu_informasi"] * 4
-    + ["ditolak"] * 4
-    + ["didisposisikan"] * 8
-    + ["ditindaklanjuti"] * 9
-    + ["dijawab"] * 6
-    + ["ditutup"] * 12
-    + ["dibuka_kembali"] * 3
-    + ["digabung"]
+    [Status.BARU] * 8
+    + [Status.DIVERIFIKASI] * 5
+    + [Status.MENUNGGU_INFORMASI] * 4
+    + [Status.DITOLAK] * 4
+    + [Status.DIDISPOSISIKAN] * 8
+    + [Status.DITINDAKLANJUTI] * 9
+    + [Status.DIJAWAB] * 6
+    + [Status.DITUTUP] * 12
+    + [Status.DIBUKA_KEMBALI] * 3
+    + [Status.DIGABUNG]
 )
-CHANNEL_PLAN = ["web", "web", "whatsapp", "web", "media_sosial", "telepon", "web", "surat", "langsung", "lapor"]
+CHANNEL_PLAN = [
+    Channel.WEB,
+    Channel.WEB,
+    Channel.WHATSAPP,
+    Channel.WEB,
+    Channel.MEDIA_SOSIAL,
+    Channel.TELEPON,
+    Channel.WEB,
+    Channel.SURAT,
+    Channel.LANGSUNG,
+    Channel.LAPOR,
+]
 OVERDUE_EVERY = 4  # every 4th open case that is waiting on staff is overdue
 
 GUEST_NAMES = [
@@ -475,7 +486,7 @@ def _case_specs() -> list[_Spec]:
         names = {"desa": wilayah.nama, "kec": wilayah.parent.nama}
         overdue = False
         days_ago: float
-        if status in {"baru", "diverifikasi", "didisposisikan", "ditindaklanjuti"}:
+        if status in {Status.BARU, Status.DIVERIFIKASI, Status.DIDISPOSISIKAN, Status.DITINDAKLANJUTI}:
             waiting += 1
             overdue = waiting % OVERDUE_EVERY == 0
         if status in CLOSED_STATUSES:
@@ -633,7 +644,9 @@ def _create_case(
     # A case to be merged stays new until it is merged below.
     for step in services.WALKS.get(spec.status, ()):
         steps[step]()
-    if spec.status in {"ditindaklanjuti", "dijawab", "ditutup"} and (spec.index % 2 == 0 or spec.overdue):
+    if spec.status in {Status.DITINDAKLANJUTI, Status.DIJAWAB, Status.DITUTUP} and (
+        spec.index % 2 == 0 or spec.overdue
+    ):
         item = services.tindak_lanjut_add(
             kasus_id=pk,
             actor=petugas,
@@ -642,13 +655,13 @@ def _create_case(
             due_date=timezone.localdate() + dt.timedelta(days=14),
             source="Rapat koordinasi penanganan aspirasi",
         )
-        if spec.status == "ditutup":
+        if spec.status == Status.DITUTUP:
             services.tindak_lanjut_complete(
                 tindak_lanjut_id=item.pk, actor=officer, evidence="Foto hasil pekerjaan dan berita acara terlampir."
             )
-    if spec.status in {"diverifikasi", "didisposisikan"} and spec.index % 3 == 0:
+    if spec.status in {Status.DIVERIFIKASI, Status.DIDISPOSISIKAN} and spec.index % 3 == 0:
         services.kasus_note_add(kasus_id=pk, actor=petugas, message="Sudah dikonfirmasi ke kepala desa via telepon.")
-    if spec.status == "digabung":
+    if spec.status == Status.DIGABUNG:
         candidates = (
             Kasus.objects.filter(pk__in=_demo_case_ids(), status__in=[Status.DIDISPOSISIKAN, Status.DITINDAKLANJUTI])
             .exclude(pk=pk)

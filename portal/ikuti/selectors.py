@@ -4,9 +4,9 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from aspirasi.selectors import public_cases
 from portal.akun.models import User
 from portal.kasus.models import Kasus, Pengikut, Status
+from portal.kasus.selectors import reported_public_cases
 from portal.wilayah.models import Kategori, Wilayah
 
 from .models import LanggananWilayah
@@ -42,7 +42,7 @@ def following_of(user: User) -> Following:
 def feed_cases(**place: Wilayah | Kategori) -> QuerySet[Kasus]:
     """New and answered public cases, newest change first: no reporter, no description, no address."""
     return (
-        public_cases()
+        reported_public_cases()
         .filter(**place)
         .select_related("kategori", "kecamatan")
         .only(

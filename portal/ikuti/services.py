@@ -9,16 +9,16 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from aspirasi.selectors import public_cases
 from portal.akun.models import User
 from portal.akun.selectors import email_verified
 from portal.kasus.models import Kasus, Pengikut, Riwayat
 from portal.kasus.outbox import outbox_enqueue
+from portal.kasus.selectors import reported_public_cases
 from portal.kasus.services import guest_reporter_essentials_only, pengikut_add
+from portal.tokens import CONFIRM_MAX_AGE, confirm_payload, confirm_token, unsubscribe_headers, unsubscribe_url
 from portal.wilayah.models import Kategori, Wilayah
 
 from .models import LanggananWilayah
-from .tokens import CONFIRM_MAX_AGE, confirm_payload, confirm_token, unsubscribe_headers, unsubscribe_url
 
 PLACE_LEVELS = (Wilayah.Tingkat.KECAMATAN, Wilayah.Tingkat.DESA, Wilayah.Tingkat.KELURAHAN)
 DIGEST_LIMIT = 50
@@ -108,7 +108,7 @@ def follow_confirm(token: str) -> Pengikut | LanggananWilayah | None:
     email, language = payload["email"], payload.get("language") or "id"
     if "kasus" in payload:
         with transaction.atomic():
-            kasus = public_cases().select_for_update(of=("self",)).filter(pk=payload["kasus"]).first()
+            kasus = reported_public_cases().select_for_update(of=("self",)).filter(pk=payload["kasus"]).first()
             if kasus is None:
                 return None
             return pengikut_add(kasus=kasus, email=email, language=language)
@@ -169,7 +169,7 @@ def digest_cases(row: LanggananWilayah, *, until: dt.datetime) -> QuerySet[Kasus
     verified = Riwayat.objects.filter(
         kasus=OuterRef("pk"), kind="kasus.verified", created_at__gt=row.last_sent_at, created_at__lte=until
     )
-    qs = public_cases().filter(Exists(verified), **place)
+    qs = reported_public_cases().filter(Exists(verified), **place)
     if row.kategori_id:
         qs = qs.filter(kategori_id=row.kategori_id)
     return qs.select_related("kategori", "kecamatan", "wilayah").order_by("confirmed_at", "pk")

@@ -12,13 +12,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from aspirasi.selectors import public_cases
 from portal.akun.requests import AuthenticatedHttpRequest
+from portal.kasus.selectors import reported_public_cases
 from portal.ratelimit import hit, hit_address, normalise_email
+from portal.tokens import confirm_payload, unsubscribe_payload
 
 from . import services
 from .forms import EmailForm, FrekuensiForm, PlaceForm, PlaceGuestForm
-from .tokens import confirm_payload, unsubscribe_payload
 
 # Confirmation emails a visitor may have sent: per address of the visitor, and per mailbox.
 REQUESTS_PER_HOUR = 10
@@ -45,7 +45,7 @@ def _not_confirmed(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def follow_kasus(request: HttpRequest, reference: str) -> HttpResponse:
-    kasus = public_cases().filter(reference=reference).first()
+    kasus = reported_public_cases().filter(reference=reference).first()
     if kasus is None:
         raise Http404
     if request.user.is_authenticated:

@@ -13,6 +13,7 @@ from portal.akun.models import User
 from portal.wilayah.models import DESA_LEVELS, Kategori, Opd, Wilayah
 
 from .models import Kabar, Priority, validate_lapor_tracking_id
+from .selectors import CommitmentFilter
 
 # A form's choice lists by field name, each read only when a form renders it.
 LazyChoices = Mapping[str, Callable[[], list[tuple[Any, Any]]]]
@@ -171,14 +172,7 @@ class KodeAksesForm(forms.Form):
 
 
 class CommitmentFilterForm(forms.Form):
-    STATUS_CHOICES = [
-        ("terbuka", _("Terbuka")),
-        ("terlambat", _("Terlambat")),
-        ("selesai", _("Selesai")),
-        ("semua", _("Semua")),
-    ]
-
-    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=CommitmentFilter.choices, required=False)
     opd = forms.ModelChoiceField(
         label=_("OPD"), queryset=Opd.objects.filter(is_active=True), required=False, empty_label=_("Semua OPD")
     )

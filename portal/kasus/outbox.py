@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from portal.ikuti.tokens import unsubscribe_headers, unsubscribe_url
+from portal.tokens import unsubscribe_headers, unsubscribe_url
 
 from .models import Kasus, OutboxEmail
 

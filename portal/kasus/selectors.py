@@ -13,14 +13,14 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, models
 from django.db.models import BooleanField, F, Prefetch, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThan
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from portal.akun import roles as r
@@ -366,14 +366,24 @@ def tindak_lanjut_of(kasus: Kasus) -> QuerySet[TindakLanjut]:
     return kasus.tindak_lanjut.select_related("opd").order_by("due_date", "id")
 
 
+class CommitmentFilter(models.TextChoices):
+    """What the staff and public commitment lists filter by: TindakLanjut's two statuses, late (open past its
+    due date) and, on the staff list, all."""
+
+    TERBUKA = TindakLanjut.Status.TERBUKA.value, gettext_lazy("Terbuka")
+    TERLAMBAT = "terlambat", gettext_lazy("Terlambat")
+    SELESAI = TindakLanjut.Status.SELESAI.value, gettext_lazy("Selesai")
+    SEMUA = "semua", gettext_lazy("Semua")
+
+
 def commitments(
-    user: User | AnonymousUser, *, opd_id: int | None = None, status: str = "terbuka"
+    user: User | AnonymousUser, *, opd_id: int | None = None, status: str = CommitmentFilter.TERBUKA
 ) -> QuerySet[TindakLanjut]:
     """Tindak lanjut of the cases this staff member may open, earliest deadline (so the late ones) first."""
     qs = TindakLanjut.objects.filter(kasus__in=staff_cases(user)).select_related("kasus", "opd")
     if opd_id:
         qs = qs.filter(opd_id=opd_id)
-    if status == "terlambat":
+    if status == CommitmentFilter.TERLAMBAT:
         qs = qs.filter(status=TindakLanjut.Status.TERBUKA, due_date__lt=timezone.localdate())
     elif status in TindakLanjut.Status.values:
         qs = qs.filter(status=status)
@@ -495,6 +505,20 @@ def public_q(prefix: str = "") -> Q:
 def public_cases() -> QuerySet[Kasus]:
     """Every case a public page, map, feed or digest may show."""
     return Kasus.objects.filter(public_q())
+
+
+# What residents follow, map and subscribe to is narrower than public_cases: aspirasi registers "reported as an
+# aspirasi" here in its AppConfig.ready, so portal.ikuti reads it without importing a feature app.
+_reported_cases: list[Callable[[], QuerySet[Kasus]]] = []
+
+
+def register_reported_cases(source: Callable[[], QuerySet[Kasus]]) -> None:
+    _reported_cases[:] = [source]
+
+
+def reported_public_cases() -> QuerySet[Kasus]:
+    """The public cases residents follow and subscribe to: the registered source's, else every public case."""
+    return _reported_cases[0]() if _reported_cases else public_cases()
 
 
 def public_page_q(prefix: str = "") -> Q:

@@ -654,9 +654,9 @@ COMMITMENT_PAGE_SIZE = 50
 def staff_commitments(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every tindak lanjut promised on the cases this staff member may open: who does what by when."""
     form = f.CommitmentFilterForm(request.GET or None)
-    status, opd_id = "terbuka", None
+    status, opd_id = selectors.CommitmentFilter.TERBUKA, None
     if form.is_valid():
-        status = form.cleaned_data["status"] or "terbuka"
+        status = form.cleaned_data["status"] or selectors.CommitmentFilter.TERBUKA
         opd_id = form.cleaned_data["opd"].pk if form.cleaned_data["opd"] else None
     if selectors.is_opd_only(request.user):
         opd_id = request.user.opd_id

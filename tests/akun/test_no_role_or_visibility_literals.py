@@ -4,7 +4,10 @@
 silently when one is renamed. Migrations and tests are exempt (migrations freeze history, tests state values).
 """
 
+import io
+import keyword
 import re
+import tokenize
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,3 +80,89 @@ def test_templates_compare_statuses_through_the_models_enums():
     files = [path for path in (ROOT / "templates").rglob("*") if path.is_file()]
     assert _offences(files, [STATUS_IN_TEMPLATE]) == []
     assert STATUS_IN_TEMPLATE.search('{% if kasus.status == "baru" %}')
+
+
+def _status_values() -> set[str]:
+    from audiensi.models import Status as AudiensiStatus
+    from portal.kasus.models import Status as KasusStatus
+    from portal.kasus.models import TindakLanjut
+    from portal.kasus.selectors import CommitmentFilter
+    from sarasehan.models import PendaftaranSarasehan, Sarasehan
+
+    enums = (KasusStatus, AudiensiStatus, TindakLanjut.Status, CommitmentFilter, Sarasehan.Status, Sarasehan.Window)
+    return {value for enum in (*enums, PendaftaranSarasehan.Status) for value in enum.values}
+
+
+# Quoted words that are not a status where they stand: column headings of exports (the CSV, the workbook,
+# a resident's personal-data copy), a door outcome, and the database constraint the migrations freeze.
+NOT_A_STATUS = {
+    ("aspirasi/views.py", "dikonfirmasi"),
+    ("aspirasi/views.py", "dijawab"),
+    ("dasbor/report.py", "dikonfirmasi"),
+    ("dasbor/report.py", "dijawab"),
+    ("dasbor/report.py", "terlambat"),
+    ("datapribadi/services.py", "ditutup"),
+    ("datapribadi/services.py", "hadir"),
+    ("datapribadi/services.py", "terdaftar"),
+    ("sarasehan/views.py", "hadir"),
+    ("sarasehan/models.py", "menunggu_konfirmasi"),
+    ("sarasehan/models.py", "terdaftar"),
+    ("sarasehan/models.py", "menunggu"),
+    ("sarasehan/models.py", "dibatalkan"),
+    ("sarasehan/models.py", "langsung"),
+}
+ENUM_MEMBER = re.compile(r"^\s*[A-Z_]+\s*=\s*[\"'][a-z_]+[\"']\s*(?:,|#|$)")
+TRANSLATED = {"_", "gettext", "gettext_lazy", "pgettext_lazy"}
+
+
+def quoted_statuses(text: str, values: set[str]) -> list[tuple[int, str]]:
+    """(line, value) of each string that is exactly a status, state or filter value, outside its enum,
+    `_()` and `x["key"]`."""
+    tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    found = []
+    for i, token in enumerate(tokens):
+        if token.type != tokenize.STRING or token.string.strip("\"'") not in values:
+            continue
+        opener, owner = tokens[i - 1], tokens[i - 2]
+        subscript = opener.string == "[" and (
+            owner.type == tokenize.NAME and not keyword.iskeyword(owner.string) or owner.string in ")]"
+        )
+        translated = opener.string == "(" and owner.string in TRANSLATED
+        if ENUM_MEMBER.match(token.line) or subscript or translated:
+            continue
+        found.append((token.start[0], token.string.strip("\"'")))
+    return found
+
+
+def test_python_sources_name_statuses_states_and_filters_by_their_enum():
+    values = _status_values()
+    found = []
+    for path in _python_sources():
+        name = str(path.relative_to(ROOT))
+        found += [
+            f"{name}:{line}: {value}"
+            for line, value in quoted_statuses(path.read_text(encoding="utf-8"), values)
+            if (name, value) not in NOT_A_STATUS
+        ]
+    assert found == []
+
+
+def test_the_status_check_catches_a_quoted_state_filter_and_demo_status():
+    sample = (
+        'if sarasehan.registration_state() == "dibuka":\n    pass\n'
+        'CHOICES = [("terbuka", _("Berjalan"))]\n'
+        'PLAN = ["ditutup"] * 12\n'
+        'BARU = "baru", _("Baru")\n'
+        'label = _("selesai") + data["selesai"]\n'
+    )
+    found = quoted_statuses(sample, {"dibuka", "terbuka", "ditutup", "baru", "selesai"})
+    assert found == [(1, "dibuka"), (3, "terbuka"), (4, "ditutup")]
+
+
+STATE_IN_TEMPLATE = re.compile(r"state\s*[!=]=\s*[\"']")
+
+
+def test_templates_compare_sarasehan_windows_through_the_enum():
+    files = [path for path in (ROOT / "templates").rglob("*.html")]
+    assert _offences(files, [STATE_IN_TEMPLATE]) == []
+    assert STATE_IN_TEMPLATE.search('{% if door_state == "dibuka" %}')

@@ -67,7 +67,7 @@ def test_a_guest_follows_a_place_only_after_opening_the_confirmation_link(client
 def test_an_expired_confirmation_link_follows_nothing(client, monkeypatch):
     client.post(reverse("ikuti:wilayah"), place_form(email="tamu@example.org"))
     url = confirm_url_of(OutboxEmail.objects.get())
-    monkeypatch.setattr("portal.ikuti.tokens.CONFIRM_MAX_AGE", -1)
+    monkeypatch.setattr("portal.tokens.CONFIRM_MAX_AGE", -1)
     assert client.post(url).status_code == 400
     assert not LanggananWilayah.objects.exists()
 

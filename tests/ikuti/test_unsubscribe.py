@@ -3,9 +3,9 @@ from django.core import mail
 from django.test import Client
 
 from portal.ikuti.models import LanggananWilayah
-from portal.ikuti.tokens import unsubscribe_token, unsubscribe_url
 from portal.kasus import services
 from portal.kasus.models import OutboxEmail, Pengikut
+from portal.tokens import unsubscribe_token, unsubscribe_url
 from tests.factories import OpdFactory, UserFactory
 
 from .factories import public_case, subscription
@@ -52,7 +52,7 @@ def test_a_forged_unsubscribe_token_changes_nothing(mail_client):
 def test_an_unsubscribe_link_older_than_a_year_is_refused(mail_client, monkeypatch):
     row = subscription()
     url = path_of(unsubscribe_url("w", row.pk, row.email))
-    monkeypatch.setattr("portal.ikuti.tokens.UNSUBSCRIBE_MAX_AGE", -1)
+    monkeypatch.setattr("portal.tokens.UNSUBSCRIBE_MAX_AGE", -1)
     assert mail_client.post(url).status_code == 400
     assert LanggananWilayah.objects.filter(pk=row.pk).exists()
 

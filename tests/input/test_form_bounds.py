@@ -7,6 +7,7 @@ from django import forms
 
 import aspirasi.forms
 import audiensi.forms
+import datapribadi.forms
 import portal.akun.forms
 import portal.kasus.forms
 import sarasehan.forms
@@ -15,7 +16,7 @@ from portal.kasus.filters import KasusFilter
 
 pytestmark = pytest.mark.django_db
 
-MODULES = [aspirasi.forms, audiensi.forms, sarasehan.forms, portal.kasus.forms, portal.akun.forms]
+MODULES = [aspirasi.forms, audiensi.forms, sarasehan.forms, portal.kasus.forms, portal.akun.forms, datapribadi.forms]
 # Keyword arguments the project's forms take besides data.
 CONTEXT = {"slots": [], "user": None, "sarasehan": None, "own_cases": None, "wilayah_options": ()}
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.functional import Promise, lazy
 
 from portal.akun import roles
-from portal.ikuti.tokens import unsubscribe_headers, unsubscribe_url
+from portal.tokens import unsubscribe_headers, unsubscribe_url
 from portal.wilayah.models import Opd
 
 from ..models import (

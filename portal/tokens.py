@@ -1,4 +1,6 @@
-"""Signed links: a guest's confirmation (expires) and the one-click unsubscribe (the token is the credential)."""
+"""Signed links: a guest's confirmation (expires) and the one-click unsubscribe (the token is the credential).
+
+Shared by portal.kasus (every case email carries the unsubscribe link) and portal.ikuti (follows, places)."""
 
 from django.conf import settings
 from django.core import signing
