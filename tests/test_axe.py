@@ -50,6 +50,7 @@ def visit(page, url: str):
         except PlaywrightError as error:
             if "interrupted by another navigation" not in str(error):
                 return None
+            page.wait_for_load_state()  # let the late navigation finish before going again
     return None
 
 
