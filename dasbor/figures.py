@@ -304,10 +304,13 @@ def _meetings(start: dt.datetime, end: dt.datetime, now: dt.datetime) -> dict:
 
 def compute(period: Period, *, opd_id: int | None = None, now: dt.datetime | None = None) -> dict:
     """Every figure of one scope (the regency, or one OPD) and period, as of `now`."""
-    return compute_scopes(period, [opd_id], now=now)[opd_id]
+    figures: dict = compute_scopes(period, [opd_id], now=now)[opd_id]
+    return figures
 
 
-def compute_scopes(period: Period, scopes: list[int | None], *, now: dt.datetime | None = None) -> dict:
+def compute_scopes(
+    period: Period, scopes: list[int | None], *, now: dt.datetime | None = None
+) -> dict[int | None, dict]:
     """Every figure of several scopes (None: the regency; an OPD's id) and one period, as of `now`.
 
     Each query groups by the case's OPD and every scope takes its share of the same rows, so the regency and

@@ -198,7 +198,7 @@ def case_rows(period: Period) -> tuple[list[str], Iterator[list]]:
             _cell(kategori or ""),
             _cell(kecamatan or ""),
             _cell(opd or ""),
-            confirmed_at.astimezone(tz).replace(tzinfo=None),
+            timezone.localtime(confirmed_at, tz).replace(tzinfo=None),
             answered_at.astimezone(tz).replace(tzinfo=None) if answered_at else None,
             late,
         ]

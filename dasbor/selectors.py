@@ -40,7 +40,9 @@ def refresh(period: Period, *, opd_id: int | None = None, now: dt.datetime | Non
     return refresh_scopes(period, [opd_id], now=now)[opd_id]
 
 
-def refresh_scopes(period: Period, scopes: list[int | None], *, now: dt.datetime | None = None) -> dict:
+def refresh_scopes(
+    period: Period, scopes: list[int | None], *, now: dt.datetime | None = None
+) -> dict[int | None, Figures]:
     """Recompute and store the figures of several scopes (None: the regency) of one period in one pass."""
     now = now or timezone.now()
     result = {}
