@@ -127,12 +127,14 @@ def answers(cases: QuerySet[Kasus], start: dt.datetime, end: dt.datetime) -> lis
         return []
     answered_ids = _first_entries(cases, "kasus.answered", start, end).values_list("kasus_id", flat=True)
     disposed: dict[int, list[dt.datetime]] = defaultdict(list)
-    for kasus_id, at in Riwayat.objects.filter(kind="kasus.disposed", kasus_id__in=answered_ids).values_list(
-        "kasus_id", "created_at"
-    ):
+    # order_by(): the timeline's default order would sort a year of entries on disk for nothing.
+    disposed_qs = Riwayat.objects.filter(kind="kasus.disposed", kasus_id__in=answered_ids).order_by()
+    for kasus_id, at in disposed_qs.values_list("kasus_id", "created_at"):
         disposed[kasus_id].append(at)
     reopened = set(
-        Riwayat.objects.filter(kind="kasus.disputed", kasus_id__in=answered_ids).values_list("kasus_id", flat=True)
+        Riwayat.objects.filter(kind="kasus.disputed", kasus_id__in=answered_ids)
+        .order_by()
+        .values_list("kasus_id", flat=True)
     )
     first = {kasus_id: row["at"] for kasus_id, row in info.items()}
     earliest = min(min(first.values()), min(r["kasus__confirmed_at"] for r in info.values()))
