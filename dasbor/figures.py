@@ -127,12 +127,14 @@ def answers(cases: QuerySet[Kasus], start: dt.datetime, end: dt.datetime) -> lis
         return []
     answered_ids = _first_entries(cases, "kasus.answered", start, end).values_list("kasus_id", flat=True)
     disposed: dict[int, list[dt.datetime]] = defaultdict(list)
-    for kasus_id, at in Riwayat.objects.filter(kind="kasus.disposed", kasus_id__in=answered_ids).values_list(
-        "kasus_id", "created_at"
-    ):
+    # order_by(): the timeline's default order would sort a year of entries on disk for nothing.
+    disposed_qs = Riwayat.objects.filter(kind="kasus.disposed", kasus_id__in=answered_ids).order_by()
+    for kasus_id, at in disposed_qs.values_list("kasus_id", "created_at"):
         disposed[kasus_id].append(at)
     reopened = set(
-        Riwayat.objects.filter(kind="kasus.disputed", kasus_id__in=answered_ids).values_list("kasus_id", flat=True)
+        Riwayat.objects.filter(kind="kasus.disputed", kasus_id__in=answered_ids)
+        .order_by()
+        .values_list("kasus_id", flat=True)
     )
     first = {kasus_id: row["at"] for kasus_id, row in info.items()}
     earliest = min(min(first.values()), min(r["kasus__confirmed_at"] for r in info.values()))
@@ -177,20 +179,36 @@ def _levels(rows: list[dict]) -> dict:
     }
 
 
-def _verified(cases: QuerySet[Kasus], start: dt.datetime, end: dt.datetime) -> dict:
+def _verified_rows(cases: QuerySet[Kasus], start: dt.datetime, end: dt.datetime) -> list[tuple[int | None, bool]]:
+    """(OPD, verified within the deadline) of each case first verified in [start, end)."""
     rows = list(_first_entries(cases, "kasus.verified", start, end))
     if not rows:
-        return {"verified": 0, "verified_in_time": 0, "verified_in_time_pct": None}
-    first = {row["kasus_id"]: row["at"] for row in rows}
-    confirmed = {row["kasus_id"]: row["kasus__confirmed_at"] for row in rows}
-    index = WorkdayIndex(timezone.localtime(min(confirmed.values())).date(), timezone.localtime(end).date())
+        return []
+    index = WorkdayIndex(
+        timezone.localtime(min(row["kasus__confirmed_at"] for row in rows)).date(), timezone.localtime(end).date()
+    )
     days = settings.PORTAL_SLA["verify_days"]
-    in_time = sum(1 for pk, at in first.items() if at <= index.deadline(confirmed[pk], days))
-    return {"verified": len(first), "verified_in_time": in_time, "verified_in_time_pct": _share(in_time, len(first))}
+    return [(row["kasus__opd_id"], row["at"] <= index.deadline(row["kasus__confirmed_at"], days)) for row in rows]
 
 
-def _counts(qs: QuerySet, field: str) -> dict[str, int]:
-    return {str(k if k is not None else ""): n for k, n in qs.values_list(field).annotate(n=Count("pk")).order_by()}
+def _verified(rows: list[tuple[int | None, bool]]) -> dict:
+    in_time = sum(1 for _opd, ok in rows if ok)
+    return {"verified": len(rows), "verified_in_time": in_time, "verified_in_time_pct": _share(in_time, len(rows))}
+
+
+def _split(qs: QuerySet, *fields: str) -> dict[tuple, int]:
+    """One grouped count: (opd_id, *fields) -> cases. Every scope takes its share of the same rows."""
+    return {row[:-1]: row[-1] for row in qs.values_list("opd_id", *fields).annotate(n=Count("pk")).order_by()}
+
+
+def _share_of(grouped: dict[tuple, int], scope: int | None, position: int) -> dict[str, int]:
+    """The counts of one scope (None: every OPD) keyed by the grouped field at `position` (0: the OPD)."""
+    counts: Counter = Counter()
+    for key, n in grouped.items():
+        if scope is None or key[0] == scope:
+            value = key[position]
+            counts[str(value if value is not None else "")] += n
+    return dict(counts)
 
 
 def _months_back(end: dt.date, n: int) -> list[Period]:
@@ -211,27 +229,27 @@ def _promise_outcome(status: str, due: dt.date, done_at: dt.datetime | None, tod
     return "open"
 
 
-def _promises(opd_id: int | None, period: Period) -> QuerySet[TindakLanjut]:
+def _promise_rows(scopes: list[int | None], period: Period) -> list[tuple]:
+    """(opd_id, status, due_date, done_at, source_kind, source_id) of the promises due in the period."""
     qs = TindakLanjut.objects.filter(due_date__range=(period.start, period.end))
-    return qs.filter(opd_id=opd_id) if opd_id else qs
+    if scopes == [scopes[0]] and scopes[0] is not None:
+        qs = qs.filter(opd_id=scopes[0])
+    return list(qs.values_list("opd_id", "status", "due_date", "done_at", "source_kind", "source_id"))
 
 
-def _tindak_lanjut(opd_id: int | None, period: Period, today: dt.date) -> dict[str, dict]:
+def _tindak_lanjut(rows: list[tuple], today: dt.date) -> dict[str, dict]:
     per: dict[str, Counter] = defaultdict(Counter)
-    for opd, status, due, done_at in _promises(opd_id, period).values_list("opd_id", "status", "due_date", "done_at"):
+    for opd, status, due, done_at, _kind, _source in rows:
         per[str(opd)]["promised"] += 1
         per[str(opd)][_promise_outcome(status, due, done_at, today)] += 1
     return {opd: dict(counter) for opd, counter in per.items()}
 
 
-def _tindak_lanjut_by_pejabat(opd_id: int | None, period: Period, today: dt.date) -> dict[str, dict]:
-    """The same counts per pejabat who made the promise: the audiensi's pejabat, or each pejabat present at the
-    sarasehan (so a promise made before several counts for each of them). Key "": recorded by staff outside
-    an audiensi or sarasehan. Three queries whatever the number of promises."""
+def _makers(rows: list[tuple]) -> dict[tuple[str, int | None], list[int | None]]:
+    """Who made each promise: the audiensi's pejabat, or each pejabat present at the sarasehan. Two queries."""
     from audiensi.models import Audiensi
     from sarasehan.models import Sarasehan
 
-    rows = list(_promises(opd_id, period).values_list("status", "due_date", "done_at", "source_kind", "source_id"))
     audiensi_ids = {source_id for *_rest, kind, source_id in rows if kind == "audiensi" and source_id}
     sarasehan_ids = {source_id for *_rest, kind, source_id in rows if kind == "sarasehan" and source_id}
     made_by: dict[tuple[str, int | None], list[int | None]] = defaultdict(list)
@@ -242,8 +260,14 @@ def _tindak_lanjut_by_pejabat(opd_id: int | None, period: Period, today: dt.date
         through = Sarasehan.pejabat.through.objects.filter(sarasehan_id__in=sarasehan_ids)
         for pk, pejabat_id in through.values_list("sarasehan_id", "pejabat_id"):
             made_by[("sarasehan", pk)].append(pejabat_id)
+    return made_by
+
+
+def _tindak_lanjut_by_pejabat(rows: list[tuple], made_by: dict, today: dt.date) -> dict[str, dict]:
+    """The same counts per pejabat who made the promise (see `_makers`), so a promise made before several
+    counts for each of them. Key "": recorded by staff outside an audiensi or sarasehan."""
     per: dict[str, Counter] = defaultdict(Counter)
-    for status, due, done_at, kind, source_id in rows:
+    for _opd, status, due, done_at, kind, source_id in rows:
         outcome = _promise_outcome(status, due, done_at, today)
         for maker in made_by.get((kind, source_id), [None]):
             per[str(maker or "")]["promised"] += 1
@@ -281,99 +305,148 @@ def _meetings(start: dt.datetime, end: dt.datetime, now: dt.datetime) -> dict:
 
 
 def compute(period: Period, *, opd_id: int | None = None, now: dt.datetime | None = None) -> dict:
-    """Every figure of one scope and period, as of `now`.
+    """Every figure of one scope (the regency, or one OPD) and period, as of `now`."""
+    figures: dict = compute_scopes(period, [opd_id], now=now)[opd_id]
+    return figures
+
+
+def compute_scopes(
+    period: Period, scopes: list[int | None], *, now: dt.datetime | None = None
+) -> dict[int | None, dict]:
+    """Every figure of several scopes (None: the regency; an OPD's id) and one period, as of `now`.
+
+    Each query groups by the case's OPD and every scope takes its share of the same rows, so the regency and
+    all OPDs cost what the regency alone costs (the hourly task's work does not grow with the OPDs). An OPD
+    asked for alone reads only its own cases.
 
     Long because each figure is one query written out in the order of this module's docstring, which
     defines them; split, the definitions would no longer read beside their queries.
     """
     now = now or timezone.now()
     start, end = period.bounds()
-    cases = scope_cases(opd_id)
+    cases = scope_cases(scopes[0] if len(scopes) == 1 else None)
     incoming = cases.filter(confirmed_at__gte=start, confirmed_at__lt=end)
     first_jenis = Aspirasi.objects.filter(origin_kasus=OuterRef("pk")).order_by("pk").values("jenis")[:1]
-
-    open_cases = cases.filter(status__in=OPEN_STATUSES)
     today = timezone.localtime(now).date()
+
     ages = {}
     for low, high in AGE_BUCKETS:
         q = Q(confirmed_at__lte=now - dt.timedelta(days=low))
         if high is not None:
             q &= Q(confirmed_at__gt=now - dt.timedelta(days=high + 1))
-        ages[f"{low}-{high or ''}"] = q
-    backlog = open_cases.aggregate(
-        total=Count("pk"),
-        late=Count("pk", filter=late_q(now)),
-        escalated=Count("pk", filter=Q(escalation_level__gt=0)),
-        **{f"age_{key}": Count("pk", filter=q) for key, q in ages.items()},
+        ages[f"age_{low}-{high or ''}"] = q
+    backlog_rows = list(
+        cases.filter(status__in=OPEN_STATUSES)
+        .values("opd_id", "status")
+        .annotate(
+            total=Count("pk"),
+            late=Count("pk", filter=late_q(now)),
+            escalated=Count("pk", filter=Q(escalation_level__gt=0)),
+            **{key: Count("pk", filter=q) for key, q in ages.items()},
+        )
+        .order_by()
     )
+    incoming_g = _split(incoming, "channel", "kecamatan_id", "kategori_id")
+    jenis_g = _split(incoming.annotate(jenis=Subquery(first_jenis)), "jenis")
+    late_g = _split(cases.filter(late_q(now)), "kecamatan_id", "kategori_id")
 
     trend = _months_back(period.end, 12)
     window_start = min(start, trend[0].bounds()[0])
     window_end = max(end, trend[-1].bounds()[1])
-    answered_all = answers(cases, window_start, window_end)
-    answered = [r for r in answered_all if start <= r["at"] < end]
-
-    by_opd: dict[str, list[dict]] = defaultdict(list)
-    by_kec: dict[str, list[dict]] = defaultdict(list)
-    for row in answered:
-        by_opd[str(row["opd"] or "")].append(row)
-        by_kec[str(row["kecamatan"] or "")].append(row)
-    received_opd = _counts(incoming, "opd_id")
-    late_opd = _counts(cases.filter(late_q(now)), "opd_id")
-    opd_keys = sorted(set(received_opd) | set(by_opd) | set(late_opd))
-    received_kec = _counts(incoming, "kecamatan_id")
-    late_kec = _counts(cases.filter(late_q(now)), "kecamatan_id")
-    kec_keys = sorted(set(received_kec) | set(by_kec) | set(late_kec))
-    received_kat = _counts(incoming, "kategori_id")
-    late_kat = _counts(cases.filter(late_q(now)), "kategori_id")
-
-    tz = timezone.get_current_timezone()
-    by_month: dict[tuple[int, int], list[dict]] = defaultdict(list)
-    for row in answered_all:
-        local = row["at"].astimezone(tz)
-        by_month[(local.year, local.month)].append(row)
-    trend_incoming = []
-    for month in trend:
-        m_start, m_end = month.bounds()
-        in_month = by_month.get((month.start.year, month.start.month), [])
-        trend_incoming.append(
-            {
-                "month": month.start.isoformat(),
-                "incoming": cases.filter(confirmed_at__gte=m_start, confirmed_at__lt=m_end).count(),
-                "on_time_pct": _levels(in_month)["on_time_pct"],
+    trend_rows = list(
+        cases.filter(confirmed_at__gte=trend[0].bounds()[0], confirmed_at__lt=trend[-1].bounds()[1])
+        .values("opd_id")
+        .annotate(
+            **{
+                f"m{i}": Count("pk", filter=Q(confirmed_at__gte=m.bounds()[0], confirmed_at__lt=m.bounds()[1]))
+                for i, m in enumerate(trend)
             }
         )
+        .order_by()
+    )
+    answered_every = answers(cases, window_start, window_end)
+    verified_every = _verified_rows(cases, start, end)
+    promises = _promise_rows(scopes, period)
+    made_by = _makers(promises)
+    meetings = _meetings(start, end, now) if None in scopes else None
+    tz = timezone.get_current_timezone()
 
-    return {
-        "period": [period.start.isoformat(), period.end.isoformat()],
-        "opd": opd_id,
-        "incoming": incoming.count(),
-        "by_channel": {c: n for c, n in _counts(incoming, "channel").items() if c in Channel.values},
-        "by_jenis": {
-            str(k or ""): n
-            for k, n in incoming.annotate(jenis=Subquery(first_jenis))
-            .values_list("jenis")
-            .annotate(n=Count("pk"))
-            .order_by()
-        },
-        "backlog": backlog,
-        "backlog_by_status": _counts(open_cases, "status"),
-        "levels": {**_levels(answered), **_verified(cases, start, end)},
-        "per_opd": {
-            key: {"received": received_opd.get(key, 0), "late": late_opd.get(key, 0), **_levels(by_opd.get(key, []))}
-            for key in opd_keys
-        },
-        "per_kategori": {
-            key: {"received": received_kat.get(key, 0), "late": late_kat.get(key, 0)}
-            for key in sorted(set(received_kat) | set(late_kat))
-        },
-        "per_kecamatan": {
-            key: {"received": received_kec.get(key, 0), "late": late_kec.get(key, 0), **_levels(by_kec.get(key, []))}
-            for key in kec_keys
-        },
-        "tindak_lanjut": _tindak_lanjut(opd_id, period, today),
-        "tindak_lanjut_pejabat": _tindak_lanjut_by_pejabat(opd_id, period, today),
-        "trend": trend_incoming,
-        # Audiensi and sarasehan are the regency's, not an OPD's: an OPD's dashboard leaves them out.
-        "meetings": None if opd_id else _meetings(start, end, now),
-    }
+    result = {}
+    for scope in scopes:
+
+        def mine(opd: int | None, scope: int | None = scope) -> bool:
+            return scope is None or opd == scope
+
+        backlog = {"total": 0, "late": 0, "escalated": 0, **dict.fromkeys(ages, 0)}
+        by_status: Counter = Counter()
+        for row in backlog_rows:
+            if mine(row["opd_id"]):
+                for key in backlog:
+                    backlog[key] += row[key]
+                by_status[row["status"]] += row["total"]
+        answered_all = [r for r in answered_every if mine(r["opd"])]
+        answered = [r for r in answered_all if start <= r["at"] < end]
+        by_opd: dict[str, list[dict]] = defaultdict(list)
+        by_kec: dict[str, list[dict]] = defaultdict(list)
+        for row in answered:
+            by_opd[str(row["opd"] or "")].append(row)
+            by_kec[str(row["kecamatan"] or "")].append(row)
+        received_opd = _share_of(incoming_g, scope, 0)
+        late_opd = _share_of(late_g, scope, 0)
+        opd_keys = sorted(set(received_opd) | set(by_opd) | set(late_opd))
+        received_kec = _share_of(incoming_g, scope, 2)
+        late_kec = _share_of(late_g, scope, 1)
+        kec_keys = sorted(set(received_kec) | set(by_kec) | set(late_kec))
+        received_kat = _share_of(incoming_g, scope, 3)
+        late_kat = _share_of(late_g, scope, 2)
+
+        by_month: dict[tuple[int, int], list[dict]] = defaultdict(list)
+        for row in answered_all:
+            local = row["at"].astimezone(tz)
+            by_month[(local.year, local.month)].append(row)
+        trend_incoming = [
+            {
+                "month": month.start.isoformat(),
+                "incoming": sum(row[f"m{i}"] for row in trend_rows if mine(row["opd_id"])),
+                "on_time_pct": _levels(by_month.get((month.start.year, month.start.month), []))["on_time_pct"],
+            }
+            for i, month in enumerate(trend)
+        ]
+        own_promises = [row for row in promises if mine(row[0])]
+
+        result[scope] = {
+            "period": [period.start.isoformat(), period.end.isoformat()],
+            "opd": scope,
+            "incoming": sum(received_opd.values()),
+            "by_channel": {c: n for c, n in _share_of(incoming_g, scope, 1).items() if c in Channel.values},
+            "by_jenis": _share_of(jenis_g, scope, 1),
+            "backlog": backlog,
+            "backlog_by_status": dict(by_status),
+            "levels": {**_levels(answered), **_verified([v for v in verified_every if mine(v[0])])},
+            "per_opd": {
+                key: {
+                    "received": received_opd.get(key, 0),
+                    "late": late_opd.get(key, 0),
+                    **_levels(by_opd.get(key, [])),
+                }
+                for key in opd_keys
+            },
+            "per_kategori": {
+                key: {"received": received_kat.get(key, 0), "late": late_kat.get(key, 0)}
+                for key in sorted(set(received_kat) | set(late_kat))
+            },
+            "per_kecamatan": {
+                key: {
+                    "received": received_kec.get(key, 0),
+                    "late": late_kec.get(key, 0),
+                    **_levels(by_kec.get(key, [])),
+                }
+                for key in kec_keys
+            },
+            "tindak_lanjut": _tindak_lanjut(own_promises, today),
+            "tindak_lanjut_pejabat": _tindak_lanjut_by_pejabat(own_promises, made_by, today),
+            "trend": trend_incoming,
+            # Audiensi and sarasehan are the regency's, not an OPD's: an OPD's dashboard leaves them out.
+            "meetings": meetings if scope is None else None,
+        }
+    return result

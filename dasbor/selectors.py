@@ -13,7 +13,7 @@ from portal.kasus.models import OPEN_STATUSES, Channel, Kasus, Status, TindakLan
 from portal.wilayah.models import Kategori, Opd, Pejabat, Wilayah
 from portal.wilayah.peta import kecamatan_map
 
-from .figures import AGE_BUCKETS, Period, compute, month_period
+from .figures import AGE_BUCKETS, Period, compute_scopes, month_period
 from .models import Angka
 
 # Figures older than this are recomputed on the next read; the hourly task keeps the common ones younger.
@@ -37,15 +37,25 @@ def figures(period: Period, *, opd_id: int | None = None, now: dt.datetime | Non
 
 
 def refresh(period: Period, *, opd_id: int | None = None, now: dt.datetime | None = None) -> Figures:
+    return refresh_scopes(period, [opd_id], now=now)[opd_id]
+
+
+def refresh_scopes(
+    period: Period, scopes: list[int | None], *, now: dt.datetime | None = None
+) -> dict[int | None, Figures]:
+    """Recompute and store the figures of several scopes (None: the regency) of one period in one pass."""
     now = now or timezone.now()
-    key = f"{opd_id or 'all'}:{period.key}"
-    payload = compute(period, opd_id=opd_id, now=now)
-    try:
-        with transaction.atomic():
-            Angka.objects.update_or_create(key=key, defaults={"payload": payload, "computed_at": now})
-    except IntegrityError:
-        pass  # a concurrent reader stored the same figures first
-    return Figures(payload, now)
+    result = {}
+    for opd_id, payload in compute_scopes(period, scopes, now=now).items():
+        try:
+            with transaction.atomic():
+                Angka.objects.update_or_create(
+                    key=f"{opd_id or 'all'}:{period.key}", defaults={"payload": payload, "computed_at": now}
+                )
+        except IntegrityError:
+            pass  # a concurrent reader stored the same figures first
+        result[opd_id] = Figures(payload, now)
+    return result
 
 
 def standard_periods(today: dt.date) -> list[Period]:

@@ -1,9 +1,10 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from dasbor import selectors
-from dasbor.figures import Period, compute, month_period
+from dasbor.figures import Period, compute, compute_scopes, month_period
 
 from .factories import generated_set, recompute
 
@@ -84,3 +85,13 @@ def test_cases_per_ten_thousand_residents_need_a_population(cases):
     counted = rows[str(cases["kecamatan"][0].pk)]
     assert counted["per_10k"] == round(counted["received"] * 10000 / 50000, 2)
     assert rows[str(cases["kecamatan"][1].pk)]["per_10k"] is None
+
+
+def test_one_pass_for_every_scope_gives_each_scope_its_own_figures(cases):
+    period = month_period(2026, 10)
+    scopes = [None, *(opd.pk for opd in cases["opds"])]
+    now = timezone.now()
+    together = compute_scopes(period, scopes, now=now)
+    for scope in scopes:
+        assert together[scope] == compute(period, opd_id=scope, now=now)
+    assert sum(together[opd.pk]["incoming"] for opd in cases["opds"]) <= together[None]["incoming"]

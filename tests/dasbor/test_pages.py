@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from dasbor import report, selectors
 from dasbor.figures import month_period
+from portal.kasus.models import Kasus, late_q
 from tests.factories import kasus_at, staff
 
 from .factories import generated_set
@@ -106,6 +107,16 @@ def test_the_xlsx_opens_and_its_sums_match_the_figures(cases):
     )
     for value in personal_data(cases):
         assert value not in everything
+
+
+def test_the_xlsx_case_sheet_marks_exactly_the_late_cases(cases):
+    workbook = load_workbook(io.BytesIO(report.build_xlsx(OCTOBER)))
+    start, end = OCTOBER.bounds()
+    in_month = Kasus.objects.confirmed().filter(confirmed_at__gte=start, confirmed_at__lt=end)
+    late = set(in_month.filter(late_q()).values_list("reference", flat=True))
+    raw = list(workbook.worksheets[-1].iter_rows(min_row=2, values_only=True))
+    assert late and {row[0] for row in raw if row[-1] is True} == late
+    assert {row[-1] for row in raw} == {True, False}
 
 
 def test_staff_download_a_months_report(client, cases):
