@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from aspirasi.files import clean_upload
 from aspirasi.models import Lampiran
-from dasbor.selectors import compute, standard_periods
+from dasbor.figures import compute
+from dasbor.selectors import standard_periods
 from portal.akun.models import PermintaanDataPribadi, User
 from portal.audit.models import AuditEntry
 from portal.ikuti.models import LanggananWilayah
