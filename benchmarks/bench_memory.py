@@ -153,10 +153,9 @@ def client(port: int, work: list[tuple[str, str]], mix: Mix, progress, errors: l
         try:
             ok = send(conn, port, kind, path, mix, state)
         except (OSError, http.client.HTTPException) as exc:
-            ok = False
-            path = f"{path} {exc!r}"
-            conn.close()
-            conn = http.client.HTTPConnection(HOST, port, timeout=120)
+            # A broken connection means the server is gone: counting on would print marks of requests never served.
+            errors.append(f"{kind} {path} {exc!r}")
+            break
         if not ok:
             errors.append(f"{kind} {path}")
         progress()
