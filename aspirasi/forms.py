@@ -4,18 +4,15 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.renderers import BaseRenderer
-from django.forms.utils import flatatt
 from django.http import QueryDict
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from portal import bounds
 from portal.akun.models import User
 from portal.kasus.models import Channel, validate_lapor_tracking_id
 from portal.kasus.titik import OUTSIDE_REGENCY
+from portal.widgets import OptionsInPythonSelect
 from portal.wilayah import geo
 from portal.wilayah.models import Kategori, Opd, Wilayah
 
@@ -63,51 +60,6 @@ class AttachmentsMixin:
         if errors:
             raise ValidationError(errors)
         return accepted
-
-
-# A constant attribute, so format_html leaves it as it is.
-SELECTED = SafeString(" selected")
-
-
-class OptionsInPythonSelect(forms.Select):
-    """Django's Select, with the <option>s written in Python: the same HTML without a template per option.
-
-    The stock widget renders two sub-templates for each option, and even its per-option context (a dict of
-    attributes each) was most of the aspirasi form's rendering time for a few hundred desa; the options are
-    written straight from the choices, with Django's rule that only the first matching option is selected.
-    """
-
-    def render(
-        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: BaseRenderer | None = None
-    ) -> SafeString:
-        chosen = {str(v) for v in self.format_value(value)}
-        final_attrs = self.build_attrs(self.attrs, attrs)
-        if self.allow_multiple_selected:
-            final_attrs["multiple"] = True
-        has_selected = False
-
-        def options(choices: Any) -> SafeString:
-            nonlocal has_selected
-            rows = []
-            for option_value, option_label in choices:
-                option = "" if option_value is None else str(option_value)
-                selected = (not has_selected or self.allow_multiple_selected) and option in chosen
-                has_selected |= selected
-                rows.append((option, SELECTED if selected else "", option_label))
-            return format_html_join("", '<option value="{}"{}>{}</option>', rows)
-
-        groups = [
-            format_html('<optgroup label="{}">{}</optgroup>', value, options(label))
-            if isinstance(label, list | tuple)
-            else options([(value, label)])
-            for value, label in self.choices
-        ]
-        return format_html(
-            '<select name="{}"{}>{}</select>',
-            name,
-            flatatt(final_attrs),
-            format_html_join("", "{}", ((group,) for group in groups)),
-        )
 
 
 class WilayahField(forms.TypedChoiceField):
@@ -244,7 +196,7 @@ class AspirasiForm(AttachmentsMixin, forms.Form):
             kecamatan = cast(forms.ModelChoiceField, self.fields["kecamatan"])  # declared above
             kecamatan.choices = [("", kecamatan.empty_label)] + [(kec.pk, kec.nama) for kec, _desa in wilayah_options]
         # Required unless a desa is chosen (clean() checks); marked like every required field.
-        self.fields["kecamatan"].marked_required = True  # type: ignore[attr-defined]  # read by _field.html
+        self.fields["kecamatan"].marked_required = True  # type: ignore[attr-defined]  # read by the field layout
         self.order_fields(
             [
                 "jenis",

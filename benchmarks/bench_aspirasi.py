@@ -140,6 +140,8 @@ def submit_client(port: int, count: int, jpeg: bytes, result: Result, client_no:
             "consent": "on",
             "idempotency_key": uuid.uuid4().hex,
             "website": "",
+            # The check page's "Kirim laporan" button: send at once, as after reviewing the report.
+            "kirim": "1",
         }
         body, content_type = _multipart(fields, [("lampiran", "foto-jalan.jpg", jpeg)])
         headers = {

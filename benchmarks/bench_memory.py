@@ -91,7 +91,7 @@ class Mix:
             "/petugas/?q={reference}",
             "/petugas/kasus/{reference}/",
         ]
-        public = ["/", "/sarasehan/", "/audiensi/", "/aspirasi/transparansi/", "/aspirasi/kirim/", "/lacak/{token}/"]
+        public = ["/", "/sarasehan/", "/audiensi/", "/transparansi/", "/aspirasi/kirim/", "/lacak/{token}/"]
         self.kinds = [("public", path) for path in public] + [("staff", path) for path in staff]
 
     def paths(self, n: int, seed: int):
@@ -127,6 +127,7 @@ def send(conn: http.client.HTTPConnection, port: int, kind: str, path: str, mix:
             "consent": "on",
             "idempotency_key": uuid.uuid4().hex,
             "website": "",
+            "kirim": "1",  # the check page's "Kirim laporan" button: send at once
         }
         body, content_type = bench_aspirasi._multipart(fields, [("lampiran", "foto.jpg", mix.jpeg)])
         headers = {

@@ -105,7 +105,7 @@ TEMPLATES = [
     },
 ]
 
-# Every form renders its fields through templates/_field.html (one label/hint/error/input order).
+# Every form renders its fields through one layout, written in Python (portal/forms_rendering.py).
 FORM_RENDERER = "portal.forms_rendering.PortalFormRenderer"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}

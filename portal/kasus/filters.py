@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.widgets import OptionsInPythonSelect
 from portal.wilayah.models import Kategori, Opd, Wilayah
 
 from .models import Kasus, Status
@@ -19,17 +20,23 @@ class KasusFilter(django_filters.FilterSet):
             attrs={"type": "search", "placeholder": _("Nomor kasus atau SP4N-LAPOR!, judul atau ringkasan")}
         ),
     )
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices, empty_label=_("Semua status"))
+    status = django_filters.ChoiceFilter(
+        widget=OptionsInPythonSelect, label=_("Status"), choices=Status.choices, empty_label=_("Semua status")
+    )
     kategori = django_filters.ModelChoiceFilter(
-        label=_("Kategori"), queryset=Kategori.objects.order_by("nama"), empty_label=_("Semua kategori")
+        widget=OptionsInPythonSelect,
+        label=_("Kategori"),
+        queryset=Kategori.objects.order_by("nama"),
+        empty_label=_("Semua kategori"),
     )
     kecamatan = django_filters.ModelChoiceFilter(
+        widget=OptionsInPythonSelect,
         label=_("Kecamatan"),
         queryset=Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KECAMATAN).order_by("nama"),
         empty_label=_("Semua kecamatan"),
     )
     opd = django_filters.ModelChoiceFilter(
-        label=_("OPD"), queryset=Opd.objects.order_by("nama"), empty_label=_("Semua OPD")
+        widget=OptionsInPythonSelect, label=_("OPD"), queryset=Opd.objects.order_by("nama"), empty_label=_("Semua OPD")
     )
     overdue = django_filters.BooleanFilter(
         label=_("Hanya yang terlambat"), method="filter_overdue", widget=forms.CheckboxInput

@@ -8,12 +8,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal import bounds
-from portal.akun import roles
-from portal.akun.models import User
+from portal.widgets import OptionsInPythonSelect
 from portal.wilayah.models import DESA_LEVELS, Kategori, Opd, Wilayah
 
 from .models import Kabar, Priority, validate_lapor_tracking_id
-from .selectors import CommitmentFilter
+from .selectors import OFFICERS, CommitmentFilter
 
 # A form's choice lists by field name, each read only when a form renders it.
 LazyChoices = Mapping[str, Callable[[], list[tuple[Any, Any]]]]
@@ -23,31 +22,42 @@ def _text(rows: int = 3) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
-class ActionForm(forms.Form):
-    """A staff action. The hidden token makes a double submit harmless."""
-
-    idem = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+class SharedChoicesForm(forms.Form):
+    """A form whose choice lists the page passes in: read once (and cached) and shared by the page's forms."""
 
     def __init__(self, *args: Any, choices: LazyChoices | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.fields["idem"].initial = uuid.uuid4().hex
-        # The page reads each choice list once and shares it between its forms.
         for name, options in (choices or {}).items():
             if name in self.fields:
                 cast(forms.ChoiceField, self.fields[name]).choices = options
 
 
+class ActionForm(SharedChoicesForm):
+    """A staff action. The hidden token makes a double submit harmless."""
+
+    idem = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["idem"].initial = uuid.uuid4().hex
+
+
 class VerifyForm(ActionForm):
-    kategori = forms.ModelChoiceField(label=_("Kategori"), queryset=Kategori.objects.filter(is_active=True))
-    priority = forms.ChoiceField(label=_("Prioritas"), choices=Priority.choices)
+    kategori = forms.ModelChoiceField(
+        widget=OptionsInPythonSelect, label=_("Kategori"), queryset=Kategori.objects.filter(is_active=True)
+    )
+    priority = forms.ChoiceField(widget=OptionsInPythonSelect, label=_("Prioritas"), choices=Priority.choices)
     note = forms.CharField(label=_("Pesan untuk pelapor (opsional)"), required=False, widget=_text(2), max_length=2000)
 
 
 class VerifyDisposeForm(ActionForm):
-    kategori = forms.ModelChoiceField(label=_("Kategori"), queryset=Kategori.objects.filter(is_active=True))
-    priority = forms.ChoiceField(label=_("Prioritas"), choices=Priority.choices)
+    kategori = forms.ModelChoiceField(
+        widget=OptionsInPythonSelect, label=_("Kategori"), queryset=Kategori.objects.filter(is_active=True)
+    )
+    priority = forms.ChoiceField(widget=OptionsInPythonSelect, label=_("Prioritas"), choices=Priority.choices)
     opd = forms.ModelChoiceField(
+        widget=OptionsInPythonSelect,
         label=_("OPD tujuan"),
         queryset=Opd.objects.filter(is_active=True),
         required=False,
@@ -70,13 +80,9 @@ class VerifyDisposeForm(ActionForm):
         return data
 
 
-OFFICERS = (
-    User.objects.filter(groups__name__in=[roles.PETUGAS, roles.OPD], is_active=True).distinct().order_by("full_name")
-)
-
-
 class AssignForm(ActionForm):
     officer = forms.ModelChoiceField(
+        widget=OptionsInPythonSelect,
         label=_("Petugas"),
         queryset=OFFICERS,
         required=False,
@@ -93,7 +99,9 @@ class RequestInfoForm(ActionForm):
 
 
 class DisposeForm(ActionForm):
-    opd = forms.ModelChoiceField(label=_("OPD tujuan"), queryset=Opd.objects.filter(is_active=True))
+    opd = forms.ModelChoiceField(
+        widget=OptionsInPythonSelect, label=_("OPD tujuan"), queryset=Opd.objects.filter(is_active=True)
+    )
     note = forms.CharField(
         label=_("Catatan internal untuk OPD (opsional)"), required=False, widget=_text(2), max_length=2000
     )
@@ -113,7 +121,9 @@ class NoteForm(ActionForm):
 
 class TindakLanjutForm(ActionForm):
     description = forms.CharField(label=_("Uraian tindak lanjut"), widget=_text(), max_length=2000)
-    opd = forms.ModelChoiceField(label=_("OPD penanggung jawab"), queryset=Opd.objects.filter(is_active=True))
+    opd = forms.ModelChoiceField(
+        widget=OptionsInPythonSelect, label=_("OPD penanggung jawab"), queryset=Opd.objects.filter(is_active=True)
+    )
     due_date = bounds.DateField(label=_("Tenggat"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
@@ -132,14 +142,18 @@ class MergeForm(ActionForm):
 
 class UpdateDetailsForm(ActionForm):
     kategori = forms.ModelChoiceField(
-        label=_("Kategori"), queryset=Kategori.objects.filter(is_active=True), required=False
+        widget=OptionsInPythonSelect,
+        label=_("Kategori"),
+        queryset=Kategori.objects.filter(is_active=True),
+        required=False,
     )
     wilayah = forms.ModelChoiceField(
+        widget=OptionsInPythonSelect,
         label=_("Wilayah"),
         queryset=Wilayah.objects.filter(tingkat__in=[Wilayah.Tingkat.KECAMATAN, *DESA_LEVELS]),
         required=False,
     )
-    priority = forms.ChoiceField(label=_("Prioritas"), choices=Priority.choices)
+    priority = forms.ChoiceField(widget=OptionsInPythonSelect, label=_("Prioritas"), choices=Priority.choices)
 
 
 class LaporForm(ActionForm):
@@ -172,9 +186,15 @@ class KodeAksesForm(forms.Form):
 
 
 class CommitmentFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=CommitmentFilter.choices, required=False)
+    status = forms.ChoiceField(
+        widget=OptionsInPythonSelect, label=_("Status"), choices=CommitmentFilter.choices, required=False
+    )
     opd = forms.ModelChoiceField(
-        label=_("OPD"), queryset=Opd.objects.filter(is_active=True), required=False, empty_label=_("Semua OPD")
+        widget=OptionsInPythonSelect,
+        label=_("OPD"),
+        queryset=Opd.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("Semua OPD"),
     )
 
 
@@ -185,7 +205,7 @@ class CaseIdsField(forms.TypedMultipleChoiceField):
         return str(value).isdigit() and len(str(value)) < 12
 
 
-class BulkForm(forms.Form):
+class BulkForm(SharedChoicesForm):
     """One action for the cases ticked on the queue; the OPD or officer it needs is checked here."""
 
     ACTIONS = [
@@ -197,9 +217,12 @@ class BulkForm(forms.Form):
     kasus = CaseIdsField(
         label=_("Kasus"), coerce=int, choices=(), error_messages={"required": _("Pilih setidaknya satu kasus.")}
     )
-    aksi = forms.ChoiceField(label=_("Tindakan untuk kasus terpilih"), choices=ACTIONS)
-    opd = forms.ModelChoiceField(label=_("OPD tujuan"), queryset=Opd.objects.filter(is_active=True), required=False)
+    aksi = forms.ChoiceField(widget=OptionsInPythonSelect, label=_("Tindakan untuk kasus terpilih"), choices=ACTIONS)
+    opd = forms.ModelChoiceField(
+        widget=OptionsInPythonSelect, label=_("OPD tujuan"), queryset=Opd.objects.filter(is_active=True), required=False
+    )
     officer = forms.ModelChoiceField(
+        widget=OptionsInPythonSelect,
         label=_("Petugas"),
         queryset=OFFICERS,
         required=False,

@@ -280,8 +280,17 @@ class _Choices:
     def wilayah(self) -> list[tuple[Any, Any]]:
         return selectors.wilayah_choices()
 
+    @cached_property
+    def officer(self) -> list[tuple[object, str]]:
+        return selectors.officer_choices()
+
     def for_forms(self) -> f.LazyChoices:
-        return {"opd": lambda: self.opd, "kategori": lambda: self.kategori, "wilayah": lambda: self.wilayah}
+        return {
+            "opd": lambda: self.opd,
+            "kategori": lambda: self.kategori,
+            "wilayah": lambda: self.wilayah,
+            "officer": lambda: self.officer,
+        }
 
 
 def _initial(slug: str, kasus: Kasus) -> dict[str, Any]:
@@ -457,7 +466,7 @@ def staff_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
         "filter_cache_key": filter_cache_key,
         "antrean": antrean.urlencode(),
         "sort": key,
-        "bulk_form": f.BulkForm(auto_id="massal-%s"),
+        "bulk_form": f.BulkForm(auto_id="massal-%s", choices=_Choices().for_forms()),
         "saved_filters": staff_tools.saved_filters(user),
     }
     return render(request, "kasus/staff_queue.html", context)

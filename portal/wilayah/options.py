@@ -1,12 +1,15 @@
 """The one builder of the grouped kecamatan -> desa/kelurahan <select> every form uses."""
 
-from typing import cast
+import uuid
+from typing import Any, cast
 
 from django.core.cache import cache
 
 from .models import DESA_LEVELS, Wilayah
 
 OPTIONS_TTL = 10 * 60
+# order -> (stamp, groups) as this process last read them.
+_HELD: dict[str, tuple[str, Any]] = {}
 ORDERS = {"nama": ("nama",), "kode": ("kode",)}
 
 
@@ -14,8 +17,19 @@ def wilayah_groups(*, order: str = "nama") -> list[tuple[Wilayah, list[Wilayah]]
     """Every kecamatan with its desa/kelurahan, by name or by Kemendagri code: one query, then cached.
 
     Forms validate against the live table, so an option at most ten minutes stale is refused, not saved.
+    Unpickling some 330 rows from the shared cache on every form page cost more than the form's other reads,
+    so each process keeps the list it read and only checks a short stamp that changes when the list is rebuilt.
     """
-    groups = cache.get_or_set(f"wilayah:groups:{order}", lambda: _build(ORDERS[order]), OPTIONS_TTL)
+    key = f"wilayah:groups:{order}"
+    stamp = cache.get(f"{key}:stamp")
+    held = _HELD.get(order)
+    if stamp is not None and held is not None and held[0] == stamp:
+        return held[1]
+    groups = cache.get(key) if stamp is not None else None
+    if groups is None:
+        groups, stamp = _build(ORDERS[order]), uuid.uuid4().hex
+        cache.set_many({key: groups, f"{key}:stamp": stamp}, OPTIONS_TTL)
+    _HELD[order] = (stamp, groups)
     return cast(list[tuple[Wilayah, list[Wilayah]]], groups)
 
 

@@ -5,7 +5,7 @@ from django import forms
 from django.test.signals import template_rendered
 from django.urls import reverse
 
-from aspirasi.forms import OptionsInPythonSelect
+from portal.widgets import OptionsInPythonSelect
 from portal.wilayah.models import Wilayah
 
 CHOICES = [
