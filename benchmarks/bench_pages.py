@@ -8,9 +8,11 @@ second, its share of the ceiling's requests per second, median and 95th percenti
 client sees it, errors (any answer other than 200, or a broken connection).
 
 Staff pages: for each of --sizes (ascending), the database is topped up with `seed_demo --cases`
-(portal/demo/bulk.py) to that many cases, ANALYZEd, and the staff queue (unfiltered, by
-kecamatan x status) and the staff case page (50 timeline entries) are timed in-process as in
-bench_staff_pages.py (server time from request_started to request_finished). Seeding only adds
+(portal/demo/bulk.py) to that many cases, ANALYZEd, and the staff queue (unfiltered, under each single
+filter, by kecamatan x status, searched by reference and by text) and the staff case page (50 timeline
+entries) are timed in-process as in bench_staff_pages.py (server time from request_started to
+request_finished, and the process's CPU time); each page's p95 is also shown as a share of its p95 at
+the smallest size. Seeding only adds
 cases, so a database of its own per run of sizes is advised.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench REDIS_URL=redis://127.0.0.1:6379/8 \\
@@ -179,11 +181,12 @@ def top_up(cases: int) -> None:
     _support.analyze("kasus_kasus", "kasus_riwayat")
 
 
-def run_staff(size: int, args: argparse.Namespace) -> list[tuple[int, str, float, float, int]]:
-    """(size, page, median ms, p95 ms, queries) of each staff page with `size` cases."""
+def run_staff(size: int, args: argparse.Namespace) -> list[tuple[int, str, float, float, float, int]]:
+    """(size, page, median ms, p95 ms, CPU median ms, queries) of each staff page with `size` cases."""
     from django.test import Client
 
     from portal.demo import data as demo_data
+    from portal.kasus.models import Status
     from portal.wilayah.models import Wilayah
 
     top_up(size)
@@ -195,17 +198,21 @@ def run_staff(size: int, args: argparse.Namespace) -> list[tuple[int, str, float
     clock = _support.ServerClock()
     pages = [
         ("queue, no filter", "/petugas/"),
-        ("queue kecamatan x didisposisikan", f"/petugas/?kecamatan={kecamatan.pk}&status=didisposisikan"),
-        ("queue kecamatan x ditutup", f"/petugas/?kecamatan={kecamatan.pk}&status=ditutup"),
+        *bench_staff_pages.queue_filters(kecamatan),
+        *(
+            (f"queue kecamatan x {status}", f"/petugas/?kecamatan={kecamatan.pk}&status={status}")
+            for status in (Status.DIDISPOSISIKAN, Status.DITUTUP)
+        ),
         ("queue search by reference", f"/petugas/?q={kasus.reference}"),
         ("queue search by text", "/petugas/?q=jalan+amblas"),
         ("case page (50 entries)", f"/petugas/kasus/{kasus.reference}/"),
     ]
     rows = []
     for label, url in pages:
-        samples, _cpu = _support.measure(client, clock, url, args.requests, bench_staff_pages.SIGNED_IN_HINT)
+        samples, cpu = _support.measure(client, clock, url, args.requests, bench_staff_pages.SIGNED_IN_HINT)
         queries = len(_support.capture(client, url))
-        rows.append((size, label, statistics.median(samples), _support.percentile(samples, 95), queries))
+        p95 = _support.percentile(samples, 95)
+        rows.append((size, label, statistics.median(samples), p95, statistics.median(cpu), queries))
     return rows
 
 
@@ -253,10 +260,13 @@ def main() -> None:
             share = r.rps / ceiling * 100 if ceiling else 0.0
             print(f"{r.label:<26} {r.rps:>8.1f} {share:>6.0f}% {median:>10.1f} {p95:>8.1f} {r.errors:>7}")
     if staff:
-        print(f"\nstaff pages (in-process server time, {args.requests} requests each)")
-        print(f"{'cases':>9} {'page':<34} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
-        for size, label, median, p95, queries in staff:
-            print(f"{size:>9} {label:<34} {median:>10.1f} {p95:>8.1f} {queries:>8}")
+        print(f"\nstaff pages (in-process server time, {args.requests} requests each; vs: p95 as a share of the")
+        print(f"same page's p95 at {sizes[0]} cases)")
+        print(f"{'cases':>9} {'page':<36} {'median ms':>10} {'p95 ms':>8} {'cpu ms':>7} {'vs':>6} {'queries':>8}")
+        smallest = {label: p95 for size, label, _m, p95, _c, _q in staff if size == sizes[0]}
+        for size, label, median, p95, cpu, queries in staff:
+            versus = p95 / smallest[label] * 100 if smallest.get(label) else 0.0
+            print(f"{size:>9} {label:<36} {median:>10.1f} {p95:>8.1f} {cpu:>7.1f} {versus:>5.0f}% {queries:>8}")
     print(f"\nload average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
