@@ -328,7 +328,7 @@ class _Bulk:
     """What every bulk case is drawn from, read once per run."""
 
     rng: random.Random
-    now: dt.datetime
+    now: dt.datetime  # naive UTC, as every moment drawn (_utc)
     desa: list[Wilayah]
     kategori: dict[str, Kategori]
     opds: list[Opd]
@@ -512,7 +512,7 @@ class _Writer:
         entries = [
             Riwayat(kasus_id=kasus.pk, created_at=_aware(moment), **fields)
             for kasus, walk in zip(objs, walks, strict=True)
-            for (fields, _text), moment in zip(self.timeline.entries(walk), walk[1], strict=True)
+            for (fields, _binary), moment in zip(self.timeline.entries(walk), walk[1], strict=True)
         ]
         Riwayat.objects.bulk_create(entries, batch_size=BATCH_SIZE)
 
@@ -545,6 +545,7 @@ class _Writer:
 
 
 def _aware(value: Any) -> Any:
+    """A naive UTC datetime (_utc) made aware for the ORM; any other value as it is."""
     return value.replace(tzinfo=dt.UTC) if type(value) is dt.datetime else value
 
 
@@ -602,6 +603,7 @@ def _bulk_load(n: int) -> Iterator[int]:
         for name, _definition in indexes:
             cursor.execute(f"DROP INDEX {name}")
         yield LARGE_BATCH_SIZE
+        # pg_indexes then prints an `IN (...)` predicate with its casts spelled out: the same condition.
         for _name, definition in indexes:
             cursor.execute(definition)
         for table, name, definition in foreign_keys:
