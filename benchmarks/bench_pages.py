@@ -110,7 +110,8 @@ def load(label: str, port: int, path: str, connections: int, duration: float) ->
 
 
 def _warm(port: int, path: str) -> None:
-    conn = http.client.HTTPConnection(_support.HOST, port, timeout=30)
+    # The first answer may fill cold caches after a large seed: it gets longer than a measured request.
+    conn = http.client.HTTPConnection(_support.HOST, port, timeout=180)
     deadline = time.monotonic() + 1
     while time.monotonic() < deadline:
         conn.request("GET", path)
@@ -163,6 +164,7 @@ def run_public(db_url: str, args: argparse.Namespace) -> list[PageResult]:
         results.append(load("ceiling", port + CEILING_PORT_OFFSET, "/page", args.connections, args.duration))
     with _support.gunicorn("bench_pages", port, args.workers, probe="/", quiet=True):
         for label, path in public_pages(port):
+            print(f"  loading {label}", flush=True)
             results.append(load(label, port, path, args.connections, args.duration))
     return results
 
@@ -174,6 +176,8 @@ def top_up(cases: int) -> None:
     from portal.kasus.models import Kasus
 
     missing = cases - Kasus.objects.count()
+    if missing < 0:
+        print(f"note: the database holds {cases - missing} cases, more than {cases}; use a new database per run")
     started = time.monotonic()
     call_command("seed_demo", cases=max(missing, 0), seed=cases, stdout=open(os.devnull, "w"))
     if missing > 0:
@@ -247,8 +251,15 @@ def main() -> None:
             top_up(size)
         else:
             staff += run_staff(size, args)
+    if staff:
+        print(f"\nstaff pages (in-process server time, {args.requests} requests each; vs: p95 as a share of the")
+        print(f"same page's p95 at {sizes[0]} cases)")
+        print(f"{'cases':>9} {'page':<36} {'median ms':>10} {'p95 ms':>8} {'cpu ms':>7} {'vs':>6} {'queries':>8}")
+        smallest = {label: p95 for size, label, _m, p95, _c, _q in staff if size == sizes[0]}
+        for size, label, median, p95, cpu, queries in staff:
+            versus = p95 / smallest[label] * 100 if smallest.get(label) else 0.0
+            print(f"{size:>9} {label:<36} {median:>10.1f} {p95:>8.1f} {cpu:>7.1f} {versus:>5.0f}% {queries:>8}")
     public = [] if args.skip_public else run_public(db_url, args)
-
     if public:
         ceiling = public[0].rps
         print(
@@ -261,14 +272,6 @@ def main() -> None:
             p95 = _support.percentile(r.latencies, 95) if r.latencies else 0.0
             share = r.rps / ceiling * 100 if ceiling else 0.0
             print(f"{r.label:<26} {r.rps:>8.1f} {share:>6.0f}% {median:>10.1f} {p95:>8.1f} {r.errors:>7}")
-    if staff:
-        print(f"\nstaff pages (in-process server time, {args.requests} requests each; vs: p95 as a share of the")
-        print(f"same page's p95 at {sizes[0]} cases)")
-        print(f"{'cases':>9} {'page':<36} {'median ms':>10} {'p95 ms':>8} {'cpu ms':>7} {'vs':>6} {'queries':>8}")
-        smallest = {label: p95 for size, label, _m, p95, _c, _q in staff if size == sizes[0]}
-        for size, label, median, p95, cpu, queries in staff:
-            versus = p95 / smallest[label] * 100 if smallest.get(label) else 0.0
-            print(f"{size:>9} {label:<36} {median:>10.1f} {p95:>8.1f} {cpu:>7.1f} {versus:>5.0f}% {queries:>8}")
     print(f"\nload average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
