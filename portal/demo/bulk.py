@@ -4,13 +4,11 @@ Timeline rows are built by the same function kasus_log uses (riwayat_fields), so
 exactly like one a service wrote.
 """
 
-import base64
 import bisect
 import datetime as dt
 import itertools
 import json
 import random
-import secrets
 import struct
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -34,6 +32,7 @@ from portal.kasus.models import (
     ReferenceSequence,
     Riwayat,
     Status,
+    new_tracking_token,
 )
 from portal.wilayah.models import Kategori, Opd, Wilayah
 
@@ -471,12 +470,6 @@ def _case_row(
     return row, (walk, times, opd_id, channel, slug)
 
 
-def _tracking_tokens(n: int) -> list[str]:
-    """n tokens shaped as new_tracking_token makes them (24 random bytes in URL-safe base64), from one read."""
-    text = base64.urlsafe_b64encode(secrets.token_bytes(24 * n)).decode()
-    return [text[i : i + 32] for i in range(0, 32 * n, 32)]
-
-
 class _Writer:
     """Inserts batches of cases with their timelines: COPY on PostgreSQL, bulk_create elsewhere.
 
@@ -635,7 +628,7 @@ def bulk_cases(
     def cases(offset: int, size: int) -> Iterator[tuple[dict[str, Any], tuple]]:
         slugs = _pick(rng, KATEGORI_WEIGHTS, size)
         channels = _pick(rng, CHANNEL_WEIGHTS, size)
-        tokens = _tracking_tokens(size)
+        tokens = [new_tracking_token() for _ in range(size)]
         for i in range(size):
             year = years[offset + i]
             number = next_number[year]
