@@ -36,18 +36,26 @@ def render_panel(context: Context, template_name: str, extra: dict[str, Any]) ->
         return tpl.render(context)
 
 
+@register.simple_tag
+def status_badge(kasus: Kasus) -> SafeString:
+    """The case's status as a badge; closed cases green, rejected ones red."""
+    # The enum's label, not get_status_display(): that rebuilds a hashable copy of all choices on each call.
+    return format_html(
+        '<span class="badge status-{}{}">{}</span>',
+        kasus.status,
+        BADGE_CLASS.get(kasus.status, ""),
+        Status(kasus.status).label,
+    )
+
+
 def _badge(css: str, text: str) -> str:
     return f' <span class="badge {css}">{escape(text)}</span>'
 
 
-REFERENCE_SLOT = "KSS-0000-000000"
-
-
 @functools.lru_cache(maxsize=16)
-def _words(language: str) -> dict[str, Any]:
-    """What the rows and entries say in this language, escaped once: translating the same labels for each row,
-    each through a lazy string (or get_FOO_display(), which rebuilds a hashable copy of all choices per call), was
-    half of a row's cost."""
+def _row_words(language: str) -> dict[str, Any]:
+    """What every queue row says in this language, escaped once: translating the same labels for each row, each
+    through a lazy string, was half of a row's cost."""
     return {
         "status": {value: escape(label) for value, label in Status.choices},
         "channel": {value: escape(label) for value, label in Channel.choices},
@@ -56,21 +64,13 @@ def _words(language: str) -> dict[str, Any]:
         "confidential": _badge("badge-internal", gettext("Rahasia")),
         "hidden_reporter": escape(gettext("Pelapor anonim")),
         "tick": escape(gettext("Pilih %(ref)s")),
-        "months": ["", *(str(MONTHS_3[m]).title() for m in range(1, 13))],  # the date filter's "M"
-        "months_long": ["", *(str(MONTHS[m]) for m in range(1, 13))],  # the date filter's "F"
-        "visibility": {value: escape(label) for value, label in Riwayat.Visibility.choices},
-        "reporter_only": f' <span class="badge">{escape(gettext("Hanya untuk pelapor"))}</span>',
+        "months": ["", *(str(MONTHS_3[m]).title() for m in range(1, 13))],
         # One reverse() per page: the case's URL differs only by its reference.
         "href": reverse("kasus:detail", args=[REFERENCE_SLOT]),
     }
 
 
-@register.simple_tag
-def status_badge(kasus: Kasus) -> SafeString:
-    """The case's status as a badge; closed cases green, rejected ones red."""
-    label = _words(get_language())["status"][kasus.status]
-    css = BADGE_CLASS.get(kasus.status, "")
-    return mark_safe(f'<span class="badge status-{escape(kasus.status)}{css}">{label}</span>')  # noqa: S308
+REFERENCE_SLOT = "KSS-0000-000000"
 
 
 @register.simple_tag(takes_context=True)
@@ -80,7 +80,7 @@ def queue_row(context: Context, kasus: Kasus) -> SafeString:
     A template per row resolved some forty variables for each of the page's cases, more than half of the
     queue's rendering time; this writes the same cells straight from the case, escaping each value.
     """
-    words = _words(get_language())
+    words = _row_words(get_language())
     antrean = context.get("antrean") or ""
     overdue = kasus.is_overdue
     reference = escape(kasus.reference)
@@ -104,10 +104,13 @@ def queue_row(context: Context, kasus: Kasus) -> SafeString:
         reporter = escape(kasus.reporter_display() or EMPTY) + (words["anonymous"] if kasus.is_anonymous else "")
     else:
         reporter = words["hidden_reporter"]
+    status = (
+        f'<span class="badge status-{escape(kasus.status)}{BADGE_CLASS.get(kasus.status, "")}">'
+        f"{words['status'][kasus.status]}</span>"
+    )
     cells = (
         f'<tr{OVERDUE_CLASS if overdue else ""}>{tick}<td><a href="{escape(href)}">{reference}</a></td>'
-        f"<td>{escape(kasus.title)}{words['confidential'] if kasus.is_confidential else ''}</td>"
-        f"<td>{status_badge(kasus)}</td>"
+        f"<td>{escape(kasus.title)}{words['confidential'] if kasus.is_confidential else ''}</td><td>{status}</td>"
         f"<td>{escape(kasus.kategori.display_name) if kasus.kategori else EMPTY}</td>"
         f"<td>{escape(kasus.kecamatan.nama) if kasus.kecamatan else EMPTY}</td>"
         f"<td>{escape(str(kasus.opd)) if kasus.opd else EMPTY}</td><td>{due}</td>"
@@ -122,6 +125,11 @@ VISIBILITY_BADGE: dict[str, str] = {
 }
 
 
+def _month_names() -> list[str]:
+    """This language's month names (the date filter's "F"), looked up once per timeline instead of per entry."""
+    return ["", *(str(MONTHS[m]) for m in range(1, 13))]
+
+
 @register.simple_tag
 def timeline(entries: list[Riwayat], show_visibility: bool = False) -> SafeString:
     """A case's timeline, oldest first, written in Python: through a template per entry, a long timeline was a
@@ -129,21 +137,23 @@ def timeline(entries: list[Riwayat], show_visibility: bool = False) -> SafeStrin
     this viewer; staff see each entry's visibility, the reporter sees which entries only they can read."""
     if not entries:
         return format_html("<p>{}</p>", gettext("Belum ada riwayat."))
-    words = _words(get_language())
+    months = _month_names()
+    visibility_labels = {value: escape(label) for value, label in Riwayat.Visibility.choices}
+    reporter_only = format_html(' <span class="badge">{}</span>', gettext("Hanya untuk pelapor"))
     items = []
     for entry in entries:
         badge = ""
         if show_visibility:
             css = VISIBILITY_BADGE.get(entry.visibility, "")
-            badge = f' <span class="badge{css}">{words["visibility"][entry.visibility]}</span>'
+            badge = f' <span class="badge{css}">{visibility_labels[entry.visibility]}</span>'
         elif entry.visibility == Riwayat.Visibility.PELAPOR:
-            badge = words["reporter_only"]
+            badge = reporter_only
         body = getattr(entry, "body", "")
         message = ""
         if getattr(entry, "show_message", False) and body:
             message = f'\n<div class="riwayat-message">{linebreaksbr(body, autoescape=True)}</div>'
         at = timezone.localtime(entry.created_at)
-        when = f"{at.day} {words['months_long'][at.month]} {at.year:04d}, {at:%H:%M}"  # the date filter's "j F Y, H:i"
+        when = f"{at.day} {months[at.month]} {at.year:04d}, {at:%H:%M}"  # the date filter's "j F Y, H:i"
         items.append(
             f'<li class="riwayat riwayat-{escape(entry.visibility)}" id="riwayat-{entry.pk}">\n'
             f"<strong>{conditional_escape(kind_label(entry.kind))}</strong>{badge}\n"
