@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from celery import signals as celery_signals
 from django.contrib.sessions.exceptions import SessionInterrupted
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.template import loader
 from django.views import defaults
@@ -120,7 +120,10 @@ def server_error(request: HttpRequest) -> HttpResponse:
     Rendered without the request's context processors: they may need the database that just failed.
     """
     error = sys.exc_info()[1]
-    unavailable = isinstance(error, OperationalError | InterfaceError)
+    # The driver's own classes too: closing a server-side cursor (a select's options read with iterator())
+    # raises psycopg's error unwrapped when the server has just gone away.
+    driver = connection.Database  # type: ignore[attr-defined]  # each backend sets its DB-API module
+    unavailable = isinstance(error, OperationalError | InterfaceError | driver.OperationalError | driver.InterfaceError)
     template = loader.get_template("503.html" if unavailable else "500.html")
     body = template.render({"request_id": getattr(request, "request_id", current_request_id())})
     response = HttpResponseServerError(body)

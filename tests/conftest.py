@@ -89,6 +89,9 @@ def login_as(browser_page, live_server, client):
     """Sign a user in to the browser by session cookie (the MFA sign-in itself has its own test)."""
 
     def _login(user):
+        # Requests the last page still has in flight (an image) carry the previous user's cookie, which
+        # force_login below ends: their answers would delete the new user's cookie on arrival.
+        browser_page.wait_for_load_state("networkidle")
         client.force_login(user)
         cookie = client.cookies["sessionid"]
         # One session cookie at a time: the previous user's must not be the one the server reads.

@@ -60,11 +60,13 @@ def test_it_runs_an_aspirasi_from_a_guest_to_a_rated_answer(browser_page, login_
     page.locator("#aksi-verifikasi summary").click()
     page.select_option("select[name=verifikasi-kategori]", str(kategori.pk))
     page.select_option("select[name=verifikasi-priority]", "tinggi")
-    page.locator("#aksi-verifikasi button[type=submit]").click()
+    # Each action's answer is loaded before the next step reads the case.
+    with page.expect_navigation():
+        page.locator("#aksi-verifikasi button[type=submit]").click()
     page.locator("#aksi-disposisi summary").click()
     page.select_option("select[name=disposisi-opd]", str(opd.pk))
-    page.locator("#aksi-disposisi button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#aksi-disposisi button[type=submit]").click()
     kasus.refresh_from_db()
     assert kasus.status == "didisposisikan" and kasus.opd == opd
 
@@ -73,6 +75,8 @@ def test_it_runs_an_aspirasi_from_a_guest_to_a_rated_answer(browser_page, login_
     page.locator("#aksi-mulai summary").click()
     with page.expect_navigation():
         page.locator("#aksi-mulai button[type=submit]").first.click()
+    kasus.refresh_from_db()
+    assert kasus.status == "ditindaklanjuti"
     page.goto(f"/petugas/kasus/{kasus.reference}/")
     page.fill("textarea[name=jawablampiran-answer]", "Lampu sudah diganti oleh Dishub pada hari ini.")
     page.set_input_files(

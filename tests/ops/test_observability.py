@@ -5,7 +5,7 @@ import logging
 
 import pytest
 import sentry_sdk
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.test import Client
 from django.urls import path
 
@@ -23,7 +23,12 @@ def db_gone(request):
     raise OperationalError("server closed the connection unexpectedly")
 
 
-urlpatterns = [path("boom/", boom), path("db-gone/", db_gone), *portal_urls]
+def driver_db_gone(request):
+    # What closing a server-side cursor raises, not wrapped by Django, when the server has just gone away.
+    raise connection.Database.OperationalError("consuming input failed: server closed the connection unexpectedly")
+
+
+urlpatterns = [path("boom/", boom), path("db-gone/", db_gone), path("driver-db-gone/", driver_db_gone), *portal_urls]
 handler500 = "portal.observability.server_error"
 
 
@@ -102,6 +107,15 @@ def test_a_lost_database_connection_is_a_translated_try_again_page():
     page = response.content.decode()
     assert response.status_code == 503 and response["Retry-After"] == "30"
     assert "Please try again" in page and "quote-me-12345" in page
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.django_db
+def test_a_connection_lost_under_the_driver_is_a_try_again_page_too():
+    client = Client(raise_request_exception=False)
+    response = client.get("/driver-db-gone/")
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert "Silakan coba lagi" in response.content.decode()
 
 
 def test_sentry_is_off_without_a_dsn():
