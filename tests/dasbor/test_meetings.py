@@ -35,11 +35,12 @@ def test_it_counts_audiensi_by_outcome_and_the_sarasehan_held():
             opd_answered=OpdFactory() if answer else None,
             answer=answer,
         )
-    move(forum, starts_at=timezone.now() - dt.timedelta(hours=3), ends_at=timezone.now() - dt.timedelta(hours=1))
-    starts = list(Audiensi.objects.values_list("starts_at", flat=True))
-    today = timezone.localdate()
+    forum_starts = timezone.now() - dt.timedelta(hours=3)
+    move(forum, starts_at=forum_starts, ends_at=timezone.now() - dt.timedelta(hours=1))
+    starts = [forum_starts, *Audiensi.objects.values_list("starts_at", flat=True)]
+    # From the forum's day: shortly after midnight it was held yesterday.
     period = Period(
-        min(today, *(timezone.localtime(s).date() for s in starts)), max(timezone.localtime(s).date() for s in starts)
+        min(timezone.localtime(s).date() for s in starts), max(timezone.localtime(s).date() for s in starts)
     )
     meetings = compute(period)["meetings"]
     assert meetings["audiensi"] == {"requested": 3, "confirmed": 2, "held": 1, "no_show": 1}
