@@ -38,7 +38,7 @@ def main() -> None:
     from portal.wilayah.models import Opd
 
     pimpinan = _support.seed_cases(args.cases)["pimpinan@wonogirikab.go.id"].user
-    _support.analyze("kasus_kasus", "kasus_riwayat")
+    _support.analyze()
     today = timezone.localdate()
     started = time.monotonic()
     periods = selectors.standard_periods(today)

@@ -30,7 +30,7 @@ def prepare(cases: int):
     pinned = pin_cases(Kasus.objects.all())
     if pinned:
         print(f"pinned {pinned} cases in {time.monotonic() - started:.1f} s")
-    _support.analyze("kasus_kasus")
+    _support.analyze()
     return accounts["petugas@wonogirikab.go.id"].user
 
 

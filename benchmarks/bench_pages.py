@@ -173,7 +173,8 @@ def run_public(db_url: str, args: argparse.Namespace) -> list[PageResult]:
 
 
 def top_up(cases: int) -> None:
-    """Bring the database to `cases` cases with `seed_demo --cases` (its demo data included), then VACUUM (ANALYZE)."""
+    """Bring the database to `cases` cases with `seed_demo --cases` (its demo data included), then VACUUM (ANALYZE)
+    and CHECKPOINT."""
     from django.core.management import call_command
 
     from portal.kasus.models import Kasus
@@ -186,8 +187,8 @@ def top_up(cases: int) -> None:
     if missing > 0:
         print(f"seeded {missing} cases in {time.monotonic() - started:.1f} s")
     started = time.monotonic()
-    _support.analyze("kasus_kasus", "kasus_riwayat")
-    print(f"VACUUM (ANALYZE) at {cases} cases in {time.monotonic() - started:.1f} s")
+    _support.analyze()
+    print(f"VACUUM (ANALYZE) and CHECKPOINT at {cases} cases in {time.monotonic() - started:.1f} s")
 
 
 def run_staff(size: int, args: argparse.Namespace) -> list[tuple[int, str, float, float, float, int]]:

@@ -21,7 +21,7 @@ BUDGET_MS = 100.0
 
 def prepare(cases: int):
     accounts = _support.seed_cases(cases)
-    _support.analyze("kasus_kasus", "kasus_riwayat")
+    _support.analyze()
     return accounts["petugas@wonogirikab.go.id"].user, timeline_case(accounts)
 
 
