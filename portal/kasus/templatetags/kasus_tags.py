@@ -40,12 +40,12 @@ def render_panel(context: Context, template_name: str, extra: dict[str, Any]) ->
 def status_badge(kasus: Kasus) -> SafeString:
     """The case's status as a badge; closed cases green, rejected ones red."""
     # The enum's label, not get_status_display(): that rebuilds a hashable copy of all choices on each call.
-    return format_html(
-        '<span class="badge status-{}{}">{}</span>',
-        kasus.status,
-        BADGE_CLASS.get(kasus.status, ""),
-        Status(kasus.status).label,
-    )
+    return mark_safe(_status_span(kasus.status, escape(Status(kasus.status).label)))  # noqa: S308 - escaped
+
+
+def _status_span(status: str, label: str) -> str:
+    """The status badge's markup, from an already escaped label (queue rows pass their per-language copy)."""
+    return f'<span class="badge status-{escape(status)}{BADGE_CLASS.get(status, "")}">{label}</span>'
 
 
 def _badge(css: str, text: str) -> str:
@@ -104,10 +104,7 @@ def queue_row(context: Context, kasus: Kasus) -> SafeString:
         reporter = escape(kasus.reporter_display() or EMPTY) + (words["anonymous"] if kasus.is_anonymous else "")
     else:
         reporter = words["hidden_reporter"]
-    status = (
-        f'<span class="badge status-{escape(kasus.status)}{BADGE_CLASS.get(kasus.status, "")}">'
-        f"{words['status'][kasus.status]}</span>"
-    )
+    status = _status_span(kasus.status, words["status"][kasus.status])
     cells = (
         f'<tr{OVERDUE_CLASS if overdue else ""}>{tick}<td><a href="{escape(href)}">{reference}</a></td>'
         f"<td>{escape(kasus.title)}{words['confidential'] if kasus.is_confidential else ''}</td><td>{status}</td>"
