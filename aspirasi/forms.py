@@ -1,5 +1,6 @@
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
@@ -62,23 +63,52 @@ class AttachmentsMixin:
         return accepted
 
 
+@dataclass(frozen=True)
+class _WilayahIndex:
+    """What a WilayahField needs from the options: its grouped choices and the lookups by id and code."""
+
+    choices: list[tuple[str, Any]]
+    by_id: dict[int, Wilayah]
+    by_kode: dict[str, Wilayah]
+    kecamatan_by_id: dict[int | None, Wilayah]
+
+
+# The options last indexed and their index. wilayah_groups() returns the same list until the regions change, so one
+# build serves every form of this process: building and checking some 330 choices on each POST was a tenth of a
+# submission's Python time.
+_INDEXED: list[tuple[WilayahOptions, _WilayahIndex]] = []
+
+
+def _wilayah_index(options: WilayahOptions) -> _WilayahIndex:
+    if _INDEXED and _INDEXED[0][0] is options:
+        return _INDEXED[0][1]
+    # (value, label) and, per kecamatan, (name, its desa's (value, label)s): Django's grouped choices.
+    choices: list[tuple[str, Any]] = [("", _("— pilih desa/kelurahan (boleh dikosongkan) —"))]
+    index = _WilayahIndex(choices, {}, {}, {})
+    for kec, desa_list in options:
+        choices.append((kec.nama, [(str(d.pk), d.nama) for d in desa_list]))
+        index.by_id.update({d.pk: d for d in desa_list})
+        index.by_kode.update({d.kode: d for d in desa_list})
+        index.kecamatan_by_id[kec.pk] = kec
+    _INDEXED[:] = [(options, index)]
+    return index
+
+
 class WilayahField(forms.TypedChoiceField):
     """A desa/kelurahan chosen from a <select> grouped by kecamatan: works without JavaScript."""
 
     widget = OptionsInPythonSelect
 
     def __init__(self, *, options: WilayahOptions, **kwargs: Any) -> None:
-        self.by_id: dict[int, Wilayah] = {}
-        self.by_kode: dict[str, Wilayah] = {}
-        self.kecamatan_by_id: dict[int | None, Wilayah] = {}
-        # (value, label) and, per kecamatan, (name, its desa's (value, label)s): Django's grouped choices.
-        choices: list[tuple[str, Any]] = [("", _("— pilih desa/kelurahan (boleh dikosongkan) —"))]
-        for kec, desa_list in options:
-            choices.append((kec.nama, [(str(d.pk), d.nama) for d in desa_list]))
-            self.by_id.update({d.pk: d for d in desa_list})
-            self.by_kode.update({d.kode: d for d in desa_list})
-            self.kecamatan_by_id[kec.pk] = kec
-        super().__init__(choices=choices, coerce=int, empty_value=None, **kwargs)
+        index = _wilayah_index(options)
+        self.by_id = index.by_id
+        self.by_kode = index.by_kode
+        self.kecamatan_by_id = index.kecamatan_by_id
+        # A callable: the choices are read when the <select> is drawn, not copied for every form.
+        super().__init__(choices=lambda: index.choices, coerce=int, empty_value=None, **kwargs)
+
+    def valid_value(self, value: Any) -> bool:
+        return str(value).isdigit() and int(value) in self.by_id
 
     def clean(self, value: Any) -> Wilayah | None:
         pk = super().clean(value)

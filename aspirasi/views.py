@@ -126,10 +126,10 @@ def submit(request: HttpRequest) -> HttpResponse:
             kept.keep_files(request, form.cleaned_data["lampiran"])
         return _submit_page(request, form, options)
     data = form.cleaned_data
-    if data["lampiran"]:
-        kept.keep_files(request, data["lampiran"])
     files = data["lampiran"] or (kept.kept_files(request) if request.POST.get("keep_files") else [])
     if SEND_KEY not in request.POST:
+        if data["lampiran"]:
+            kept.keep_files(request, data["lampiran"])
         context = {"form": form, "answers": _answers(form), "files": files}
         return render(request, "aspirasi/check.html", context)
     try:
@@ -144,6 +144,9 @@ def submit(request: HttpRequest) -> HttpResponse:
             client_ip=client_address(request),
         )
     except KasusError as exc:
+        # Kept only now: a report sent at once would otherwise copy its files to the cache for nothing.
+        if data["lampiran"]:
+            kept.keep_files(request, data["lampiran"])
         form.add_error(None, str(exc))
         return _submit_page(request, form, options)
     kept.forget_files(request)

@@ -47,6 +47,9 @@ def configure(
     for name in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"):
         put(name, "false")
     os.environ["ALLOWED_HOSTS"] = allowed_hosts
+    # Keep database connections across requests as production does (CONN_MAX_AGE=60); tests.settings closes them
+    # after each request, which on PostgreSQL starts a server process per request.
+    put("TEST_CONN_MAX_AGE", "60")
     os.environ.pop("DEBUG", None)  # DEBUG would record every query and slow every request
     if eager_tasks:
         os.environ.pop("REDIS_URL", None)

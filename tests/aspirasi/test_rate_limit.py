@@ -2,9 +2,11 @@
 
 import pytest
 
+from aspirasi import kept
+from aspirasi.models import Lampiran
 from portal.kasus.models import Kasus
 
-from .factories import form_data
+from .factories import form_data, jpeg_bytes, upload
 
 pytestmark = pytest.mark.django_db
 SUBMIT = "/aspirasi/kirim/"
@@ -46,3 +48,21 @@ def test_gmail_dots_tags_and_case_count_as_one_mailbox(client, settings):
     response = client.post(SUBMIT, form_data(reporter_email="s.i.t.i.rahayu@googlemail.com"), REMOTE_ADDR="203.0.113.3")
     assert LIMITED in response.content.decode()
     assert Kasus.objects.count() == 2
+
+
+def test_the_photo_of_a_refused_submission_is_kept_for_the_next_try(client, settings):
+    settings.ASPIRASI_RATE_LIMIT = "1/3600"
+    client.post(SUBMIT, form_data(reporter_email="a@example.org"))
+    data = form_data(reporter_email="b@example.org", lampiran=[upload("jalan.jpg", jpeg_bytes())])
+    refused = client.post(SUBMIT, data).content.decode()
+    assert LIMITED in refused and "Berkas jalan.jpg tetap tersimpan" in refused
+    settings.ASPIRASI_RATE_LIMIT = "5/3600"
+    client.post(SUBMIT, form_data(reporter_email="b@example.org", keep_files="1"))
+    assert Lampiran.objects.get().kasus == Kasus.objects.get(reporter_email="b@example.org")
+
+
+def test_a_report_sent_at_once_copies_its_photo_to_no_cache(client, monkeypatch):
+    kept_now = []
+    monkeypatch.setattr(kept, "keep_files", lambda request, files: kept_now.append(files))
+    client.post(SUBMIT, form_data(lampiran=[upload("jalan.jpg", jpeg_bytes())]))
+    assert Lampiran.objects.count() == 1 and kept_now == []

@@ -201,6 +201,17 @@ def test_it_refuses_a_desa_outside_the_chosen_kecamatan(client):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("value", ["999999", "abc", "-1", "a kecamatan"])
+def test_it_refuses_a_desa_that_is_not_in_the_list_and_keeps_what_was_typed(client, value):
+    posted = str(kecamatan("Wonogiri").pk) if value == "a kecamatan" else value
+    response = client.post(SUBMIT, form_data(kecamatan="", desa=posted, title="Jembatan Ngadirojo retak"))
+    html = response.content.decode()
+    assert response.status_code == 200 and "Jembatan Ngadirojo retak" in html
+    assert "Masukkan pilihan yang valid" in html
+    assert not Kasus.objects.exists()
+
+
+@pytest.mark.django_db
 def test_it_takes_the_kecamatan_from_the_desa_without_javascript(client):
     client.post(SUBMIT, form_data(kecamatan=""))
     assert Kasus.objects.get().kecamatan == desa().parent
