@@ -70,4 +70,5 @@ class KasusFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(queue_late_q())
+        chosen = self.form.cleaned_data
+        return queryset.filter(queue_late_q(status=chosen.get("status", ""), searched=bool(chosen.get("q"))))

@@ -16,8 +16,8 @@ from django.core.cache import cache
 from django.db import connection, models
 from django.db.models import BooleanField, F, Prefetch, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
-from django.db.models.lookups import LessThan
+from django.db.models.functions import Coalesce, Concat
+from django.db.models.lookups import In, LessThan
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
@@ -184,17 +184,34 @@ QUEUE_ROWS_LIMIT = 1_000
 EXACT_COUNT_UP_TO = 1_000
 
 
-def estimated_count(queryset: QuerySet[Kasus]) -> tuple[int, bool]:
-    """(rows, is_estimate): the exact count up to EXACT_COUNT_UP_TO, else PostgreSQL's plan estimate (above it)."""
+# A text search whose estimate is past this many rows is not counted at all (see estimated_count).
+ESTIMATE_ONLY_PAST = 10 * EXACT_COUNT_UP_TO
+
+
+def estimated_count(queryset: QuerySet[Kasus], *, estimate_first: bool = False) -> tuple[int, bool]:
+    """(rows, is_estimate): the exact count up to EXACT_COUNT_UP_TO, else PostgreSQL's plan estimate (above it).
+
+    `estimate_first` asks the planner before counting, and takes its estimate alone when it is far past the limit:
+    for a text search, whose full-text index cannot stop after the first thousand matches (it gathers every match
+    before the count starts, a cost that grows with the table).
+    """
+    if estimate_first and connection.vendor == "postgresql":
+        estimate = _plan_rows(queryset)
+        if estimate > ESTIMATE_ONLY_PAST:
+            return estimate, True
     counted = queryset.order_by().values("pk")[: EXACT_COUNT_UP_TO + 1].count()
     if counted <= EXACT_COUNT_UP_TO or connection.vendor != "postgresql":
         return (queryset.count() if counted > EXACT_COUNT_UP_TO else counted), False
+    return max(_plan_rows(queryset), EXACT_COUNT_UP_TO + 1), True
+
+
+def _plan_rows(queryset: QuerySet[Kasus]) -> int:
+    """The rows PostgreSQL's plan expects the queryset to return."""
     sql, params = queryset.order_by().values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
         plan = cursor.fetchone()[0]
-    estimate = int((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"])
-    return max(estimate, EXACT_COUNT_UP_TO + 1), True
+    return int((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"])
 
 
 class QueueRows:
@@ -204,13 +221,16 @@ class QueueRows:
     each section it spans, with an offset below the limit along an index in the section's order, then their rows.
     """
 
-    def __init__(self, total: QuerySet[Kasus], sections: list[QuerySet[Kasus]]) -> None:
+    def __init__(
+        self, total: QuerySet[Kasus], sections: list[QuerySet[Kasus]], *, estimate_first: bool = False
+    ) -> None:
         self._all = total
         self._sections = sections
+        self._estimate_first = estimate_first
 
     @cached_property
     def _count(self) -> tuple[int, bool]:
-        return estimated_count(self._all)
+        return estimated_count(self._all, estimate_first=self._estimate_first)
 
     @property
     def total(self) -> int:
@@ -253,15 +273,29 @@ class QueueRows:
         return [found[pk] for pk in ids if pk in found]
 
 
-def queue_late_q(now: dt.datetime | None = None) -> Q:
+def queue_late_q(now: dt.datetime | None = None, *, status: str = "", searched: bool = False) -> Q:
     """late_q for the queue: the same cases, with due_at behind COALESCE so no due_at index can serve it.
 
     Lateness depends on status and due_at together, which the planner takes as independent: it expects a few
     rows where there are thousands and reads them all by due_at, then sorts. Left without that path, it reads
     kasus_queue_late newest first and stops after one page.
+
+    `status` is the queue's status filter, when it has one: its cases are then all of that status, so a late
+    status needs only the due test (beside `status = X`, `status IN (...)` made PostgreSQL read every case of the
+    status and sort them, a cost that grew with the table) and any other status is never late.
+
+    `searched`: the queue is a text search. Its status test is then kept off every index too: PostgreSQL otherwise
+    joined the few matches with every open case's status entry, or walked kasus_queue_late testing each case
+    against the words (70 ms for a common word at 1,000,000 cases); left alone, it reads the matches, or walks
+    newest first for a common word.
     """
     now = now or timezone.now()
-    return Q(status__in=LATE_STATUSES) & Q(LessThan(Coalesce(F("due_at"), Value(now)), now))
+    overdue = Q(LessThan(Coalesce(F("due_at"), Value(now)), now))
+    if not status:
+        if searched:
+            return Q(In(Concat(F("status"), Value("")), sorted(LATE_STATUSES))) & overdue
+        return Q(status__in=LATE_STATUSES) & overdue
+    return overdue if status in LATE_STATUSES else Q(pk__in=[])
 
 
 class OverdueFirst(QueueRows):
@@ -269,12 +303,22 @@ class OverdueFirst(QueueRows):
 
     Sorting on a computed "is overdue" flag reads and sorts every row of the queue; two queries that
     each follow an index (kasus_queue_late for the overdue cases, created_at for the rest) read one page.
+    `status` (the queue's status filter) and `searched` (a text search) as queue_late_q takes them; a search's
+    total is estimated before it is counted (estimated_count).
     """
 
-    def __init__(self, queryset: QuerySet[Kasus], now: dt.datetime | None = None) -> None:
-        late = queue_late_q(now)
+    def __init__(
+        self,
+        queryset: QuerySet[Kasus],
+        now: dt.datetime | None = None,
+        *,
+        status: str = "",
+        searched: bool = False,
+    ) -> None:
+        late = queue_late_q(now, status=status, searched=searched)
         self._overdue = queryset.filter(late).order_by("-created_at", "-pk")
-        super().__init__(queryset, [self._overdue, queryset.exclude(late).order_by("-created_at", "-pk")])
+        sections = [self._overdue, queryset.exclude(late).order_by("-created_at", "-pk")]
+        super().__init__(queryset, sections, estimate_first=searched)
 
     @cached_property
     def overdue_count(self) -> int:

@@ -86,3 +86,61 @@ def test_the_text_search_reads_the_full_text_index_on_postgresql(client):
         page = client.get(reverse("kasus:queue"), {"q": "Kabel  lapuk"}).context["page"]
     assert [k.pk for k in page] == [wanted.pk]
     assert any("pencarian @@ to_tsquery('simple'" in q["sql"] for q in ctx.captured_queries)
+
+
+def test_a_status_filter_shows_that_statuss_overdue_cases_first(client):
+    cases = [open_kasus(title=f"Kasus {i}") for i in range(4)]
+    late = [overdue(cases[0]), overdue(cases[2])]
+    client.force_login(staff("petugas"))
+    page = client.get(reverse("kasus:queue"), {"status": "baru"}).context["page"]
+    assert [k.pk for k in page] == [late[1].pk, late[0].pk, cases[3].pk, cases[1].pk]
+
+
+def test_a_status_that_is_never_late_lists_its_cases_newest_first_without_a_lateness_read(client):
+    cases = [overdue(open_kasus(title=f"Kasus {i}")) for i in range(3)]
+    Kasus.objects.filter(pk__in=[k.pk for k in cases]).update(status="menunggu_informasi")
+    client.force_login(staff("petugas"))
+    cache.clear()
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(reverse("kasus:queue"), {"status": "menunggu_informasi"}).context["page"]
+    assert [k.pk for k in page] == [k.pk for k in reversed(cases)]
+    assert not any("COALESCE" in q["sql"] for q in ctx.captured_queries)
+
+
+def test_overdue_only_with_a_status_that_is_never_late_lists_nothing(client):
+    overdue(open_kasus())
+    Kasus.objects.update(status="menunggu_informasi")
+    client.force_login(staff("petugas"))
+    response = client.get(reverse("kasus:queue"), {"status": "menunggu_informasi", "overdue": "on"})
+    assert response.status_code == 200 and list(response.context["page"]) == []
+
+
+@pytest.mark.postgres
+def test_a_text_search_the_planner_expects_to_match_far_past_the_limit_is_estimated_not_counted(client, monkeypatch):
+    monkeypatch.setattr(selectors, "ESTIMATE_ONLY_PAST", 0)
+    wanted = open_kasus(title="Jembatan gantung miring")
+    client.force_login(staff("petugas"))
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("kasus:queue"), {"q": "jembatan"})
+    assert [k.pk for k in response.context["page"]] == [wanted.pk]
+    assert "sekitar" in response.content.decode()
+    assert not any(q["sql"].startswith("SELECT COUNT(") for q in ctx.captured_queries)
+
+
+@pytest.mark.postgres
+def test_a_text_search_the_planner_expects_to_match_a_few_is_counted_exactly(client):
+    wanted = open_kasus(title="Jembatan gantung miring")
+    open_kasus(title="Lampu jalan mati")
+    client.force_login(staff("petugas"))
+    response = client.get(reverse("kasus:queue"), {"q": "jembatan"})
+    assert [k.pk for k in response.context["page"]] == [wanted.pk]
+    assert "sekitar" not in response.content.decode() and "1 kasus" in response.content.decode()
+
+
+def test_a_text_search_lists_its_overdue_matches_first(client):
+    matches = [open_kasus(title=f"Jembatan retak {i}") for i in range(3)]
+    open_kasus(title="Lampu jalan mati")
+    overdue(matches[0])
+    client.force_login(staff("petugas"))
+    page = client.get(reverse("kasus:queue"), {"q": "jembatan"}).context["page"]
+    assert [k.pk for k in page] == [matches[0].pk, matches[2].pk, matches[1].pk]
