@@ -26,7 +26,7 @@ MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 # The longer side of a stored JPEG photo. Decoding a JPEG at 1/2, 1/4 or 1/8 of its size (draft mode) is much
 # cheaper than decoding it whole, and 1,024 px is half of a common 2048x1536 phone photo: enough to see the
-# pothole, and what keeps submissions with a photo at 50 per second on two cores.
+# pothole. Even so the photo is a third of a submission's CPU (benchmarks/README.md).
 MAX_PHOTO_SIDE = 1024
 # Every object is checked in Python: a few thousand in an ordinary document, so 100,000 leaves room for a long
 # scan and bounds the time a crafted file of tiny objects can take.
