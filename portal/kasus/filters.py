@@ -56,6 +56,11 @@ class KasusFilter(django_filters.FilterSet):
             # OPD staff only ever see their own OPD's cases; the choice would be noise.
             del self.filters["opd"]
 
+    def lateness(self) -> tuple[str, bool]:
+        """(status filter, is a text search): what queue_late_q and OverdueFirst take from the chosen filters."""
+        chosen = self.form.cleaned_data if self.is_valid() else {}
+        return chosen.get("status") or "", bool((chosen.get("q") or "").strip())
+
     def filter_text(self, queryset, name, value):
         value = value.strip()
         if not value:
@@ -70,5 +75,5 @@ class KasusFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if not value:
             return queryset
-        chosen = self.form.cleaned_data
-        return queryset.filter(queue_late_q(status=chosen.get("status", ""), searched=bool(chosen.get("q"))))
+        status, searched = self.lateness()
+        return queryset.filter(queue_late_q(status=status, searched=searched))

@@ -444,15 +444,14 @@ def staff_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     key = staff_tools.sort_key(request.GET)
     qs = filterset.qs
-    chosen = filterset.form.cleaned_data if filterset.is_valid() else {}
-    searched = bool((chosen.get("q") or "").strip())
+    status, searched = filterset.lateness()
     if key:
         rows = selectors.QueueRows(qs, [staff_tools.sorted_queue(qs, key)], estimate_first=searched)
-    elif chosen.get("overdue"):
+    elif filterset.is_valid() and filterset.form.cleaned_data.get("overdue"):
         # Every row is overdue: one section (the lateness test twice would mislead the planner's estimate).
         rows = selectors.QueueRows(qs, [qs.order_by("-created_at", "-pk")], estimate_first=searched)
     else:
-        rows = selectors.OverdueFirst(qs, status=chosen.get("status", ""), searched=searched)
+        rows = selectors.OverdueFirst(qs, status=status, searched=searched)
     # QueueRows and OverdueFirst have the length and slices Paginator uses; not being iterable keeps any row
     # from being read beyond the page.
     page: Page[Kasus] = Paginator(rows, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
