@@ -115,6 +115,22 @@ class WilayahField(forms.TypedChoiceField):
         return self.by_id.get(pk) if pk is not None else None
 
 
+class KecamatanField(forms.ModelChoiceField):
+    """A kecamatan, found among the options the form already holds for its desa list; the table only without them."""
+
+    known: dict[int | None, Wilayah] = {}
+
+    def to_python(self, value: Any) -> Wilayah | None:
+        if value in self.empty_values:
+            return None
+        if not self.known:
+            return cast(Wilayah | None, super().to_python(value))
+        found = self.known.get(int(value)) if str(value).isdigit() else None
+        if found is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+        return found
+
+
 class AspirasiForm(AttachmentsMixin, forms.Form):
     jenis = forms.ChoiceField(
         label=_("Jenis"),
@@ -143,7 +159,7 @@ class AspirasiForm(AttachmentsMixin, forms.Form):
         empty_label=_("— tidak tahu / biar petugas yang menentukan —"),
         widget=OptionsInPythonSelect,
     )
-    kecamatan = forms.ModelChoiceField(
+    kecamatan = KecamatanField(
         label=_("Kecamatan"),
         queryset=Wilayah.objects.filter(tingkat=Wilayah.Tingkat.KECAMATAN),
         required=False,
@@ -222,9 +238,11 @@ class AspirasiForm(AttachmentsMixin, forms.Form):
             }
         )
         if wilayah_options:
-            # The options are already loaded for the desa list: no second query for the kecamatan list.
-            kecamatan = cast(forms.ModelChoiceField, self.fields["kecamatan"])  # declared above
+            # The options are already loaded for the desa list: no second query for the kecamatan list, nor for
+            # the kecamatan chosen.
+            kecamatan = cast(KecamatanField, self.fields["kecamatan"])  # declared above
             kecamatan.choices = [("", kecamatan.empty_label)] + [(kec.pk, kec.nama) for kec, _desa in wilayah_options]
+            kecamatan.known = cast(WilayahField, self.fields["desa"]).kecamatan_by_id
         # Required unless a desa is chosen (clean() checks); marked like every required field.
         self.fields["kecamatan"].marked_required = True  # type: ignore[attr-defined]  # read by the field layout
         self.order_fields(

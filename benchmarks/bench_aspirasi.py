@@ -10,12 +10,15 @@ this separate process prints:
   client first GETs the form for its CSRF cookie and token, then posts with a fresh idempotency
   key; every POST must answer 302 to /aspirasi/terkirim/);
 - tracking-page requests per second: GET /lacak/<tracking_token>/ of random cases;
-- for both, the error count and the median / 95th-percentile latency.
+- for both, the error count and the median / 95th-percentile latency;
+- then the ceiling page (../shared/bench/ceiling.py, as in bench_pages.py) served with the same gunicorn
+  settings and loaded from as many connections, and each figure above as a share of it: machines here
+  differ (and vary) by more than twice in speed, and the share is what compares between runs.
 
 Usage:
   DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_asp_bench \
       .venv/bin/python benchmarks/bench_aspirasi.py [--cases 100000] [--workers 4] [--clients 8] \
-      [--submissions 400] [--tracking 4000]
+      [--submissions 400] [--tracking 4000] [--ceiling-seconds 10]
 Exits non-zero when any request failed.
 """
 
@@ -27,6 +30,7 @@ import random
 import re
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -35,6 +39,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import _support
+import bench_pages
 from _support import HOST
 
 BENCH_TITLE = "Uji beban aspirasi"
@@ -191,7 +196,8 @@ def run(clients: int, work) -> tuple[float, Result]:
     return time.monotonic() - started, result
 
 
-def report(name: str, count: int, elapsed: float, result: Result) -> None:
+def report(name: str, count: int, elapsed: float, result: Result) -> float:
+    """Print one line of figures; returns the requests per second."""
     lat = sorted(result.latencies)
     p95 = lat[int(len(lat) * 0.95) - 1] if lat else 0.0
     print(
@@ -200,6 +206,29 @@ def report(name: str, count: int, elapsed: float, result: Result) -> None:
     )
     for sample in result.error_samples:
         print(f"  error: {sample}")
+    return count / elapsed
+
+
+def ceiling_rps(workers: int, connections: int, seconds: float) -> float:
+    """The ceiling page's requests per second with the same gunicorn settings and as many connections."""
+    ceiling_db = bench_pages.ceiling_url(os.environ["DATABASE_URL"])
+    python = str(_support.ROOT / ".venv" / "bin" / "python")
+    subprocess.run([python, str(bench_pages.ceiling_dir() / "ceiling.py"), "prepare", ceiling_db], check=True)
+    port = _support.bench_port(8013) + bench_pages.CEILING_PORT_OFFSET
+    with _support.gunicorn(
+        "bench_aspirasi",
+        port,
+        workers,
+        probe="/page",
+        app="ceiling:application",
+        chdir=bench_pages.ceiling_dir(),
+        env={"CEILING_DATABASE_URL": ceiling_db},
+        quiet=True,
+    ):
+        result = bench_pages.load("ceiling", port, "/page", connections, seconds)
+    if result.errors:
+        sys.exit(f"bench_aspirasi: the ceiling page failed {result.errors} times")
+    return result.rps
 
 
 def main() -> None:
@@ -209,6 +238,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--submissions", type=int, default=400)
     parser.add_argument("--tracking", type=int, default=4000)
+    parser.add_argument("--ceiling-seconds", type=float, default=10.0)
     args = parser.parse_args()
     _support.configure("bench_aspirasi")
     media_root = tempfile.mkdtemp(prefix="bench-aspirasi-media-")
@@ -236,15 +266,23 @@ def main() -> None:
 
             per = args.submissions // args.clients
             elapsed, result = run(args.clients, lambda i, r: submit_client(port, per, jpeg, r, i))
-            report("form submissions with a 1 MB photo (POST /aspirasi/kirim/)", per * args.clients, elapsed, result)
+            submitted = report(
+                "form submissions with a 1 MB photo (POST /aspirasi/kirim/)", per * args.clients, elapsed, result
+            )
             failed |= result.errors > 0
 
             per = args.tracking // args.clients
             chosen = [random.Random(i).choices(tokens, k=per) for i in range(args.clients)]
             elapsed, result = run(args.clients, lambda i, r: track_client(port, chosen[i], r))
-            report("tracking page (GET /lacak/<token>/)", per * args.clients, elapsed, result)
+            tracked = report("tracking page (GET /lacak/<token>/)", per * args.clients, elapsed, result)
             failed |= result.errors > 0
-            print(f"load average after the run {os.getloadavg()[0]:.1f}")
+        ceiling = ceiling_rps(args.workers, args.clients, args.ceiling_seconds)
+        print(
+            f"ceiling page ({args.workers} workers, {args.clients} connections, {args.ceiling_seconds:.0f} s): "
+            f"{ceiling:.1f} requests/s; submissions {submitted / ceiling * 100:.1f} % of it, "
+            f"tracking {tracked / ceiling * 100:.1f} %"
+        )
+        print(f"load average after the run {os.getloadavg()[0]:.1f}")
     finally:
         shutil.rmtree(media_root, ignore_errors=True)
     sys.exit(1 if failed else 0)

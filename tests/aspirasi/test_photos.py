@@ -28,6 +28,24 @@ def test_an_uploaded_photo_gets_a_small_jpeg_thumbnail_without_metadata():
         assert not thumb.getexif()
 
 
+def test_a_photo_taken_sideways_is_stored_upright_and_so_is_its_thumbnail():
+    # A phone held upright writes a landscape picture with EXIF Orientation 6 (turn 90 degrees clockwise):
+    # the left half red, the right half blue. Upright, red is on top.
+    picture = Image.new("RGB", (1600, 1200), (220, 20, 20))
+    picture.paste((20, 20, 220), (800, 0, 1600, 1200))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    out = io.BytesIO()
+    picture.save(out, "JPEG", exif=exif)
+    clean = clean_upload(upload("tegak.jpg", out.getvalue()))
+    for data in (clean.content, clean.thumbnail):
+        with Image.open(io.BytesIO(data)) as im:
+            width, height = im.size
+            assert height > width and not im.getexif().get(0x0112)
+            top, bottom = im.getpixel((width // 2, height // 8)), im.getpixel((width // 2, height * 7 // 8))
+            assert top[0] > 180 > top[2] and bottom[2] > 180 > bottom[0]
+
+
 def test_a_transparent_png_gets_a_jpeg_thumbnail():
     clean = clean_upload(upload("peta.png", png_bytes((640, 640)), "image/png"))
     with Image.open(io.BytesIO(clean.thumbnail)) as thumb:

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from aspirasi import services
 from aspirasi.models import Aspirasi, Lampiran
-from portal.kasus.models import Kasus, Riwayat
+from portal.kasus.models import Kasus, OutboxEmail, Riwayat
 from tests.concurrency import at_once, errors
 from tests.factories import UserFactory, desa, kecamatan
 
@@ -89,6 +89,14 @@ def test_it_waits_for_a_guest_to_confirm_the_email_link(client):
     assert other.get(confirm_link(email)).status_code == 200
     assert other.post(confirm_link(email), {"csrfmiddlewaretoken": page.context["csrf_token"]}).status_code == 302
     assert Riwayat.objects.filter(kasus=kasus, kind="kasus.confirmed").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_confirmation_email_is_one_a_guest_cannot_opt_out_of(client):
+    # Confirming is what the guest must do for the case to count; a link to "only the essentials" has no place here.
+    client.post(SUBMIT, form_data())
+    email = OutboxEmail.objects.get(template="aspirasi_confirm")
+    assert "List-Unsubscribe" not in email.headers and "/berhenti/" not in email.body_text
 
 
 @pytest.mark.django_db
@@ -209,6 +217,24 @@ def test_it_refuses_a_desa_that_is_not_in_the_list_and_keeps_what_was_typed(clie
     assert response.status_code == 200 and "Jembatan Ngadirojo retak" in html
     assert "Masukkan pilihan yang valid" in html
     assert not Kasus.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["999999", "abc", "-1", "1.5", "a desa"])
+def test_it_refuses_a_kecamatan_that_is_not_in_the_list_and_keeps_what_was_typed(client, value):
+    posted = str(desa().pk) if value == "a desa" else value
+    response = client.post(SUBMIT, form_data(kecamatan=posted, desa="", title="Jembatan Ngadirojo retak"))
+    html = response.content.decode()
+    assert response.status_code == 200 and "Jembatan Ngadirojo retak" in html
+    assert "Pilih kecamatan dari daftar." in html
+    assert not Kasus.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_kecamatan_alone_places_the_case_in_it(client):
+    place = kecamatan("Wonogiri")
+    client.post(SUBMIT, form_data(kecamatan=str(place.pk), desa=""))
+    assert Kasus.objects.get().wilayah == place
 
 
 @pytest.mark.django_db

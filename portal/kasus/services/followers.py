@@ -25,14 +25,16 @@ def _pengikut_get_or_create(
     language: str,
     reason: str,
     reported_kasus: Kasus | None,
+    new_case: bool = False,
 ) -> tuple[Pengikut | None, bool]:
     email = "" if user is not None else (email or "").strip().lower()
     if user is None and not email:
         return None, False
-    rows = Pengikut.objects.filter(kasus=kasus)
-    existing = (rows.filter(user=user) if user is not None else rows.filter(user__isnull=True, email=email)).first()
-    if existing is not None:
-        return existing, False
+    if not new_case:
+        rows = Pengikut.objects.filter(kasus=kasus)
+        existing = (rows.filter(user=user) if user is not None else rows.filter(user__isnull=True, email=email)).first()
+        if existing is not None:
+            return existing, False
     row = Pengikut.objects.create(
         kasus=kasus, user=user, email=email, language=language, reason=reason, reported_kasus=reported_kasus
     )
@@ -47,10 +49,12 @@ def pengikut_add(
     language: str = "id",
     reason: str = Pengikut.Reason.FOLLOW,
     reported_kasus: Kasus | None = None,
+    new_case: bool = False,
 ) -> Pengikut | None:
     """Let a user (or a guest's email) follow a case; an address already following it keeps its row.
 
     Runs inside the caller's transaction, which holds the case's lock. None when there is no one to add.
+    `new_case`: the case was created in this transaction, so no one follows it yet and nothing is looked up.
     """
     row, _created = _pengikut_get_or_create(
         kasus=kasus,
@@ -59,6 +63,7 @@ def pengikut_add(
         language=language,
         reason=reason,
         reported_kasus=reported_kasus,
+        new_case=new_case,
     )
     return row
 

@@ -55,7 +55,9 @@ class OpdSafeKasus:
 
 
 # Emails a resident always gets, whatever they chose: what they must act on, and the answer itself.
-ESSENTIAL_TEMPLATES = frozenset({"kasus_info_requested", "kasus_answered", "kasus_opened", "kasus_kode_akses"})
+ESSENTIAL_TEMPLATES = frozenset(
+    {"aspirasi_confirm", "kasus_info_requested", "kasus_answered", "kasus_opened", "kasus_kode_akses"}
+)
 # Staff notices that a digest-minded officer gets once a day instead of one by one.
 ROUTINE_STAFF_TEMPLATES = frozenset({"kasus_disposed", "kasus_overdue"})
 
