@@ -96,6 +96,7 @@ def kasus_open(
         language=reporter_language,
         reason=Pengikut.Reason.REPORTER,
         reported_kasus=kasus,
+        new_case=True,
     )
     kasus_log(
         kasus=kasus,
