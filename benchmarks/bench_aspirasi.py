@@ -30,7 +30,6 @@ import random
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -211,21 +210,8 @@ def report(name: str, count: int, elapsed: float, result: Result) -> float:
 
 def ceiling_rps(workers: int, connections: int, seconds: float) -> float:
     """The ceiling page's requests per second with the same gunicorn settings and as many connections."""
-    ceiling_db = bench_pages.ceiling_url(os.environ["DATABASE_URL"])
-    python = str(_support.ROOT / ".venv" / "bin" / "python")
-    subprocess.run([python, str(bench_pages.ceiling_dir() / "ceiling.py"), "prepare", ceiling_db], check=True)
     port = _support.bench_port(8013) + bench_pages.CEILING_PORT_OFFSET
-    with _support.gunicorn(
-        "bench_aspirasi",
-        port,
-        workers,
-        probe="/page",
-        app="ceiling:application",
-        chdir=bench_pages.ceiling_dir(),
-        env={"CEILING_DATABASE_URL": ceiling_db},
-        quiet=True,
-    ):
-        result = bench_pages.load("ceiling", port, "/page", connections, seconds)
+    result = bench_pages.load_ceiling("bench_aspirasi", os.environ["DATABASE_URL"], port, workers, connections, seconds)
     if result.errors:
         sys.exit(f"bench_aspirasi: the ceiling page failed {result.errors} times")
     return result.rps

@@ -147,24 +147,30 @@ def public_pages(port: int) -> list[tuple[str, str]]:
     return pages
 
 
-def run_public(db_url: str, args: argparse.Namespace) -> list[PageResult]:
-    port = _support.bench_port(8020)
+def load_ceiling(script: str, db_url: str, port: int, workers: int, connections: int, duration: float) -> PageResult:
+    """Serve the ceiling page (its database next to `db_url`) on `port` with `workers` and load it."""
     ceiling_db = ceiling_url(db_url)
     # ceiling.py configures Django itself, so it prepares its database in a process of its own.
     python = str(_support.ROOT / ".venv" / "bin" / "python")
     subprocess.run([python, str(ceiling_dir() / "ceiling.py"), "prepare", ceiling_db], check=True)
-    results = []
     with _support.gunicorn(
-        "bench_pages",
-        port + CEILING_PORT_OFFSET,
-        args.workers,
+        script,
+        port,
+        workers,
         probe="/page",
         app="ceiling:application",
         chdir=ceiling_dir(),
         env={"CEILING_DATABASE_URL": ceiling_db},
         quiet=True,
     ):
-        results.append(load("ceiling", port + CEILING_PORT_OFFSET, "/page", args.connections, args.duration))
+        return load("ceiling", port, "/page", connections, duration)
+
+
+def run_public(db_url: str, args: argparse.Namespace) -> list[PageResult]:
+    port = _support.bench_port(8020)
+    results = [
+        load_ceiling("bench_pages", db_url, port + CEILING_PORT_OFFSET, args.workers, args.connections, args.duration)
+    ]
     with _support.gunicorn("bench_pages", port, args.workers, probe="/", quiet=True):
         for label, path in public_pages(port):
             print(f"  loading {label}", flush=True)
