@@ -5,7 +5,9 @@ other by gunicorn with the same settings (sync workers, --workers, same backlog 
 loaded by the same Python load generator in separate processes (--connections keep-alive
 connections, one process each, for --duration seconds per page). For each page: requests per
 second, its share of the ceiling's requests per second, median and 95th percentile latency as the
-client sees it, errors (any answer other than 200, or a broken connection).
+client sees it, errors (any answer other than 200, or a broken connection). The tracking page is loaded twice: one
+case's link, as a link shared widely is opened (served from the page cache after its first answer), and the links
+of TRACKING_CASES cases in turn, each opened once within the cache's minute, as residents open their own.
 
 Staff pages: for each of --sizes (ascending), the database is topped up with `seed_demo --cases`
 (portal/demo/bulk.py) to that many cases, ANALYZEd, and the staff queue (unfiltered, under each single
@@ -25,6 +27,7 @@ table prints them first.
 
 import argparse
 import http.client
+import itertools
 import json
 import logging
 import multiprocessing
@@ -41,6 +44,8 @@ import _support
 import bench_staff_pages
 
 CEILING_PORT_OFFSET = 1
+# Enough links that none is loaded twice in a page's --duration, so none is served from the page cache.
+TRACKING_CASES = 4000
 STAFF_ROWS = "staff rows: "  # how run_staff finds its child's answer among anything else it prints
 SARASEHAN_LINK_RE = re.compile(r'href="(/sarasehan/(?!saya/|pendaftaran/)[a-z0-9-]+/)"')
 
@@ -73,12 +78,14 @@ class PageResult:
         return self.requests / self.seconds if self.seconds else 0.0
 
 
-def _load(port: int, path: str, until: float, queue) -> None:
-    """One client process: GET `path` on one keep-alive connection until `until`; send (ok, errors, latencies)."""
+def _load(port: int, paths: list[str], until: float, queue) -> None:
+    """One client process: GET `paths` in turn on one keep-alive connection until `until`; send (errors, latencies)."""
     latencies: list[float] = []
     errors = 0
     conn = http.client.HTTPConnection(_support.HOST, port, timeout=30)
-    while time.time() < until:
+    for path in itertools.cycle(paths):
+        if time.time() >= until:
+            break
         started = time.perf_counter()
         try:
             conn.request("GET", path)
@@ -97,19 +104,23 @@ def _load(port: int, path: str, until: float, queue) -> None:
     queue.put((errors, latencies))
 
 
-def load(label: str, port: int, path: str, connections: int, duration: float) -> PageResult:
-    """Load `path` from `connections` processes for `duration` seconds (after a 1 s warm-up)."""
-    _warm(port, path)
+def load(label: str, port: int, path: str | list[str], connections: int, duration: float) -> PageResult:
+    """Load `path` (or each of a list of paths in turn, each process from its own share of the list) from
+    `connections` processes for `duration` seconds (after a 1 s warm-up of the first)."""
+    paths = [path] if isinstance(path, str) else path
+    _warm(port, paths[0])
     queue = multiprocessing.Queue()
     until = time.time() + duration
-    procs = [multiprocessing.Process(target=_load, args=(port, path, until, queue)) for _ in range(connections)]
+    starts = [i * len(paths) // connections for i in range(connections)]
+    shares = [paths[start:] + paths[:start] for start in starts]
+    procs = [multiprocessing.Process(target=_load, args=(port, share, until, queue)) for share in shares]
     for proc in procs:
         proc.start()
     results = [queue.get() for _ in procs]
     for proc in procs:
         proc.join()
     latencies = [ms for _errors, lat in results for ms in lat]
-    return PageResult(label, path, len(latencies), sum(e for e, _lat in results), duration, latencies)
+    return PageResult(label, paths[0], len(latencies), sum(e for e, _lat in results), duration, latencies)
 
 
 def _warm(port: int, path: str) -> None:
@@ -122,13 +133,18 @@ def _warm(port: int, path: str) -> None:
     conn.close()
 
 
-def public_pages(port: int) -> list[tuple[str, str]]:
-    """(label, path) of the public pages, with a real tracking token and sarasehan slug from the database."""
+def public_pages(port: int) -> list[tuple[str, str | list[str]]]:
+    """(label, path or paths) of the public pages, with real tracking tokens and a sarasehan slug from the database."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT tracking_token FROM kasus_kasus WHERE confirmed_at IS NOT NULL ORDER BY id DESC LIMIT 1")
         token = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT tracking_token FROM kasus_kasus TABLESAMPLE SYSTEM (5) WHERE confirmed_at IS NOT NULL LIMIT %s",
+            [TRACKING_CASES],
+        )
+        tokens = [row[0] for row in cursor.fetchall()]
     conn = http.client.HTTPConnection(_support.HOST, port, timeout=30)
     conn.request("GET", "/sarasehan/")
     found = SARASEHAN_LINK_RE.search(conn.getresponse().read().decode())
@@ -139,7 +155,8 @@ def public_pages(port: int) -> list[tuple[str, str]]:
         ("/audiensi/", "/audiensi/"),
         ("/transparansi/", "/transparansi/"),
         ("/transparansi/peta/", "/transparansi/peta/"),
-        ("/lacak/<token>/", f"/lacak/{token}/"),
+        ("/lacak/<token>/ (1 case)", f"/lacak/{token}/"),
+        (f"/lacak/<token>/ ({len(tokens)} cases)", [f"/lacak/{t}/" for t in tokens]),
         ("/aspirasi/kirim/", "/aspirasi/kirim/"),
     ]
     if found:
@@ -292,12 +309,12 @@ def main() -> None:
             f"\npublic pages: gunicorn {args.workers} sync workers, {args.connections} connections, "
             f"{args.duration:g} s each, {sizes[-1]} cases"
         )
-        print(f"{'page':<26} {'req/s':>8} {'share':>7} {'median ms':>10} {'p95 ms':>8} {'errors':>7}")
+        print(f"{'page':<30} {'req/s':>8} {'share':>7} {'median ms':>10} {'p95 ms':>8} {'errors':>7}")
         for r in public:
             median = statistics.median(r.latencies) if r.latencies else 0.0
             p95 = _support.percentile(r.latencies, 95) if r.latencies else 0.0
             share = r.rps / ceiling * 100 if ceiling else 0.0
-            print(f"{r.label:<26} {r.rps:>8.1f} {share:>6.0f}% {median:>10.1f} {p95:>8.1f} {r.errors:>7}")
+            print(f"{r.label:<30} {r.rps:>8.1f} {share:>6.0f}% {median:>10.1f} {p95:>8.1f} {r.errors:>7}")
     print(f"\nload average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
