@@ -61,12 +61,7 @@ def prepare(cases: int, sample: int) -> tuple[int, list[str]]:
         print(f"seeding {cases - have} cases (seed_demo --cases)...")
         call_command("seed_demo", cases=cases - have, verbosity=0, stdout=io.StringIO())
     total = Kasus.objects.count()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT tracking_token FROM kasus_kasus TABLESAMPLE SYSTEM (5) WHERE confirmed_at IS NOT NULL LIMIT %s",
-            [sample],
-        )
-        tokens = [row[0] for row in cursor.fetchall()]
+    tokens = _support.tracking_tokens(sample)
     connection.close()
     if not tokens:
         sys.exit("bench_aspirasi: no confirmed cases to track")

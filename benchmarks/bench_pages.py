@@ -140,11 +140,7 @@ def public_pages(port: int) -> list[tuple[str, str | list[str]]]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT tracking_token FROM kasus_kasus WHERE confirmed_at IS NOT NULL ORDER BY id DESC LIMIT 1")
         token = cursor.fetchone()[0]
-        cursor.execute(
-            "SELECT tracking_token FROM kasus_kasus TABLESAMPLE SYSTEM (5) WHERE confirmed_at IS NOT NULL LIMIT %s",
-            [TRACKING_CASES],
-        )
-        tokens = [row[0] for row in cursor.fetchall()]
+    tokens = _support.tracking_tokens(TRACKING_CASES)
     conn = http.client.HTTPConnection(_support.HOST, port, timeout=30)
     conn.request("GET", "/sarasehan/")
     found = SARASEHAN_LINK_RE.search(conn.getresponse().read().decode())
