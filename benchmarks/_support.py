@@ -192,14 +192,7 @@ def check(response, url: str, hint: str = "") -> None:
 
 def measure(client, clock: ServerClock, url: str, n: int, hint: str = "") -> tuple[list[float], list[float]]:
     """Server time and the web process's CPU time per request, in ms, after 20 warm-up requests."""
-    for _ in range(20):
-        check(client.get(url), url, hint)
-    samples, cpu = [], []
-    for _ in range(n):
-        check(client.get(url), url, hint)
-        samples.append(clock.elapsed)
-        cpu.append(clock.cpu)
-    return samples, cpu
+    return measure_rounds(client, clock, [url], n, hint)[url]
 
 
 def measure_rounds(

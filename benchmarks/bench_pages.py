@@ -218,7 +218,8 @@ def top_up(cases: int) -> None:
 
 
 def run_staff(size: int, args: argparse.Namespace) -> list[tuple[int, str, float, float, float, int, int]]:
-    """(size, page, median ms, p95 ms, CPU median ms, queries) of each staff page with `size` cases.
+    """(size, page, median ms, p95 ms, CPU median ms, queries, cases listed or -1) of each staff page with `size`
+    cases.
 
     Seeded here, timed in a new process: the seeding process's heap (a million rows' worth of objects for the
     garbage collector to walk) is not what a web worker holds, and it made the largest size's p95 look worse.
