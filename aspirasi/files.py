@@ -24,9 +24,10 @@ THUMBNAIL_PX = 320
 MAX_BYTES = 10 * 1024 * 1024
 # 40 megapixels is more than any phone camera; anything larger is refused before it is decoded.
 MAX_PIXELS = 40_000_000
-# The longer side of a stored JPEG photo. Decoding a JPEG at 1/2, 1/4 or 1/8 of its size (draft mode) is much
-# cheaper than decoding it whole, and 1,024 px is half of a common 2048x1536 phone photo: enough to see the
-# pothole. Even so the photo is a third of a submission's CPU (benchmarks/README.md).
+# The longer side of a stored JPEG photo: half of a common 2048x1536 phone photo, enough to see the pothole.
+# Decoding at half size (draft mode) skips three quarters of the inverse DCT, about a fifth of the decode; reading
+# every coefficient, the rest, costs the same at any scale. Even so the photo is most of a submission's CPU in the
+# web worker (bench_aspirasi.py prints each part; benchmarks/README.md).
 MAX_PHOTO_SIDE = 1024
 # Every object is checked in Python: a few thousand in an ordinary document, so 100,000 leaves room for a long
 # scan and bounds the time a crafted file of tiny objects can take.

@@ -1,4 +1,4 @@
-"""The audiensi part of a case page (registered in AudiensiConfig.ready). One query each."""
+"""The audiensi part of a case page (registered in AudiensiConfig.ready). One query for a case without any, two with."""
 
 from django.http import HttpRequest
 

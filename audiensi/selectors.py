@@ -19,6 +19,7 @@ from django.utils import timezone
 from portal.akun.models import User
 from portal.kasus.calendar import WorkingCalendar
 from portal.kasus.models import Riwayat
+from portal.kasus.panels import panel_rows
 from portal.wilayah.models import Pejabat
 from sarasehan import selectors as sarasehan_selectors
 
@@ -208,7 +209,7 @@ def audiensi_for_protokol(*, status: str = "", pejabat_slug: str = "") -> QueryS
 
 
 def audiensi_for_kasus(kasus_id: int) -> list[Audiensi]:
-    return list(Audiensi.objects.filter(kasus_id=kasus_id).select_related("pejabat", "opd").order_by("starts_at"))
+    return panel_rows(Audiensi.objects.filter(kasus_id=kasus_id).order_by("starts_at"), "pejabat", "opd")
 
 
 def confirmation_note(timeline: Iterable[Riwayat], audiensi: Audiensi) -> str:

@@ -150,7 +150,6 @@ def mine_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     timeline = list(
         Riwayat.objects.filter(entries, visibility__in=[Riwayat.Visibility.PUBLIK, Riwayat.Visibility.PELAPOR])
         .select_related("actor__opd")
-        .prefetch_related("actor__groups")
         .order_by("created_at", "id")
     )
     kasus_selectors.present_entries(timeline, kasus, sees_identity=False, staff_view=False)

@@ -6,6 +6,8 @@ submitted, starts gunicorn on 127.0.0.1:$BENCH_PORT (default 8013) with rate lim
 (ASPIRASI_RATE_LIMIT=off, for this server only) and uploads in a temporary MEDIA_ROOT, and from
 this separate process prints:
 
+- before the server starts, the photo's cost in this process: decoded whole, at 1/2 and at 1/8 scale (the
+  floor of any check inside the request), and the upload check the form runs (`aspirasi.files.clean_upload`);
 - form submissions per second: guests POST /aspirasi/kirim/ with one 1 MB JPEG attached (each
   client first GETs the form for its CSRF cookie and token, then posts with a fresh idempotency
   key; every POST must answer 302 to /aspirasi/terkirim/);
@@ -85,6 +87,41 @@ def photo(target: int = PHOTO_BYTES) -> bytes:
         if len(best) <= target:
             break
     return best
+
+
+PHOTO_ROUNDS = 30
+
+
+def photo_costs(jpeg: bytes) -> str:
+    """Median CPU ms, in this process, of decoding the photo at three scales and of the whole upload check.
+
+    The decode at 1/8 scale is the floor of any in-request check: libjpeg reads every coefficient of the file
+    whatever the scale, and only the inverse DCT gets cheaper.
+    """
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from aspirasi import files
+
+    def median_ms(work) -> float:
+        samples = []
+        for _ in range(PHOTO_ROUNDS):
+            started = time.process_time()
+            work()
+            samples.append(time.process_time() - started)
+        return statistics.median(samples) * 1000
+
+    def decode(scale: int) -> None:
+        with Image.open(io.BytesIO(jpeg)) as im:
+            im.draft("RGB", (im.width // scale, im.height // scale))
+            im.load()
+
+    whole, half, eighth = (median_ms(lambda s=s: decode(s)) for s in (1, 2, 8))
+    check = median_ms(lambda: files.clean_upload(SimpleUploadedFile("foto.jpg", jpeg, "image/jpeg")))
+    return (
+        f"photo in this process (median of {PHOTO_ROUNDS}, CPU): decoded whole {whole:.1f} ms, at 1/2 scale "
+        f"{half:.1f} ms, at 1/8 {eighth:.1f} ms; the whole check (files.clean_upload) {check:.1f} ms"
+    )
 
 
 def _multipart(fields: dict[str, str], files: list[tuple[str, str, bytes]]) -> tuple[bytes, str]:
@@ -231,6 +268,7 @@ def main() -> None:
     print(f"database {os.environ['DATABASE_URL']}: {total} cases; photo: {size:.2f} MB JPEG, 2048x1536")
     print(f"gunicorn: {args.workers} sync workers on {HOST}:{port}; load: {args.clients} client threads, this process")
     print(f"machine: {os.cpu_count()} CPUs, load average before the run {os.getloadavg()[0]:.1f}")
+    print(photo_costs(jpeg))
     failed = False
     try:
         with _support.gunicorn(

@@ -1,20 +1,22 @@
-"""A case's sarasehan points on the case pages (one query each)."""
+"""A case's sarasehan points on the case pages (one query for a case without any, two with)."""
 
 from django.http import HttpRequest
 
 from portal.akun import roles
 from portal.akun.roles import has_role
 from portal.kasus.models import Kasus
+from portal.kasus.panels import panel_rows
 from portal.kasus.selectors import sees_reporter_identity
 
 from .models import PoinSarasehan
 
 
-def _points(kasus: Kasus):
-    return list(
-        PoinSarasehan.objects.filter(kasus=kasus)
-        .select_related("sarasehan", "opd_answered", "tindak_lanjut__opd")
-        .order_by("created_at", "pk")
+def _points(kasus: Kasus) -> list[PoinSarasehan]:
+    return panel_rows(
+        PoinSarasehan.objects.filter(kasus=kasus).order_by("created_at", "pk"),
+        "sarasehan",
+        "opd_answered",
+        "tindak_lanjut__opd",
     )
 
 

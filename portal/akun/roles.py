@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
@@ -40,6 +42,24 @@ def user_roles(user: User | AnonymousUser) -> frozenset[str]:
         # A per-request cache on the user object, not a model field.
         user._portal_roles = cached  # type: ignore[union-attr]
     return cached
+
+
+def prime_roles(users: Iterable[User]) -> None:
+    """Fill user_roles()' cache on many user objects with one query: a timeline's actors, one object per entry.
+
+    Prefetching actor__groups built a related manager per entry: a tenth of the staff case page (benchmarks/README.md).
+    """
+    pending = [user for user in users if getattr(user, "_portal_roles", None) is None]
+    if not pending:
+        return
+    names: dict[int, set[str]] = defaultdict(set)
+    membership = get_user_model().groups.through.objects.filter(user_id__in={user.pk for user in pending})
+    for user_id, name in membership.values_list("user_id", "group__name"):
+        names[user_id].add(name)
+    for user in pending:
+        roles = frozenset(names[user.pk])
+        # As user_roles() sets it: a per-request cache on the user object, not a model field.
+        user._portal_roles = roles | {ADMIN} if user.is_superuser else roles  # type: ignore[attr-defined]
 
 
 def has_role(user: User | AnonymousUser, *roles: str) -> bool:

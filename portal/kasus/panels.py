@@ -11,13 +11,15 @@ rendered (with the panel's context) in the page's actions area, where staff look
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 from .models import Kasus
 
 Where = Literal["staff", "public"]
+M = TypeVar("M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -47,3 +49,14 @@ def panels_for(kasus: Kasus, request: HttpRequest, where: Where) -> list[tuple[s
         if ctx is not None:
             shown.append((panel.template, ctx))
     return shown
+
+
+def panel_rows(rows: QuerySet[M], *related: str) -> list[M]:
+    """A panel's rows with `related` joined, asking first whether there are any.
+
+    Most cases have none for most panels, and compiling the joined query for nothing cost about twice the
+    question, on every case page (benchmarks/README.md).
+    """
+    if not rows.exists():
+        return []
+    return list(rows.select_related(*related))

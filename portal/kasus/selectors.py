@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db import connection, models
-from django.db.models import BooleanField, F, Prefetch, Q, QuerySet, Value
+from django.db.models import BooleanField, F, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Concat
 from django.db.models.lookups import In, LessThan
@@ -397,8 +397,8 @@ def failed_emails(kasus: Kasus) -> list[OutboxEmail]:
 
 
 def timeline(kasus: Kasus, visibilities: tuple[str, ...] | None = None) -> QuerySet[Riwayat]:
-    """A case's entries with what actor_label() reads: actors, their OPD and their groups (roles)."""
-    qs = kasus.riwayat.select_related("actor__opd").prefetch_related(Prefetch("actor__groups"))
+    """A case's entries with what actor_label() reads: actors and their OPD (present_entries adds their roles)."""
+    qs = kasus.riwayat.select_related("actor__opd")
     qs = qs.order_by("created_at", "id")
     if visibilities is not None:
         qs = qs.filter(visibility__in=visibilities)
@@ -520,8 +520,7 @@ def actor_label(entry: Riwayat, kasus: Kasus, *, sees_identity: bool, staff_view
         return _resident_name(entry, kasus) if sees_identity else _("Pelapor")
     if actor is None:
         return _("Sistem")
-    roles = {g.name for g in actor.groups.all()}  # prefetched by timeline()
-    if not (actor.is_superuser or roles & set(r.STAFF_ROLES)):
+    if not r.is_staff_member(actor):  # roles primed by present_entries
         return str(actor) if sees_identity else _("Warga")
     if staff_view:
         return str(actor)
@@ -532,6 +531,7 @@ def actor_label(entry: Riwayat, kasus: Kasus, *, sees_identity: bool, staff_view
 
 def present_entries(entries: list[Riwayat], kasus: Kasus, *, sees_identity: bool, staff_view: bool) -> list[Riwayat]:
     """Give each entry its text in the active language (`body`) and who acted (`actor_label`), for this viewer."""
+    r.prime_roles(entry.actor for entry in entries if entry.actor is not None)
     for entry, body in zip(entries, riwayat_texts(entries), strict=True):
         entry.body = body
         entry.actor_label = actor_label(entry, kasus, sees_identity=sees_identity, staff_view=staff_view)

@@ -128,3 +128,10 @@ def test_the_migration_backfills_where_reports_and_files_came_from(merged):
         "jawaban.pdf": merged["survivor"].pk,
         "info.jpg": merged["source"].pk,
     }
+
+
+def test_the_staff_page_names_each_report_with_its_own_case_and_reporter(client, merged):
+    client.force_login(staff("petugas"))
+    html = client.get(reverse("kasus:detail", args=[merged["survivor"].reference])).content.decode()
+    assert f"(kasus {merged['survivor'].reference})" in html and f"(kasus {merged['source'].reference})" in html
+    assert merged["survivor_reporter"].full_name in html and merged["merged_reporter"].full_name in html

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.akun.models import User
-from portal.kasus import services
+from portal.kasus import selectors, services
 from portal.kasus.models import Kasus
 from tests.aspirasi.factories import submit
 from tests.factories import OpdFactory, UserFactory, staff
@@ -111,3 +111,35 @@ def test_it_keeps_sistem_for_the_portals_own_periodic_work(client):
     client.force_login(staff("petugas"))
     html = client.get(reverse("kasus:detail", args=[kasus.reference])).content.decode()
     assert actors(html)[-1] == "Sistem"
+
+
+def public_entry_by(kasus: Kasus, actor: User) -> None:
+    services.kasus_log(kasus=kasus, kind="kasus.info_received", visibility="publik", message="Tambahan", actor=actor)
+
+
+def test_a_superuser_without_a_role_is_pemkab_staff_and_a_resident_is_warga_on_the_tracking_page(client):
+    kasus = submit().kasus
+    public_entry_by(kasus, UserFactory(is_superuser=True, full_name="Admin Tanpa Peran"))
+    public_entry_by(kasus, UserFactory(full_name="Warga Lain Bernama"))
+    html = client.get(reverse("kasus:track_detail", args=[kasus.tracking_token])).content.decode()
+    assert actors(html)[-2:] == ["Petugas Pemkab", "Warga"]
+    assert "Admin Tanpa Peran" not in html and "Warga Lain Bernama" not in html
+
+
+def timeline_queries(kasus: Kasus, django_assert_max_num_queries) -> int:
+    """Queries to read the timeline and name its actors; asserts the labels while counting."""
+    with django_assert_max_num_queries(10) as queries:
+        entries = selectors.present_entries(
+            list(selectors.timeline(kasus)), kasus, sees_identity=False, staff_view=False
+        )
+    assert {entry.actor_label for entry in entries if entry.actor_id} <= {"Pelapor", "Petugas Pemkab"}
+    return len(queries)
+
+
+def test_the_timeline_reads_its_actors_roles_in_one_query_however_many_actors(django_assert_max_num_queries):
+    few, many = submit().kasus, submit().kasus
+    public_entry_by(few, staff("petugas"))
+    for role in ("petugas", "protokol", "pimpinan", "admin"):
+        public_entry_by(many, staff(role))
+    assert timeline_queries(few, django_assert_max_num_queries) == 2  # the entries, the actors' roles
+    assert timeline_queries(many, django_assert_max_num_queries) == 2
