@@ -16,7 +16,9 @@ entries) are timed as in bench_staff_pages.py, in a new process rather than the 
 time from request_started to request_finished, and the process's CPU time), in --requests rounds that each
 request every page once; each page's p95 is also shown as a share of its p95 at the smallest size, beside
 the number of cases each queue page lists (a filter that matches few cases at the smallest size lists
-fewer). Seeding only adds cases, so a database of its own per run of sizes is advised.
+fewer), and first a machine probe: one template rendered without the database, half of --requests times
+before the pages and half after, which shows how the machine's own speed moved between sizes. Seeding only
+adds cases, so a database of its own per run of sizes is advised.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench REDIS_URL=redis://127.0.0.1:6379/8 \\
         .venv/bin/python benchmarks/bench_pages.py [--sizes 10000,100000,1000000] [--duration 10] \\
@@ -245,8 +247,32 @@ def assign_cases(officer, count: int) -> None:
         staff_tools.kasus_assign(kasus_id=pk, actor=officer, officer=officer)
 
 
+PROBE_LABEL = "machine probe (no database)"
+PROBE_ROWS = 300
+
+
+def probe_samples(n: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU ms of `n` renderings of one fixed template without the database: the machine's speed now.
+
+    The machines here are shared, and their speed drifted by a third within one run: the probe shows whether a
+    page that is slower at a larger size did more work or ran on a slower machine.
+    """
+    from django.template import Context, Template
+
+    template = Template("{% for row in rows %}<tr><td>{{ row.name|title }}</td><td>{{ row.n }}</td></tr>{% endfor %}")
+    context = Context({"rows": [{"name": f"kasus {i}", "n": i} for i in range(PROBE_ROWS)]})
+    wall, cpu = [], []
+    for _ in range(n):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        template.render(context)
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    return wall, cpu
+
+
 def time_staff(size: int, args: argparse.Namespace) -> list[tuple[int, str, float, float, float, int, int]]:
-    """The staff pages of run_staff timed in this process, on the database as it is."""
+    """The staff pages of run_staff timed in this process, on the database as it is, and the machine probe
+    around them."""
     from django.test import Client
 
     from portal.demo import data as demo_data
@@ -271,10 +297,24 @@ def time_staff(size: int, args: argparse.Namespace) -> list[tuple[int, str, floa
         ("queue search by text", "/petugas/?q=jalan+amblas"),
         ("case page (50 entries)", f"/petugas/kasus/{kasus.reference}/"),
     ]
+    probe_wall, probe_cpu = probe_samples(args.requests // 2)
     timed = _support.measure_rounds(
         client, clock, [url for _label, url in pages], args.requests, bench_staff_pages.SIGNED_IN_HINT
     )
-    rows = []
+    after_wall, after_cpu = probe_samples(args.requests - args.requests // 2)
+    probe_wall += after_wall
+    probe_cpu += after_cpu
+    rows = [
+        (
+            size,
+            PROBE_LABEL,
+            statistics.median(probe_wall),
+            _support.percentile(probe_wall, 95),
+            statistics.median(probe_cpu),
+            0,
+            -1,
+        )
+    ]
     for label, url in pages:
         samples, cpu = timed[url]
         queries = len(_support.capture(client, url))
@@ -321,7 +361,9 @@ def main() -> None:
         print(f"\nstaff pages (in-process server time, {args.requests} rounds over every page; vs: p95 as a share")
         print(f"of the same page's p95 at {sizes[0]} cases;")
         print("listed: the cases on the queue page; where the smallest size lists fewer, its page is shorter and")
-        print("vs compares pages of different length, not one page on a larger table)")
+        print("vs compares pages of different length, not one page on a larger table;")
+        print("machine probe: one template rendered without the database before and after each size's pages; where")
+        print("its vs moves, the machine's speed moved, and every page's vs with it)")
         print(
             f"{'cases':>9} {'page':<36} {'median ms':>10} {'p95 ms':>8} {'cpu ms':>7} {'vs':>6} {'queries':>8}"
             f" {'listed':>7}"
