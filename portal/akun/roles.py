@@ -30,17 +30,24 @@ ROLE_LABELS = {
 }
 
 
+ROLES_ATTR = "_portal_roles"
+
+
+def _remember(user: User, groups: Iterable[str]) -> frozenset[str]:
+    """The user's roles from their group names (a superuser is also ADMIN), kept on the object for the request."""
+    roles = frozenset(groups) | ({ADMIN} if user.is_superuser else set())
+    # A per-request cache on the user object, not a model field.
+    setattr(user, ROLES_ATTR, roles)
+    return roles
+
+
 def user_roles(user: User | AnonymousUser) -> frozenset[str]:
     """The user's role names, cached on the user object for the request."""
     if not getattr(user, "is_authenticated", False):
         return frozenset()
-    cached = getattr(user, "_portal_roles", None)
+    cached = getattr(user, ROLES_ATTR, None)
     if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
-        if user.is_superuser:
-            cached = cached | {ADMIN}
-        # A per-request cache on the user object, not a model field.
-        user._portal_roles = cached  # type: ignore[union-attr]
+        cached = _remember(user, user.groups.values_list("name", flat=True))  # type: ignore[arg-type]
     return cached
 
 
@@ -49,7 +56,7 @@ def prime_roles(users: Iterable[User]) -> None:
 
     Prefetching actor__groups built a related manager per entry: a tenth of the staff case page (benchmarks/README.md).
     """
-    pending = [user for user in users if getattr(user, "_portal_roles", None) is None]
+    pending = [user for user in users if getattr(user, ROLES_ATTR, None) is None]
     if not pending:
         return
     names: dict[int, set[str]] = defaultdict(set)
@@ -57,9 +64,7 @@ def prime_roles(users: Iterable[User]) -> None:
     for user_id, name in membership.values_list("user_id", "group__name"):
         names[user_id].add(name)
     for user in pending:
-        roles = frozenset(names[user.pk])
-        # As user_roles() sets it: a per-request cache on the user object, not a model field.
-        user._portal_roles = roles | {ADMIN} if user.is_superuser else roles  # type: ignore[attr-defined]
+        _remember(user, names[user.pk])
 
 
 def has_role(user: User | AnonymousUser, *roles: str) -> bool:
