@@ -18,7 +18,8 @@
           onEachFeature: function (feature, lyr) { lyr.bindTooltip(feature.properties.nama, { sticky: true }); }
         }).addTo(map);
         layer.bringToBack();
-        map.fitBounds(layer.getBounds());
+        // At once, not animated: a zoom gliding in after the page has loaded moves every marker under a tap.
+        map.fitBounds(layer.getBounds(), { animate: false });
       });
     return map;
   }

@@ -63,3 +63,18 @@ def test_the_public_map_draws_the_cases_without_breaking_the_csp(browser_page):
     page.locator("[data-peta] path.leaflet-interactive").last.click(force=True)
     page.locator(".leaflet-popup-content").get_by_text(kasus.reference).wait_for()
     assert csp_errors == []
+
+
+def test_the_public_map_is_fitted_at_once_so_a_marker_stays_where_it_is_tapped(browser_page):
+    from .test_maps import aspirasi_case
+
+    aspirasi_case(wilayah=giritirto(), titik=north_of_centre(100))
+    page = browser_page
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto("/transparansi/peta/")
+    page.wait_for_function("() => document.querySelectorAll('[data-peta] path.leaflet-interactive').length > 294")
+    marker = page.locator("[data-peta] path.leaflet-interactive").last
+    drawn = marker.bounding_box()
+    # Longer than Leaflet's zoom animation (0.25 s): an animated fit would have moved the marker by now.
+    page.wait_for_timeout(600)
+    assert marker.bounding_box() == drawn
