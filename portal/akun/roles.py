@@ -54,7 +54,7 @@ def user_roles(user: User | AnonymousUser) -> frozenset[str]:
 def prime_roles(users: Iterable[User]) -> None:
     """Fill user_roles()' cache on many user objects with one query: a timeline's actors, one object per entry.
 
-    Prefetching actor__groups built a related manager per entry: a tenth of the staff case page (benchmarks/README.md).
+    Prefetching actor__groups built a related manager per entry: 7 % of the staff case page (benchmarks/README.md).
     """
     pending = [user for user in users if getattr(user, ROLES_ATTR, None) is None]
     if not pending:
